@@ -1,0 +1,40 @@
+# `make run` and `make test` set up .venv from nothing (Python 3.11) and then run.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup ingest eval bench lint serve clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+run: setup
+	$(PY) -m qa ingest
+	$(VENV)/bin/streamlit run app.py --server.headless true --browser.gatherUsageStats false
+
+test: setup
+	$(PY) -m pytest
+
+ingest: setup
+	$(PY) -m qa ingest
+
+serve: setup
+	$(PY) -m qa serve
+
+eval: setup
+	$(PY) -m eval run --gold eval/gold.jsonl --out eval-report --baseline
+
+bench: setup
+	$(PY) -m eval bench --out bench-report
+
+lint: setup
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf .deckqa test-artifacts eval-report bench-report .pytest_cache

@@ -1,0 +1,224 @@
+"""Turn table cells and bullet lines into typed `Fact`s: value, unit, period, label.
+
+Pure functions over records; no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ingest.numbers import PERIOD_RE, Figure, find_figures, find_periods, parse_figure, period_sort_key
+from ingest.records import Chunk, Fact, Table
+
+UNIT_IN_TEXT_RE = re.compile(r"\(?\bunit\s*[:=]?\s*(?P<unit>[A-Za-z% ]+?)\s*\)", re.IGNORECASE)
+TARGET_WORDS = ("target", "plan", "forecast", "outlook", "expect", "prospect", "aim")
+CHANGE_WORDS = ("yoy", "qoq", "change", "up ", "down ", "increase", "decrease")
+# How many words after a figure can name what it counts ("3,108 employees").
+TRAILING_WORDS = 3
+UNIT_WORDS = {"JPY": "JPY", "%": "%"}
+
+
+def table_facts(table: Table) -> list[Fact]:
+    """One fact per figure in each cell. The label is the row label (and the column
+    header when the header is not a period); the period comes from the column (a
+    column without one inherits it from its group, see `column_periods`), the row
+    label or the table title, in that order."""
+    facts: list[Fact] = []
+    default_unit = normalize_unit(table.unit)
+    headerless_values = _is_value_row_table(table)
+    periods_by_column = column_periods(table.header)
+    has_period_columns = any(find_periods(column) for column in table.header)
+    for row_index, row in enumerate(table.rows):
+        row_label = "" if headerless_values else row[0]
+        first_value_column = 0 if headerless_values else 1
+        for column_index in range(first_value_column, len(row)):
+            cell = row[column_index]
+            column = table.header[column_index] if column_index < len(table.header) else ""
+            period = (
+                periods_by_column[column_index]
+                or _first(find_periods(row_label))
+                or _first(find_periods(table.title))
+            )
+            column_label = _strip_periods(column)
+            label = " - ".join(part for part in (row_label, column_label) if part) or table.title
+            column_unit = "%" if "%" in column else default_unit
+            single = parse_figure(cell, column_unit)
+            whole_cell = single is not None and single.raw == cell.strip()
+            figures = [single] if whole_cell and single else find_figures(cell, column_unit)
+            tag_source = column if has_period_columns else f"{column} {table.title}"
+            previous_end = 0
+            for position, figure in enumerate(figures):
+                local = _local_label(cell, figure, previous_end) if len(figures) > 1 else ""
+                previous_end = figure.end
+                facts.append(
+                    Fact(
+                        fact_id=f"{table.table_id}-r{row_index + 1}c{column_index}-{position}",
+                        slide=table.slide,
+                        label=f"{label} ({local})" if local else label,
+                        value=figure.value,
+                        unit=figure.unit or "count",
+                        period=period,
+                        raw=figure.raw,
+                        context=f"{table.title}: " + " | ".join(row),
+                        table_id=table.table_id,
+                        row=row_label,
+                        column=column,
+                        qualifier=figure.qualifier,
+                        tags=_tags(tag_source, figure),
+                    )
+                )
+    return facts
+
+
+def column_periods(header: tuple[str, ...]) -> list[str]:
+    """The period of each column. A column without its own period ("% of Revenues",
+    "YoY Change") belongs to the group on its left; a change column describes the most
+    recent period of that group."""
+    periods: list[str] = []
+    group: list[str] = []
+    previous_was_change = False
+    for column in header:
+        own = _first(find_periods(column))
+        if own:
+            if previous_was_change:
+                group = []
+            group.append(own)
+            periods.append(own)
+        elif _is_change_column(column) and group:
+            periods.append(max(group, key=period_sort_key))
+        else:
+            periods.append(group[-1] if group else "")
+        previous_was_change = _is_change_column(column) and not own
+    return periods
+
+
+def _is_change_column(column: str) -> bool:
+    lowered = column.lower()
+    return any(word in lowered for word in ("yoy", "qoq", "change"))
+
+
+def _local_label(cell: str, figure: Figure, previous_end: int) -> str:
+    """What names a figure inside a cell holding several: the words between the
+    previous figure and this one, or else the words right after it."""
+    between = cell[previous_end : figure.start]
+    words = " ".join(re.sub(r"[()\[\]:,*]", " ", between).split())
+    if words and words.lower() not in ("of", "and"):
+        return words
+    trailing = re.match(r"\s*([A-Za-z][\w'&/-]*(?:\s+[A-Za-z][\w'&/-]*){0,2})", cell[figure.end :])
+    return trailing.group(1) if trailing else ""
+
+
+def passage_facts(chunk: Chunk) -> list[Fact]:
+    """One fact per figure in a passage (bullet, paragraph). The label is the clause
+    before the figure plus the words after it that name what it counts."""
+    if chunk.kind in ("table_row", "chart_data"):
+        return []
+    default_unit = _unit_stated(chunk.text) or _unit_stated(chunk.heading)
+    facts = []
+    for position, figure in enumerate(find_figures(chunk.text, default_unit)):
+        label = _label_around(chunk.text, figure)
+        period = _nearest_period(chunk.text, figure) or _first(find_periods(chunk.heading))
+        facts.append(
+            Fact(
+                fact_id=f"{chunk.chunk_id}-f{position}",
+                slide=chunk.slide,
+                label=label,
+                value=figure.value,
+                unit=figure.unit or "count",
+                period=period,
+                raw=figure.raw,
+                context=chunk.text,
+                qualifier=figure.qualifier,
+                tags=_tags(chunk.text[max(0, figure.start - 40) : figure.end + 40], figure),
+            )
+        )
+    return facts
+
+
+def all_facts(tables: Iterable[Table], chunks: Iterable[Chunk]) -> list[Fact]:
+    facts: list[Fact] = []
+    for table in tables:
+        facts.extend(table_facts(table))
+    for chunk in chunks:
+        facts.extend(passage_facts(chunk))
+    return facts
+
+
+def normalize_unit(unit: str) -> str:
+    """"JPY billion" stays; "%" stays; "thousand" stays; "" stays."""
+    cleaned = " ".join(unit.replace("Unit", "").replace(":", " ").split())
+    lowered = cleaned.lower()
+    if lowered in ("%", "percent"):
+        return "%"
+    match = re.fullmatch(r"(jpy|yen)?\s*(trillion|billion|million|thousand)?", lowered)
+    if match and (match.group(1) or match.group(2)):
+        currency = "JPY" if match.group(1) else ""
+        return " ".join(part for part in (currency, match.group(2) or "") if part)
+    return cleaned
+
+
+def _is_value_row_table(table: Table) -> bool:
+    """A table whose header is all periods and whose rows start with a value
+    (e.g. a by-quarter series with no row label)."""
+    return bool(table.header) and all(find_periods(cell) for cell in table.header)
+
+
+def _unit_stated(text: str) -> str:
+    match = UNIT_IN_TEXT_RE.search(text)
+    return normalize_unit(match.group("unit")) if match else ""
+
+
+def _strip_periods(text: str) -> str:
+    stripped = PERIOD_RE.sub(" ", text)
+    stripped = re.sub(r"\(\s*[-\s]*\)", " ", stripped)  # "(Apr. 2016 - Dec. 2016)" leaves "( - )"
+    return " ".join(stripped.split())
+
+
+def _label_around(text: str, figure: Figure) -> str:
+    before = text[: figure.start]
+    clause_start = max(before.rfind(sep) for sep in (";", ". ", "\u2022")) + 1
+    clause = before[clause_start:].strip(" ,:(-")
+    # Drop an earlier figure's clause: keep what follows the last comma if the
+    # comma separates two figures ("22,472 ATMs, revenue JPY119.9 billion").
+    if "," in clause and find_figures(clause.rsplit(",", 1)[0]):
+        clause = clause.rsplit(",", 1)[1].strip()
+    after = text[figure.end :]
+    trailing = re.match(r"\s*((?:[A-Za-z][\w'&/-]*\s*){1,%d})" % TRAILING_WORDS, after)
+    words = trailing.group(1).strip() if trailing else ""
+    label = f"{clause} {figure.raw} {words}".strip() if clause else f"{figure.raw} {words}"
+    return " ".join(label.split())
+
+
+def _nearest_period(text: str, figure: Figure) -> str:
+    """The period closest to the figure, preferring one in the same clause."""
+    best = ""
+    best_distance = len(text) + 1
+    for match in PERIOD_RE.finditer(text):
+        periods = find_periods(match.group(0))
+        if not periods:
+            continue
+        if match.end() <= figure.start:
+            distance = figure.start - match.end()
+        else:
+            between = text[figure.end : match.start()]
+            # "137 in Apr. 2016", "31.0% as of March 31, 2016": the period that follows.
+            linked = re.search(r"\b(in|as of|at|for|during|of)\s*$", between)
+            distance = (match.start() - figure.end) * (0.5 if linked else 1.5)
+        if distance < best_distance:
+            best, best_distance = periods[0], distance
+    return best
+
+
+def _tags(context: str, figure: Figure) -> tuple[str, ...]:
+    lowered = context.lower()
+    tags = []
+    if any(word in lowered for word in TARGET_WORDS):
+        tags.append("target")
+    if figure.is_change or any(word in lowered for word in ("yoy", "qoq", "change")):
+        tags.append("change")
+    return tuple(tags)
+
+
+def _first(items: list[str]) -> str:
+    return items[0] if items else ""

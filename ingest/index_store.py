@@ -1,0 +1,338 @@
+"""Build, persist and load the deck index: FAISS vectors, BM25 tokens, records in SQLite.
+
+Layout of an index folder (no pickle anywhere):
+    manifest.json     deck sha256, model id, dimension, counts, schema version, build time
+    vectors.faiss     faiss.write_index of an inner-product index over normalised vectors
+    records.sqlite    slides, chunks (+ BM25 tokens), tables, cells, facts
+    deck.pdf          the deck the index was built from (to render slide images)
+
+Builds are atomic: everything is written to a temp folder beside the target, then
+swapped in with renames, so a failed build leaves the previous index untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sqlite3
+import tempfile
+import threading
+import time
+from contextlib import closing
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from ingest.embedding import Embedder
+from ingest.errors import DeckError, StaleIndexError
+from ingest.facts import all_facts
+from ingest.pdf_reader import ParsedDeck, open_checked, read_deck
+from ingest.records import Chunk, Fact, Slide, Table
+from ingest.text import tokenize
+
+SCHEMA_VERSION = 1
+MANIFEST = "manifest.json"
+VECTORS = "vectors.faiss"
+RECORDS = "records.sqlite"
+DECK_COPY = "deck.pdf"
+_build_lock = threading.Lock()
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    deck_sha256: str
+    deck_title: str
+    deck_name: str
+    model_id: str
+    dimension: int
+    slides: int
+    chunks: int
+    tables: int
+    facts: int
+    schema_version: int
+    built_at: str
+    build_seconds: float
+
+    @classmethod
+    def read(cls, folder: Path) -> Manifest | None:
+        path = folder / MANIFEST
+        if not path.exists():
+            return None
+        try:
+            data = json.loads(path.read_text())
+            return cls(**{name: data[name] for name in cls.__dataclass_fields__})
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+@dataclass
+class DeckIndex:
+    """Everything retrieval needs, loaded in memory (read-only after load)."""
+
+    folder: Path
+    manifest: Manifest
+    slides: list[Slide]
+    chunks: list[Chunk]
+    tables: list[Table]
+    facts: list[Fact]
+    chunk_tokens: list[list[str]]
+    vectors: Any  # faiss.Index
+    embedder: Embedder
+    _slides_by_number: dict[int, Slide] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._slides_by_number = {slide.number: slide for slide in self.slides}
+
+    @property
+    def pdf_path(self) -> Path:
+        return self.folder / DECK_COPY
+
+    def slide(self, number: int) -> Slide:
+        return self._slides_by_number[number]
+
+    def has_slide(self, number: int) -> bool:
+        return number in self._slides_by_number
+
+    def table(self, table_id: str) -> Table | None:
+        return next((table for table in self.tables if table.table_id == table_id), None)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    manifest: Manifest
+    rebuilt: bool
+    seconds: float
+
+
+def needs_rebuild(folder: Path, deck_sha256: str, model_id: str) -> str:
+    """Why the index in `folder` cannot serve this deck and model ("" if it can)."""
+    manifest = Manifest.read(folder)
+    if manifest is None:
+        return "no index yet"
+    if manifest.schema_version != SCHEMA_VERSION:
+        return f"index schema {manifest.schema_version} != {SCHEMA_VERSION}"
+    if manifest.deck_sha256 != deck_sha256:
+        return "the deck changed"
+    if manifest.model_id != model_id:
+        return f"the embedding model changed ({manifest.model_id} -> {model_id})"
+    for name in (VECTORS, RECORDS, DECK_COPY):
+        if not (folder / name).exists():
+            return f"{name} is missing"
+    return ""
+
+
+def build_index(
+    deck_path: Path,
+    folder: Path,
+    embedder: Embedder,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build the index for `deck_path` into `folder` unless it is already current.
+
+    Raises `DeckError` for an unusable deck; the old index is then left as it was.
+    """
+    started = time.perf_counter()
+    deck_sha256 = _sha256(open_checked(deck_path))
+    with _build_lock:
+        if not force and not needs_rebuild(folder, deck_sha256, embedder.model_id):
+            manifest = Manifest.read(folder)
+            assert manifest is not None
+            return BuildResult(manifest, rebuilt=False, seconds=time.perf_counter() - started)
+        parsed = read_deck(
+            deck_path, progress=(lambda done, total: progress("read", done, total)) if progress else None
+        )
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.build-", dir=folder.parent))
+        try:
+            manifest = _write_index(parsed, deck_path, temp, embedder, progress, started)
+            _swap_in(temp, folder)
+        except BaseException:
+            shutil.rmtree(temp, ignore_errors=True)
+            raise
+    return BuildResult(manifest, rebuilt=True, seconds=time.perf_counter() - started)
+
+
+def load_index(folder: Path, embedder: Embedder) -> DeckIndex:
+    """Load a built index. Raises `StaleIndexError` if it is missing or its manifest
+    does not match this code's schema or the embedder."""
+    manifest = Manifest.read(folder)
+    if manifest is None:
+        raise StaleIndexError(f"no index in {folder}: run `python -m qa ingest`")
+    if manifest.schema_version != SCHEMA_VERSION or manifest.model_id != embedder.model_id:
+        raise StaleIndexError(f"index in {folder} was built by another schema or model")
+    vectors = faiss.read_index(str(folder / VECTORS))
+    with closing(sqlite3.connect(f"file:{folder / RECORDS}?mode=ro", uri=True)) as db:
+        slides = [Slide(*row) for row in db.execute("SELECT number, title, text FROM slides ORDER BY number")]
+        chunk_rows = db.execute(
+            "SELECT chunk_id, slide, title, text, heading, kind, level, tokens FROM chunks ORDER BY position"
+        ).fetchall()
+        tables = [
+            Table(table_id, slide, title, unit, tuple(json.loads(header)), tuple(tuple(r) for r in json.loads(rows)))
+            for table_id, slide, title, unit, header, rows in db.execute(
+                "SELECT table_id, slide, title, unit, header, rows FROM deck_tables ORDER BY position"
+            )
+        ]
+        facts = [
+            Fact(
+                fact_id=row[0], slide=row[1], label=row[2], value=row[3], unit=row[4], period=row[5],
+                raw=row[6], context=row[7], table_id=row[8], row=row[9], column=row[10],
+                qualifier=row[11], tags=tuple(json.loads(row[12])),
+            )
+            for row in db.execute(
+                "SELECT fact_id, slide, label, value, unit, period, raw, context, table_id, row_label,"
+                " column_label, qualifier, tags FROM facts ORDER BY position"
+            )
+        ]
+    chunks = [Chunk(*row[:7]) for row in chunk_rows]
+    tokens = [json.loads(row[7]) for row in chunk_rows]
+    return DeckIndex(folder, manifest, slides, chunks, tables, facts, tokens, vectors, embedder)
+
+
+def open_index(
+    deck_path: Path,
+    folder: Path,
+    embedder: Embedder,
+    *,
+    rebuild: bool = True,
+    progress: Progress | None = None,
+) -> DeckIndex:
+    """The index for `deck_path`, building it first when missing or stale (or raising
+    `StaleIndexError` when `rebuild` is off)."""
+    deck_sha256 = _sha256(open_checked(deck_path))
+    reason = needs_rebuild(folder, deck_sha256, embedder.model_id)
+    if reason:
+        if not rebuild:
+            raise StaleIndexError(
+                f"index in {folder} is stale ({reason}); run `python -m qa ingest` "
+                "or allow rebuilding (DECKQA_AUTO_REBUILD=1)"
+            )
+        build_index(deck_path, folder, embedder, progress=progress)
+    return load_index(folder, embedder)
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What gets embedded for a chunk: the slide title and heading give it context."""
+    parts = [chunk.title, chunk.heading, chunk.text]
+    return ". ".join(part for part in parts if part)
+
+
+def _write_index(
+    parsed: ParsedDeck,
+    deck_path: Path,
+    temp: Path,
+    embedder: Embedder,
+    progress: Progress | None,
+    started: float,
+) -> Manifest:
+    if not parsed.chunks:
+        raise DeckError(f"no text passages found in {deck_path}")
+    facts = all_facts(parsed.tables, parsed.chunks)
+    texts = [embedding_text(chunk) for chunk in parsed.chunks]
+    batches = [texts[i : i + 32] for i in range(0, len(texts), 32)]
+    vectors = []
+    for done, batch in enumerate(batches, start=1):
+        vectors.append(embedder.encode(batch))
+        if progress:
+            progress("embed", done, len(batches))
+    matrix = np.vstack(vectors).astype(np.float32)
+    index = faiss.IndexFlatIP(embedder.dimension)
+    index.add(matrix)
+    faiss.write_index(index, str(temp / VECTORS))
+    _write_records(temp / RECORDS, parsed, facts)
+    shutil.copyfile(deck_path, temp / DECK_COPY)
+    manifest = Manifest(
+        deck_sha256=parsed.sha256,
+        deck_title=parsed.title,
+        deck_name=deck_path.name,
+        model_id=embedder.model_id,
+        dimension=embedder.dimension,
+        slides=len(parsed.slides),
+        chunks=len(parsed.chunks),
+        tables=len(parsed.tables),
+        facts=len(facts),
+        schema_version=SCHEMA_VERSION,
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        build_seconds=round(time.perf_counter() - started, 2),
+    )
+    (temp / MANIFEST).write_text(json.dumps(asdict(manifest), indent=2) + "\n")
+    return manifest
+
+
+def _write_records(path: Path, parsed: ParsedDeck, facts: list[Fact]) -> None:
+    with closing(sqlite3.connect(path)) as db, db:
+        db.executescript(
+            """
+            CREATE TABLE slides (number INTEGER PRIMARY KEY, title TEXT, text TEXT);
+            CREATE TABLE chunks (position INTEGER, chunk_id TEXT PRIMARY KEY, slide INTEGER,
+                title TEXT, text TEXT, heading TEXT, kind TEXT, level INTEGER, tokens TEXT);
+            CREATE TABLE deck_tables (position INTEGER, table_id TEXT PRIMARY KEY, slide INTEGER,
+                title TEXT, unit TEXT, header TEXT, rows TEXT);
+            CREATE TABLE cells (table_id TEXT, slide INTEGER, row_index INTEGER,
+                column_index INTEGER, row_label TEXT, column_label TEXT, text TEXT);
+            CREATE TABLE facts (position INTEGER, fact_id TEXT PRIMARY KEY, slide INTEGER,
+                label TEXT, value REAL, unit TEXT, period TEXT, raw TEXT, context TEXT,
+                table_id TEXT, row_label TEXT, column_label TEXT, qualifier TEXT, tags TEXT);
+            CREATE INDEX facts_by_period ON facts(period);
+            """
+        )
+        db.executemany("INSERT INTO slides VALUES (?, ?, ?)", [(s.number, s.title, s.text) for s in parsed.slides])
+        db.executemany(
+            "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (i, c.chunk_id, c.slide, c.title, c.text, c.heading, c.kind, c.level,
+                 json.dumps(tokenize(f"{c.title} {c.heading} {c.text}")))
+                for i, c in enumerate(parsed.chunks)
+            ],
+        )
+        db.executemany(
+            "INSERT INTO deck_tables VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (i, t.table_id, t.slide, t.title, t.unit, json.dumps(t.header), json.dumps(t.rows))
+                for i, t in enumerate(parsed.tables)
+            ],
+        )
+        db.executemany(
+            "INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (t.table_id, t.slide, r, c, row[0], t.header[c] if c < len(t.header) else "", cell)
+                for t in parsed.tables
+                for r, row in enumerate(t.rows)
+                for c, cell in enumerate(row)
+            ],
+        )
+        db.executemany(
+            "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (i, f.fact_id, f.slide, f.label, f.value, f.unit, f.period, f.raw, f.context,
+                 f.table_id, f.row, f.column, f.qualifier, json.dumps(list(f.tags)))
+                for i, f in enumerate(facts)
+            ],
+        )
+
+
+def _swap_in(temp: Path, folder: Path) -> None:
+    """Replace `folder` by `temp` with renames; the old index survives until the new one is in place."""
+    old = folder.with_name(f".{folder.name}.old-{int(time.time() * 1000)}")
+    if folder.exists():
+        folder.rename(old)
+    try:
+        temp.rename(folder)
+    except BaseException:
+        if old.exists():
+            old.rename(folder)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,242 @@
+"""Parse figures as printed in a deck ("JPY158.0 billion", "(982)", "approx. 70%") and
+the periods they belong to ("FY16", "1Q-3Q16", "3Q16-end", "Dec. 31, 2016").
+
+Pure functions; no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SCALES = {"trillion": 1e12, "billion": 1e9, "million": 1e6, "thousand": 1e3}
+
+_QUALIFIER = (
+    r"(?P<qual>approx\.?|approximately|about|around|over|more than|less than|"
+    r"slightly (?:more|less) than|no larger than|up to|almost)?\s*"
+)
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+FIGURE_RE = re.compile(
+    r"(?<![\w.*])(?<!\d-)(?<!\* )"
+    + _QUALIFIER
+    + r"(?P<dir>(?:up|down)\s+)?"
+    + r"(?P<sign>[+\-\u2212])?"
+    + r"(?P<open>\()?"
+    + r"(?P<cur>JPY\s?)?"
+    + r"(?P<num>" + _NUMBER + r")"
+    + r"(?P<pct>\s?%)?"
+    + r"(?P<close>\))?"
+    + r"(?:\s?(?P<scale>trillion|billion|million|thousand|mil)\b)?"
+    + r"(?:\s?(?P<points>points?)\b)?"
+    + r"(?![A-Za-z0-9]|-\d)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure found in text. `value` is signed and in `unit`'s scale."""
+
+    value: float
+    unit: str
+    raw: str
+    qualifier: str
+    start: int
+    end: int
+    is_change: bool
+
+
+def find_figures(text: str, default_unit: str = "", parens_negative: bool = False) -> list[Figure]:
+    """All figures in `text`, left to right. `default_unit` (a table's "Unit: JPY
+    million") applies to bare numbers with no unit of their own. In prose, parentheses
+    are asides ("(124 clients)"); pass `parens_negative` for accounting cells."""
+    period_spans = [match.span() for match in PERIOD_RE.finditer(text)]
+    figures = []
+    for match in FIGURE_RE.finditer(text):
+        if any(start < match.end("num") and match.start("num") < end for start, end in period_spans):
+            continue
+        if _is_footnote_marker(match):
+            continue
+        figure = _figure_from_match(match, default_unit, parens_negative)
+        if figure is not None:
+            figures.append(figure)
+    return figures
+
+
+def _is_footnote_marker(match: re.Match[str]) -> bool:
+    """"(1)" or "(2)" in prose marks a footnote, not a negative number."""
+    number = match.group("num")
+    return bool(match.group("open") and match.group("close")) and len(number) == 1 and not (
+        match.group("pct") or match.group("cur") or match.group("scale")
+    )
+
+
+def parse_figure(text: str, default_unit: str = "") -> Figure | None:
+    """The single figure that makes up `text` (a table cell), or None."""
+    stripped = text.strip()
+    match = FIGURE_RE.fullmatch(stripped)
+    if match is None:
+        match = FIGURE_RE.match(stripped)
+        if match is None:
+            return None
+    return _figure_from_match(match, default_unit, parens_negative=True)
+
+
+def _figure_from_match(
+    match: re.Match[str], default_unit: str, parens_negative: bool
+) -> Figure | None:
+    number = match.group("num")
+    raw = match.group(0).strip()
+    if not raw:
+        return None
+    # A "(" without ")" belongs to surrounding prose, not to the figure.
+    negative_parens = parens_negative and bool(match.group("open")) and bool(match.group("close"))
+    value = float(number.replace(",", ""))
+    sign = match.group("sign") or ""
+    direction = (match.group("dir") or "").strip().lower()
+    if negative_parens or sign in {"-", "\u2212"} or direction == "down":
+        value = -value
+    unit = _unit_of(match, default_unit)
+    if unit == "" and _looks_like_year(number, match):
+        unit = "year"
+    return Figure(
+        value=value,
+        unit=unit,
+        raw=_trim_unpaired_parens(raw, match),
+        qualifier=(match.group("qual") or "").lower(),
+        start=match.start(),
+        end=match.end(),
+        is_change=bool(sign) or bool(direction),
+    )
+
+
+def _trim_unpaired_parens(raw: str, match: re.Match[str]) -> str:
+    if match.group("open") and not match.group("close"):
+        return raw.replace("(", "", 1).strip()
+    if match.group("close") and not match.group("open"):
+        return raw[: raw.rfind(")")].strip()
+    return raw
+
+
+def _unit_of(match: re.Match[str], default_unit: str) -> str:
+    scale = (match.group("scale") or "").lower()
+    if scale == "mil":
+        scale = "million"
+    if match.group("pct"):
+        return "%"
+    if match.group("points"):
+        return "points"
+    if match.group("cur"):
+        return f"JPY {scale}".strip() if scale else "JPY"
+    if scale:
+        return scale
+    return default_unit
+
+
+def _looks_like_year(number: str, match: re.Match[str]) -> bool:
+    return (
+        len(number) == 4
+        and number.isdigit()
+        and 1900 <= int(number) <= 2100
+        and not match.group("sign")
+        and not match.group("open")
+    )
+
+
+def convert(value: float, from_unit: str, to_unit: str) -> float:
+    """Convert between scaled units of one kind ("JPY million" -> "JPY billion").
+    Raises ValueError for units of different kinds."""
+    if from_unit == to_unit:
+        return value
+    from_kind, from_scale = split_unit(from_unit)
+    to_kind, to_scale = split_unit(to_unit)
+    if from_kind != to_kind:
+        raise ValueError(f"cannot convert {from_unit!r} to {to_unit!r}")
+    return value * SCALES.get(from_scale, 1.0) / SCALES.get(to_scale, 1.0)
+
+
+def split_unit(unit: str) -> tuple[str, str]:
+    """("JPY", "billion") for "JPY billion"; ("count", "million") for "million"."""
+    parts = unit.split()
+    if parts and parts[-1] in SCALES:
+        kind = " ".join(parts[:-1]) or "count"
+        return kind, parts[-1]
+    return (unit or "count"), ""
+
+
+_MONTHS = {
+    "jan": "Jan.", "feb": "Feb.", "mar": "Mar.", "apr": "Apr.", "may": "May", "jun": "Jun.",
+    "jul": "Jul.", "aug": "Aug.", "sep": "Sep.", "oct": "Oct.", "nov": "Nov.", "dec": "Dec.",
+}  # fmt: skip
+_MONTH_RE = (
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
+    r"aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+PERIOD_RE = re.compile(
+    r"(?P<range>\b[1-4]Q\s?-\s?[1-4]Q\s?(?:FY)?(?:20)?\d{2}\b)"
+    r"|(?P<quarter>\b[1-4]Q\s?(?:FY)?(?:20)?\d{2}\b(?:\s?-?\s?end\b)?)"
+    r"|(?P<half>\b[12]H\s?(?:FY)?(?:20)?\d{2}\b)"
+    r"|(?P<fy>\bFY\s?(?:20)?\d{2}\b)"
+    r"|(?P<date>\b" + _MONTH_RE + r"\s?(?P<day>\d{1,2},)?\s?(?P<year>(?:19|20)\d{2})\b)",
+    re.IGNORECASE,
+)
+
+
+def normalize_period(text: str) -> str:
+    """The canonical form of the first period in `text`, or "" if none.
+
+    "FY2016" -> "FY16"; "1Q-3Q FY2016" -> "1Q-3Q16"; "3Q16 end" -> "3Q16-end";
+    "December 31, 2016" -> "Dec. 31, 2016"; "March 2017" -> "Mar. 2017".
+    """
+    periods = find_periods(text)
+    return periods[0] if periods else ""
+
+
+def find_periods(text: str) -> list[str]:
+    """Every period in `text`, canonical, in order of appearance, without repeats."""
+    found: list[str] = []
+    compact = re.sub(r"\b([1-4]Q)\s?-\s?([1-4]Q)\s+FY\s?(?:20)?(\d{2})\b", r"\1-\2\3", text)
+    for match in PERIOD_RE.finditer(compact):
+        period = _canonical(match)
+        if period and period not in found:
+            found.append(period)
+    return found
+
+
+def _canonical(match: re.Match[str]) -> str:
+    token = re.sub(r"\s+", "", match.group(0)).upper().replace("FY", "")
+    if match.group("range"):
+        first, _, rest = token.partition("-")
+        return f"{first}-{rest[:2]}{rest[-2:]}"
+    if match.group("quarter"):
+        end = token.endswith("END")
+        base = token.replace("-END", "").replace("END", "")
+        return f"{base[:2]}{base[-2:]}" + ("-end" if end else "")
+    if match.group("half"):
+        return f"{token[:2]}{token[-2:]}"
+    if match.group("fy"):
+        return f"FY{token[-2:]}"
+    month = _MONTHS[match.group("month")[:3].lower()]
+    day = match.group("day")
+    year = match.group("year")
+    return f"{month} {day[:-1]}, {year}" if day else f"{month} {year}"
+
+
+def period_sort_key(period: str) -> tuple[int, int]:
+    """(year, month-ish) for ordering periods: "1Q-3Q16" -> (16, 9); "FY16" -> (16, 12)."""
+    match = re.search(r"(\d{2})(?:-end)?$", period)
+    if period.startswith(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")):
+        year = int(period[-4:]) % 100
+        month = list(_MONTHS.values()).index(period.split()[0]) + 1
+        # Fiscal years start in April: Jan-Mar belong to the previous fiscal year.
+        return (year - 1, month + 9) if month <= 3 else (year, month - 3)
+    if not match:
+        return (0, 0)
+    year = int(match.group(1))
+    quarter = re.findall(r"([1-4])Q", period)
+    if quarter:
+        return (year, int(quarter[-1]) * 3)
+    half = re.match(r"([12])H", period)
+    if half:
+        return (year, int(half.group(1)) * 6)
+    return (year, 12)

@@ -1,0 +1,348 @@
+"""Read a deck PDF into slides, passages and tables.
+
+pypdf gives each page's plain text (the `Slide`); pdfplumber gives the layout: ruled
+tables (`Table`) and the lines outside them, grouped into passages (`Chunk`) by
+bullet markers, indentation, font size and vertical gaps. Works for any text-based
+deck PDF; one slide per page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from ingest.errors import DeckError
+from ingest.records import Chunk, Slide, Table
+
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+BULLET_RE = re.compile(r"^(?:[-\u2013\u2022\u00b7\u25c6\u27a4>\u2713\u221a\u2666\u25a0\u25aa\u25cf\u25cb*\u00bb]|\d{1,2}[.)])\s+")
+UNIT_LINE_RE = re.compile(r"^\(?\s*unit\s*[:=]?\s*(?P<unit>[^)]+?)\s*\)?$", re.IGNORECASE)
+CHART_PREFIX = "Chart data:"
+# Lines further apart than this many line-heights start a new passage.
+PARAGRAPH_GAP = 0.9
+# pdfplumber settings for ruled tables: every cell is bordered, so lines alone
+# delimit cells (text-based detection would split wrapped cells).
+TABLE_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+
+
+@dataclass(frozen=True)
+class ParsedDeck:
+    title: str
+    sha256: str
+    slides: tuple[Slide, ...]
+    chunks: tuple[Chunk, ...]
+    tables: tuple[Table, ...]
+
+
+def open_checked(path: Path) -> bytes:
+    """The deck's bytes, or a `DeckError` that says in one line what is wrong."""
+    if not path.exists():
+        raise DeckError(f"deck not found: {path}")
+    if not path.is_file():
+        raise DeckError(f"not a file: {path}")
+    data = path.read_bytes()
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise DeckError(f"not a PDF (no %PDF header): {path}")
+    if b"%%EOF" not in data[-2048:]:
+        raise DeckError(f"truncated PDF (no end-of-file marker): {path}")
+    return data
+
+
+def read_deck(path: Path, progress: Callable[[int, int], None] | None = None) -> ParsedDeck:
+    """Parse the deck at `path`. Raises `DeckError` for anything unusable."""
+    data = open_checked(path)
+    try:
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted:
+            raise DeckError(f"encrypted PDF, decrypt it first: {path}")
+        texts = [page.extract_text() or "" for page in reader.pages]
+        metadata_title = (reader.metadata.title if reader.metadata else None) or ""
+    except DeckError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+        raise DeckError(f"damaged PDF ({type(error).__name__}: {error}): {path}") from error
+    if not texts:
+        raise DeckError(f"PDF has no pages: {path}")
+    if not any(text.strip() for text in texts):
+        raise DeckError(f"no extractable text (a scanned deck? run OCR first): {path}")
+
+    slides: list[Slide] = []
+    chunks: list[Chunk] = []
+    tables: list[Table] = []
+    try:
+        with pdfplumber.open(path) as pdf:
+            for number, (page, text) in enumerate(zip(pdf.pages, texts, strict=True), start=1):
+                layout = _read_page(page, number)
+                title = layout.title or _first_line(text) or f"Slide {number}"
+                slides.append(Slide(number=number, title=title, text=_clean_text(text)))
+                chunks.extend(_passages(layout.lines, number, title))
+                for index, raw_table in enumerate(layout.tables, start=1):
+                    table = _table_record(raw_table, number, index)
+                    if table is not None:
+                        tables.append(table)
+                        chunks.extend(_table_row_chunks(table, title))
+                if progress is not None:
+                    progress(number, len(texts))
+    except DeckError:
+        raise
+    except Exception as error:  # pdfminer raises many types on broken content streams
+        raise DeckError(f"damaged PDF ({type(error).__name__}: {error}): {path}") from error
+    deck_title = metadata_title or (slides[0].title if slides else path.stem)
+    return ParsedDeck(
+        title=deck_title,
+        sha256=hashlib.sha256(data).hexdigest(),
+        slides=tuple(slides),
+        chunks=tuple(chunks),
+        tables=tuple(tables),
+    )
+
+
+@dataclass
+class _Line:
+    text: str
+    x0: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    grey: bool
+
+
+@dataclass
+class _RawTable:
+    title: str
+    unit: str
+    cells: list[list[str]]
+
+
+@dataclass
+class _PageLayout:
+    title: str
+    lines: list[_Line]
+    tables: list[_RawTable]
+
+
+def _read_page(page: Any, number: int) -> _PageLayout:
+    found = page.find_tables(TABLE_SETTINGS)
+    boxes = [table.bbox for table in found]
+
+    def outside_tables(obj: dict[str, Any]) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+    free = page.filter(outside_tables)
+    lines = [_line(raw) for raw in free.extract_text_lines(strip=True)]
+    lines = [line for line in lines if line.text]
+    lines = _drop_page_furniture(lines, page.height, number)
+    title_lines = _title_lines(lines, page.height)
+    title = " ".join(line.text for line in title_lines)
+    # Lines beside the title (a section label in the header band) are page furniture.
+    header_bottom = max((line.bottom for line in title_lines), default=0.0)
+    body = [line for line in lines if line not in title_lines and line.top >= header_bottom - 1]
+
+    tables = []
+    for table, box in zip(found, boxes, strict=True):
+        cells = [[_clean_cell(cell) for cell in row] for row in table.extract()]
+        caption_lines = [line for line in body if box[1] - 40 <= line.bottom <= box[1] + 1]
+        caption_lines.sort(key=lambda line: line.top)
+        title_text, unit = "", ""
+        for line in caption_lines:
+            unit_match = UNIT_LINE_RE.match(line.text)
+            if unit_match:
+                unit = unit_match.group("unit").strip()
+            else:
+                title_text = line.text
+        tables.append(_RawTable(title=title_text, unit=unit, cells=cells))
+    return _PageLayout(title=title, lines=body, tables=tables)
+
+
+def _line(raw: dict[str, Any]) -> _Line:
+    chars = raw.get("chars") or []
+    sizes = [round(char.get("size", 0.0), 1) for char in chars] or [0.0]
+    fonts = [str(char.get("fontname", "")) for char in chars]
+    colors = [char.get("non_stroking_color") for char in chars]
+    return _Line(
+        text=" ".join(str(raw["text"]).split()),
+        x0=float(raw["x0"]),
+        top=float(raw["top"]),
+        bottom=float(raw["bottom"]),
+        size=max(set(sizes), key=sizes.count),
+        bold=bool(fonts) and sum("Bold" in font for font in fonts) > len(fonts) / 2,
+        grey=bool(colors) and all(_is_grey(color) for color in colors),
+    )
+
+
+def _is_grey(color: Any) -> bool:
+    if isinstance(color, (tuple, list)) and len(color) in (1, 3):
+        values = [float(v) for v in color]
+        return all(0.3 <= v <= 0.8 for v in values) and max(values) - min(values) < 0.05
+    return False
+
+
+def _drop_page_furniture(lines: list[_Line], height: float, number: int) -> list[_Line]:
+    """Drop the printed page number at the bottom of the page."""
+    return [
+        line for line in lines if not (line.text == str(number) and line.top > height * 0.85)
+    ]
+
+
+def _title_lines(lines: list[_Line], height: float) -> list[_Line]:
+    """The lines set in the largest font near the top of the page."""
+    top_band = [line for line in lines if line.top < height * 0.3]
+    if not top_band:
+        return []
+    biggest = max(line.size for line in top_band)
+    first = min((line for line in top_band if line.size == biggest), key=lambda line: line.top)
+    title = [first]
+    for line in sorted(top_band, key=lambda line: line.top):
+        if line is first or line.size != biggest:
+            continue
+        if 0 < line.top - title[-1].bottom < biggest * 0.8:
+            title.append(line)
+    return title
+
+
+def _passages(lines: list[_Line], slide: int, title: str) -> list[Chunk]:
+    """Group lines into passages: a bullet with its wrapped lines, a heading, a
+    paragraph. A passage never leaves its slide and carries the heading above it."""
+    groups: list[list[_Line]] = []
+    for line in sorted(lines, key=lambda line: (round(line.top), line.x0)):
+        if groups and _continues(groups[-1], line):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    chunks = []
+    heading = ""
+    indents = sorted({round(group[0].x0) for group in groups if BULLET_RE.match(group[0].text)})
+    for index, group in enumerate(groups, start=1):
+        text = _join_lines(line.text for line in group)
+        first = group[0]
+        kind = _kind(group, text)
+        level = 0
+        if kind == "bullet":
+            level = _nearest_index(indents, round(first.x0))
+            text = BULLET_RE.sub("", text, count=1)
+        if kind == "chart_data":
+            text = text[len(CHART_PREFIX) :].strip() if text.startswith(CHART_PREFIX) else text
+        if kind == "heading":
+            heading = text
+        chunks.append(
+            Chunk(
+                chunk_id=f"s{slide}-p{index}",
+                slide=slide,
+                title=title,
+                text=text,
+                heading="" if kind == "heading" else heading,
+                kind=kind,
+                level=level,
+            )
+        )
+    return chunks
+
+
+def _continues(group: list[_Line], line: _Line) -> bool:
+    last = group[-1]
+    if BULLET_RE.match(line.text) or line.size != last.size or line.bold != last.bold:
+        return False
+    if line.grey != last.grey:
+        return False
+    gap = line.top - last.bottom
+    if gap > last.size * PARAGRAPH_GAP or gap < -1:
+        return False
+    # A wrapped line of a bullet hangs at the bullet's text, right of its marker.
+    anchor = group[0]
+    return line.x0 >= anchor.x0 - 1
+
+
+def _kind(group: list[_Line], text: str) -> str:
+    first = group[0]
+    if text.startswith(CHART_PREFIX) or first.grey:
+        return "chart_data"
+    if BULLET_RE.match(text):
+        return "bullet"
+    if first.bold:
+        return "heading"
+    return "text"
+
+
+def _nearest_index(values: list[int], value: int) -> int:
+    if not values:
+        return 0
+    return min(range(len(values)), key=lambda i: abs(values[i] - value))
+
+
+def _join_lines(lines: Iterable[str]) -> str:
+    """Join wrapped lines; a hyphen at a line end joins the word halves."""
+    text = ""
+    for line in lines:
+        if text.endswith("-") and line[:1].islower() and not text.endswith(" -"):
+            text = text[:-1] + line
+        else:
+            text = f"{text} {line}" if text else line
+    return text.strip()
+
+
+def _table_record(raw: _RawTable, slide: int, index: int) -> Table | None:
+    rows = [row for row in raw.cells if any(cell for cell in row)]
+    if len(rows) < 2 and not (rows and len(rows[0]) > 1):
+        return None
+    header, *body = rows
+    return Table(
+        table_id=f"s{slide}-t{index}",
+        slide=slide,
+        title=raw.title or f"Table {index}",
+        unit=raw.unit,
+        header=tuple(header),
+        rows=tuple(tuple(row) for row in body),
+    )
+
+
+def _table_row_chunks(table: Table, title: str) -> list[Chunk]:
+    chunks = []
+    for index, row in enumerate(table.rows, start=1):
+        pairs = [
+            f"{column}: {cell}" if column else cell
+            for column, cell in zip(table.header[1:], row[1:], strict=False)
+            if cell
+        ]
+        unit = f" (unit: {table.unit})" if table.unit else ""
+        text = f"{row[0]} - " + "; ".join(pairs) if row[0] else "; ".join(pairs)
+        chunks.append(
+            Chunk(
+                chunk_id=f"{table.table_id}-r{index}",
+                slide=table.slide,
+                title=title,
+                text=text,
+                heading=f"{table.title}{unit}",
+                kind="table_row",
+            )
+        )
+    return chunks
+
+
+def _clean_cell(cell: str | None) -> str:
+    return " ".join((cell or "").split())
+
+
+def _clean_text(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.splitlines() if line.strip())
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return ""

@@ -1,0 +1,23 @@
+"""Tokenising shared by the BM25 index (ingest) and keyword matching (retriever)."""
+
+from __future__ import annotations
+
+import re
+
+TOKEN_RE = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*", re.IGNORECASE)
+STOPWORDS = frozenset(
+    """a an and are as at be by did do does for from has have how i in is it its of on or
+    our so than that the their them there these this those to was were what when where
+    which who why will with you your about can could please tell me show give explain
+    describe much many""".split()
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case word tokens without stopwords; "IIJ's" -> "iij"; "1,066" -> "1066"."""
+    tokens = []
+    for match in TOKEN_RE.finditer(text.lower().replace("'s", "")):
+        token = match.group(0).replace(",", "")
+        if token not in STOPWORDS:
+            tokens.append(token)
+    return tokens

@@ -1,0 +1,97 @@
+"""`python -m qa ingest|slides|ask|serve`: the command line. Errors are one line on
+stderr and exit code 2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from ingest.errors import DeckError, StaleIndexError
+from qa.settings import Settings
+
+EXIT_USAGE = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    settings = Settings()
+    try:
+        return int(args.handler(args, settings) or 0)
+    except (DeckError, StaleIndexError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m qa", description="Question answering over a slide deck.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ingest = commands.add_parser("ingest", help="build the index for a deck PDF")
+    ingest.add_argument("deck", nargs="?", type=Path, help="deck PDF (default: the bundled deck)")
+    ingest.add_argument("--force", action="store_true", help="rebuild even if the index is current")
+    ingest.add_argument("--index-dir", type=Path, help="index folder (default: DECKQA_INDEX_DIR)")
+    ingest.set_defaults(handler=_ingest)
+
+    slides = commands.add_parser("slides", help="list slide numbers and titles")
+    slides.set_defaults(handler=_slides)
+
+    from qa.cli_ask import add_ask_command, add_serve_command
+
+    add_ask_command(commands)
+    add_serve_command(commands)
+    return parser
+
+
+def _ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from ingest.embedding import Embedder
+    from ingest.index_store import build_index
+
+    deck = args.deck or settings.deck
+    folder = args.index_dir or settings.index_dir
+    started = time.perf_counter()
+    # Fail fast on a bad file, before the model loads.
+    from ingest.pdf_reader import open_checked
+
+    open_checked(deck)
+    embedder = Embedder(settings.embedding_model)
+    bars: dict[str, tqdm] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        label = {"read": "reading slides", "embed": "embedding"}.get(stage, stage)
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=label, unit="step", file=sys.stderr, leave=False)
+        bar.n = done
+        bar.refresh()
+
+    try:
+        result = build_index(deck, folder, embedder, force=args.force, progress=progress)
+    finally:
+        for bar in bars.values():
+            bar.close()
+    manifest = result.manifest
+    verb = "built" if result.rebuilt else "already current (use --force to rebuild)"
+    print(
+        f"index {verb}: {manifest.slides} slides, {manifest.chunks} chunks, {manifest.tables} tables, "
+        f"{manifest.facts} facts in {time.perf_counter() - started:.1f} s -> {folder}"
+    )
+    return 0
+
+
+def _slides(args: argparse.Namespace, settings: Settings) -> int:
+    from qa.deckqa import open_deck_index
+
+    index = open_deck_index(settings)
+    width = len(str(len(index.slides)))
+    for slide in index.slides:
+        print(f"{slide.number:>{width}}  {slide.title}")
+    return 0

@@ -1,0 +1,133 @@
+"""The default answerer: extractive and deterministic. It picks the passages of the best
+slides that answer the question and composes a lead sentence, then bullets when the
+question asks for a list. Every line carries its [Slide N]; nothing is added that is
+not on a cited slide."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from ingest.records import Chunk
+from ingest.text import tokenize
+from qa.answer import Citation
+from qa.question import key_terms, wants_list
+from retriever.hits import Hit, SlideHit
+
+# A slide joins the answer only if it scores at least this fraction of the best slide.
+SLIDE_KEEP_RATIO = 0.8
+# A passage joins a list answer if its relevance is at least this fraction of the best.
+PASSAGE_KEEP_RATIO = 0.75
+MAX_BULLETS = 8
+# A heading this similar (rapidfuzz partial token ratio) to the question selects the
+# whole group of bullets under it.
+HEADING_MATCH = 80
+
+
+@dataclass(frozen=True)
+class Composition:
+    text: str
+    citations: list[Citation]
+    passages: list[Chunk]
+
+
+def compose(question: str, slides: list[SlideHit], slide_chunks: dict[int, list[Chunk]]) -> Composition:
+    """Compose an answer from `slides` (best first). `slide_chunks` maps a slide number
+    to all its passages in reading order."""
+    best = slides[0]
+    kept = [slide for slide in slides if slide.score >= best.score * SLIDE_KEEP_RATIO]
+    scored = _relevance(question, kept)
+    listing = wants_list(question)
+    group = _heading_group(question, kept, slide_chunks) if listing else []
+    if group:
+        lead_chunk, bullets = group[0], group[1:]
+    else:
+        ranked = sorted(scored, key=lambda item: -item[1])
+        lead_chunk = ranked[0][0]
+        bullets = []
+        if listing:
+            threshold = ranked[0][1] * PASSAGE_KEEP_RATIO
+            bullets = [chunk for chunk, score in ranked[1:] if score >= threshold][: MAX_BULLETS - 1]
+            bullets.extend(_children(lead_chunk, slide_chunks, exclude=bullets))
+            bullets = _reading_order(bullets, slide_chunks)[:MAX_BULLETS]
+    lines = [f"{_sentence(lead_chunk)} [Slide {lead_chunk.slide}]"]
+    if bullets:
+        lines.append("")
+        lines.extend(f"- {_passage_text(chunk)} [Slide {chunk.slide}]" for chunk in bullets)
+    used = [lead_chunk, *bullets]
+    citations = [Citation(slide=c.slide, title=c.title, text=cited_text(c)) for c in used]
+    return Composition(text="\n".join(lines), citations=citations, passages=used)
+
+
+def cited_text(chunk: Chunk) -> str:
+    """The passage as it stands on the slide (a heading with its colon, a bullet's text)."""
+    return chunk.text
+
+
+def _relevance(question: str, slides: list[SlideHit]) -> list[tuple[Chunk, float]]:
+    terms = set(key_terms(question))
+    scored = []
+    for slide in slides:
+        for hit in slide.hits:
+            scored.append((hit.chunk, _passage_score(hit, terms)))
+    return scored
+
+
+def _passage_score(hit: Hit, terms: set[str]) -> float:
+    tokens = set(tokenize(f"{hit.chunk.heading} {hit.chunk.text}"))
+    overlap = len(terms & tokens) / len(terms) if terms else 0.0
+    kind_penalty = 0.15 if hit.chunk.kind in ("chart_data", "note") else 0.0
+    return hit.dense + 0.5 * overlap - kind_penalty
+
+
+def _heading_group(
+    question: str, slides: list[SlideHit], slide_chunks: dict[int, list[Chunk]]
+) -> list[Chunk]:
+    """A heading that matches the question, followed by the passages under it."""
+    best: tuple[float, list[Chunk]] = (0.0, [])
+    lowered = question.lower()
+    for slide in slides:
+        chunks = slide_chunks.get(slide.slide, [])
+        for index, chunk in enumerate(chunks):
+            if chunk.kind != "heading":
+                continue
+            similarity = fuzz.token_set_ratio(lowered, chunk.text.lower())
+            if similarity < HEADING_MATCH:
+                continue
+            members = [c for c in chunks[index + 1 :] if c.heading == chunk.text and c.kind != "heading"]
+            if members and similarity > best[0]:
+                best = (similarity, [chunk, *members[: MAX_BULLETS]])
+    return best[1]
+
+
+def _children(lead: Chunk, slide_chunks: dict[int, list[Chunk]], exclude: list[Chunk]) -> list[Chunk]:
+    """Sub-bullets directly under the lead bullet."""
+    chunks = slide_chunks.get(lead.slide, [])
+    if lead not in chunks:
+        return []
+    children = []
+    for chunk in chunks[chunks.index(lead) + 1 :]:
+        if chunk.kind != "bullet" or chunk.level <= lead.level:
+            break
+        if chunk not in exclude:
+            children.append(chunk)
+    return children
+
+
+def _reading_order(chunks: list[Chunk], slide_chunks: dict[int, list[Chunk]]) -> list[Chunk]:
+    position = {c.chunk_id: i for chunks_ in slide_chunks.values() for i, c in enumerate(chunks_)}
+    return sorted(chunks, key=lambda c: (c.slide, position.get(c.chunk_id, 0)))
+
+
+def _passage_text(chunk: Chunk) -> str:
+    if chunk.kind == "table_row":
+        return f"{chunk.heading}: {chunk.text}" if chunk.heading else chunk.text
+    return chunk.text
+
+
+def _sentence(chunk: Chunk) -> str:
+    text = _passage_text(chunk)
+    if chunk.kind == "heading":
+        return f"**{text.rstrip(':')}**:"
+    return text

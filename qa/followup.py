@@ -1,0 +1,74 @@
+"""Rewrite a follow-up ("and for FY15?", "what about its competitors?") into a
+standalone question using the conversation history. Rule-based; the LLM answerer
+does its own rewriting when configured."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ingest.numbers import PERIOD_RE, find_periods
+from qa.question import key_terms
+
+LEAD_IN_RE = re.compile(
+    r"^\s*(and|also|ok|okay|so|then)?\s*(what about|how about|and for|and in|and at|and|same for|for|in|at)\s+",
+    re.IGNORECASE,
+)
+PRONOUN_RE = re.compile(r"\b(its|their|it|they|them|that|those|this|these)\b", re.IGNORECASE)
+# A question this short (in key terms) leans on the conversation for its subject.
+SHORT_FOLLOWUP_TERMS = 3
+
+
+def previous_question(history: Sequence[Any] | None) -> str:
+    """The last user turn in `history` (dicts with role/content, or objects with those attributes)."""
+    for turn in reversed(list(history or [])):
+        role = turn.get("role") if isinstance(turn, Mapping) else getattr(turn, "role", None)
+        content = turn.get("content") if isinstance(turn, Mapping) else getattr(turn, "content", None)
+        if role == "user" and isinstance(content, str) and content.strip():
+            return content.strip()
+    return ""
+
+
+def rewrite_followup(question: str, history: Sequence[Any] | None) -> tuple[str, str]:
+    """(standalone question, why it was rewritten or "")."""
+    previous = previous_question(history)
+    if not previous:
+        return question, ""
+    new_periods = find_periods(question)
+    old_periods = find_periods(previous)
+    focus = LEAD_IN_RE.sub("", question).strip().rstrip("?").strip()
+    focus_without_periods = " ".join(PERIOD_RE.sub(" ", focus).split())
+    is_lead_in = bool(LEAD_IN_RE.match(question))
+    has_pronoun = bool(PRONOUN_RE.search(question))
+    short = len(key_terms(question)) <= SHORT_FOLLOWUP_TERMS
+    if not (is_lead_in or (has_pronoun and short)):
+        return question, ""
+    if new_periods and old_periods and len(key_terms(focus_without_periods)) == 0:
+        rewritten = _replace_periods(previous, old_periods, new_periods)
+        return rewritten, f"period swapped in the previous question ({old_periods[0]} -> {new_periods[0]})"
+    if new_periods and not old_periods and not key_terms(focus_without_periods):
+        rewritten = f"{previous.rstrip('?')} in {new_periods[0]}?"
+        return rewritten, f"period added to the previous question ({new_periods[0]})"
+    topic = _topic(previous, exclude=set(key_terms(question)))
+    if has_pronoun and topic:
+        rewritten = PRONOUN_RE.sub(topic, focus, count=1)
+    else:
+        rewritten = f"{focus} of {topic}" if topic else focus
+    rewritten = f"What about {rewritten}?" if is_lead_in else f"{rewritten}?"
+    return rewritten, f"subject taken from the previous question ({topic})"
+
+
+def _replace_periods(text: str, old: list[str], new: list[str]) -> str:
+    replacement = new[0]
+    replaced = PERIOD_RE.sub(lambda match: replacement if find_periods(match.group(0)) else match.group(0), text, count=1)
+    return replaced
+
+
+def _topic(previous: str, exclude: set[str]) -> str:
+    """The subject of the previous question: its key terms, in order, up to four."""
+    terms = [term for term in key_terms(previous) if term not in exclude]
+    words = previous.rstrip("?").split()
+    kept = [word for word in words if key_terms(word) and key_terms(word)[0] in terms]
+    phrase = " ".join(kept[:4])
+    return f"IIJ's {phrase}" if phrase and "iij" in previous.lower() else phrase

@@ -1,0 +1,150 @@
+"""Compose numeric answers: a looked-up or derived figure with its unit, period, slide
+and the table row behind it; or a figure found in a retrieved sentence."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ingest.index_store import DeckIndex
+from ingest.numbers import find_figures
+from ingest.records import Fact
+from ingest.text import tokenize
+from qa.answer import Answer, Citation, Value
+from qa.question import key_terms
+from retriever.arithmetic import number_text
+from retriever.hits import SlideHit
+from retriever.lookup import LookupResult
+
+# A sentence answers a numeric question in the text fallback only if it holds this
+# share of the question's key terms (calibrated on eval/gold.jsonl).
+SENTENCE_COVERAGE = 0.75
+
+
+def display(fact: Fact) -> str:
+    """The figure as printed, with its unit when the print lacks it: "JPY158.0 billion",
+    "21,266 JPY million", "approx. 70%"."""
+    raw = fact.raw
+    if fact.unit in ("count", "year", "") or _unit_in_raw(raw, fact.unit):
+        return raw
+    return f"{raw} {fact.unit}"
+
+
+def _unit_in_raw(raw: str, unit: str) -> bool:
+    lowered = raw.lower()
+    return all(part.lower() in lowered for part in unit.split())
+
+
+def fact_citation(fact: Fact, index: DeckIndex) -> Citation:
+    """Cite the table row (cells as printed) or the bullet the fact comes from."""
+    slide = index.slide(fact.slide)
+    table = index.table(fact.table_id) if fact.table_id else None
+    if table is not None:
+        row = next((r for r in table.rows if fact.row and r[0] == fact.row), None)
+        if row is None:
+            row = next((r for r in table.rows if fact.raw in " ".join(r)), table.rows[0] if table.rows else ())
+        return Citation(slide=fact.slide, title=slide.title, text=" ".join(cell for cell in row if cell))
+    return Citation(slide=fact.slide, title=slide.title, text=fact.context)
+
+
+def table_row_debug(fact: Fact, index: DeckIndex) -> dict[str, Any] | None:
+    """The source table with the matched row and column, for the UI to highlight."""
+    table = index.table(fact.table_id) if fact.table_id else None
+    if table is None:
+        return None
+    row_index = next((i for i, r in enumerate(table.rows) if fact.row and r[0] == fact.row), None)
+    if row_index is None:
+        row_index = next((i for i, r in enumerate(table.rows) if fact.raw in r), 0)
+    return {
+        "table_id": table.table_id,
+        "slide": table.slide,
+        "title": table.title,
+        "unit": table.unit,
+        "header": list(table.header),
+        "rows": [list(r) for r in table.rows],
+        "row_index": row_index,
+        "column": fact.column,
+    }
+
+
+def numeric_answer(asked: str, result: LookupResult, index: DeckIndex, debug: dict[str, Any]) -> Answer:
+    citations = []
+    for fact in result.facts:
+        citation = fact_citation(fact, index)
+        if citation not in citations:
+            citations.append(citation)
+    debug = dict(debug)
+    debug["facts"] = [
+        {"fact_id": f.fact_id, "label": f.label, "raw": f.raw, "unit": f.unit, "period": f.period, "slide": f.slide}
+        for f in result.facts
+    ]
+    rows = [row for row in (table_row_debug(f, index) for f in result.facts) if row]
+    if rows:
+        debug["table_rows"] = rows
+    if result.formula is None:
+        fact = result.facts[0]
+        period = f" ({_period_phrase(fact)})" if fact.period else ""
+        text = f"{_label_phrase(fact)}: **{display(fact)}**{period} [Slide {fact.slide}]"
+        value = Value(number=fact.value, unit=fact.unit, period=fact.period or None, raw=fact.raw)
+    else:
+        parts = "; ".join(
+            f"{_label_phrase(f)}: {display(f)}" + (f" ({_period_phrase(f)})" if f.period else "") + f" [Slide {f.slide}]"
+            for f in result.facts
+        )
+        shown = _rounded(result.value)
+        unit = "" if result.unit == "ratio" else f" {result.unit}"
+        text = f"**{shown}{unit}** ({result.label}: {result.formula} = {shown}). From {parts}."
+        value = Value(number=round(result.value, 4), unit=result.unit, formula=result.formula, period=result.period or None)
+    if result.notes:
+        text += "\n\n" + " ".join(result.notes)
+    return Answer(question=asked, answer=text, route="table", citations=citations, value=value, debug=debug)
+
+
+def text_figure_answer(question: str, slides: list[SlideHit]) -> tuple[str, Citation, Value] | None:
+    """A sentence from a retrieved slide that states a figure and covers the question's
+    key terms; the figure closest to those terms is the answer."""
+    terms = [t for t in key_terms(question) if not re.fullmatch(r"\d+", t)]
+    if not terms:
+        return None
+    best: tuple[float, Any, Any] | None = None
+    for slide in slides:
+        for hit in slide.hits:
+            chunk = hit.chunk
+            if chunk.kind in ("chart_data", "heading"):
+                continue
+            tokens = set(tokenize(f"{chunk.heading} {chunk.text}"))
+            coverage = sum(1 for t in terms if t in tokens or t.rstrip("s") in tokens) / len(terms)
+            figures = find_figures(chunk.text)
+            if coverage < SENTENCE_COVERAGE or not figures:
+                continue
+            score = coverage + hit.dense
+            if best is None or score > best[0]:
+                best = (score, chunk, figures)
+    if best is None:
+        return None
+    _, chunk, figures = best
+    figure = _closest_figure(chunk.text, figures, terms)
+    unit = figure.unit or "count"
+    text = f"{chunk.text} [Slide {chunk.slide}]"
+    return text, Citation(slide=chunk.slide, title=chunk.title, text=chunk.text), Value(number=figure.value, unit=unit, raw=figure.raw)
+
+
+def _closest_figure(text: str, figures: list[Any], terms: list[str]) -> Any:
+    lowered = text.lower()
+    positions = [m.start() for t in terms for m in re.finditer(re.escape(t), lowered)]
+    if not positions:
+        return figures[0]
+    return min(figures, key=lambda f: min(abs(f.start - p) for p in positions))
+
+
+def _label_phrase(fact: Fact) -> str:
+    label = re.sub(r"\s+-\s+(Detail|Results|Target|Major Breakdown)$", "", fact.label)
+    return label[:1].upper() + label[1:]
+
+
+def _period_phrase(fact: Fact) -> str:
+    return f"{fact.period}, target" if "target" in fact.tags else fact.period
+
+
+def _rounded(value: float) -> str:
+    return number_text(round(value, 2))

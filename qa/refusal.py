@@ -1,0 +1,71 @@
+"""When the deck does not support an answer, say so. Decided from evidence: how close the
+best passage is to the question, and whether the question's key terms and periods
+exist in the deck at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from ingest.numbers import find_periods
+from qa.question import key_terms
+from retriever.hits import SlideHit
+
+# Calibrated on eval/gold.jsonl (see eval report): below this cosine similarity the
+# best passage is unrelated to the question whatever its rank.
+MIN_DENSE = 0.30
+# With an unknown key term, the best passage must be at least this close.
+MIN_DENSE_WITH_UNKNOWN_TERM = 0.55
+# A term counts as known when it is this similar (rapidfuzz ratio) to a deck word;
+# tolerates typos like "competitve".
+TYPO_SIMILARITY = 84
+
+
+@dataclass(frozen=True)
+class Verdict:
+    refuse: bool
+    reason: str
+    unknown_terms: tuple[str, ...] = ()
+
+
+class RefusalPolicy:
+    def __init__(self, vocabulary: set[str], deck_periods: set[str]) -> None:
+        self.vocabulary = vocabulary
+        self._vocabulary_list = sorted(vocabulary)
+        self.deck_periods = deck_periods
+
+    def unknown_terms(self, question: str) -> list[str]:
+        unknown = []
+        for term in key_terms(question):
+            if term in self.vocabulary or term.isdigit():
+                continue
+            if len(term) >= 5:
+                match = process.extractOne(term, self._vocabulary_list, scorer=fuzz.ratio)
+                if match and match[1] >= TYPO_SIMILARITY:
+                    continue
+            if term.rstrip("s") in self.vocabulary:
+                continue
+            unknown.append(term)
+        return unknown
+
+    def unknown_periods(self, question: str) -> list[str]:
+        return [period for period in find_periods(question) if period not in self.deck_periods]
+
+    def judge(self, question: str, slides: list[SlideHit]) -> Verdict:
+        if not slides:
+            return Verdict(True, "no passage matches the question")
+        periods = self.unknown_periods(question)
+        if periods:
+            return Verdict(True, f"the deck has nothing for {', '.join(periods)}")
+        best = max(slide.best_dense for slide in slides)
+        if best < MIN_DENSE:
+            return Verdict(True, f"best passage similarity {best:.2f} < {MIN_DENSE}")
+        unknown = self.unknown_terms(question)
+        if unknown and best < MIN_DENSE_WITH_UNKNOWN_TERM:
+            return Verdict(
+                True,
+                f"terms not in the deck ({', '.join(unknown)}) and best similarity {best:.2f}",
+                tuple(unknown),
+            )
+        return Verdict(False, f"best passage similarity {best:.2f}", tuple(unknown))

@@ -1,0 +1,466 @@
+"""Structured lookup of figures: resolve the metric, period and entity a question asks
+for against the facts from ingest, with fuzzy matching (rapidfuzz), synonyms and
+embedding similarity of labels; compose derived figures with a safe evaluator.
+
+`FactLookup.answer(question)` returns a `LookupResult` (possibly not confident) or None.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from ingest.index_store import DeckIndex
+from ingest.numbers import SCALES, convert, find_periods, period_sort_key, split_unit
+from ingest.records import Fact
+from ingest.text import tokenize
+from retriever.arithmetic import evaluate, number_text
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "sales": ("revenue", "revenues"),
+    "turnover": ("revenue", "revenues"),
+    "revenue": ("revenues",),
+    "revenues": ("revenue",),
+    "headcount": ("employees",),
+    "staff": ("employees",),
+    "workforce": ("employees",),
+    "people": ("employees",),
+    "employee": ("employees",),
+    "profit": ("income",),
+    "earnings": ("income",),
+    "op": ("operating",),
+    "capex": ("capex", "capital"),
+    "buyback": ("repurchase", "buyback"),
+    "buybacks": ("repurchase", "buyback"),
+    "debt": ("borrowings",),
+    "loans": ("borrowings",),
+    "founded": ("established", "est"),
+    "established": ("est", "established"),
+    "founding": ("established", "est"),
+    "subscribers": ("subscription", "subs", "subscriptions"),
+    "subscriptions": ("subscription", "subs"),
+    "subscription": ("subscriptions", "subs"),
+    "atm": ("atms",),
+    "atms": ("atm",),
+    "gm": ("gross", "margin"),
+    "costs": ("cost",),
+    "cost": ("costs",),
+    "expense": ("expenses",),
+    "expenses": ("expense",),
+    "customers": ("clients", "customers"),
+    "clients": ("customers", "clients"),
+    "workers": ("employees", "personnel"),
+    "engineers": ("engineers",),
+    "dividend": ("dividends",),
+    "shareholders": ("shareholders", "shareholder"),
+    "stake": ("shareholders",),
+    "percentage": ("%",),
+}
+# Verbs and fillers that say nothing about which figure is asked for.
+FILLER_TERMS = frozenset(
+    """have has had hold held spend spent reach reached report reported record recorded post
+    posted generate generated achieve achieved make made get got see saw end total value
+    figure amount number level iij iij's company deck slide according year period quarter
+    as of at time show state stated mention ended ending latest current""".split()
+)
+HEAD_RE = re.compile(
+    r"\b(?:how\s+(?:much|many)|number\s+of|what\s+(?:is|was|were|are|'s)\s+(?:the\s+|its\s+|iij'?s\s+)?)"
+    r"(?P<head>[\w\s&/'-]+?)(?=\s+(?:does|did|do|is|was|were|are|has|have|had|in|at|for|as|of|by|from|on|during|to|will)\b|[?.,]|$)",
+    re.IGNORECASE,
+)
+TARGET_RE = re.compile(r"\b(target|targets|plan|planned|forecast|goal|aim|outlook|expected)\b", re.IGNORECASE)
+CHANGE_RE = re.compile(
+    r"\b(change|changes|changed|increase|increased|decrease|decreased|grow|growth|grew|yoy|"
+    r"year[- ]over[- ]year|rise|rose|fall|fell|decline|declined|drop|dropped|up|down)\b",
+    re.IGNORECASE,
+)
+PERCENT_RE = re.compile(r"(%|\bpercent|\bpercentage|\bratio\b|\bshare\b|\brate\b|\bmargin ratio\b)", re.IGNORECASE)
+# A figure counts as found when its score beats this and its label names the metric.
+MIN_SCORE = 0.55
+# Needed share of the question's key terms found around a fact (label, row, slide).
+MIN_COVERAGE = 0.6
+# A typo within this rapidfuzz ratio still matches a word ("opertaing" ~ "operating").
+FUZZY_WORD = 84
+
+
+@dataclass(frozen=True)
+class Match:
+    fact: Fact
+    score: float
+    coverage: float
+    head_found: bool
+    period_ok: bool
+
+
+@dataclass
+class LookupResult:
+    """A looked-up or derived figure with everything needed to cite and explain it."""
+
+    value: float
+    unit: str
+    period: str
+    facts: list[Fact]
+    confident: bool
+    explanation: str
+    formula: str | None = None
+    label: str = ""
+    notes: list[str] = field(default_factory=list)
+    alternatives: list[Fact] = field(default_factory=list)
+
+
+class FactLookup:
+    def __init__(self, index: DeckIndex) -> None:
+        self.index = index
+        self.facts = [fact for fact in index.facts if fact.unit != "year" or "est" in fact.label.lower() or "established" in fact.context.lower()]
+        titles = {slide.number: slide.title for slide in index.slides}
+        tables = {table.table_id: table for table in index.tables}
+        self._narrow: list[set[str]] = []
+        self._wide: list[set[str]] = []
+        descriptions = []
+        for fact in self.facts:
+            table_title = tables[fact.table_id].title if fact.table_id in tables else ""
+            narrow = f"{fact.label} {fact.row} {fact.column} {table_title}"
+            wide = f"{narrow} {fact.context} {titles.get(fact.slide, '')}"
+            self._narrow.append(_expand(set(tokenize(narrow))))
+            self._wide.append(_expand(set(tokenize(wide))))
+            descriptions.append(f"{fact.label}. {table_title}. {fact.context[:200]}")
+        self._vectors = index.embedder.encode(descriptions) if descriptions else np.zeros((0, 1))
+        self.deck_periods = {fact.period for fact in self.facts if fact.period}
+
+    # -- single figures -------------------------------------------------------------
+
+    def rank(self, question: str, periods: list[str] | None = None) -> list[Match]:
+        """Facts ranked for `question`; `periods` overrides the periods named in it."""
+        periods = find_periods(question) if periods is None else periods
+        metric_text = _without_periods(question)
+        terms = [term for term in tokenize(metric_text) if term not in FILLER_TERMS]
+        head = _head_terms(metric_text) or terms
+        wants_target = bool(TARGET_RE.search(question))
+        wants_change = bool(CHANGE_RE.search(question))
+        wants_percent = bool(PERCENT_RE.search(question))
+        vector = self.index.embedder.encode([metric_text])[0]
+        dense = self._vectors @ vector if len(self.facts) else np.zeros(0)
+        matches = []
+        for i, fact in enumerate(self.facts):
+            coverage = _coverage(terms, self._wide[i])
+            narrow_coverage = _coverage(terms, self._narrow[i])
+            head_found = _coverage(head, self._narrow[i]) > 0
+            period_ok, period_score = _period_fit(periods, fact)
+            score = float(dense[i]) + 0.4 * narrow_coverage + 0.3 * coverage + period_score
+            score += _tag_fit(fact, wants_target, wants_change, wants_percent)
+            matches.append(Match(fact, score, coverage, head_found, period_ok))
+        matches.sort(key=lambda match: -match.score)
+        return matches
+
+    def find(self, question: str, periods: list[str] | None = None) -> LookupResult | None:
+        matches = self.rank(question, periods)
+        if not matches:
+            return None
+        best = matches[0]
+        fact = best.fact
+        confident = (
+            best.score >= MIN_SCORE and best.head_found and best.coverage >= MIN_COVERAGE and best.period_ok
+        )
+        explanation = (
+            f"best fact {fact.fact_id} '{fact.label}' = {fact.raw} ({fact.period or 'no period'}), "
+            f"score {best.score:.2f}, coverage {best.coverage:.2f}, metric named: {best.head_found}, "
+            f"period ok: {best.period_ok}"
+        )
+        alternatives = _same_metric_other_periods(fact, [m.fact for m in matches[1:40]])
+        notes = []
+        asked_periods = find_periods(question) if periods is None else periods
+        if not asked_periods and alternatives:
+            listed = ", ".join(f"{alt.raw} ({_period_label(alt)})" for alt in alternatives[:4])
+            notes.append(f"The question names no period; this is {_period_label(fact)}. Also in the deck: {listed}.")
+        return LookupResult(
+            value=fact.value,
+            unit=fact.unit,
+            period=fact.period,
+            facts=[fact],
+            confident=confident,
+            explanation=explanation,
+            label=fact.label,
+            notes=notes,
+            alternatives=alternatives,
+        )
+
+    # -- questions, single or derived ---------------------------------------------------
+
+    def answer(self, question: str) -> LookupResult | None:
+        """A figure for `question`: derived (difference, change, sum, ratio) when the
+        question asks for arithmetic, else a single looked-up figure."""
+        derived = self._derived(question)
+        if derived is not None:
+            return derived
+        return self.find(question)
+
+    def _derived(self, question: str) -> LookupResult | None:
+        lowered = question.lower()
+        periods = find_periods(question)
+        if re.search(r"\b(still needed|remaining|remain|left|to reach|to achieve|gap|short of|shortfall)\b", lowered) and TARGET_RE.search(lowered):
+            return self._gap_to_target(question)
+        two_metrics = _split_two_metrics(question)
+        if two_metrics is not None:
+            first_text, second_text, operation = two_metrics
+            return self._combine_metrics(question, first_text, second_text, operation, periods)
+        if len(periods) >= 2 and re.search(r"\b(sum|total|combined|altogether|add up|in all|cumulative)\b", lowered):
+            return self._sum_periods(question, _expand_quarters(periods, lowered))
+        if len(periods) >= 2 and (CHANGE_RE.search(lowered) or re.search(r"\b(difference|compared|versus|vs\.?|between|from)\b", lowered)):
+            return self._change_between(question, periods)
+        return None
+
+    def _gap_to_target(self, question: str) -> LookupResult | None:
+        metric = re.sub(r"\b(still needed|needed|remaining|remain|left|to reach|to achieve|gap|short of|shortfall|in 4Q\d\d)\b", " ", question, flags=re.I)
+        target = self.find(f"{metric} target")
+        if target is None or not target.confident or "target" not in target.facts[0].tags:
+            return _not_found(target, "no target figure matched")
+        target_fact = target.facts[0]
+        actual_period = _latest_partial_period(self.deck_periods, target_fact.period)
+        if not actual_period:
+            return _not_found(target, "no partial-year result for the target's year")
+        actual = self.find(_without_target_words(metric), periods=[actual_period])
+        if actual is None or not actual.confident:
+            return _not_found(actual, f"no {actual_period} result matched")
+        return _combine(
+            target, actual, "-", f"{_period_label(target_fact)} minus {actual_period} result",
+            f"still needed to reach the {_period_label(target_fact)}",
+        )
+
+    def _change_between(self, question: str, periods: list[str]) -> LookupResult | None:
+        ordered = sorted(periods[:2], key=period_sort_key)
+        earlier = self.find(question, periods=[ordered[0]])
+        later = self.find(question, periods=[ordered[1]])
+        if not (earlier and later and earlier.confident and later.confident):
+            return _not_found(earlier if not (earlier and earlier.confident) else later, "a period's figure is missing")
+        if earlier.facts[0].fact_id == later.facts[0].fact_id:
+            return _not_found(earlier, "both periods resolved to the same figure")
+        percent = bool(re.search(r"(%|percent|percentage|rate of change|growth rate)", question, re.I))
+        if percent and earlier.unit != "%":
+            return _combine(later, earlier, "pct", f"change from {ordered[0]} to {ordered[1]} in %", "percentage change")
+        if earlier.unit == "%" and later.unit == "%":
+            result = _combine(later, earlier, "-", f"change from {ordered[0]} to {ordered[1]}", "change")
+            if result is not None:
+                result.unit = "points"
+            return result
+        return _combine(later, earlier, "-", f"change from {ordered[0]} to {ordered[1]}", "change")
+
+    def _sum_periods(self, question: str, periods: list[str]) -> LookupResult | None:
+        parts = [self.find(question, periods=[period]) for period in periods]
+        if not all(part and part.confident for part in parts):
+            return _not_found(next((p for p in parts if p and not p.confident), None), "a period's figure is missing")
+        facts = [part.facts[0] for part in parts if part]
+        if len({fact.fact_id for fact in facts}) != len(facts):
+            return _not_found(parts[0], "periods resolved to the same figure")
+        unit = facts[0].unit
+        values = [convert(fact.value, fact.unit, unit) for fact in facts]
+        formula = " + ".join(number_text(value) for value in values)
+        return LookupResult(
+            value=evaluate(formula), unit=unit, period=f"{periods[0]} to {periods[-1]}", facts=facts,
+            confident=True, explanation=f"sum over {', '.join(periods)}", formula=formula,
+            label=f"{facts[0].label} (sum)",
+        )
+
+    def _combine_metrics(
+        self, question: str, first_text: str, second_text: str, operation: str, periods: list[str]
+    ) -> LookupResult | None:
+        first = self.find(first_text, periods=find_periods(first_text) or periods[:1])
+        second = self.find(second_text, periods=find_periods(second_text) or periods[-1:])
+        if not (first and second and first.confident and second.confident):
+            return _not_found(first if not (first and first.confident) else second, "one of the two figures is missing")
+        if first.facts[0].fact_id == second.facts[0].fact_id:
+            return _not_found(first, "both parts resolved to the same figure")
+        description = {"-": "difference", "/": "ratio", "share": "share", "+": "sum"}[operation]
+        return _combine(first, second, operation, description, description)
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+
+def _expand(tokens: set[str]) -> set[str]:
+    expanded = set(tokens)
+    for token in tokens:
+        expanded.update(SYNONYMS.get(token, ()))
+        if token.endswith("s") and len(token) > 3:
+            expanded.add(token[:-1])
+    return expanded
+
+
+def _coverage(terms: list[str], tokens: set[str]) -> float:
+    if not terms:
+        return 0.0
+    found = 0
+    for term in terms:
+        candidates = {term, *SYNONYMS.get(term, ()), term.rstrip("s")}
+        if candidates & tokens:
+            found += 1
+        elif len(term) >= 5 and any(fuzz.ratio(term, token) >= FUZZY_WORD for token in tokens if abs(len(token) - len(term)) <= 2):
+            found += 1
+    return found / len(terms)
+
+
+def _head_terms(question: str) -> list[str]:
+    match = HEAD_RE.search(question)
+    if not match:
+        return []
+    return [term for term in tokenize(match.group("head")) if term not in FILLER_TERMS]
+
+
+def _without_periods(text: str) -> str:
+    from ingest.numbers import PERIOD_RE
+
+    return " ".join(PERIOD_RE.sub(" ", text).split())
+
+
+def _without_target_words(text: str) -> str:
+    return " ".join(TARGET_RE.sub(" ", text).split())
+
+
+def _period_fit(periods: list[str], fact: Fact) -> tuple[bool, float]:
+    """(acceptable, score adjustment) for a fact's period given the asked periods."""
+    if not periods:
+        return True, 0.0
+    if any(_same_period(period, fact.period) for period in periods):
+        return True, 0.3
+    if not fact.period and any(_same_period(period, p) for period in periods for p in find_periods(fact.context)):
+        return True, 0.1
+    return False, -0.6
+
+
+def _same_period(asked: str, stated: str) -> bool:
+    if not stated:
+        return False
+    if asked == stated:
+        return True
+    asked_base, stated_base = asked.replace("-end", ""), stated.replace("-end", "")
+    if asked_base == stated_base:
+        return True
+    # "Dec. 2016" asked, "Dec. 31, 2016" stated.
+    asked_month = re.fullmatch(r"(\w+\.?) (\d{4})", asked)
+    stated_day = re.fullmatch(r"(\w+\.?) \d{1,2}, (\d{4})", stated)
+    if asked_month and stated_day:
+        return asked_month.groups() == stated_day.groups()
+    return False
+
+
+def _tag_fit(fact: Fact, wants_target: bool, wants_change: bool, wants_percent: bool) -> float:
+    score = 0.0
+    is_target = "target" in fact.tags
+    is_change = "change" in fact.tags
+    if wants_target:
+        score += 0.2 if is_target else -0.1
+    elif is_target:
+        score -= 0.05
+    if wants_change:
+        score += 0.15 if is_change else 0.0
+    elif is_change:
+        score -= 0.3
+    if wants_percent:
+        score += 0.15 if fact.unit == "%" else -0.1
+    elif fact.unit == "%" and not wants_change:
+        score -= 0.1
+    return score
+
+
+def _same_metric_other_periods(fact: Fact, others: list[Fact]) -> list[Fact]:
+    """Facts with the same label and unit kind but another period (for ambiguity notes)."""
+    seen = {fact.period}
+    alternatives = []
+    for other in others:
+        if other.label == fact.label and other.period not in seen and split_unit(other.unit)[0] == split_unit(fact.unit)[0]:
+            alternatives.append(other)
+            seen.add(other.period)
+    return alternatives
+
+
+def _period_label(fact: Fact) -> str:
+    if not fact.period:
+        return "no period stated"
+    return f"{fact.period} target" if "target" in fact.tags else fact.period
+
+
+def _latest_partial_period(periods: set[str], target_period: str) -> str:
+    """For a fiscal-year target ("FY16"), the latest year-to-date period of that year ("1Q-3Q16")."""
+    year = target_period[-2:]
+    partial = [p for p in periods if p.endswith(year) and "Q" in p and "-" in p]
+    return max(partial, key=period_sort_key) if partial else ""
+
+
+def _expand_quarters(periods: list[str], lowered: str) -> list[str]:
+    """"1Q16 through 3Q16" -> 1Q16, 2Q16, 3Q16."""
+    quarters = [p for p in periods if re.fullmatch(r"[1-4]Q\d\d", p)]
+    if len(quarters) == 2 and re.search(r"\b(through|to|until|thru)\b|-", lowered):
+        (q1, y1), (q2, y2) = [(int(q[0]), int(q[2:])) for q in quarters]
+        expanded = []
+        quarter, year = q1, y1
+        while (year, quarter) <= (y2, q2) and len(expanded) < 12:
+            expanded.append(f"{quarter}Q{year:02d}")
+            quarter, year = (1, year + 1) if quarter == 4 else (quarter + 1, year)
+        return expanded
+    return periods
+
+
+def _split_two_metrics(question: str) -> tuple[str, str, str] | None:
+    patterns = (
+        (r"\bratio of (?P<a>.+?) to (?P<b>.+)", "/"),
+        (r"\b(?P<a>.+?) as a (?:percentage|share|proportion|%) of (?P<b>.+)", "share"),
+        (r"\bwhat (?:percentage|share|proportion|percent) of (?P<b>.+?) (?:is|was|came from|comes from|is accounted for by) (?P<a>.+)", "share"),
+        (r"\bshare of (?P<a>.+?) in (?P<b>.+)", "share"),
+        (r"\bdifference between (?P<a>.+?) and (?P<b>.+)", "-"),
+        (r"\bhow much (?:higher|more|larger|bigger|greater) (?:was|is|were) (?P<a>.+?) than (?P<b>.+)", "-"),
+        (r"\bhow much (?:lower|less|smaller) (?:was|is|were) (?P<b>.+?) than (?P<a>.+)", "-"),
+        (r"\b(?:sum|total) of (?P<a>.+?) and (?P<b>.+)", "+"),
+        (r"\b(?P<a>.+?) plus (?P<b>.+)", "+"),
+    )
+    for pattern, operation in patterns:
+        match = re.search(pattern, question, re.IGNORECASE)
+        if match:
+            first, second = match.group("a").strip(" ?."), match.group("b").strip(" ?.")
+            # "difference between FY15 and FY16" names periods, not metrics.
+            if not _without_periods(first).strip() or not _without_periods(second).strip():
+                return None
+            return first, second, operation
+    return None
+
+
+def _combine(first: LookupResult, second: LookupResult, operation: str, explanation: str, description: str) -> LookupResult | None:
+    a, b = first.facts[0], second.facts[0]
+    notes = []
+    b_value = b.value
+    unit = a.unit
+    if a.unit != b.unit:
+        try:
+            b_value = convert(b.value, b.unit, a.unit)
+        except ValueError:
+            return _not_found(first, f"units differ ({a.unit} vs {b.unit})")
+        notes.append(f"{b.raw} {b.unit} converted to {number_text(b_value)} {a.unit}.")
+    x, y = number_text(a.value), number_text(b_value)
+    if operation == "-":
+        formula = f"{x} - {y}"
+    elif operation == "+":
+        formula = f"{x} + {y}"
+    elif operation == "/":
+        formula, unit = f"{x} / {y}", "ratio"
+    elif operation == "share":
+        formula, unit = f"{x} / {y} * 100", "%"
+    else:  # percentage change of a over b
+        formula, unit = f"({x} - {y}) / {y} * 100", "%"
+    value = evaluate(formula)
+    return LookupResult(
+        value=round(value, 6), unit=unit, period=a.period if a.period == b.period else f"{b.period} / {a.period}".strip(" /"),
+        facts=[a, b], confident=True, explanation=explanation, formula=formula, label=description, notes=notes,
+    )
+
+
+def _not_found(partial: LookupResult | None, reason: str) -> LookupResult | None:
+    if partial is None:
+        return None
+    return LookupResult(
+        value=partial.value, unit=partial.unit, period=partial.period, facts=partial.facts,
+        confident=False, explanation=f"{reason}; {partial.explanation}",
+    )
+
+
+__all__ = ["FactLookup", "LookupResult", "SCALES"]

@@ -1,0 +1,51 @@
+"""Route a question to the table lookup (a figure is asked for) or to text retrieval.
+The reason is returned so the Answer can explain the choice."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from ingest.numbers import find_periods
+
+NUMERIC_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"\bhow (much|many)\b", "asks 'how much/many'"),
+    (r"\bwhat (was|is|were|are) (the |its |iij'?s )?(total |number of |amount of )?"
+     r"(revenue|revenues|sales|income|margin|cost|costs|cash|assets|liabilities|equity|capex|"
+     r"expenses?|borrowings|profit|ratio|rate|share|growth|target|employees|headcount|"
+     r"subscriptions?|subscribers|investment|depreciation|inventories|payable|receivable|"
+     r"dividends?|deposits|goodwill)\b", "asks 'what was <metric>'"),
+    (r"\b(percentage|percent|%|ratio|share of|proportion|margin ratio)\b", "asks for a percentage or ratio"),
+    (r"\b(growth|grow|grew|increase|decrease|decline|change|changed|rise|rose|fell|drop)\b.*\b(by how much|how much|what)\b|\bby how much\b", "asks for a change"),
+    (r"\b(when was|what year|which year|established|founded)\b", "asks when something was established"),
+    (r"\bnumber of\b", "asks for a number of something"),
+    (r"\b(difference|sum|total of|combined|gap|remaining|still needed|left to reach|per cent|times)\b", "asks for arithmetic over figures"),
+    (r"\b(target|forecast|goal)\b.*\b(revenue|income|subscri|margin)|\b(revenue|income|subscri|margin)\w*\b.*\btarget\b", "asks for a target figure"),
+    (r"\b(headcount|staff count|employees)\b", "asks for a headcount"),
+    (r"\b(jpy|yen|billion|million|thousand)\b", "mentions a currency or scale"),
+)  # fmt: skip
+DESCRIPTIVE_PATTERNS = re.compile(
+    r"^\s*(why|explain|describe|what are|list|summari[sz]e|how does|how do|how will|tell me about)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: Literal["table", "text"]
+    reason: str
+
+
+def route(question: str) -> Route:
+    """"table" when the question asks for a figure, else "text"."""
+    lowered = question.lower()
+    if DESCRIPTIVE_PATTERNS.search(question) and not re.search(r"\bhow (much|many)\b", lowered):
+        return Route("text", "asks for an explanation or a list")
+    for pattern, reason in NUMERIC_PATTERNS:
+        if re.search(pattern, lowered):
+            return Route("table", reason)
+    periods = find_periods(question)
+    if periods and re.search(r"^\s*(what|how)\b", lowered):
+        return Route("table", f"asks about a period ({', '.join(periods)})")
+    return Route("text", "no numeric intent found")
