@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from ingest.numbers import PERIOD_RE, Figure, find_figures, find_periods, parse_figure, period_sort_key
 from ingest.records import Chunk, Fact, Table
 
-UNIT_IN_TEXT_RE = re.compile(r"\(?\bunit\s*[:=]?\s*(?P<unit>[A-Za-z% ]+?)\s*\)", re.IGNORECASE)
+UNIT_IN_TEXT_RE = re.compile(r"\bunit\s*[:=]?\s*(?P<unit>(?:JPY\s+)?(?:trillion|billion|million|thousand)|%)", re.IGNORECASE)
 TARGET_WORDS = ("target", "plan", "forecast", "outlook", "expect", "prospect", "aim")
 CHANGE_WORDS = ("yoy", "qoq", "change", "up ", "down ", "increase", "decrease")
 # How many words after a figure can name what it counts ("3,108 employees").
@@ -109,16 +109,28 @@ def _local_label(cell: str, figure: Figure, previous_end: int) -> str:
     return trailing.group(1) if trailing else ""
 
 
-def passage_facts(chunk: Chunk) -> list[Fact]:
+def passage_facts(chunk: Chunk, slide_unit: str = "") -> list[Fact]:
     """One fact per figure in a passage (bullet, paragraph). The label is the clause
-    before the figure plus the words after it that name what it counts."""
-    if chunk.kind in ("table_row", "chart_data"):
+    before the figure plus the words after it that name what it counts. In chart
+    residue only figures printed right after a period label ("FY15: 12,052") count."""
+    if chunk.kind == "table_row":
         return []
     default_unit = _unit_stated(chunk.text) or _unit_stated(chunk.heading)
+    is_chart = chunk.kind == "chart_data"
+    if is_chart:
+        default_unit = default_unit or slide_unit
     facts = []
-    for position, figure in enumerate(find_figures(chunk.text, default_unit)):
-        label = _label_around(chunk.text, figure)
-        period = _nearest_period(chunk.text, figure) or _first(find_periods(chunk.heading))
+    for position, figure in enumerate(find_figures(chunk.text, default_unit, parens_negative=is_chart)):
+        if is_chart:
+            period = _labelled_period(chunk.text, figure)
+            if not period:
+                continue
+            label = _chart_label(chunk.text, figure) or chunk.heading or chunk.title
+            tags: tuple[str, ...] = ("chart",)
+        else:
+            label = _label_around(chunk.text, figure)
+            period = _nearest_period(chunk.text, figure) or _first(find_periods(chunk.heading))
+            tags = _passage_tags(chunk.text, figure)
         facts.append(
             Fact(
                 fact_id=f"{chunk.chunk_id}-f{position}",
@@ -130,18 +142,46 @@ def passage_facts(chunk: Chunk) -> list[Fact]:
                 raw=figure.raw,
                 context=chunk.text,
                 qualifier=figure.qualifier,
-                tags=_tags(chunk.text[max(0, figure.start - 40) : figure.end + 40], figure),
+                tags=tags,
+                heading=" ".join(part for part in (chunk.heading, chunk.parent) if part),
             )
         )
     return facts
+
+
+CHART_PAIR_RE = re.compile(r"(?P<period>[\w.,\- ]{2,20}?)\s?:\s?$")
+
+
+def _labelled_period(text: str, figure: Figure) -> str:
+    """The period printed as a label right before a chart figure ("1Q-3Q16: 4,408")."""
+    before = text[max(0, figure.start - 20) : figure.start]
+    match = CHART_PAIR_RE.search(before)
+    if not match:
+        return ""
+    periods = find_periods(match.group("period"))
+    return periods[-1] if periods else ""
+
+
+def _chart_label(text: str, figure: Figure) -> str:
+    """The words naming a chart series: the last "Words:" before the figure's period."""
+    before = text[: figure.start]
+    names = re.findall(r"([A-Z][A-Za-z&/ ]{3,40}?):", before)
+    names = [name.strip() for name in names if not find_periods(name)]
+    return names[-1] if names else ""
 
 
 def all_facts(tables: Iterable[Table], chunks: Iterable[Chunk]) -> list[Fact]:
     facts: list[Fact] = []
     for table in tables:
         facts.extend(table_facts(table))
+    chunks = list(chunks)
+    slide_units: dict[int, str] = {}
     for chunk in chunks:
-        facts.extend(passage_facts(chunk))
+        unit = _unit_stated(chunk.text)
+        if unit:
+            slide_units.setdefault(chunk.slide, unit)
+    for chunk in chunks:
+        facts.extend(passage_facts(chunk, slide_units.get(chunk.slide, "")))
     return facts
 
 
@@ -181,8 +221,8 @@ def _label_around(text: str, figure: Figure) -> str:
     clause = before[clause_start:].strip(" ,:(-")
     # Drop an earlier figure's clause: keep what follows the last comma if the
     # comma separates two figures ("22,472 ATMs, revenue JPY119.9 billion").
-    if "," in clause and find_figures(clause.rsplit(",", 1)[0]):
-        clause = clause.rsplit(",", 1)[1].strip()
+    if ", " in clause and find_figures(clause.rsplit(", ", 1)[0]):
+        clause = clause.rsplit(", ", 1)[1].strip()
     after = text[figure.end :]
     trailing = re.match(r"\s*((?:[A-Za-z][\w'&/-]*\s*){1,%d})" % TRAILING_WORDS, after)
     words = trailing.group(1).strip() if trailing else ""
@@ -204,7 +244,7 @@ def _nearest_period(text: str, figure: Figure) -> str:
             between = text[figure.end : match.start()]
             # "137 in Apr. 2016", "31.0% as of March 31, 2016": the period that follows.
             linked = re.search(r"\b(in|as of|at|for|during|of)\s*$", between)
-            distance = (match.start() - figure.end) * (0.5 if linked else 1.5)
+            distance = (match.start() - figure.end) * (0.2 if linked else 1.5)
         if distance < best_distance:
             best, best_distance = periods[0], distance
     return best
@@ -216,6 +256,18 @@ def _tags(context: str, figure: Figure) -> tuple[str, ...]:
     if any(word in lowered for word in TARGET_WORDS):
         tags.append("target")
     if figure.is_change or any(word in lowered for word in ("yoy", "qoq", "change")):
+        tags.append("change")
+    return tuple(tags)
+
+
+def _passage_tags(text: str, figure: Figure) -> tuple[str, ...]:
+    """"change" only for a signed figure or one followed by YoY/QoQ ("+11.6%YoY");
+    "target" when the clause around the figure speaks of a target or plan."""
+    tags = []
+    clause = text[max(0, figure.start - 60) : figure.end + 20].lower()
+    if any(word in clause for word in TARGET_WORDS):
+        tags.append("target")
+    if figure.is_change or re.match(r"\s*\)?\s*(yoy|qoq)\b", text[figure.end : figure.end + 8], re.IGNORECASE):
         tags.append("change")
     return tuple(tags)
 

@@ -36,12 +36,21 @@ from ingest.pdf_reader import ParsedDeck, open_checked, read_deck
 from ingest.records import Chunk, Fact, Slide, Table
 from ingest.text import tokenize
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 RECORDS = "records.sqlite"
 DECK_COPY = "deck.pdf"
 _build_lock = threading.Lock()
+
+
+def ingest_version() -> str:
+    """A hash of the ingest code: an index built by other extraction code is rebuilt."""
+    digest = hashlib.sha256()
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
 
 Progress = Callable[[str, int, int], None]
 
@@ -58,6 +67,7 @@ class Manifest:
     tables: int
     facts: int
     schema_version: int
+    ingest_version: str
     built_at: str
     build_seconds: float
 
@@ -119,6 +129,8 @@ def needs_rebuild(folder: Path, deck_sha256: str, model_id: str) -> str:
         return "no index yet"
     if manifest.schema_version != SCHEMA_VERSION:
         return f"index schema {manifest.schema_version} != {SCHEMA_VERSION}"
+    if manifest.ingest_version != ingest_version():
+        return "the ingest code changed"
     if manifest.deck_sha256 != deck_sha256:
         return "the deck changed"
     if manifest.model_id != model_id:
@@ -174,7 +186,7 @@ def load_index(folder: Path, embedder: Embedder) -> DeckIndex:
     with closing(sqlite3.connect(f"file:{folder / RECORDS}?mode=ro", uri=True)) as db:
         slides = [Slide(*row) for row in db.execute("SELECT number, title, text FROM slides ORDER BY number")]
         chunk_rows = db.execute(
-            "SELECT chunk_id, slide, title, text, heading, kind, level, tokens FROM chunks ORDER BY position"
+            "SELECT chunk_id, slide, title, text, heading, kind, level, parent, tokens FROM chunks ORDER BY position"
         ).fetchall()
         tables = [
             Table(table_id, slide, title, unit, tuple(json.loads(header)), tuple(tuple(r) for r in json.loads(rows)))
@@ -186,15 +198,15 @@ def load_index(folder: Path, embedder: Embedder) -> DeckIndex:
             Fact(
                 fact_id=row[0], slide=row[1], label=row[2], value=row[3], unit=row[4], period=row[5],
                 raw=row[6], context=row[7], table_id=row[8], row=row[9], column=row[10],
-                qualifier=row[11], tags=tuple(json.loads(row[12])),
+                qualifier=row[11], tags=tuple(json.loads(row[12])), heading=row[13],
             )
             for row in db.execute(
                 "SELECT fact_id, slide, label, value, unit, period, raw, context, table_id, row_label,"
-                " column_label, qualifier, tags FROM facts ORDER BY position"
+                " column_label, qualifier, tags, heading FROM facts ORDER BY position"
             )
         ]
-    chunks = [Chunk(*row[:7]) for row in chunk_rows]
-    tokens = [json.loads(row[7]) for row in chunk_rows]
+    chunks = [Chunk(*row[:8]) for row in chunk_rows]
+    tokens = [json.loads(row[8]) for row in chunk_rows]
     return DeckIndex(folder, manifest, slides, chunks, tables, facts, tokens, vectors, embedder)
 
 
@@ -222,7 +234,7 @@ def open_index(
 
 def embedding_text(chunk: Chunk) -> str:
     """What gets embedded for a chunk: the slide title and heading give it context."""
-    parts = [chunk.title, chunk.heading, chunk.text]
+    parts = [chunk.title, chunk.heading, chunk.parent, chunk.text]
     return ". ".join(part for part in parts if part)
 
 
@@ -261,6 +273,7 @@ def _write_index(
         tables=len(parsed.tables),
         facts=len(facts),
         schema_version=SCHEMA_VERSION,
+        ingest_version=ingest_version(),
         built_at=datetime.now(UTC).isoformat(timespec="seconds"),
         build_seconds=round(time.perf_counter() - started, 2),
     )
@@ -274,23 +287,24 @@ def _write_records(path: Path, parsed: ParsedDeck, facts: list[Fact]) -> None:
             """
             CREATE TABLE slides (number INTEGER PRIMARY KEY, title TEXT, text TEXT);
             CREATE TABLE chunks (position INTEGER, chunk_id TEXT PRIMARY KEY, slide INTEGER,
-                title TEXT, text TEXT, heading TEXT, kind TEXT, level INTEGER, tokens TEXT);
+                title TEXT, text TEXT, heading TEXT, kind TEXT, level INTEGER, parent TEXT, tokens TEXT);
             CREATE TABLE deck_tables (position INTEGER, table_id TEXT PRIMARY KEY, slide INTEGER,
                 title TEXT, unit TEXT, header TEXT, rows TEXT);
             CREATE TABLE cells (table_id TEXT, slide INTEGER, row_index INTEGER,
                 column_index INTEGER, row_label TEXT, column_label TEXT, text TEXT);
             CREATE TABLE facts (position INTEGER, fact_id TEXT PRIMARY KEY, slide INTEGER,
                 label TEXT, value REAL, unit TEXT, period TEXT, raw TEXT, context TEXT,
-                table_id TEXT, row_label TEXT, column_label TEXT, qualifier TEXT, tags TEXT);
+                table_id TEXT, row_label TEXT, column_label TEXT, qualifier TEXT, tags TEXT,
+                heading TEXT);
             CREATE INDEX facts_by_period ON facts(period);
             """
         )
         db.executemany("INSERT INTO slides VALUES (?, ?, ?)", [(s.number, s.title, s.text) for s in parsed.slides])
         db.executemany(
-            "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (i, c.chunk_id, c.slide, c.title, c.text, c.heading, c.kind, c.level,
-                 json.dumps(tokenize(f"{c.title} {c.heading} {c.text}")))
+                (i, c.chunk_id, c.slide, c.title, c.text, c.heading, c.kind, c.level, c.parent,
+                 json.dumps(tokenize(f"{c.title} {c.heading} {c.parent} {c.text}")))
                 for i, c in enumerate(parsed.chunks)
             ],
         )
@@ -311,10 +325,10 @@ def _write_records(path: Path, parsed: ParsedDeck, facts: list[Fact]) -> None:
             ],
         )
         db.executemany(
-            "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (i, f.fact_id, f.slide, f.label, f.value, f.unit, f.period, f.raw, f.context,
-                 f.table_id, f.row, f.column, f.qualifier, json.dumps(list(f.tags)))
+                 f.table_id, f.row, f.column, f.qualifier, json.dumps(list(f.tags)), f.heading)
                 for i, f in enumerate(facts)
             ],
         )

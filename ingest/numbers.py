@@ -28,7 +28,7 @@ FIGURE_RE = re.compile(
     + r"(?P<close>\))?"
     + r"(?:\s?(?P<scale>trillion|billion|million|thousand|mil)\b)?"
     + r"(?:\s?(?P<points>points?)\b)?"
-    + r"(?![A-Za-z0-9]|-\d)",
+    + r"(?:(?<=%)|(?![A-Za-z0-9]|-\d|[.,]{1,2}\d))",
     re.IGNORECASE,
 )
 
@@ -50,7 +50,9 @@ def find_figures(text: str, default_unit: str = "", parens_negative: bool = Fals
     """All figures in `text`, left to right. `default_unit` (a table's "Unit: JPY
     million") applies to bare numbers with no unit of their own. In prose, parentheses
     are asides ("(124 clients)"); pass `parens_negative` for accounting cells."""
-    period_spans = [match.span() for match in PERIOD_RE.finditer(text)]
+    # A figure inside a quarter or fiscal-year label ("3Q16", "FY15") is part of the
+    # label; a year inside a date ("December 1992") is still a figure.
+    period_spans = [match.span() for match in PERIOD_RE.finditer(text) if not match.group("date")]
     figures = []
     for match in FIGURE_RE.finditer(text):
         if any(start < match.end("num") and match.start("num") < end for start, end in period_spans):
@@ -182,6 +184,9 @@ PERIOD_RE = re.compile(
 )
 
 
+BARE_YEAR_RE = re.compile(r"\b(?:in|for|during|of|as of|since|by)\s+(?P<year>(?:19|20)\d{2})\b(?!\s*[-/]\d)", re.IGNORECASE)
+
+
 def normalize_period(text: str) -> str:
     """The canonical form of the first period in `text`, or "" if none.
 
@@ -192,14 +197,55 @@ def normalize_period(text: str) -> str:
     return periods[0] if periods else ""
 
 
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+_COUNTS = {"two": 2, "2": 2, "three": 3, "3": 3}
+_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # "first three quarters of FY2016" -> "1Q-3Q16"; "first half of FY16" -> "1H16"
+    (re.compile(r"\bfirst (two|three|2|3) quarters (?:of |in )?(?:fiscal(?: year)? |FY\s?)(?:20)?(\d{2})\b", re.I),
+     "1Q-{count}Q{year}"),
+    (re.compile(r"\b(first|second|1st|2nd) half (?:of |in )?(?:fiscal(?: year)? |FY\s?)(?:20)?(\d{2})\b", re.I), "{half}H{year}"),
+    # "fourth quarter of FY16", "Q4 FY16", "Q3 2016" (fiscal) -> "4Q16"
+    (re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th) quarter (?:of |in )?(?:fiscal(?: year)? |FY\s?)(?:20)?(\d{2})\b", re.I),
+     "{quarter}Q{year}"),
+    (re.compile(r"\bQ([1-4])\s?(?:FY\s?)?(?:20)?(\d{2})\b", re.I), "{digit}Q{year}"),
+    (re.compile(r"\bfiscal(?: year)? (?:20)?(\d{2})\b", re.I), "FY{year}"),
+)  # fmt: skip
+
+
+def _rewrite_phrases(text: str) -> str:
+    for pattern, template in _PHRASES:
+        def substitute(match: re.Match[str], template: str = template) -> str:
+            groups = match.groups()
+            word = groups[0].lower()
+            year = groups[-1]
+            return template.format(
+                count=_COUNTS.get(word, ""),
+                half=_ORDINALS.get(word, ""),
+                quarter=_ORDINALS.get(word, ""),
+                digit=groups[0],
+                year=year,
+            )
+
+        text = pattern.sub(substitute, text)
+    return text
+
+
 def find_periods(text: str) -> list[str]:
     """Every period in `text`, canonical, in order of appearance, without repeats."""
     found: list[str] = []
-    compact = re.sub(r"\b([1-4]Q)\s?-\s?([1-4]Q)\s+FY\s?(?:20)?(\d{2})\b", r"\1-\2\3", text)
+    compact = _rewrite_phrases(text)
+    compact = re.sub(r"\b([1-4]Q)\s?-\s?([1-4]Q)\s+FY\s?(?:20)?(\d{2})\b", r"\1-\2\3", compact)
+    spans = []
     for match in PERIOD_RE.finditer(compact):
         period = _canonical(match)
+        spans.append(match.span())
         if period and period not in found:
             found.append(period)
+    # A bare calendar year after "in", "for", "as of" ("employees in 2020").
+    for match in BARE_YEAR_RE.finditer(compact):
+        inside = any(start <= match.start("year") < end for start, end in spans)
+        if not inside and match.group("year") not in found:
+            found.append(match.group("year"))
     return found
 
 

@@ -112,6 +112,7 @@ def read_deck(path: Path, progress: Callable[[int, int], None] | None = None) ->
 class _Line:
     text: str
     x0: float
+    x1: float
     top: float
     bottom: float
     size: float
@@ -144,9 +145,10 @@ def _read_page(page: Any, number: int) -> _PageLayout:
         return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
     free = page.filter(outside_tables)
-    lines = [_line(raw) for raw in free.extract_text_lines(strip=True)]
-    lines = [line for line in lines if line.text]
+    words = free.extract_words(extra_attrs=["size", "fontname", "non_stroking_color"], use_text_flow=False)
+    lines = [line for line in _segments(words) if line.text]
     lines = _drop_page_furniture(lines, page.height, number)
+    lines = reading_order(lines, float(page.width))
     title_lines = _title_lines(lines, page.height)
     title = " ".join(line.text for line in title_lines)
     # Lines beside the title (a section label in the header band) are page furniture.
@@ -156,7 +158,11 @@ def _read_page(page: Any, number: int) -> _PageLayout:
     tables = []
     for table, box in zip(found, boxes, strict=True):
         cells = [[_clean_cell(cell) for cell in row] for row in table.extract()]
-        caption_lines = [line for line in body if box[1] - 40 <= line.bottom <= box[1] + 1]
+        caption_lines = [
+            line
+            for line in body
+            if box[1] - 40 <= line.bottom <= box[1] + 1 and line.x0 < box[2] and line.x1 > box[0]
+        ]
         caption_lines.sort(key=lambda line: line.top)
         title_text, unit = "", ""
         for line in caption_lines:
@@ -169,16 +175,44 @@ def _read_page(page: Any, number: int) -> _PageLayout:
     return _PageLayout(title=title, lines=body, tables=tables)
 
 
-def _line(raw: dict[str, Any]) -> _Line:
-    chars = raw.get("chars") or []
-    sizes = [round(char.get("size", 0.0), 1) for char in chars] or [0.0]
-    fonts = [str(char.get("fontname", "")) for char in chars]
-    colors = [char.get("non_stroking_color") for char in chars]
+# Words on one baseline further apart than this many font sizes belong to different
+# columns or table-like blocks, not to one line of text.
+COLUMN_GAP = 2.0
+
+
+def _segments(words: list[dict[str, Any]]) -> list[_Line]:
+    """Group words into line segments: same baseline, no wide horizontal gap."""
+    rows: list[list[dict[str, Any]]] = []
+    for word in sorted(words, key=lambda w: (round(float(w["top"])), float(w["x0"]))):
+        if rows and abs(float(rows[-1][0]["top"]) - float(word["top"])) <= 2:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    segments = []
+    for row in rows:
+        row.sort(key=lambda w: float(w["x0"]))
+        current = [row[0]]
+        for word in row[1:]:
+            gap = float(word["x0"]) - float(current[-1]["x1"])
+            if gap > COLUMN_GAP * float(word.get("size", 10)):
+                segments.append(_line(current))
+                current = [word]
+            else:
+                current.append(word)
+        segments.append(_line(current))
+    return segments
+
+
+def _line(words: list[dict[str, Any]]) -> _Line:
+    sizes = [round(float(word.get("size", 0.0)), 1) for word in words] or [0.0]
+    fonts = [str(word.get("fontname", "")) for word in words]
+    colors = [word.get("non_stroking_color") for word in words]
     return _Line(
-        text=" ".join(str(raw["text"]).split()),
-        x0=float(raw["x0"]),
-        top=float(raw["top"]),
-        bottom=float(raw["bottom"]),
+        text=" ".join(" ".join(str(word["text"]) for word in words).split()),
+        x0=min(float(word["x0"]) for word in words),
+        x1=max(float(word["x1"]) for word in words),
+        top=min(float(word["top"]) for word in words),
+        bottom=max(float(word["bottom"]) for word in words),
         size=max(set(sizes), key=sizes.count),
         bold=bool(fonts) and sum("Bold" in font for font in fonts) > len(fonts) / 2,
         grey=bool(colors) and all(_is_grey(color) for color in colors),
@@ -190,6 +224,42 @@ def _is_grey(color: Any) -> bool:
         values = [float(v) for v in color]
         return all(0.3 <= v <= 0.8 for v in values) and max(values) - min(values) < 0.05
     return False
+
+
+def reading_order(lines: list[_Line], width: float) -> list[_Line]:
+    """Lines in reading order. On a two-column page, each band between full-width
+    lines is read left column first, then right column."""
+    middle = width / 2
+    gutter = width * 0.02
+
+    def side(line: _Line) -> str:
+        if line.x1 <= middle + gutter:
+            return "left"
+        if line.x0 >= middle - gutter:
+            return "right"
+        return "full"
+
+    ordered = sorted(lines, key=lambda line: (round(line.top), line.x0))
+    sides = [side(line) for line in ordered]
+    if not ("left" in sides and "right" in sides and sides.count("right") >= 2):
+        return ordered
+    result: list[_Line] = []
+    band: list[_Line] = []
+    for line, where in zip(ordered, sides, strict=True):
+        if where == "full":
+            result.extend(_band_order(band, side))
+            band = []
+            result.append(line)
+        else:
+            band.append(line)
+    result.extend(_band_order(band, side))
+    return result
+
+
+def _band_order(band: list[_Line], side: Callable[[_Line], str]) -> list[_Line]:
+    left = [line for line in band if side(line) == "left"]
+    right = [line for line in band if side(line) == "right"]
+    return left + right
 
 
 def _drop_page_furniture(lines: list[_Line], height: float, number: int) -> list[_Line]:
@@ -219,12 +289,12 @@ def _passages(lines: list[_Line], slide: int, title: str) -> list[Chunk]:
     """Group lines into passages: a bullet with its wrapped lines, a heading, a
     paragraph. A passage never leaves its slide and carries the heading above it."""
     groups: list[list[_Line]] = []
-    for line in sorted(lines, key=lambda line: (round(line.top), line.x0)):
+    for line in lines:
         if groups and _continues(groups[-1], line):
             groups[-1].append(line)
         else:
             groups.append([line])
-    chunks = []
+    chunks: list[Chunk] = []
     heading = ""
     indents = sorted({round(group[0].x0) for group in groups if BULLET_RE.match(group[0].text)})
     for index, group in enumerate(groups, start=1):
@@ -239,6 +309,7 @@ def _passages(lines: list[_Line], slide: int, title: str) -> list[Chunk]:
             text = text[len(CHART_PREFIX) :].strip() if text.startswith(CHART_PREFIX) else text
         if kind == "heading":
             heading = text
+        parent = _parent_text(chunks, kind, level, heading)
         chunks.append(
             Chunk(
                 chunk_id=f"s{slide}-p{index}",
@@ -248,9 +319,22 @@ def _passages(lines: list[_Line], slide: int, title: str) -> list[Chunk]:
                 heading="" if kind == "heading" else heading,
                 kind=kind,
                 level=level,
+                parent=parent,
             )
         )
     return chunks
+
+
+def _parent_text(previous: list[Chunk], kind: str, level: int, heading: str) -> str:
+    """The text of the nearest earlier bullet at a lower level under the same heading."""
+    if kind != "bullet" or level == 0:
+        return ""
+    for chunk in reversed(previous):
+        if chunk.kind == "heading" or chunk.heading != heading:
+            return ""
+        if chunk.kind == "bullet" and chunk.level < level:
+            return chunk.text
+    return ""
 
 
 def _continues(group: list[_Line], line: _Line) -> bool:

@@ -27,6 +27,7 @@ class Chunk:
     heading: str = ""
     kind: str = "text"  # "text" | "bullet" | "heading" | "table_row" | "chart_data" | "note"
     level: int = 0
+    parent: str = ""  # the bullet this one hangs under ("SI" for "1Q-3Q16: JPY4,214 million")
 
 
 @dataclass(frozen=True)
@@ -65,3 +66,4 @@ class Fact:
     column: str = ""
     qualifier: str = ""  # "approx.", "more than", "less than" ... as printed
     tags: tuple[str, ...] = field(default_factory=tuple)
+    heading: str = ""  # the heading (and parent bullet) the passage sits under

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ingest.embedding import Embedder
 from ingest.index_store import DeckIndex, Progress, open_index
@@ -22,9 +22,13 @@ from qa.numeric import numeric_answer, text_figure_answer
 from qa.question import validate_question
 from qa.refusal import RefusalPolicy
 from qa.settings import Settings
+from retriever.hits import SlideHit
 from retriever.hybrid import HybridRetriever
 from retriever.lookup import FactLookup
 from retriever.router import route
+
+if TYPE_CHECKING:
+    from qa.llm import AnswerStream, LLMAnswerer
 
 REFUSAL_TEXT = "The deck doesn't cover that."
 SUGGESTIONS = 2
@@ -38,13 +42,11 @@ def shared_embedder(model_path: Path | None) -> Embedder:
 
 def open_deck_index(settings: Settings, progress: Progress | None = None) -> DeckIndex:
     embedder = shared_embedder(settings.embedding_model)
-    return open_index(
-        settings.deck, settings.index_dir, embedder, rebuild=settings.auto_rebuild, progress=progress
-    )
+    return open_index(settings.deck, settings.index_dir, embedder, rebuild=settings.auto_rebuild, progress=progress)
 
 
 class DeckQA:
-    def __init__(self, index: DeckIndex, llm_answerer: Any | None = None) -> None:
+    def __init__(self, index: DeckIndex, llm_answerer: LLMAnswerer | None = None) -> None:
         self.index = index
         self.retriever = HybridRetriever(index)
         self.lookup = FactLookup(index)
@@ -63,7 +65,7 @@ class DeckQA:
         index = open_deck_index(settings, progress)
         from qa.llm import build_llm_answerer
 
-        return cls(index, build_llm_answerer(settings))
+        return cls(index, build_llm_answerer(settings, index=index))
 
     @property
     def title(self) -> str:
@@ -73,18 +75,52 @@ class DeckQA:
         """Answer `question` from the deck. Raises `QuestionError` for an empty or
         over-long question."""
         started = time.perf_counter()
+        asked, standalone, kind, debug = self._understand(question, history, use_llm)
+        outcome = self._evidence_answer(asked, standalone, kind, debug)
+        if isinstance(outcome, Answer):
+            answer = outcome
+        elif use_llm and self.llm_answerer is not None:
+            answer = self.llm_answerer.answer(asked, standalone, *outcome)
+        else:
+            answer = outcome[1]
+        return _timed(answer, started)
+
+    def ask_stream(self, question: str, history: Sequence[Any] | None = None, *, use_llm: bool = True) -> AnswerStream:
+        """Like `ask`, for a UI: `.tokens()` yields the LLM's text as it arrives, then
+        `.result()` is the checked Answer (`ask`'s). Without an LLM, and for table
+        lookups and refusals, `.tokens()` yields the final answer at once. Raises
+        `QuestionError` like `ask`."""
+        from qa.llm import AnswerStream
+
+        started = time.perf_counter()
+        asked, standalone, kind, debug = self._understand(question, history, use_llm)
+        outcome = self._evidence_answer(asked, standalone, kind, debug)
+        if isinstance(outcome, Answer):
+            return AnswerStream.of(_timed(outcome, started))
+        if not use_llm or self.llm_answerer is None:
+            return AnswerStream.of(_timed(outcome[1], started))
+        stream = self.llm_answerer.stream_answer(asked, standalone, *outcome)
+        return stream.then(lambda answer: _timed(answer, started))
+
+    def _understand(
+        self, question: str, history: Sequence[Any] | None, use_llm: bool
+    ) -> tuple[str, str, str, dict[str, Any]]:
+        """(question as asked, standalone question, route kind, debug)."""
         asked = validate_question(question)
-        standalone, rewrite_reason = rewrite_followup(asked, history)
+        rewrite = self.llm_answerer.rewrite if use_llm and self.llm_answerer is not None else rewrite_followup
+        standalone, rewrite_reason = rewrite(asked, history)
         chosen = route(standalone)
         debug: dict[str, Any] = {"route_reason": chosen.reason}
         if rewrite_reason:
             debug["rewritten_question"] = standalone
             debug["rewrite_reason"] = rewrite_reason
-        answer = self._answer(asked, standalone, chosen.kind, debug, use_llm)
-        answer.debug["seconds"] = round(time.perf_counter() - started, 4)
-        return answer
+        return asked, standalone, chosen.kind, debug
 
-    def _answer(self, asked: str, standalone: str, kind: str, debug: dict[str, Any], use_llm: bool) -> Answer:
+    def _evidence_answer(
+        self, asked: str, standalone: str, kind: str, debug: dict[str, Any]
+    ) -> Answer | tuple[list[SlideHit], Answer]:
+        """A final answer (table figure, refusal), or the retrieved slides with the
+        extractive answer, which an LLM may improve on."""
         if kind == "table":
             result = self.lookup.answer(standalone)
             debug["lookup"] = result.explanation if result else "no figure matched"
@@ -108,9 +144,7 @@ class DeckQA:
         extractive = Answer(
             question=asked, answer=composition.text, route="text", citations=composition.citations, debug=debug
         )
-        if use_llm and self.llm_answerer is not None:
-            return self.llm_answerer.answer(asked, standalone, slides, extractive)
-        return extractive
+        return slides, extractive
 
     def _refused(self, asked: str, slides: list[Any], debug: dict[str, Any]) -> Answer:
         suggestions = [
@@ -122,4 +156,9 @@ class DeckQA:
         return Answer(question=asked, answer=text, route="none", refused=True, suggestions=suggestions, debug=debug)
 
 
-__all__ = ["DeckQA", "Answer", "Citation", "Value", "open_deck_index"]
+def _timed(answer: Answer, started: float) -> Answer:
+    answer.debug["seconds"] = round(time.perf_counter() - started, 4)
+    return answer
+
+
+__all__ = ["Answer", "Citation", "DeckQA", "Value", "open_deck_index"]

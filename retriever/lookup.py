@@ -7,6 +7,7 @@ embedding similarity of labels; compose derived figures with a safe evaluator.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -77,6 +78,8 @@ CHANGE_RE = re.compile(
     r"year[- ]over[- ]year|rise|rose|fall|fell|decline|declined|drop|dropped|up|down)\b",
     re.IGNORECASE,
 )
+GROWTH_RATE_RE = re.compile(r"\bhow fast\b|\bgrowth\b(?!.*\bhow much\b)|\bby what (?:percentage|rate)\b", re.IGNORECASE)
+YEAR_RE = re.compile(r"\b(when|what year|which year|in what year|since when)\b", re.IGNORECASE)
 PERCENT_RE = re.compile(r"(%|\bpercent|\bpercentage|\bratio\b|\bshare\b|\brate\b|\bmargin ratio\b)", re.IGNORECASE)
 # A figure counts as found when its score beats this and its label names the metric.
 MIN_SCORE = 0.55
@@ -114,55 +117,92 @@ class LookupResult:
 class FactLookup:
     def __init__(self, index: DeckIndex) -> None:
         self.index = index
-        self.facts = [fact for fact in index.facts if fact.unit != "year" or "est" in fact.label.lower() or "established" in fact.context.lower()]
+        self.facts = list(index.facts)
         titles = {slide.number: slide.title for slide in index.slides}
         tables = {table.table_id: table for table in index.tables}
         self._narrow: list[set[str]] = []
         self._wide: list[set[str]] = []
+        self._row_terms: list[list[str]] = []
         descriptions = []
         for fact in self.facts:
             table_title = tables[fact.table_id].title if fact.table_id in tables else ""
-            narrow = f"{fact.label} {fact.row} {fact.column} {table_title}"
-            wide = f"{narrow} {fact.context} {titles.get(fact.slide, '')}"
+            narrow = f"{fact.label} {fact.row} {fact.column} {fact.heading} {table_title}"
+            if not fact.table_id:
+                narrow += " " + _sentence_with(fact.context, fact.raw)
+            wide = f"{narrow} {table_title} {fact.context} {titles.get(fact.slide, '')}"
             self._narrow.append(_expand(set(tokenize(narrow))))
             self._wide.append(_expand(set(tokenize(wide))))
-            descriptions.append(f"{fact.label}. {table_title}. {fact.context[:200]}")
+            self._row_terms.append(tokenize(fact.row or fact.heading or table_title))
+            descriptions.append(f"{fact.heading} {fact.label}. {table_title}. {fact.context[:200]}")
+        # Inverse document frequency over the deck's passages: rare words ("Seven",
+        # "Dalton") decide more than common ones ("revenue").
+        documents = [set(tokens) for tokens in index.chunk_tokens]
+        self._idf = {
+            token: math.log((1 + len(documents)) / (1 + sum(token in d for d in documents))) + 1
+            for token in {t for d in documents for t in d}
+        }
         self._vectors = index.embedder.encode(descriptions) if descriptions else np.zeros((0, 1))
+        self._slide_periods = {slide.number: set(find_periods(slide.text)) for slide in index.slides}
         self.deck_periods = {fact.period for fact in self.facts if fact.period}
+        self.deck_periods |= {period for slide in index.slides for period in find_periods(slide.text)}
+
+    def _known(self, term: str) -> bool:
+        return any(candidate in self._idf for candidate in (term, term.rstrip("s"), *SYNONYMS.get(term, ())))
+
+    def _weight(self, term: str) -> float:
+        return max((self._idf.get(c, 0.0) for c in (term, term.rstrip("s"), *SYNONYMS.get(term, ()))), default=1.0)
 
     # -- single figures -------------------------------------------------------------
 
-    def rank(self, question: str, periods: list[str] | None = None) -> list[Match]:
-        """Facts ranked for `question`; `periods` overrides the periods named in it."""
+    def rank(self, question: str, periods: list[str] | None = None, change: bool | None = None) -> list[Match]:
+        """Facts ranked for `question`; `periods` overrides the periods named in it;
+        `change` keeps only changes (True) or only levels (False)."""
         periods = find_periods(question) if periods is None else periods
         metric_text = _without_periods(question)
-        terms = [term for term in tokenize(metric_text) if term not in FILLER_TERMS]
-        head = _head_terms(metric_text) or terms
+        # Words the deck never uses cannot tell facts apart (the refusal policy judges them).
+        terms = [term for term in tokenize(metric_text) if term not in FILLER_TERMS and self._known(term)]
+        head = [term for term in _head_terms(metric_text) if self._known(term)] or terms
+        weights = {term: self._weight(term) for term in terms}
+        question_tokens = _expand(set(tokenize(question)))
         wants_target = bool(TARGET_RE.search(question))
         wants_change = bool(CHANGE_RE.search(question))
-        wants_percent = bool(PERCENT_RE.search(question))
+        wants_percent = bool(PERCENT_RE.search(question)) or bool(GROWTH_RATE_RE.search(question))
+        wants_year = bool(YEAR_RE.search(question))
         vector = self.index.embedder.encode([metric_text])[0]
         dense = self._vectors @ vector if len(self.facts) else np.zeros(0)
         matches = []
         for i, fact in enumerate(self.facts):
-            coverage = _coverage(terms, self._wide[i])
-            narrow_coverage = _coverage(terms, self._narrow[i])
+            if change is not None and ("change" in fact.tags) != change:
+                continue
+            coverage = _coverage(terms, self._wide[i], weights)
+            narrow_coverage = _coverage(terms, self._narrow[i], weights)
             head_found = _coverage(head, self._narrow[i]) > 0
-            period_ok, period_score = _period_fit(periods, fact)
-            score = float(dense[i]) + 0.4 * narrow_coverage + 0.3 * coverage + period_score
+            period_ok, period_score = _period_fit(periods, fact, self._slide_periods.get(fact.slide, set()))
+            row_terms = self._row_terms[i]
+            row_in_question = _coverage(row_terms, question_tokens, {t: self._weight(t) for t in row_terms})
+            score = float(dense[i]) + 0.4 * narrow_coverage + 0.3 * coverage + 0.4 * row_in_question
+            score += period_score
             score += _tag_fit(fact, wants_target, wants_change, wants_percent)
+            if (fact.unit == "year") != wants_year:
+                score -= 0.4
             matches.append(Match(fact, score, coverage, head_found, period_ok))
         matches.sort(key=lambda match: -match.score)
         return matches
 
-    def find(self, question: str, periods: list[str] | None = None) -> LookupResult | None:
-        matches = self.rank(question, periods)
+    def find(self, question: str, periods: list[str] | None = None, change: bool | None = None) -> LookupResult | None:
+        matches = self.rank(question, periods, change)
         if not matches:
             return None
         best = matches[0]
         fact = best.fact
+        asked_periods = find_periods(question) if periods is None else periods
+        unknown_periods = [p for p in asked_periods if not any(_same_period(p, known) for known in self.deck_periods)]
         confident = (
-            best.score >= MIN_SCORE and best.head_found and best.coverage >= MIN_COVERAGE and best.period_ok
+            best.score >= MIN_SCORE
+            and best.head_found
+            and best.coverage >= MIN_COVERAGE
+            and best.period_ok
+            and not unknown_periods
         )
         explanation = (
             f"best fact {fact.fact_id} '{fact.label}' = {fact.raw} ({fact.period or 'no period'}), "
@@ -171,7 +211,8 @@ class FactLookup:
         )
         alternatives = _same_metric_other_periods(fact, [m.fact for m in matches[1:40]])
         notes = []
-        asked_periods = find_periods(question) if periods is None else periods
+        if unknown_periods:
+            explanation += f"; the deck has no figures for {', '.join(unknown_periods)}"
         if not asked_periods and alternatives:
             listed = ", ".join(f"{alt.raw} ({_period_label(alt)})" for alt in alternatives[:4])
             notes.append(f"The question names no period; this is {_period_label(fact)}. Also in the deck: {listed}.")
@@ -205,6 +246,11 @@ class FactLookup:
         two_metrics = _split_two_metrics(question)
         if two_metrics is not None:
             first_text, second_text, operation = two_metrics
+            if operation in ("share", "/"):
+                # The deck may print the ratio itself ("% of Revenues"): quote it, don't recompute.
+                direct = self.find(question)
+                if direct is not None and direct.confident and direct.unit in ("%", "ratio"):
+                    return direct
             return self._combine_metrics(question, first_text, second_text, operation, periods)
         if len(periods) >= 2 and re.search(r"\b(sum|total|combined|altogether|add up|in all|cumulative)\b", lowered):
             return self._sum_periods(question, _expand_quarters(periods, lowered))
@@ -231,13 +277,18 @@ class FactLookup:
 
     def _change_between(self, question: str, periods: list[str]) -> LookupResult | None:
         ordered = sorted(periods[:2], key=period_sort_key)
-        earlier = self.find(question, periods=[ordered[0]])
-        later = self.find(question, periods=[ordered[1]])
+        percent = bool(re.search(r"(%|percent|percentage|rate of change|growth rate)", question, re.I))
+        if not percent:
+            # A printed change ("Changes" column, "up 320 YoY") answers directly.
+            direct = self.find(question, periods=[ordered[1]], change=True)
+            if direct is not None and direct.confident:
+                return direct
+        earlier = self.find(question, periods=[ordered[0]], change=False)
+        later = self.find(question, periods=[ordered[1]], change=False)
         if not (earlier and later and earlier.confident and later.confident):
             return _not_found(earlier if not (earlier and earlier.confident) else later, "a period's figure is missing")
         if earlier.facts[0].fact_id == later.facts[0].fact_id:
             return _not_found(earlier, "both periods resolved to the same figure")
-        percent = bool(re.search(r"(%|percent|percentage|rate of change|growth rate)", question, re.I))
         if percent and earlier.unit != "%":
             return _combine(later, earlier, "pct", f"change from {ordered[0]} to {ordered[1]} in %", "percentage change")
         if earlier.unit == "%" and later.unit == "%":
@@ -248,7 +299,7 @@ class FactLookup:
         return _combine(later, earlier, "-", f"change from {ordered[0]} to {ordered[1]}", "change")
 
     def _sum_periods(self, question: str, periods: list[str]) -> LookupResult | None:
-        parts = [self.find(question, periods=[period]) for period in periods]
+        parts = [self.find(question, periods=[period], change=False) for period in periods]
         if not all(part and part.confident for part in parts):
             return _not_found(next((p for p in parts if p and not p.confident), None), "a period's figure is missing")
         facts = [part.facts[0] for part in parts if part]
@@ -288,24 +339,70 @@ def _expand(tokens: set[str]) -> set[str]:
     return expanded
 
 
-def _coverage(terms: list[str], tokens: set[str]) -> float:
+def _coverage(terms: list[str], tokens: set[str], weights: dict[str, float] | None = None) -> float:
+    """Weighted share of `terms` found in `tokens` (synonyms, plural, prefix, typos)."""
     if not terms:
         return 0.0
-    found = 0
+    total = found = 0.0
     for term in terms:
-        candidates = {term, *SYNONYMS.get(term, ()), term.rstrip("s")}
-        if candidates & tokens:
-            found += 1
-        elif len(term) >= 5 and any(fuzz.ratio(term, token) >= FUZZY_WORD for token in tokens if abs(len(token) - len(term)) <= 2):
-            found += 1
-    return found / len(terms)
+        weight = weights.get(term, 1.0) if weights else 1.0
+        total += weight
+        if _term_in(term, tokens):
+            found += weight
+    return found / total if total else 0.0
+
+
+def stem(word: str) -> str:
+    """A crude suffix stripper: "estimation", "estimated", "estimates" -> "estimat"."""
+    for suffix in ("ations", "ation", "ions", "ion", "ings", "ing", "ed", "es", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _term_in(term: str, tokens: set[str]) -> bool:
+    candidates = {term, *SYNONYMS.get(term, ()), term.rstrip("s")}
+    if candidates & tokens:
+        return True
+    if stem(term) in {stem(token) for token in tokens}:
+        return True
+    if len(term) >= 4 and any(token.startswith(term) for token in tokens):
+        return True  # "shares" ~ "shareholders"
+    return len(term) >= 5 and any(
+        fuzz.ratio(term, token) >= FUZZY_WORD for token in tokens if abs(len(token) - len(term)) <= 2
+    )
+
+
+MEASURE_WORDS = frozenset(
+    """change yoy growth rate ratio share percentage percent increase decrease amount number total level
+    value figure difference""".split()
+)
 
 
 def _head_terms(question: str) -> list[str]:
+    """The metric a question asks for: "how many <employees>", "what was <operating
+    income>"; a bare measure word ("the YoY change in X") takes X as well."""
     match = HEAD_RE.search(question)
     if not match:
         return []
-    return [term for term in tokenize(match.group("head")) if term not in FILLER_TERMS]
+    head = [term for term in tokenize(match.group("head")) if term not in FILLER_TERMS]
+    if head and all(term in MEASURE_WORDS for term in head):
+        rest = question[match.end("head") :]
+        following = re.match(r"\s*(?:in|of|for|on)\s+([\w\s&/'-]+?)(?=\s+(?:in|at|for|as|from|during|between|to|by|did|was|is)\b|[?.,]|$)", rest, re.I)
+        if following:
+            head += [term for term in tokenize(following.group(1)) if term not in FILLER_TERMS]
+    return head
+
+
+def _sentence_with(text: str, raw: str) -> str:
+    """The sentence or clause group of `text` that holds the printed figure `raw`."""
+    position = text.find(raw)
+    if position < 0 or len(text) <= 200:
+        return text[:200]
+    start = max(text.rfind(". ", 0, position), text.rfind("; ", 0, position)) + 1
+    end_candidates = [i for i in (text.find(". ", position), text.find("; ", position)) if i >= 0]
+    end = min(end_candidates) if end_candidates else len(text)
+    return text[start:end][:200]
 
 
 def _without_periods(text: str) -> str:
@@ -318,14 +415,17 @@ def _without_target_words(text: str) -> str:
     return " ".join(TARGET_RE.sub(" ", text).split())
 
 
-def _period_fit(periods: list[str], fact: Fact) -> tuple[bool, float]:
-    """(acceptable, score adjustment) for a fact's period given the asked periods."""
+def _period_fit(periods: list[str], fact: Fact, slide_periods: set[str]) -> tuple[bool, float]:
+    """(acceptable, score adjustment) for a fact's period given the asked periods. A
+    figure printed without a period is acceptable when its slide is about that period."""
     if not periods:
         return True, 0.0
     if any(_same_period(period, fact.period) for period in periods):
         return True, 0.3
     if not fact.period and any(_same_period(period, p) for period in periods for p in find_periods(fact.context)):
         return True, 0.1
+    if not fact.period and any(_same_period(period, p) for period in periods for p in slide_periods):
+        return True, -0.25
     return False, -0.6
 
 
@@ -334,6 +434,8 @@ def _same_period(asked: str, stated: str) -> bool:
         return False
     if asked == stated:
         return True
+    if re.fullmatch(r"(19|20)\d\d", asked):  # a calendar year matches any period ending in it
+        return stated.endswith(asked) or (re.search(r"\d\d$", stated) is not None and stated[-2:] == asked[-2:] and not re.search(r"\d{4}$", stated))
     asked_base, stated_base = asked.replace("-end", ""), stated.replace("-end", "")
     if asked_base == stated_base:
         return True
@@ -358,9 +460,9 @@ def _tag_fit(fact: Fact, wants_target: bool, wants_change: bool, wants_percent: 
     elif is_change:
         score -= 0.3
     if wants_percent:
-        score += 0.15 if fact.unit == "%" else -0.1
-    elif fact.unit == "%" and not wants_change:
-        score -= 0.1
+        score += 0.2 if fact.unit in ("%", "points") else -0.15
+    elif fact.unit in ("%", "points"):
+        score -= 0.2
     return score
 
 

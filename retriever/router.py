@@ -10,7 +10,10 @@ from typing import Literal
 from ingest.numbers import find_periods
 
 NUMERIC_PATTERNS: tuple[tuple[str, str], ...] = (
-    (r"\bhow (much|many)\b", "asks 'how much/many'"),
+    (r"\bhow (much|many|big|large|high|low|fast)\b", "asks 'how much/many/big'"),
+    (r"\bwhat (is|was|were|are)\b.{0,60}\b(revenues?|sales|income|margin|cost|cash|assets|capex|"
+     r"expenses|borrowings|profit|ratio|share|growth rate|target|employees|headcount|subscriptions?|"
+     r"investment|penetration|rate)\b", "asks 'what is <...> <metric>'"),
     (r"\bwhat (was|is|were|are) (the |its |iij'?s )?(total |number of |amount of )?"
      r"(revenue|revenues|sales|income|margin|cost|costs|cash|assets|liabilities|equity|capex|"
      r"expenses?|borrowings|profit|ratio|rate|share|growth|target|employees|headcount|"

@@ -1,0 +1,38 @@
+"""`python -m eval run|bench`: evaluate on a gold file, or benchmark speed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run the subcommand; returns the exit code."""
+    from eval.runner import add_run_arguments
+
+    parser = argparse.ArgumentParser(prog="python -m eval", description="Evaluate and benchmark the deck Q&A.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="answer a gold file, score it, write a report")
+    add_run_arguments(run)
+    bench = commands.add_parser("bench", help="measure ingest time, cold start, latency, throughput, memory")
+    bench.add_argument("--out", type=Path, required=True, help="folder for bench.json")
+    bench.add_argument("--gold", type=Path, default=Path("eval/gold.jsonl"), help="questions to time")
+    bench.add_argument("--limit", type=int, help="only the first N gold questions")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "run":
+            from eval.runner import run_command
+
+            return run_command(args)
+        from eval.bench import bench_command
+
+        return bench_command(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

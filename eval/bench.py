@@ -1,0 +1,237 @@
+"""`python -m eval bench --out DIR`: how fast is it, and how much memory does it take?
+
+Measures, in one run: ingest time (a forced rebuild into a temporary index folder),
+cold start to first answer (a fresh `python -c` process that loads `DeckQA` and asks one
+question, timed end to end from outside), warm latency p50/p95 per route over the gold
+questions, throughput with 2 threads, peak RSS of this process and of the cold-start
+process, and the LangChain baseline's query latency. Prints a table and writes
+bench.json. A measurement, not a test: nothing here asserts a speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from eval.gold import GoldError, GoldItem, load_gold
+from eval.scoring import percentile
+
+# Two threads: the throughput a small server (or two Streamlit users) would see on the
+# two-core machines this runs on; `DeckQA.ask` is documented thread-safe.
+THREADS = 2
+COLD_START_QUESTION = "What was operating income in 1Q-3Q16?"
+# Runs in a fresh interpreter: imports, model load, index load and one answer, then
+# reports its own peak RSS (KiB on Linux). The question arrives as argv[1].
+COLD_START_CODE = """
+import json, resource, sys, time
+started = time.perf_counter()
+from qa import DeckQA
+deck = DeckQA.load()
+loaded = time.perf_counter()
+deck.ask(sys.argv[1])
+answered = time.perf_counter()
+print(json.dumps({"load_seconds": loaded - started, "first_answer_seconds": answered - loaded,
+                  "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ROUTES = ("table", "text", "none")
+
+
+def _mib(kib: float) -> float:
+    return round(kib / 1024, 1)
+
+
+def _latency_stats(seconds: Sequence[float]) -> dict[str, Any]:
+    def ms(value: float | None) -> float | None:
+        return None if value is None else round(value * 1000, 1)
+
+    return {"questions": len(seconds), "p50_ms": ms(percentile(seconds, 50)), "p95_ms": ms(percentile(seconds, 95))}
+
+
+def measure_cold_start(question: str = COLD_START_QUESTION) -> dict[str, Any]:
+    """Start a new interpreter that loads DeckQA and answers `question`; time it whole."""
+    started = time.perf_counter()
+    finished = subprocess.run(
+        [sys.executable, "-c", COLD_START_CODE, question],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wall = time.perf_counter() - started
+    if finished.returncode != 0:
+        last = (finished.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"cold-start process failed (exit {finished.returncode}): {last}")
+    inside = json.loads(finished.stdout.strip().splitlines()[-1])
+    return {
+        "seconds": round(wall, 2),
+        "load_seconds": round(inside["load_seconds"], 2),
+        "first_answer_seconds": round(inside["first_answer_seconds"], 3),
+        "peak_rss_mib": _mib(inside["max_rss_kib"]),
+        "peak_rss_children_mib": _mib(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss),
+    }
+
+
+def measure_ingest(deck_path: Path, embedder: Any) -> dict[str, Any]:
+    """Force-rebuild the index for `deck_path` into a temporary folder (model already loaded)."""
+    from ingest.index_store import build_index
+
+    with tempfile.TemporaryDirectory(prefix="deckqa-bench-") as folder:
+        started = time.perf_counter()
+        result = build_index(deck_path, Path(folder) / "index", embedder, force=True)
+        seconds = time.perf_counter() - started
+    manifest = result.manifest
+    return {
+        "seconds": round(seconds, 2),
+        "slides": manifest.slides,
+        "chunks": manifest.chunks,
+        "tables": manifest.tables,
+        "facts": manifest.facts,
+    }
+
+
+def measure_warm(items: Sequence[GoldItem], ask: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
+    """Answer every item once, one at a time; latency per route the answer took."""
+    by_route: dict[str, list[float]] = defaultdict(list)
+    everything: list[float] = []
+    started = time.perf_counter()
+    for item in items:
+        asked = time.perf_counter()
+        answer = ask(item.data)
+        seconds = time.perf_counter() - asked
+        by_route[answer.route].append(seconds)
+        everything.append(seconds)
+    wall = time.perf_counter() - started
+    routes = {route: _latency_stats(by_route.get(route, [])) for route in ROUTES}
+    return {
+        "routes": routes,
+        "all": _latency_stats(everything),
+        "questions_per_second_1_thread": round(len(items) / wall, 2),
+    }
+
+
+def measure_throughput(items: Sequence[GoldItem], ask: Callable[[dict[str, Any]], Any], threads: int) -> float:
+    """Questions per second answering all `items` with `threads` threads."""
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        list(pool.map(lambda item: ask(item.data), items))
+    return round(len(items) / (time.perf_counter() - started), 2)
+
+
+def run_bench(items: Sequence[GoldItem], progress: Callable[[str], None] = print) -> dict[str, Any]:
+    """Every measurement, in an order where each starts from a known state: the cold
+    start first (nothing loaded yet in this process), then model + ingest, then queries."""
+    from eval.baseline import LangChainBaseline
+    from qa.deckqa import DeckQA, shared_embedder
+    from qa.settings import Settings
+
+    settings = Settings()
+    progress("cold start (fresh process: load + first answer)...")
+    cold = measure_cold_start()
+    progress("loading the embedding model...")
+    started = time.perf_counter()
+    embedder = shared_embedder(settings.embedding_model)
+    model_seconds = time.perf_counter() - started
+    progress("ingest (forced rebuild into a temporary folder)...")
+    ingest = {**measure_ingest(settings.deck, embedder), "model_load_seconds": round(model_seconds, 2)}
+    deck = DeckQA.load(settings)
+    deck.ask(COLD_START_QUESTION)  # warm-up: first-call costs are the cold start's, not latency
+
+    def ask_ours(item: dict[str, Any]) -> Any:
+        return deck.ask(item["question"], history=item["history"])
+
+    progress(f"warm latency over {len(items)} gold questions...")
+    warm = measure_warm(items, ask_ours)
+    progress(f"throughput with {THREADS} threads...")
+    throughput = measure_throughput(items, ask_ours, THREADS)
+    progress("baseline (build + query latency)...")
+    baseline = LangChainBaseline(deck.index.pdf_path, embedder)
+    baseline_warm = measure_warm(items, lambda item: baseline.ask(item["question"]))
+    return {
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "load_average_1min": round(os.getloadavg()[0], 2),
+        },
+        "questions": len(items),
+        "ingest": ingest,
+        "cold_start": cold,
+        "warm_latency": warm,
+        "throughput": {"threads": THREADS, "questions_per_second": throughput},
+        "peak_rss_mib": _mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
+        "baseline": {
+            "build_seconds": round(baseline.build_seconds, 2),
+            "chunks": len(baseline.chunks),
+            "latency": baseline_warm["all"],
+        },
+    }
+
+
+def format_bench(result: dict[str, Any]) -> str:
+    """The bench result as a two-column table."""
+    warm, cold, throughput = result["warm_latency"], result["cold_start"], result["throughput"]
+    rows = [
+        ("ingest (forced rebuild, model loaded)", f"{result['ingest']['seconds']} s"),
+        ("embedding model load", f"{result['ingest']['model_load_seconds']} s"),
+        ("cold start to first answer (subprocess)", f"{cold['seconds']} s"),
+        ("  of which load / first answer", f"{cold['load_seconds']} s / {cold['first_answer_seconds']} s"),
+    ]
+    for route in ROUTES:
+        stats = warm["routes"][route]
+        rows.append((f"warm latency, route {route} (n={stats['questions']})", _p50_p95(stats)))
+    rows += [
+        (f"warm latency, all (n={warm['all']['questions']})", _p50_p95(warm["all"])),
+        ("throughput, 1 thread", f"{warm['questions_per_second_1_thread']} q/s"),
+        (f"throughput, {throughput['threads']} threads", f"{throughput['questions_per_second']} q/s"),
+        ("peak RSS, this process", f"{result['peak_rss_mib']} MiB"),
+        ("peak RSS, cold-start process", f"{cold['peak_rss_mib']} MiB"),
+        ("baseline build (load, split, embed)", f"{result['baseline']['build_seconds']} s"),
+        ("baseline query latency", _p50_p95(result["baseline"]["latency"])),
+    ]
+    width = max(len(name) for name, _ in rows)
+    lines = [f"{'measure':<{width}}  value", "-" * (width + 24)]
+    lines += [f"{name:<{width}}  {value}" for name, value in rows]
+    machine = result["machine"]
+    lines.append(f"({machine['cpus']} CPUs, load average {machine['load_average_1min']} at the end of the run)")
+    return "\n".join(lines)
+
+
+def _p50_p95(stats: dict[str, Any]) -> str:
+    if stats["p50_ms"] is None:
+        return "n/a (no questions)"
+    return f"p50 {stats['p50_ms']} ms, p95 {stats['p95_ms']} ms"
+
+
+def bench_command(args: argparse.Namespace) -> int:
+    """`python -m eval bench`: exit 0, or 2 for a bad gold file."""
+    try:
+        items = load_gold(args.gold)
+    except GoldError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.limit is not None:
+        if args.limit < 1:
+            print("error: --limit must be at least 1", file=sys.stderr)
+            return 2
+        items = items[: args.limit]
+    result = run_bench(items, progress=lambda message: print(message, file=sys.stderr))
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "bench.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(format_bench(result))
+    print(f"written: {args.out / 'bench.json'}")
+    return 0

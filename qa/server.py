@@ -1,0 +1,583 @@
+"""The HTTP API (`python -m qa serve`): ask, slides, deck, health, and the embeddable widget.
+
+`create_app(settings, deck)` builds the FastAPI app; `run_server` checks the bind address
+and runs it under uvicorn. Every error is an RFC 9457 problem (`application/problem+json`)
+with no internals in it. Requests to `/v1/...` pass a gate first: rate limit, bearer key
+(when `DECKQA_API_KEYS` is set), body size and content type.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import ipaddress
+import logging
+import math
+import sys
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import asdict
+from functools import lru_cache
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import FastAPI, Request
+from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from qa.answer import Answer
+from qa.deckqa import DeckQA
+from qa.question import MAX_QUESTION_CHARS, QuestionError
+from qa.settings import REPO_ROOT, Settings
+
+logger = logging.getLogger("qa.server")
+
+API_PREFIX = "/v1/"
+ASK_PATH = "/v1/ask"
+WIDGET_DIR = REPO_ROOT / "web"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+EXIT_USAGE = 2
+# A question (1,000 chars) plus a few turns of history fits in a few KB; 16 KB leaves room
+# for a long conversation while bounding what one request can make the server read.
+MAX_BODY_BYTES = 16 * 1024
+# The follow-up rewriter only looks at the last user turn; 20 turns is a generous chat.
+MAX_HISTORY_TURNS = 20
+# A long assistant answer (a bulleted slide summary) runs to ~1,500 chars; 4,000 is ample.
+MAX_TURN_CHARS = 4000
+# Slides are 960x540 pt; 1,600 px wide is sharp in an 800 px overlay on a 2x screen
+# (~200 KB per PNG, ~0.1 s to render).
+SLIDE_PNG_WIDTH = 1600
+# More entries than the bundled deck has slides, so each renders once (~10 MB in all).
+SLIDE_PNG_CACHE = 64
+# Beyond this many tracked clients, buckets that have refilled completely are dropped
+# (they are indistinguishable from a new client), so memory follows recent traffic only.
+MAX_TRACKED_CLIENTS = 10_000
+SECONDS_PER_MINUTE = 60.0
+
+
+# ---------------------------------------------------------------- request and response bodies
+
+
+class Turn(BaseModel):
+    """One earlier message of the conversation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=MAX_TURN_CHARS)
+
+    @field_validator("content")
+    @classmethod
+    def _encodable(cls, content: str) -> str:
+        return _utf8_text(content)
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"question": "What was operating income in 1Q-3Q15?", "history": []}]},
+    )
+
+    # At least one character that is not whitespace to Python's str.split() (which, unlike
+    # JSON Schema's \s, also splits on the \x1c-\x1f separators): the schema says exactly
+    # what `validate_question` accepts.
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=r"[^\s\x1c-\x1f]")
+    history: list[Turn] = Field(default_factory=list, max_length=MAX_HISTORY_TURNS)
+
+    @field_validator("question")
+    @classmethod
+    def _encodable(cls, question: str) -> str:
+        return _utf8_text(question)
+
+
+def _utf8_text(text: str) -> str:
+    """Reject lone surrogates (valid in JSON escapes, not in UTF-8): the answer echoes the question."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("text must be valid Unicode (no lone surrogates)") from None
+    return text
+
+
+class SlideText(BaseModel):
+    number: int
+    title: str
+    text: str
+
+
+class SlideSummary(BaseModel):
+    number: int
+    title: str
+
+
+class DeckSummary(BaseModel):
+    title: str
+    slides: list[SlideSummary]
+    manifest: dict[str, Any] = Field(description="how the index was built: deck hash, model, counts, build time")
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str
+
+
+# ---------------------------------------------------------------- problems
+
+
+def problem_response(status: int, detail: str, instance: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    body = Problem(title=HTTPStatus(status).phrase, status=status, detail=detail, instance=instance)
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+
+
+def _validation_detail(errors: Sequence[Any]) -> str:
+    """`body.question: String should have at most 1000 characters` (inputs are never echoed)."""
+    parts = []
+    for error in list(errors)[:3]:
+        location = ".".join(str(part) for part in error.get("loc", ()))
+        parts.append(f"{location}: {error.get('msg', 'invalid')}" if location else str(error.get("msg", "invalid")))
+    more = len(errors) - len(parts)
+    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    async def on_validation_error(request: Request, error: Exception) -> Response:
+        errors = error.errors() if isinstance(error, RequestValidationError) else []
+        return problem_response(422, _validation_detail(errors) or "invalid request", request.url.path)
+
+    async def on_http_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, StarletteHTTPException)
+        detail = error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).description
+        return problem_response(error.status_code, detail, request.url.path, dict(error.headers or {}))
+
+    async def on_question_error(request: Request, error: Exception) -> Response:
+        return problem_response(422, str(error), request.url.path)
+
+    async def on_unexpected_error(request: Request, error: Exception) -> Response:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(500, "the server failed to answer; the error has been logged", request.url.path)
+
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(QuestionError, on_question_error)
+    app.add_exception_handler(Exception, on_unexpected_error)
+
+
+# ---------------------------------------------------------------- rate limit
+
+
+class RateLimiter:
+    """Token bucket per client: a burst of `per_minute` requests, refilled evenly over a
+    minute. Thread-safe; `per_minute <= 0` turns it off."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.capacity = float(per_minute)
+        self.refill_per_second = per_minute / SECONDS_PER_MINUTE
+        self._clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}  # client -> (tokens, when counted)
+        self._lock = threading.Lock()
+
+    def wait_seconds(self, client: str) -> float:
+        """Take one request from `client`'s bucket: 0.0 when allowed, else the seconds
+        until the next request would be."""
+        if self.capacity <= 0:
+            return 0.0
+        now = self._clock()
+        with self._lock:
+            tokens, counted = self._buckets.get(client, (self.capacity, now))
+            tokens = min(self.capacity, tokens + (now - counted) * self.refill_per_second)
+            if tokens < 1.0:
+                self._buckets[client] = (tokens, now)
+                return (1.0 - tokens) / self.refill_per_second
+            self._buckets[client] = (tokens - 1.0, now)
+            if len(self._buckets) > MAX_TRACKED_CLIENTS:
+                self._forget_idle(now)
+            return 0.0
+
+    def _forget_idle(self, now: float) -> None:
+        full_after = self.capacity / self.refill_per_second
+        for client, (_tokens, counted) in list(self._buckets.items()):
+            if now - counted >= full_after:
+                del self._buckets[client]
+
+
+# ---------------------------------------------------------------- the gate in front of /v1/
+
+
+class KeyChecker:
+    """Bearer keys compared by SHA-256 digest in constant time; the keys themselves are
+    not kept, so they cannot leak into a log or a repr."""
+
+    def __init__(self, keys: frozenset[str]) -> None:
+        self._digests = [hashlib.sha256(key.encode()).digest() for key in sorted(keys)]
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self._digests)
+
+    def client_id(self, authorization: str | None) -> str | None:
+        """A stable, non-secret id for a valid `Authorization: Bearer <key>`, else None."""
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        digest = hashlib.sha256(token.strip().encode("utf-8", "replace")).digest()
+        matched = False
+        for known in self._digests:
+            matched |= hmac.compare_digest(digest, known)
+        return "key:" + digest.hex()[:16] if matched else None
+
+
+class RequestGate:
+    """ASGI middleware. For `/v1/...`: rate limit (429) -> bearer key (401) -> JSON content
+    type on POST (415); for every request: body size (413). Adds `nosniff` to every response."""
+
+    def __init__(self, app: ASGIApp, limiter: RateLimiter, keys: KeyChecker, max_body_bytes: int) -> None:
+        self.app = app
+        self.limiter = limiter
+        self.keys = keys
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_hardened(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)["X-Content-Type-Options"] = "nosniff"
+            await send(message)
+
+        rejection = self._check_headers(scope)
+        if rejection is None:
+            messages, too_big = await self._read_body(receive)
+            if too_big:
+                rejection = problem_response(
+                    413, f"the request body exceeds {self.max_body_bytes} bytes", scope["path"]
+                )
+            else:
+                receive = _replay(messages, receive)
+        if rejection is not None:
+            await rejection(scope, receive, send_hardened)
+            return
+        await self.app(scope, receive, send_hardened)
+
+    def _check_headers(self, scope: Scope) -> Response | None:
+        headers = Headers(scope=scope)
+        path = _route_path(scope)
+        if path.startswith(API_PREFIX) and scope["method"] != "OPTIONS":
+            key_client = self.keys.client_id(headers.get("authorization")) if self.keys.enabled else None
+            client = key_client or "ip:" + (scope["client"][0] if scope.get("client") else "unknown")
+            wait = self.limiter.wait_seconds(client)
+            if wait > 0:
+                seconds = max(1, math.ceil(wait))
+                detail = f"rate limit exceeded; retry in {seconds} s"
+                return problem_response(429, detail, path, {"Retry-After": str(seconds)})
+            if self.keys.enabled and key_client is None:
+                error = ', error="invalid_token"' if headers.get("authorization") else ""
+                challenge = {"WWW-Authenticate": f'Bearer realm="deckqa"{error}'}
+                return problem_response(
+                    401, "a valid bearer key is required (Authorization: Bearer <key>)", path, challenge
+                )
+            if path == ASK_PATH and scope["method"] == "POST" and not _is_json(headers.get("content-type")):
+                return problem_response(415, "send the request body as application/json", path)
+        declared = headers.get("content-length")
+        if declared is not None:
+            if not declared.strip().isdigit():
+                return problem_response(400, "invalid Content-Length header", path)
+            if int(declared) > self.max_body_bytes:
+                return problem_response(413, f"the request body exceeds {self.max_body_bytes} bytes", path)
+        return None
+
+    async def _read_body(self, receive: Receive) -> tuple[list[Message], bool]:
+        """Read the whole body up front (at most `max_body_bytes`): (messages, too big)."""
+        messages: list[Message] = []
+        size = 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                return messages, False
+            size += len(message.get("body", b""))
+            if size > self.max_body_bytes:
+                return messages, True
+            if not message.get("more_body", False):
+                return messages, False
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    pending = list(messages)
+
+    async def replay() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replay
+
+
+def _route_path(scope: Scope) -> str:
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
+def _is_json(content_type: str | None) -> bool:
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    return media_type == "application/json" or (media_type.startswith("application/") and media_type.endswith("+json"))
+
+
+# ---------------------------------------------------------------- slide images
+
+
+class SlideImages:
+    """PNG renderings of the deck's pages, cached in memory. pdfium is not thread-safe,
+    so renders are serialised."""
+
+    def __init__(self, pdf_path: Path) -> None:
+        self.pdf_path = pdf_path
+        self._lock = threading.Lock()
+        self._document: Any = None
+        self.png: Callable[[int], bytes] = lru_cache(maxsize=SLIDE_PNG_CACHE)(self._render)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._document is not None:
+                self._document.close()
+                self._document = None
+
+    def _render(self, number: int) -> bytes:
+        import pypdfium2
+
+        with self._lock:
+            if self._document is None:
+                self._document = pypdfium2.PdfDocument(str(self.pdf_path))
+            page = self._document[number - 1]
+            width, _height = page.get_size()
+            image = page.render(scale=SLIDE_PNG_WIDTH / width).to_pil()
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- the app
+
+
+def create_app(settings: Settings, deck: DeckQA | None = None) -> FastAPI:
+    """The API over `deck` (loaded from `settings` at startup when not given)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if deck is None:
+            from anyio import to_thread
+
+            app.state.deck = await to_thread.run_sync(DeckQA.load, settings)
+        else:
+            app.state.deck = deck
+        app.state.slide_images = SlideImages(app.state.deck.index.pdf_path)
+        yield
+        app.state.slide_images.close()
+
+    keys = KeyChecker(settings.api_key_set())
+    app = FastAPI(
+        title="Deck Q&A API",
+        version="1",
+        summary="Questions about the investor deck in, short answers cited to slides out.",
+        lifespan=lifespan,
+    )
+    _install_error_handlers(app)
+    app.add_middleware(
+        RequestGate, limiter=RateLimiter(settings.rate_limit_per_minute), keys=keys, max_body_bytes=MAX_BODY_BYTES
+    )
+    origins = settings.cors_origin_list()
+    if origins:
+        # Added last, so outermost: preflights never meet the key check, and 401/429 carry CORS headers.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+            expose_headers=["Retry-After"],
+            max_age=600,
+        )
+    _add_api_routes(app)
+    _add_widget_routes(app)
+    app.openapi = lambda: _openapi(app, keys.enabled)  # type: ignore[method-assign]
+    return app
+
+
+def _deck(request: Request) -> DeckQA:
+    return request.app.state.deck  # type: ignore[no-any-return]
+
+
+GATE_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "missing or wrong bearer key (only when keys are configured)"},
+    422: {"model": Problem, "description": "the request does not match the schema"},
+    429: {"model": Problem, "description": "rate limit exceeded; see Retry-After"},
+}
+SLIDE_NOT_FOUND = {404: {"model": Problem, "description": "no slide with that number"}}
+SlideNumber = PathParam(ge=1, description="1-based slide (page) number")
+
+
+def _add_api_routes(app: FastAPI) -> None:
+    ask_problems = {
+        400: {"model": Problem, "description": "the body cannot be decoded (not UTF-8, nested too deep)"},
+        413: {"model": Problem, "description": f"body over {MAX_BODY_BYTES} bytes"},
+        415: {"model": Problem, "description": "body is not application/json"},
+    }
+
+    # Plain `def` endpoints run in the thread pool: `ask` and rendering are CPU-bound.
+    @app.post(ASK_PATH, response_model=Answer, responses={**GATE_PROBLEMS, **ask_problems}, tags=["answers"])
+    def ask(body: AskRequest, request: Request) -> Answer:
+        """Answer a question from the deck. `history` holds earlier turns for follow-ups
+        ("and in FY15?"). Refusals are answers too: `refused: true` with suggestions."""
+        history = [turn.model_dump() for turn in body.history]
+        return _deck(request).ask(body.question, history=history)
+
+    @app.get(
+        "/v1/slides/{number}.png",
+        responses={**GATE_PROBLEMS, **SLIDE_NOT_FOUND, 200: {"content": {"image/png": {}}}},
+        response_class=Response,
+        tags=["slides"],
+    )
+    def slide_image(request: Request, number: int = SlideNumber) -> Response:
+        """The slide rendered as a PNG (1,600 px wide)."""
+        _slide_or_404(request, number)
+        png = request.app.state.slide_images.png(number)
+        return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+    @app.get(
+        "/v1/slides/{number}", response_model=SlideText, responses={**GATE_PROBLEMS, **SLIDE_NOT_FOUND}, tags=["slides"]
+    )
+    def slide_text(request: Request, number: int = SlideNumber) -> SlideText:
+        """The slide's title and extracted text."""
+        slide = _slide_or_404(request, number)
+        return SlideText(number=slide.number, title=slide.title, text=slide.text)
+
+    @app.get(
+        "/v1/deck",
+        response_model=DeckSummary,
+        responses={401: GATE_PROBLEMS[401], 429: GATE_PROBLEMS[429]},
+        tags=["slides"],
+    )
+    def deck_summary(request: Request) -> DeckSummary:
+        """The deck's title, its slides and how its index was built."""
+        index = _deck(request).index
+        return DeckSummary(
+            title=_deck(request).title,
+            slides=[SlideSummary(number=slide.number, title=slide.title) for slide in index.slides],
+            manifest=asdict(index.manifest),
+        )
+
+    @app.get("/healthz", response_model=Health, tags=["operations"])
+    def health() -> Health:
+        """Ready: the deck is loaded (the server accepts connections only after that)."""
+        return Health()
+
+
+def _slide_or_404(request: Request, number: int) -> Any:
+    index = _deck(request).index
+    if not index.has_slide(number):
+        raise StarletteHTTPException(404, f"no slide {number}; the deck has slides 1-{len(index.slides)}")
+    return index.slide(number)
+
+
+WIDGET_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'"
+)
+
+
+def _add_widget_routes(app: FastAPI) -> None:
+    @app.get("/widget", include_in_schema=False)
+    def widget_redirect() -> RedirectResponse:
+        # Relative, so it still works behind a proxy that mounts the API under a prefix.
+        return RedirectResponse("widget/", status_code=308)
+
+    @app.get("/widget/", include_in_schema=False)
+    def widget_page() -> FileResponse:
+        return FileResponse(WIDGET_DIR / "embed.html", headers={"Content-Security-Policy": WIDGET_POLICY})
+
+    app.mount("/widget", StaticFiles(directory=WIDGET_DIR), name="widget")
+
+
+def _openapi(app: FastAPI, auth: bool) -> dict[str, Any]:
+    """FastAPI's schema with problems typed `application/problem+json` and, when keys are
+    configured, the bearer scheme declared on /v1/ operations."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
+    for path, operations in schema["paths"].items():
+        for operation in operations.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if status[0] in "45" and "application/json" in content:
+                    content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+            if auth and path.startswith(API_PREFIX):
+                operation["security"] = [{"bearer": []}]
+            elif not auth:
+                operation.get("responses", {}).pop("401", None)
+    if auth:
+        schema.setdefault("components", {})["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
+    app.openapi_schema = schema
+    return schema
+
+
+# ---------------------------------------------------------------- running it
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def run_server(settings: Settings, host: str, port: int, insecure: bool) -> int:
+    """Serve the API; refuses (exit 2) a non-loopback host without API keys unless `insecure`."""
+    keys = settings.api_key_set()
+    if not is_loopback(host) and not keys and not insecure:
+        print(
+            f"error: refusing to serve on {host} without API keys; set DECKQA_API_KEYS or pass --insecure",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if settings.rate_limit_per_minute < 0:
+        print("error: DECKQA_RATE_LIMIT_PER_MINUTE must be 0 (off) or more", file=sys.stderr)
+        return EXIT_USAGE
+    import uvicorn
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
+    # Loaded here, not in the lifespan, so a bad deck is a one-line error (exit 2) from the CLI.
+    deck = DeckQA.load(settings)
+    app = create_app(settings, deck)
+    limit = settings.rate_limit_per_minute
+    logger.info(
+        "deck %r, %d slides; auth %s; rate limit %s; CORS origins: %s",
+        deck.title,
+        len(deck.index.slides),
+        f"on ({len(keys)} keys)" if keys else "off",
+        f"{limit}/min per client" if limit else "off",
+        ", ".join(settings.cors_origin_list()) or "none",
+    )
+    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    return 0

@@ -1,0 +1,346 @@
+"""What the Streamlit chat (`app.py`) needs besides drawing: the conversation record,
+slide images, citation grouping, figure and table presentation, the Markdown export,
+the feedback log and the deck-upload swap. Nothing here imports Streamlit, so all of
+it is testable without a page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import tempfile
+import threading
+import uuid
+from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pypdfium2 as pdfium
+from pandas.io.formats.style import Styler
+
+from ingest.embedding import Embedder
+from ingest.errors import DeckError
+from ingest.index_store import Manifest, Progress, build_index, load_index
+from qa.answer import Answer, Citation, Value
+from qa.deckqa import DeckQA
+from qa.question import validate_question
+
+# 1.5 x the PDF's 960x540 pt page gives 1440x810 px: sharp on HiDPI screens at the
+# chat column's width, about 100 KB of PNG per slide.
+SLIDE_RENDER_SCALE = 1.5
+# Uploaded decks are indexed under <index dir's parent>/uploads/<sha256[:12]>/.
+UPLOADS_FOLDER = "uploads"
+UPLOAD_KEY_CHARS = 12
+# An investor deck is a few MB; the cap keeps one upload from tying up the index build.
+MAX_UPLOAD_MB = 50
+BUNDLED_DECK_TITLE = "Internet Initiative Japan Inc. Corporate Overview, February 2017"
+# Questions that show each route on the bundled deck (taken from eval/gold.jsonl).
+BUNDLED_EXAMPLES = (
+    "What are IIJ's cloud competitive advantages?",
+    "Explain the ATM business model",
+    "What was operating income in 1Q-3Q16?",
+    "What was cash and cash equivalents at Dec. 31, 2016?",
+)
+GENERIC_TITLES = frozenset({"contents", "agenda", "disclaimer", "table of contents"})
+EXAMPLES_FROM_TITLES = 3
+SLIDE_MARKER_RE = re.compile(r"\[Slide (\d+)\]")
+# Invisible suffixes keep repeated table headers ("% of Revenues" twice) apart, since
+# pandas' Styler needs unique column labels.
+INVISIBLE = "\u200b"
+MATCHED_ROW_CSS = "background-color: rgba(255, 196, 0, 0.18)"
+MATCHED_CELL_CSS = "background-color: rgba(255, 196, 0, 0.55); font-weight: 700"
+
+# pdfium is not thread-safe and Streamlit runs each session in its own thread.
+_pdfium_lock = threading.Lock()
+_feedback_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class ChatTurn:
+    """One exchange: a question and its answer, or a request to see a slide
+    (`slide_view`), which is shown but never sent to the answerer as history."""
+
+    question: str
+    answer: Answer | None = None
+    slide_view: int | None = None
+    turn_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+
+
+@dataclass(frozen=True)
+class SlideCitations:
+    """The passages an answer cites from one slide, in the order it cites them."""
+
+    slide: int
+    title: str
+    passages: tuple[str, ...]
+
+
+def history_for(turns: Sequence[ChatTurn]) -> list[dict[str, str]]:
+    """The earlier answered turns as `deck.ask` history: user / assistant dicts."""
+    history: list[dict[str, str]] = []
+    for turn in turns:
+        if turn.answer is not None:
+            history.append({"role": "user", "content": turn.question})
+            history.append({"role": "assistant", "content": turn.answer.answer})
+    return history
+
+
+def group_citations(citations: Sequence[Citation]) -> list[SlideCitations]:
+    """Citations grouped by slide (first-cited slide first), passages de-duplicated."""
+    titles: dict[int, str] = {}
+    passages: dict[int, list[str]] = {}
+    for citation in citations:
+        titles.setdefault(citation.slide, citation.title)
+        kept = passages.setdefault(citation.slide, [])
+        if citation.text and citation.text not in kept:
+            kept.append(citation.text)
+    return [SlideCitations(slide, titles[slide], tuple(passages[slide])) for slide in titles]
+
+
+def badge_markers(markdown: str) -> str:
+    """`[Slide N]` markers as Streamlit badges (`:blue-badge[Slide N]`)."""
+    return SLIDE_MARKER_RE.sub(r":blue-badge[Slide \1]", markdown)
+
+
+def render_slide_png(pdf_path: Path, slide: int, scale: float = SLIDE_RENDER_SCALE) -> bytes:
+    """Slide `slide` (1-based page) of `pdf_path` as PNG bytes. Raises `DeckError`
+    for a page the PDF does not have."""
+    with _pdfium_lock:
+        document = pdfium.PdfDocument(pdf_path)
+        try:
+            if not 1 <= slide <= len(document):
+                raise DeckError(f"slide {slide} is not in {pdf_path.name} ({len(document)} slides)")
+            page = document[slide - 1]
+            image = page.render(scale=scale).to_pil()
+            page.close()
+        finally:
+            document.close()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def format_figure(value: Value) -> str:
+    """A figure as the deck prints it, with its unit: "21,266 JPY million", "44.5%"."""
+    number = value.raw or f"{value.number:,.2f}".rstrip("0").rstrip(".")
+    if value.unit in ("", "count"):
+        return number
+    if value.unit == "%":
+        return number if number.endswith("%") else f"{number}%"
+    return f"{number} {value.unit}"
+
+
+def figure_label(answer: Answer) -> str:
+    """What the figure measures, for the metric's label: the matched fact's label
+    and period when the lookup reports them, else the period, else "Figure"."""
+    facts = answer.debug.get("facts") or []
+    label = str(facts[0].get("label", "")) if facts and isinstance(facts[0], dict) else ""
+    period = answer.value.period if answer.value else None
+    parts = [part for part in (label, period) if part]
+    return " · ".join(parts) or "Figure"
+
+
+def answer_caption(answer: Answer) -> str:
+    """The line under an answer: route, time taken, and the rewritten follow-up."""
+    route = {"table": "table lookup", "text": "text passages", "none": "no answer in the deck"}[answer.route]
+    parts = [f"Route: {route}"]
+    seconds = answer.debug.get("seconds")
+    if isinstance(seconds, int | float):
+        parts.append(f"{seconds:.2f} s")
+    rewritten = answer.debug.get("rewritten_question")
+    if rewritten:
+        parts.append(f"read as “{rewritten}”")
+    return " · ".join(parts)
+
+
+def table_frame(table_row: dict[str, Any]) -> pd.DataFrame:
+    """A source table from `answer.debug["table_rows"]` as a DataFrame of strings with
+    unique column labels (repeated or blank headers get invisible suffixes)."""
+    header = [str(name) for name in table_row.get("header", [])]
+    rows = [[str(cell) for cell in row] for row in table_row.get("rows", [])]
+    width = max([len(header), *(len(row) for row in rows)], default=0)
+    header += [""] * (width - len(header))
+    columns: list[str] = []
+    for name in header:
+        label = name or INVISIBLE
+        while label in columns:
+            label += INVISIBLE
+        columns.append(label)
+    return pd.DataFrame([row + [""] * (width - len(row)) for row in rows], columns=columns)
+
+
+def table_styles(table_row: dict[str, Any]) -> pd.DataFrame:
+    """CSS for each cell of `table_frame(table_row)`: the matched row shaded, the
+    matched cell (row_index, column) marked; every other cell unstyled."""
+    frame = table_frame(table_row)
+    row_index = table_row.get("row_index")
+    column = str(table_row.get("column", ""))
+    styles = pd.DataFrame("", index=frame.index, columns=frame.columns)
+    if isinstance(row_index, int) and 0 <= row_index < len(frame):
+        styles.iloc[row_index, :] = MATCHED_ROW_CSS
+        if column in frame.columns:
+            styles.loc[row_index, column] = MATCHED_CELL_CSS
+    return styles
+
+
+def highlighted_table(table_row: dict[str, Any]) -> Styler:
+    """The source table styled by `table_styles`, for `st.dataframe`."""
+    styles = table_styles(table_row)
+    return table_frame(table_row).style.apply(lambda _: styles, axis=None)
+
+
+def example_questions(deck: DeckQA) -> list[str]:
+    """Questions to offer: curated ones for the bundled deck, else one per content
+    slide title (first few), phrased so the answer cites that slide."""
+    if deck.title == BUNDLED_DECK_TITLE:
+        return list(BUNDLED_EXAMPLES)
+    titles: list[str] = []
+    for slide in deck.index.slides[1:]:
+        title = slide.title.strip()
+        if title and title.lower() not in GENERIC_TITLES and title != deck.title and title not in titles:
+            titles.append(title)
+    return [f"What does the deck say about {title}?" for title in titles[:EXAMPLES_FROM_TITLES]]
+
+
+def conversation_markdown(turns: Sequence[ChatTurn], deck_title: str, exported_at: datetime | None = None) -> str:
+    """The conversation as a Markdown document: each question, its answer, the figure
+    and formula for numeric answers, and the cited slides with their passages."""
+    when = (exported_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [f"# Deck Q&A — {deck_title}", "", f"_Exported {when}_", ""]
+    for number, turn in enumerate(turns, start=1):
+        lines += [f"## {number}. {turn.question}", ""]
+        if turn.answer is None:
+            lines += [f"(viewed slide {turn.slide_view})", ""]
+            continue
+        answer = turn.answer
+        lines += [answer.answer, ""]
+        if answer.value is not None:
+            period = f" ({answer.value.period})" if answer.value.period else ""
+            lines.append(f"**Figure:** {format_figure(answer.value)}{period}")
+            if answer.value.formula:
+                lines.append(f"**Formula:** `{answer.value.formula}`")
+            lines.append("")
+        sources = answer.suggestions if answer.refused else answer.citations
+        if sources:
+            lines.append("**Closest slides:**" if answer.refused else "**Sources:**")
+            for group in group_citations(sources):
+                lines.append(f"- Slide {group.slide} — {group.title}")
+                lines += [f"  > {passage}" for passage in group.passages]
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def feedback_record(turn: ChatTurn, rating: int, manifest: Manifest, at: datetime | None = None) -> dict[str, Any]:
+    """One feedback line: when, which deck, the question, the answer, its citations,
+    and the rating (`st.feedback("thumbs")` gives 1 for up, 0 for down)."""
+    if turn.answer is None:
+        raise ValueError("feedback is recorded for answers only")
+    answer = turn.answer
+    return {
+        "timestamp": (at or datetime.now(UTC)).isoformat(timespec="seconds"),
+        "rating": "up" if rating == 1 else "down",
+        "score": rating,
+        "question": answer.question,
+        "answer": answer.answer,
+        "route": answer.route,
+        "refused": answer.refused,
+        "citations": [citation.model_dump() for citation in answer.citations],
+        "value": answer.value.model_dump() if answer.value else None,
+        "rewritten_question": answer.debug.get("rewritten_question"),
+        "deck_title": manifest.deck_title,
+        "deck_sha256": manifest.deck_sha256,
+        "turn_id": turn.turn_id,
+    }
+
+
+def append_feedback(path: Path, record: dict[str, Any]) -> None:
+    """Append `record` as one JSON line to `path` (folders created as needed)."""
+    line = json.dumps(record, ensure_ascii=False) + "\n"
+    with _feedback_lock:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(line)
+
+
+def uploads_dir_for(index_dir: Path) -> Path:
+    """Where uploaded decks get their indexes: beside the configured index."""
+    return index_dir.parent / UPLOADS_FOLDER
+
+
+def progress_step(stage: str, done: int, total: int) -> tuple[float, str]:
+    """An index build's progress callback as (fraction 0..1, message): reading the
+    slides is the first half, embedding the passages the second."""
+    share = done / total if total else 1.0
+    if stage == "read":
+        return 0.5 * share, f"Reading slide {done} of {total}…"
+    if stage == "embed":
+        return 0.5 + 0.5 * share, f"Indexing passages ({done}/{total})…"
+    return share, f"{stage} {done}/{total}…"
+
+
+def open_uploaded_deck(
+    data: bytes,
+    file_name: str,
+    uploads_dir: Path,
+    embedder: Embedder,
+    llm_answerer: Any | None = None,
+    progress: Progress | None = None,
+) -> DeckQA:
+    """Index an uploaded deck into `uploads_dir/<sha256[:12]>/` (reused when that deck
+    was indexed before) and open it. Raises `DeckError` with a one-line message naming
+    the file when it is not a usable PDF; nothing the current deck uses is touched."""
+    if not data:
+        raise DeckError(f"{file_name} is empty")
+    folder = uploads_dir / hashlib.sha256(data).hexdigest()[:UPLOAD_KEY_CHARS]
+    uploads_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".upload-", dir=uploads_dir) as temp:
+        # Keep the uploaded name: the index manifest records it as deck_name.
+        deck_path = Path(temp) / _safe_pdf_name(file_name)
+        deck_path.write_bytes(data)
+        try:
+            build_index(deck_path, folder, embedder, progress=progress)
+        except DeckError as error:
+            raise DeckError(str(error).replace(str(deck_path), file_name)) from error
+    return DeckQA(load_index(folder, embedder), llm_answerer)
+
+
+def _safe_pdf_name(file_name: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(file_name).name).strip("._") or "deck"
+    return stem if stem.lower().endswith(".pdf") else f"{stem}.pdf"
+
+
+class StreamedAnswer:
+    """Wraps an LLM answerer's stream for `st.write_stream`: iterating yields the text
+    pieces; afterwards `answer` holds the checked `Answer` the generator returned."""
+
+    def __init__(self, pieces: Generator[str, None, Answer]) -> None:
+        self._pieces = pieces
+        self.answer: Answer | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        self.answer = yield from self._pieces
+        if self.answer is None:
+            raise RuntimeError("the LLM answerer's stream ended without returning its checked Answer")
+
+
+def llm_stream_hook(deck: DeckQA, question: str, history: list[dict[str, str]]) -> StreamedAnswer | None:
+    """The streaming hook: a `StreamedAnswer` when the deck's LLM answerer can stream,
+    else None (the caller then uses `deck.ask`). The expected answerer method is
+    `stream(question, history)`: a generator that yields markdown pieces and returns
+    the final, checked `Answer`. Raises `QuestionError` for an invalid question."""
+    stream: Callable[..., Generator[str, None, Answer]] | None = getattr(deck.llm_answerer, "stream", None)
+    if deck.llm_answerer is None or not callable(stream):
+        return None
+    return StreamedAnswer(stream(validate_question(question), history))
+
+
+def llm_name(deck: DeckQA) -> str | None:
+    """A label for the configured LLM answerer (None when there is none)."""
+    if deck.llm_answerer is None:
+        return None
+    return str(getattr(deck.llm_answerer, "name", "") or "LLM")

@@ -1,0 +1,174 @@
+"""The Streamlit chat in a real headless chromium against `streamlit run app.py` on
+loopback: ask, see the cited slide, open it, see its image; and the same inside a
+portal's iframe (`?embed=true`). Prints the time from page load to the first answer."""
+
+from __future__ import annotations
+
+import http.server
+import os
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+STREAMLIT = REPO_ROOT / ".venv" / "bin" / "streamlit"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Generous: the first page load opens the index and loads the model on a 2-core machine.
+SERVER_START_SECONDS = 120
+ANSWER_MS = 120_000
+QUESTION = "What are IIJ's cloud competitive advantages?"
+CITED_SLIDE = "Slide 11"
+
+
+def skip_without_chromium() -> None:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent: install the Debian chromium package to run browser tests")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`streamlit run app.py` on a free loopback port; stopped at teardown."""
+    skip_without_chromium()
+    port = free_port()
+    logs = tmp_path_factory.mktemp("streamlit")
+    env = {**os.environ, "DECKQA_FEEDBACK_FILE": str(logs / "feedback.jsonl")}
+    command = [
+        str(STREAMLIT), "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    with (logs / "server.log").open("w") as log:
+        server = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_health(url, server, logs / "server.log")
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def wait_for_health(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"streamlit exited with {server.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{url}/_stcore/health", timeout=2).text == "ok":
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"streamlit did not report healthy in {SERVER_START_SECONDS} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    skip_without_chromium()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def ask(page_or_frame, question: str) -> None:
+    chat = page_or_frame.get_by_test_id("stChatInputTextArea")
+    expect(chat).to_be_editable(timeout=ANSWER_MS)
+    chat.fill(question)
+    chat.press("Enter")
+
+
+def test_question_answer_with_cited_slide_image(
+    app_url: str, browser: Browser, artifacts: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page: Page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    try:
+        started = time.perf_counter()
+        page.goto(app_url)
+        expect(page.get_by_test_id("stChatInputTextArea")).to_be_editable(timeout=ANSWER_MS)
+        ready = time.perf_counter()
+        ask(page, QUESTION)
+        answer = page.get_by_test_id("stChatMessage").last
+        citation = answer.get_by_test_id("stExpander").filter(has_text=CITED_SLIDE)
+        expect(citation.first).to_be_visible(timeout=ANSWER_MS)
+        answered = time.perf_counter()
+        with capsys.disabled():
+            print(
+                f"\npage load to first answer: {answered - started:.1f} s "
+                f"(page ready {ready - started:.1f} s, answer {answered - ready:.1f} s)"
+            )
+        citation.first.locator("summary").click()
+        image = citation.first.locator("img")
+        expect(image).to_be_visible(timeout=30_000)
+        page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+        page.screenshot(path=str(artifacts / "app.png"), full_page=True)
+    finally:
+        page.close()
+
+
+class PortalPage(http.server.BaseHTTPRequestHandler):
+    """A portal page on another origin that frames the app."""
+
+    app_url = ""
+
+    def do_GET(self) -> None:
+        body = (
+            "<!doctype html><title>Portal</title><h1>Company portal</h1>"
+            f'<iframe src="{self.app_url}/?embed=true" width="1200" height="900" style="border:0"></iframe>'
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the test reports what matters."""
+
+
+def test_app_works_inside_a_portal_iframe(app_url: str, browser: Browser, artifacts: Path) -> None:
+    handler = type("Portal", (PortalPage,), {"app_url": app_url})
+    portal = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=portal.serve_forever, daemon=True)
+    thread.start()
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    try:
+        # "localhost" vs the app's "127.0.0.1": the app is framed cross-site, as in a portal.
+        page.goto(f"http://localhost:{portal.server_address[1]}/")
+        frame = page.frame_locator("iframe")
+        ask(frame, "What was cash and cash equivalents at Dec. 31, 2016?")
+        expect(frame.get_by_test_id("stMetricValue").last).to_have_text("21,266 JPY million", timeout=ANSWER_MS)
+        page.screenshot(path=str(artifacts / "app-embedded.png"))
+    finally:
+        page.close()
+        portal.shutdown()
+        portal.server_close()
+        thread.join(timeout=5)

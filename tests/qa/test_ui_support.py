@@ -1,0 +1,302 @@
+"""The chat's non-drawing logic (`qa/ui_support.py`) on the real deck, index and model:
+slide images, citations, figures, source tables, the Markdown export, the feedback
+log and the upload swap with real bad files and the real index build."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Generator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+from PIL import Image
+
+from ingest.embedding import Embedder
+from ingest.errors import DeckError
+from ingest.index_store import Manifest
+from qa import Answer, Citation, DeckQA, QuestionError, Value
+from qa.ui_support import (
+    BUNDLED_EXAMPLES,
+    MATCHED_CELL_CSS,
+    MATCHED_ROW_CSS,
+    ChatTurn,
+    StreamedAnswer,
+    answer_caption,
+    append_feedback,
+    badge_markers,
+    conversation_markdown,
+    example_questions,
+    feedback_record,
+    figure_label,
+    format_figure,
+    group_citations,
+    highlighted_table,
+    history_for,
+    llm_stream_hook,
+    open_uploaded_deck,
+    progress_step,
+    render_slide_png,
+    table_frame,
+    table_styles,
+    uploads_dir_for,
+)
+
+CASH_QUESTION = "What was cash and cash equivalents at Dec. 31, 2016?"
+REVENUE_QUESTION = "What was total revenue in 1Q-3Q16?"
+
+
+def small_deck_pdf() -> bytes:
+    """A two-slide text deck (cover + one content slide), built with fpdf2; the same
+    bytes on every call (fixed creation date)."""
+    pdf = FPDF(orientation="L", unit="pt", format=(540, 960))
+    pdf.set_creation_date(datetime(2024, 3, 1, tzinfo=UTC))
+    pdf.set_title("Acme Robotics Investor Update")
+    slides = [
+        ("Acme Robotics Investor Update", ["March 2024"]),
+        ("Warehouse Robots", ["- Acme builds autonomous warehouse robots", "- 1,200 robots deployed in 2023"]),
+    ]
+    for title, lines in slides:
+        pdf.add_page()
+        pdf.set_font("Helvetica", "B", 28)
+        pdf.cell(0, 40, title, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 18)
+        for line in lines:
+            pdf.cell(0, 28, line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def picture_only_pdf() -> bytes:
+    """A PDF with a drawing and no text at all (what a scanned deck looks like)."""
+    pdf = FPDF(orientation="L", unit="pt", format=(540, 960))
+    pdf.add_page()
+    pdf.rect(100, 100, 400, 200, style="F")
+    return bytes(pdf.output())
+
+
+@pytest.fixture(scope="module")
+def cash_answer(deck: DeckQA) -> Answer:
+    return deck.ask(CASH_QUESTION)
+
+
+@pytest.fixture(scope="module")
+def revenue_answer(deck: DeckQA) -> Answer:
+    return deck.ask(REVENUE_QUESTION)
+
+
+def test_history_has_answered_turns_only(cash_answer: Answer) -> None:
+    turns = [ChatTurn(CASH_QUESTION, cash_answer), ChatTurn("Show slide 28 · Revenues", slide_view=28)]
+    assert history_for(turns) == [
+        {"role": "user", "content": CASH_QUESTION},
+        {"role": "assistant", "content": cash_answer.answer},
+    ]
+
+
+def test_citations_are_grouped_by_slide_in_citation_order() -> None:
+    citations = [
+        Citation(slide=11, title="Cloud", text="Combination with network"),
+        Citation(slide=10, title="Cloud vs Competitors", text="Target large enterprises"),
+        Citation(slide=11, title="Cloud", text="Reliability"),
+        Citation(slide=11, title="Cloud", text="Combination with network"),
+    ]
+    groups = group_citations(citations)
+    assert [(group.slide, group.title, group.passages) for group in groups] == [
+        (11, "Cloud", ("Combination with network", "Reliability")),
+        (10, "Cloud vs Competitors", ("Target large enterprises",)),
+    ]
+
+
+def test_slide_markers_become_badges() -> None:
+    assert badge_markers("Up 16.3% [Slide 28]; see [Slide 3].") == (
+        "Up 16.3% :blue-badge[Slide 28]; see :blue-badge[Slide 3]."
+    )
+    assert badge_markers("no markers [Slides]") == "no markers [Slides]"
+
+
+def test_slide_renders_as_png(deck: DeckQA) -> None:
+    png = render_slide_png(deck.index.pdf_path, 11)
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG"
+    assert image.size == (1440, 810), "960x540 pt page at 1.5x"
+    assert len(set(image.convert("L").getdata())) > 2, "the slide has content, not a blank page"
+
+
+@pytest.mark.parametrize("slide", [0, 44])
+def test_slide_outside_the_deck_is_a_deck_error(deck: DeckQA, slide: int) -> None:
+    with pytest.raises(DeckError, match=f"slide {slide} is not in"):
+        render_slide_png(deck.index.pdf_path, slide)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Value(number=21266, unit="JPY million", raw="21,266"), "21,266 JPY million"),
+        (Value(number=44.5, unit="%", raw="44.5%"), "44.5%"),
+        (Value(number=8.6722, unit="%", formula="(21266 - 19569) / 19569 * 100"), "8.67%"),
+        (Value(number=600, unit="count", raw="600"), "600"),
+        (Value(number=158.0, unit="JPY billion"), "158 JPY billion"),
+    ],
+)
+def test_figures_are_shown_as_printed_with_their_unit(value: Value, shown: str) -> None:
+    assert format_figure(value) == shown
+
+
+def test_numeric_answer_label_and_caption(cash_answer: Answer, deck: DeckQA) -> None:
+    assert figure_label(cash_answer) == "Cash and Cash Equivalents · Dec. 31, 2016"
+    assert answer_caption(cash_answer).startswith("Route: table lookup · ")
+    followup = deck.ask("and for 1Q-3Q15?", [{"role": "user", "content": REVENUE_QUESTION}])
+    assert answer_caption(followup).endswith("read as “What was total revenue in 1Q-3Q15?”")
+
+
+def test_source_table_has_unique_columns_and_the_matched_cell_marked(revenue_answer: Answer) -> None:
+    table_row = revenue_answer.debug["table_rows"][0]
+    frame = table_frame(table_row)
+    assert frame.columns.is_unique
+    assert [name.strip("\u200b") for name in frame.columns] == table_row["header"], "repeated headers look the same"
+    assert frame.iloc[0, 0] == "Total Revenues"
+    styles = table_styles(table_row)
+    matched_column = list(frame.columns).index(table_row["column"])
+    assert styles.iat[0, matched_column] == MATCHED_CELL_CSS
+    assert [css for index, css in enumerate(styles.iloc[0]) if index != matched_column] == [MATCHED_ROW_CSS] * (
+        len(frame.columns) - 1
+    )
+    assert (styles.iloc[1:] == "").all().all(), "other rows unstyled"
+    assert MATCHED_CELL_CSS.split(";")[0] in highlighted_table(table_row).to_html()
+
+
+def test_table_with_ragged_rows_is_padded() -> None:
+    frame = table_frame({"header": ["Item", "FY15"], "rows": [["Revenue", "99.38", "extra"], ["Cost"]]})
+    assert frame.shape == (2, 3)
+    assert frame.iloc[1].tolist() == ["Cost", "", ""]
+
+
+def test_conversation_exports_as_markdown(deck: DeckQA, cash_answer: Answer) -> None:
+    refused = deck.ask("What were revenues in FY2019?")
+    turns = [ChatTurn(CASH_QUESTION, cash_answer), ChatTurn("What were revenues in FY2019?", refused)]
+    turns.append(ChatTurn("Show slide 28 · Revenues", slide_view=28))
+    text = conversation_markdown(turns, deck.title, exported_at=datetime(2017, 2, 1, 9, 30, tzinfo=UTC))
+    assert text.startswith(f"# Deck Q&A — {deck.title}\n\n_Exported 2017-02-01 09:30 UTC_\n")
+    assert f"## 1. {CASH_QUESTION}\n\n{cash_answer.answer}\n" in text
+    assert "**Figure:** 21,266 JPY million (Dec. 31, 2016)" in text
+    assert "**Sources:**\n- Slide 37 — Consolidated Balance Sheets (Summary)\n  > Cash and Cash Equivalents" in text
+    assert "## 2. What were revenues in FY2019?\n\nThe deck doesn't cover that." in text
+    assert "**Closest slides:**\n- Slide " in text
+    assert "## 3. Show slide 28 · Revenues\n\n(viewed slide 28)" in text
+
+
+def test_feedback_lines_are_appended(tmp_path: Path, cash_answer: Answer, deck: DeckQA) -> None:
+    path = tmp_path / "nested" / "feedback.jsonl"
+    turn = ChatTurn(CASH_QUESTION, cash_answer)
+    append_feedback(path, feedback_record(turn, 1, deck.index.manifest))
+    append_feedback(path, feedback_record(turn, 0, deck.index.manifest))
+    records = [json.loads(line) for line in path.read_text().splitlines()]
+    assert [record["rating"] for record in records] == ["up", "down"]
+    first = records[0]
+    assert first["question"] == CASH_QUESTION and first["answer"] == cash_answer.answer
+    assert first["citations"] == [citation.model_dump() for citation in cash_answer.citations]
+    assert first["deck_sha256"] == deck.index.manifest.deck_sha256
+    assert datetime.fromisoformat(first["timestamp"]).tzinfo is not None
+    with pytest.raises(ValueError, match="answers only"):
+        feedback_record(ChatTurn("Show slide 2", slide_view=2), 1, deck.index.manifest)
+
+
+def test_examples_for_the_bundled_deck_are_answered(deck: DeckQA) -> None:
+    assert example_questions(deck) == list(BUNDLED_EXAMPLES)
+    for question in BUNDLED_EXAMPLES:
+        answer = deck.ask(question)
+        assert not answer.refused and answer.citations, question
+
+
+def test_progress_covers_reading_then_embedding() -> None:
+    assert progress_step("read", 0, 43)[0] == 0.0
+    assert progress_step("read", 43, 43) == (0.5, "Reading slide 43 of 43…")
+    assert progress_step("embed", 18, 18)[0] == 1.0
+    assert 0.5 < progress_step("embed", 9, 18)[0] < 1.0
+
+
+BAD_FILES = {
+    "text-named-pdf": b"Quarterly notes, plain text.\n",
+    "empty": b"",
+    "truncated": None,  # the bundled deck cut in half
+    "no-text": None,  # a drawing, no text
+}
+
+
+@pytest.mark.parametrize("kind", list(BAD_FILES))
+def test_bad_upload_raises_and_leaves_no_index(
+    kind: str, tmp_path: Path, deck: DeckQA, deck_pdf: Path, embedder: Embedder
+) -> None:
+    data = {"truncated": deck_pdf.read_bytes()[:20000], "no-text": picture_only_pdf()}.get(kind, BAD_FILES[kind])
+    assert data is not None
+    uploads = uploads_dir_for(tmp_path / "index")
+    with pytest.raises(DeckError) as raised:
+        open_uploaded_deck(data, f"{kind}.pdf", uploads, embedder)
+    message = str(raised.value)
+    assert f"{kind}.pdf" in message and str(uploads) not in message, "names the upload, not a temp path"
+    assert "\n" not in message
+    leftovers = list(uploads.iterdir()) if uploads.exists() else []
+    assert leftovers == [], "no index or temp folder left behind"
+    assert deck.ask(CASH_QUESTION).value is not None, "the current deck still answers"
+
+
+def test_good_upload_is_indexed_under_its_hash_and_answers(tmp_path: Path, embedder: Embedder) -> None:
+    uploads = uploads_dir_for(tmp_path / "index")
+    assert uploads == tmp_path / "uploads"
+    stages: list[str] = []
+    uploaded = open_uploaded_deck(
+        small_deck_pdf(), "acme deck (final).pdf", uploads, embedder, progress=lambda stage, *_: stages.append(stage)
+    )
+    assert uploaded.title == "Acme Robotics Investor Update"
+    assert [path.name for path in uploads.iterdir()] == [uploaded.index.manifest.deck_sha256[:12]]
+    assert uploaded.index.manifest.deck_name == "acme_deck_final_.pdf"
+    assert {"read", "embed"} <= set(stages)
+    answer = uploaded.ask("What does Acme build?")
+    assert [citation.slide for citation in answer.citations] == [2]
+    assert example_questions(uploaded) == ["What does the deck say about Warehouse Robots?"]
+    built_at = uploaded.index.manifest.built_at
+    again = open_uploaded_deck(small_deck_pdf(), "acme.pdf", uploads, embedder)
+    assert Manifest.read(again.index.folder) is not None and again.index.manifest.built_at == built_at, "reused"
+
+
+def test_no_stream_hook_without_an_llm(deck: DeckQA) -> None:
+    assert deck.llm_answerer is None
+    assert llm_stream_hook(deck, CASH_QUESTION, []) is None
+
+
+class StreamingAnswerer:
+    """Stands in for a configured hosted LLM (which cannot run here): it streams the
+    extractive answer in pieces and returns it, as the hook's contract asks."""
+
+    name = "stand-in"
+
+    def __init__(self, deck: DeckQA) -> None:
+        self.deck = deck
+
+    def stream(self, question: str, history: list[dict[str, str]]) -> Generator[str, None, Answer]:
+        answer = self.deck.ask(question, history, use_llm=False)
+        for word in answer.answer.split(" "):
+            yield word + " "
+        return answer
+
+
+def test_stream_hook_yields_pieces_then_the_checked_answer(deck: DeckQA) -> None:
+    streaming = DeckQA(deck.index, llm_answerer=None)
+    streaming.llm_answerer = StreamingAnswerer(deck)
+    streamed = llm_stream_hook(streaming, CASH_QUESTION, [])
+    assert isinstance(streamed, StreamedAnswer)
+    pieces = list(streamed)
+    assert streamed.answer is not None and streamed.answer.value is not None
+    assert "".join(pieces).strip() == streamed.answer.answer
+    with pytest.raises(QuestionError):
+        llm_stream_hook(streaming, "   ", [])
+
+
+def test_stream_without_a_final_answer_is_an_error() -> None:
+    def pieces() -> Generator[str, None, Answer]:
+        yield "half an answer"
+        return None  # type: ignore[return-value]
+
+    with pytest.raises(RuntimeError, match="without returning its checked Answer"):
+        list(StreamedAnswer(pieces()))
