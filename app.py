@@ -32,6 +32,7 @@ from qa.ui_support import (
     group_citations,
     highlighted_table,
     history_for,
+    index_summary,
     llm_name,
     llm_stream_hook,
     open_uploaded_deck,
@@ -40,11 +41,15 @@ from qa.ui_support import (
     uploads_dir_for,
 )
 
-PAGE_ICON = "📊"
+PAGE_ICON = ":material/slideshow:"
 ASSISTANT_AVATAR = ":material/slideshow:"
 INPUT_PLACEHOLDER = "Ask about the deck, e.g. “What was operating income in 1Q-3Q16?”"
 # Slide images kept in memory: about 100 KB each, so at most ~25 MB.
 SLIDE_IMAGE_CACHE_ENTRIES = 256
+# st.dataframe's row height; tables up to 20 rows (all of this deck's) show unscrolled,
+# so the highlighted row is always in view.
+DATAFRAME_ROW_PX = 35
+TABLE_ROWS_SHOWN = 20
 EXTRACTIVE = "extractive"
 LLM = "llm"
 
@@ -59,6 +64,11 @@ def load_configured_deck(_settings: Settings, cache_key: str) -> DeckQA:
 def slide_image(deck_sha256: str, slide: int, _pdf_path: str) -> bytes:
     """PNG of one slide, cached by (deck sha256, slide number)."""
     return render_slide_png(Path(_pdf_path), slide)
+
+
+def table_height(rows: int) -> int:
+    """Pixels for a dataframe that shows every row (up to TABLE_ROWS_SHOWN) unscrolled."""
+    return (min(rows, TABLE_ROWS_SHOWN) + 1) * DATAFRAME_ROW_PX + 3
 
 
 def settings_cache_key(settings: Settings) -> str:
@@ -120,8 +130,7 @@ def draw_citations(deck: DeckQA, groups: list[SlideCitations], heading: str) -> 
                 draw_slide(deck, group.slide)
             with passages:
                 st.caption("Cited passages")
-                for passage in group.passages:
-                    st.markdown(f"> {passage}")
+                st.markdown("\n".join(f"- {passage}" for passage in group.passages))
 
 
 def draw_figure(answer: Answer) -> None:
@@ -143,7 +152,8 @@ def draw_source_tables(answer: Answer) -> None:
         label = f"Source table · Slide {table_row.get('slide')} · {table_row.get('title', '')}"
         unit = table_row.get("unit")
         with st.expander(label + (f" ({unit})" if unit else ""), expanded=True, icon=":material/table:"):
-            st.dataframe(highlighted_table(table_row), hide_index=True, width="stretch")
+            rows = len(table_row.get("rows", []))
+            st.dataframe(highlighted_table(table_row), hide_index=True, width="stretch", height=table_height(rows))
             st.caption("The highlighted cell is the figure in the answer.")
 
 
@@ -276,16 +286,13 @@ def draw_sidebar(deck: DeckQA, configured: DeckQA, settings: Settings) -> bool:
     """The deck facts, examples, answer mode and upload. Returns use_llm."""
     manifest = deck.index.manifest
     with st.sidebar:
-        st.markdown(f"### {PAGE_ICON} {deck.title}")
-        st.caption(
-            f"{manifest.slides} slides · {manifest.tables} tables · {manifest.facts} figures  \n"
-            f"Index built {manifest.built_at.replace('T', ' ')} in {manifest.build_seconds:.1f} s"
-        )
+        st.markdown(f"**{deck.title}**")
+        st.caption(index_summary(manifest))
         if st.session_state["uploaded_deck"] is not None:
             st.button("Back to the original deck", icon=":material/undo:", on_click=use_deck, args=(None,))
         st.markdown("**Try asking**")
         for number, question in enumerate(example_questions(deck)):
-            st.button(question, key=f"example-side-{number}", on_click=ask_later, args=(question,), type="tertiary")
+            st.button(question, key=f"example-side-{number}", on_click=ask_later, args=(question,), width="stretch")
         name = llm_name(deck)
         mode = st.radio(
             "Answer mode",

@@ -24,9 +24,12 @@ SCALE_FACTORS = {
 }
 
 # Families whose members convert into each other. A bare number (family None) is taken
-# to be in the gold unit, as the README says.
+# to be in the gold unit, as the README says. A scale word with no currency ("1.9
+# trillion", as the deck prints the cloud market) is SCALED: it converts to yen or to
+# plain quantities alike.
 YEN = "JPY"
 QUANTITY = "quantity"
+SCALED = "scaled"
 PERCENT = "%"
 POINTS = "points"
 YEAR = "year"
@@ -64,7 +67,7 @@ def parse_unit(unit: str) -> tuple[str | None, float]:
     if "year" in words or "years" in words:
         return YEAR, 1.0
     if scale != 1.0:
-        return QUANTITY, scale
+        return SCALED, scale
     return None, 1.0
 
 
@@ -72,11 +75,11 @@ def convert_amount(amount: Amount, gold_unit: str) -> float | None:
     """`amount` expressed in `gold_unit`, or None when the two are different kinds of
     quantity (yen against a percentage, points against a percentage)."""
     gold_family, gold_scale = parse_unit(gold_unit)
-    if gold_unit == "count":
-        gold_family = QUANTITY
+    if gold_family == SCALED or gold_unit == "count":
+        gold_family = QUANTITY  # the gold units "thousand", "million" and "count"
     if amount.family is None:
         return amount.value
-    if amount.family != gold_family:
+    if amount.family != gold_family and not (amount.family == SCALED and gold_family in (YEN, QUANTITY)):
         return None
     return amount.value * amount.scale / gold_scale
 
@@ -103,7 +106,7 @@ FIGURE_RE = re.compile(
     r"(?P<sign>[+\-\u2212])?"
     r"(?P<open>\()?"
     r"(?P<cur>(?:JPY|¥|US\$|\$)\s?)?"
-    r"(?(cur)|(?<![\w.,]))(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?(cur)|(?:(?<![\w.,])|(?<=[A-Za-z]\.)))(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:\s?(?P<pct>%|percent\b))?"
     r"(?:\s?(?P<cur_after>JPY|yen)\b)?"
     r"(?:\s?(?P<scale>trillion|billion|million|thousand|bn|mn|mil)\b)?"
@@ -118,8 +121,8 @@ MARKUP_RE = re.compile(r"\*\*|__|`")
 
 def find_amounts(text: str) -> list[Amount]:
     """Every figure in `text`, left to right, with its unit family and scale.
-    Parentheses around a figure make it negative, as in accounting tables; so do a
-    leading minus and "down". Slide markers and periods are not figures."""
+    Parentheses around a figure make it negative, as in accounting tables (unless glued
+    to a word: "NTT(21.6%)"); so do a leading minus and "down". Slide markers and periods are not figures."""
     cleaned = NOT_FIGURES_RE.sub(" ", DATE_DAY_RE.sub(r"\1 \2", MARKUP_RE.sub("", text)))
     amounts = []
     for match in FIGURE_RE.finditer(cleaned):
@@ -128,8 +131,10 @@ def find_amounts(text: str) -> list[Amount]:
         wrapped = bool(match.group("open")) and bool(match.group("close"))
         if wrapped and not has_unit and len(number) == 1:
             continue  # a footnote marker "(1)", not minus one
+        # "NTT(21.6%)": a parenthesis glued to a word is an aside, not a negative figure.
+        aside = wrapped and match.start("open") > 0 and cleaned[match.start("open") - 1].isalnum()
         value = float(number.replace(",", ""))
-        if wrapped or match.group("sign") in ("-", "\u2212") or match.group("down"):
+        if (wrapped and not aside) or match.group("sign") in ("-", "\u2212") or match.group("down"):
             value = -value
         unit_words = " ".join(
             match.group(name) or "" for name in ("cur", "pct", "cur_after", "scale", "cur_last", "points")

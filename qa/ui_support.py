@@ -158,6 +158,15 @@ def answer_caption(answer: Answer) -> str:
     return " · ".join(parts)
 
 
+def index_summary(manifest: Manifest) -> str:
+    """Two lines on the deck's index: its counts, and when and how fast it was built."""
+    built = datetime.fromisoformat(manifest.built_at).astimezone(UTC).strftime("%d %b %Y %H:%M UTC")
+    return (
+        f"{manifest.slides} slides · {manifest.tables} tables · {manifest.facts} figures  \n"
+        f"Indexed {built} in {manifest.build_seconds:.1f} s"
+    )
+
+
 def table_frame(table_row: dict[str, Any]) -> pd.DataFrame:
     """A source table from `answer.debug["table_rows"]` as a DataFrame of strings with
     unique column labels (repeated or blank headers get invisible suffixes)."""

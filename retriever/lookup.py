@@ -80,7 +80,15 @@ CHANGE_RE = re.compile(
 )
 GROWTH_RATE_RE = re.compile(r"\bhow fast\b|\bgrowth\b(?!.*\bhow much\b)|\bby what (?:percentage|rate)\b", re.IGNORECASE)
 YEAR_RE = re.compile(r"\b(when|what year|which year|in what year|since when)\b", re.IGNORECASE)
-PERCENT_RE = re.compile(r"(%|\bpercent|\bpercentage|\bratio\b|\bshare\b|\brate\b|\bmargin ratio\b)", re.IGNORECASE)
+PERCENT_RE = re.compile(
+    r"(%|\bpercent|\bpercentage|\bratio\b|\b(?:what|market|which) share\b|\bshare of\b|\brate\b|\bstake\b)",
+    re.IGNORECASE,
+)
+COUNT_RE = re.compile(r"\bhow many\b|\bnumber of\b", re.IGNORECASE)
+# A question word found in at most this many passages names something specific (a
+# company, a program): the figure's own label or slide title must mention it, not just
+# its slide ("Seven Bank" employees, "IIJ Deutschland" headcount). Chosen on the gold set.
+RARE_TERM_PASSAGES = 3
 # A figure counts as found when its score beats this and its label names the metric.
 MIN_SCORE = 0.55
 # Needed share of the question's key terms found around a fact (label, row, slide).
@@ -96,6 +104,7 @@ class Match:
     coverage: float
     head_found: bool
     period_ok: bool
+    rare_missing: tuple[str, ...] = ()
 
 
 @dataclass
@@ -119,28 +128,31 @@ class FactLookup:
         self.index = index
         self.facts = list(index.facts)
         titles = {slide.number: slide.title for slide in index.slides}
+        texts = {slide.number: f"{slide.title} {slide.text}" for slide in index.slides}
         tables = {table.table_id: table for table in index.tables}
         self._narrow: list[set[str]] = []
         self._wide: list[set[str]] = []
         self._row_terms: list[list[str]] = []
+        self._metric: list[set[str]] = []
         descriptions = []
         for fact in self.facts:
             table_title = tables[fact.table_id].title if fact.table_id in tables else ""
             narrow = f"{fact.label} {fact.row} {fact.column} {fact.heading} {table_title}"
             if not fact.table_id:
                 narrow += " " + _sentence_with(fact.context, fact.raw)
-            wide = f"{narrow} {table_title} {fact.context} {titles.get(fact.slide, '')}"
+            slide_text = texts.get(fact.slide, "")
+            wide = f"{narrow} {table_title} {fact.context} {slide_text}"
             self._narrow.append(_expand(set(tokenize(narrow))))
+            self._metric.append(_expand(set(tokenize(f"{narrow} {titles.get(fact.slide, '')}"))))
             self._wide.append(_expand(set(tokenize(wide))))
-            self._row_terms.append(tokenize(fact.row or fact.heading or table_title))
+            self._row_terms.append(tokenize(fact.row or (fact.label if "chart" in fact.tags else "") or fact.heading or table_title))
             descriptions.append(f"{fact.heading} {fact.label}. {table_title}. {fact.context[:200]}")
         # Inverse document frequency over the deck's passages: rare words ("Seven",
         # "Dalton") decide more than common ones ("revenue").
         documents = [set(tokens) for tokens in index.chunk_tokens]
-        self._idf = {
-            token: math.log((1 + len(documents)) / (1 + sum(token in d for d in documents))) + 1
-            for token in {t for d in documents for t in d}
-        }
+        frequency = {token: sum(token in d for d in documents) for token in {t for d in documents for t in d}}
+        self._idf = {token: math.log((1 + len(documents)) / (1 + df)) + 1 for token, df in frequency.items()}
+        self._rare = {token for token, df in frequency.items() if df <= RARE_TERM_PASSAGES}
         self._vectors = index.embedder.encode(descriptions) if descriptions else np.zeros((0, 1))
         self._slide_periods = {slide.number: set(find_periods(slide.text)) for slide in index.slides}
         self.deck_periods = {fact.period for fact in self.facts if fact.period}
@@ -163,11 +175,13 @@ class FactLookup:
         terms = [term for term in tokenize(metric_text) if term not in FILLER_TERMS and self._known(term)]
         head = [term for term in _head_terms(metric_text) if self._known(term)] or terms
         weights = {term: self._weight(term) for term in terms}
+        rare_terms = [term for term in terms if term in self._rare]
         question_tokens = _expand(set(tokenize(question)))
         wants_target = bool(TARGET_RE.search(question))
         wants_change = bool(CHANGE_RE.search(question))
         wants_percent = bool(PERCENT_RE.search(question)) or bool(GROWTH_RATE_RE.search(question))
         wants_year = bool(YEAR_RE.search(question))
+        wants_count = bool(COUNT_RE.search(question))
         vector = self.index.embedder.encode([metric_text])[0]
         dense = self._vectors @ vector if len(self.facts) else np.zeros(0)
         matches = []
@@ -176,16 +190,19 @@ class FactLookup:
                 continue
             coverage = _coverage(terms, self._wide[i], weights)
             narrow_coverage = _coverage(terms, self._narrow[i], weights)
-            head_found = _coverage(head, self._narrow[i]) > 0
+            head_found = _coverage(head, self._metric[i]) > 0
             period_ok, period_score = _period_fit(periods, fact, self._slide_periods.get(fact.slide, set()))
             row_terms = self._row_terms[i]
             row_in_question = _coverage(row_terms, question_tokens, {t: self._weight(t) for t in row_terms})
-            score = float(dense[i]) + 0.4 * narrow_coverage + 0.3 * coverage + 0.4 * row_in_question
+            score = float(dense[i]) + 0.4 * narrow_coverage + 0.6 * coverage + 0.3 * row_in_question
             score += period_score
             score += _tag_fit(fact, wants_target, wants_change, wants_percent)
             if (fact.unit == "year") != wants_year:
                 score -= 0.4
-            matches.append(Match(fact, score, coverage, head_found, period_ok))
+            if wants_count and (fact.unit.startswith("JPY") or fact.unit in ("%", "points")):
+                score -= 0.2
+            rare_missing = tuple(t for t in rare_terms if not _term_in(t, self._metric[i]))
+            matches.append(Match(fact, score, coverage, head_found, period_ok, rare_missing))
         matches.sort(key=lambda match: -match.score)
         return matches
 
@@ -203,11 +220,12 @@ class FactLookup:
             and best.coverage >= MIN_COVERAGE
             and best.period_ok
             and not unknown_periods
+            and not best.rare_missing
         )
         explanation = (
             f"best fact {fact.fact_id} '{fact.label}' = {fact.raw} ({fact.period or 'no period'}), "
             f"score {best.score:.2f}, coverage {best.coverage:.2f}, metric named: {best.head_found}, "
-            f"period ok: {best.period_ok}"
+            f"period ok: {best.period_ok}" + (f", not named by it: {', '.join(best.rare_missing)}" if best.rare_missing else "")
         )
         alternatives = _same_metric_other_periods(fact, [m.fact for m in matches[1:40]])
         notes = []

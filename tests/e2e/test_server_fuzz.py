@@ -4,33 +4,56 @@ generated from the app's own OpenAPI schema, against the real deck. No input may
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from qa.deckqa import DeckQA
 from qa.server import create_app
 from qa.settings import Settings
 
 KEY = "fuzz-key-0123456789"
 AUTH = {"Authorization": f"Bearer {KEY}"}
-# Examples per operation: enough for the coverage phase (boundaries: empty, 1,000/1,001
-# chars, 20/21 turns, wrong types) plus random fuzzing, in about a minute on 2 cores.
+# Keys on, so the schema declares bearer security and `ignored_auth` probes for 401s; the
+# rate limit off, so fuzzing is not throttled into 429s.
+FUZZ_SETTINGS = Settings(api_keys=KEY, cors_origins="", rate_limit_per_minute=0)
+# Examples per operation: the coverage phase (boundaries: empty, 1,000/1,001 chars, 20/21
+# turns, wrong types, undeclared methods) plus random fuzzing; ~1 minute in all on 2 cores.
 MAX_EXAMPLES = 150
 
-# Keys on, so the schema declares bearer security and `ignored_auth` probes for 401s; the
-# rate limit off, so fuzzing is not throttled into 429s. No deck is passed: the app loads
-# it in its lifespan on the first request (the startup path `python -m qa serve` uses),
-# reusing the process's embedder when another test already loaded it.
-# The schema is built here, at import, because schemathesis' fixture-based loader
-# (`schemathesis.pytest.from_fixture`) does not run under pytest 9 (it reads `Node._nodeid`).
-app = create_app(Settings(api_keys=KEY, cors_origins="", rate_limit_per_minute=0))
-schema = schemathesis.openapi.from_dict(app.openapi())
+
+class SessionDeckApp:
+    """Forwards to the app over the session's DeckQA, set by a fixture. Schemathesis needs
+    an app when this module is imported (its fixture-based loader, `from_fixture`, does not
+    run under pytest 9), while the deck exists only once fixtures run."""
+
+    def __init__(self) -> None:
+        self.target: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        assert self.target is not None, "the served_app fixture sets the target"
+        await self.target(scope, receive, send)
+
+
+app = SessionDeckApp()
+# The schema does not depend on the deck: an app without one (never started) describes it.
+schema = schemathesis.openapi.from_dict(create_app(FUZZ_SETTINGS).openapi())
 schema.app = app
 schema.config.generation.update(max_examples=MAX_EXAMPLES)
 # 413 is a correct answer to any body over 16 KB, valid or not: the schema allows 20 turns of
 # 4,000 chars, so some schema-valid requests are bigger than the server reads.
 schema.config.checks.negative_data_rejection.expected_statuses.append("413")
 schema.config.checks.positive_data_acceptance.expected_statuses.append("413")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def served_app(deck: DeckQA) -> Iterator[None]:
+    app.target = create_app(FUZZ_SETTINGS, deck)
+    yield
+    app.target = None
 
 
 @pytest.mark.slow

@@ -46,8 +46,8 @@ def text_score(expected: dict, text: str) -> bool:
         ("JPY", "JPY", 1.0),
         ("¥ million", "JPY", 1e6),
         ("yen", "JPY", 1.0),
-        ("thousand", "quantity", 1e3),
-        ("million", "quantity", 1e6),
+        ("thousand", "scaled", 1e3),
+        ("million", "scaled", 1e6),
         ("%", "%", 1.0),
         ("points", "points", 1.0),
         ("year", "year", 1.0),
@@ -73,6 +73,8 @@ def test_parse_unit(unit: str, family: str | None, scale: float) -> None:
         ("160 million", "million", 160.0),
         ("2,036 JPY million", "JPY million", 2036.0),
         ("21266", "JPY million", 21266.0),  # a bare number is in the gold unit
+        ("1.9 trillion", "JPY trillion", 1.9),  # a scale word without a currency fits yen too
+        ("Approx.11,310 parlors", "count", 11310.0),
     ],
 )
 def test_conversion_to_the_gold_unit(text: str, gold_unit: str, expected: float) -> None:
@@ -88,7 +90,7 @@ def test_conversion_to_the_gold_unit(text: str, gold_unit: str, expected: float)
         (Amount(2.2, "points", 1.0, "2.2 points"), "%"),
         (Amount(2.2, "%", 1.0, "2.2%"), "points"),
         (Amount(3.0, "JPY", 1e9, "JPY3 billion"), "count"),
-        (Amount(7.0, "quantity", 1e6, "7 million"), "JPY million"),
+        (Amount(7.0, "scaled", 1e6, "7 million"), "%"),
         (Amount(5.0, "USD", 1e6, "US$5 million"), "JPY million"),
     ],
 )
@@ -119,6 +121,7 @@ def test_signs(text: str, number: float, family: str | None) -> None:
 
 def test_prose_parentheses_are_not_negative() -> None:
     assert [a.value for a in find_amounts("Finance (124 clients) and approx. 70% engineers")] == [124.0, 70.0]
+    assert [a.value for a in find_amounts("Shareholders: NTT(21.6%), Dalton(6.3%)")] == [21.6, 6.3]
 
 
 def test_headline_prefers_a_figure_in_the_gold_unit_and_skips_years() -> None:

@@ -35,6 +35,7 @@ from qa.ui_support import (
     group_citations,
     highlighted_table,
     history_for,
+    index_summary,
     llm_stream_hook,
     open_uploaded_deck,
     progress_step,
@@ -207,6 +208,13 @@ def test_examples_for_the_bundled_deck_are_answered(deck: DeckQA) -> None:
     for question in BUNDLED_EXAMPLES:
         answer = deck.ask(question)
         assert not answer.refused and answer.citations, question
+
+
+def test_index_summary_gives_counts_and_build_time(deck: DeckQA) -> None:
+    manifest = deck.index.manifest
+    counts, built = index_summary(manifest).split("  \n")
+    assert counts == f"{manifest.slides} slides · {manifest.tables} tables · {manifest.facts} figures"
+    assert built.startswith("Indexed ") and built.endswith(f" UTC in {manifest.build_seconds:.1f} s")
 
 
 def test_progress_covers_reading_then_embedding() -> None:
