@@ -66,9 +66,10 @@ def find_figures(text: str, default_unit: str = "", parens_negative: bool = Fals
 
 
 def _is_footnote_marker(match: re.Match[str]) -> bool:
-    """"(1)" or "(2)" in prose marks a footnote, not a negative number."""
+    """"(1)" or "124(1)" in prose marks a footnote, not a number."""
     number = match.group("num")
-    return bool(match.group("open") and match.group("close")) and len(number) == 1 and not (
+    enclosed = bool(match.group("open")) or match.string[match.start() - 1 : match.start()] == "("
+    return enclosed and bool(match.group("close")) and len(number) == 1 and not (
         match.group("pct") or match.group("cur") or match.group("scale")
     )
 

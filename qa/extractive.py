@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 from ingest.records import Chunk
 from ingest.text import tokenize
 from qa.answer import Citation
@@ -20,9 +18,9 @@ SLIDE_KEEP_RATIO = 0.8
 # A passage joins a list answer if its relevance is at least this fraction of the best.
 PASSAGE_KEEP_RATIO = 0.75
 MAX_BULLETS = 8
-# A heading this similar (rapidfuzz partial token ratio) to the question selects the
-# whole group of bullets under it.
-HEADING_MATCH = 80
+# A heading naming at least this share of the question's key terms answers with the
+# whole group of passages under it (chosen on the descriptive gold items).
+HEADING_COVERAGE = 0.6
 
 
 @dataclass(frozen=True)
@@ -37,20 +35,19 @@ def compose(question: str, slides: list[SlideHit], slide_chunks: dict[int, list[
     to all its passages in reading order."""
     best = slides[0]
     kept = [slide for slide in slides if slide.score >= best.score * SLIDE_KEEP_RATIO]
-    scored = _relevance(question, kept)
     listing = wants_list(question)
-    group = _heading_group(question, kept, slide_chunks) if listing else []
+    group = _heading_group(question, kept, slide_chunks)
     if group:
         lead_chunk, bullets = group[0], group[1:]
     else:
-        ranked = sorted(scored, key=lambda item: -item[1])
+        ranked = sorted(_relevance(question, kept), key=lambda item: -item[1])
         lead_chunk = ranked[0][0]
-        bullets = []
+        bullets = _children(lead_chunk, slide_chunks)
         if listing:
             threshold = ranked[0][1] * PASSAGE_KEEP_RATIO
-            bullets = [chunk for chunk, score in ranked[1:] if score >= threshold][: MAX_BULLETS - 1]
-            bullets.extend(_children(lead_chunk, slide_chunks, exclude=bullets))
-            bullets = _reading_order(bullets, slide_chunks)[:MAX_BULLETS]
+            extra = [chunk for chunk, score in ranked[1:] if score >= threshold and chunk not in bullets]
+            bullets = _reading_order([*bullets, *extra[: MAX_BULLETS - 1]], slide_chunks)
+        bullets = [chunk for chunk in bullets if chunk != lead_chunk][:MAX_BULLETS]
     lines = [f"{_sentence(lead_chunk)} [Slide {lead_chunk.slide}]"]
     if bullets:
         lines.append("")
@@ -84,35 +81,45 @@ def _passage_score(hit: Hit, terms: set[str]) -> float:
 def _heading_group(
     question: str, slides: list[SlideHit], slide_chunks: dict[int, list[Chunk]]
 ) -> list[Chunk]:
-    """A heading that matches the question, followed by the passages under it."""
+    """A heading that names what the question asks about, with the passages under it.
+    The heading must cover most of the question's key terms ("IIJ's Cloud Competitive
+    Advantages" for "What are IIJ's cloud competitive advantages?")."""
+    terms = set(key_terms(question))
+    if not terms:
+        return []
     best: tuple[float, list[Chunk]] = (0.0, [])
-    lowered = question.lower()
-    for slide in slides:
+    for rank, slide in enumerate(slides):
         chunks = slide_chunks.get(slide.slide, [])
         for index, chunk in enumerate(chunks):
             if chunk.kind != "heading":
                 continue
-            similarity = fuzz.token_set_ratio(lowered, chunk.text.lower())
-            if similarity < HEADING_MATCH:
+            heading_terms = set(tokenize(chunk.text))
+            matched = {t for t in terms if t in heading_terms or t.rstrip("s") in heading_terms}
+            coverage = len(matched) / len(terms)
+            if coverage < HEADING_COVERAGE or not matched:
                 continue
             members = [c for c in chunks[index + 1 :] if c.heading == chunk.text and c.kind != "heading"]
-            if members and similarity > best[0]:
-                best = (similarity, [chunk, *members[: MAX_BULLETS]])
+            score = coverage - 0.05 * rank  # ties go to the better slide
+            if members and score > best[0]:
+                best = (score, [chunk, *members[:MAX_BULLETS]])
     return best[1]
 
 
-def _children(lead: Chunk, slide_chunks: dict[int, list[Chunk]], exclude: list[Chunk]) -> list[Chunk]:
-    """Sub-bullets directly under the lead bullet."""
+def _children(lead: Chunk, slide_chunks: dict[int, list[Chunk]]) -> list[Chunk]:
+    """What hangs under the lead: a heading's passages, or a bullet's sub-bullets, or
+    the items after a line ending in a colon."""
     chunks = slide_chunks.get(lead.slide, [])
     if lead not in chunks:
         return []
+    after = chunks[chunks.index(lead) + 1 :]
+    if lead.kind == "heading":
+        return [c for c in after if c.heading == lead.text and c.kind != "heading"][:MAX_BULLETS]
     children = []
-    for chunk in chunks[chunks.index(lead) + 1 :]:
+    for chunk in after:
         if chunk.kind != "bullet" or chunk.level <= lead.level:
             break
-        if chunk not in exclude:
-            children.append(chunk)
-    return children
+        children.append(chunk)
+    return children[:MAX_BULLETS]
 
 
 def _reading_order(chunks: list[Chunk], slide_chunks: dict[int, list[Chunk]]) -> list[Chunk]:

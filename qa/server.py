@@ -8,15 +8,11 @@ with no internals in it. Requests to `/v1/...` pass a gate first: rate limit, be
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import io
 import ipaddress
 import logging
-import math
 import sys
 import threading
-import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import asdict
@@ -29,17 +25,16 @@ from fastapi import FastAPI, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qa.answer import Answer
 from qa.deckqa import DeckQA
 from qa.question import MAX_QUESTION_CHARS, QuestionError
+from qa.server_gate import PROBLEM_MEDIA_TYPE, KeyChecker, Problem, RateLimiter, RequestGate, problem_response
 from qa.settings import REPO_ROOT, Settings
 
 logger = logging.getLogger("qa.server")
@@ -47,7 +42,6 @@ logger = logging.getLogger("qa.server")
 API_PREFIX = "/v1/"
 ASK_PATH = "/v1/ask"
 WIDGET_DIR = REPO_ROOT / "web"
-PROBLEM_MEDIA_TYPE = "application/problem+json"
 EXIT_USAGE = 2
 # A question (1,000 chars) plus a few turns of history fits in a few KB; 16 KB leaves room
 # for a long conversation while bounding what one request can make the server read.
@@ -61,10 +55,6 @@ MAX_TURN_CHARS = 4000
 SLIDE_PNG_WIDTH = 1600
 # More entries than the bundled deck has slides, so each renders once (~10 MB in all).
 SLIDE_PNG_CACHE = 64
-# Beyond this many tracked clients, buckets that have refilled completely are dropped
-# (they are indistinguishable from a new client), so memory follows recent traffic only.
-MAX_TRACKED_CLIENTS = 10_000
-SECONDS_PER_MINUTE = 60.0
 
 
 # ---------------------------------------------------------------- request and response bodies
@@ -132,22 +122,7 @@ class Health(BaseModel):
     status: Literal["ok"] = "ok"
 
 
-class Problem(BaseModel):
-    """RFC 9457 problem details."""
-
-    type: str = "about:blank"
-    title: str
-    status: int
-    detail: str
-    instance: str
-
-
 # ---------------------------------------------------------------- problems
-
-
-def problem_response(status: int, detail: str, instance: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    body = Problem(title=HTTPStatus(status).phrase, status=status, detail=detail, instance=instance)
-    return JSONResponse(body.model_dump(), status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
 
 
 def _validation_detail(errors: Sequence[Any]) -> str:
@@ -181,167 +156,6 @@ def _install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(QuestionError, on_question_error)
     app.add_exception_handler(Exception, on_unexpected_error)
-
-
-# ---------------------------------------------------------------- rate limit
-
-
-class RateLimiter:
-    """Token bucket per client: a burst of `per_minute` requests, refilled evenly over a
-    minute. Thread-safe; `per_minute <= 0` turns it off."""
-
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self.capacity = float(per_minute)
-        self.refill_per_second = per_minute / SECONDS_PER_MINUTE
-        self._clock = clock
-        self._buckets: dict[str, tuple[float, float]] = {}  # client -> (tokens, when counted)
-        self._lock = threading.Lock()
-
-    def wait_seconds(self, client: str) -> float:
-        """Take one request from `client`'s bucket: 0.0 when allowed, else the seconds
-        until the next request would be."""
-        if self.capacity <= 0:
-            return 0.0
-        now = self._clock()
-        with self._lock:
-            tokens, counted = self._buckets.get(client, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - counted) * self.refill_per_second)
-            if tokens < 1.0:
-                self._buckets[client] = (tokens, now)
-                return (1.0 - tokens) / self.refill_per_second
-            self._buckets[client] = (tokens - 1.0, now)
-            if len(self._buckets) > MAX_TRACKED_CLIENTS:
-                self._forget_idle(now)
-            return 0.0
-
-    def _forget_idle(self, now: float) -> None:
-        full_after = self.capacity / self.refill_per_second
-        for client, (_tokens, counted) in list(self._buckets.items()):
-            if now - counted >= full_after:
-                del self._buckets[client]
-
-
-# ---------------------------------------------------------------- the gate in front of /v1/
-
-
-class KeyChecker:
-    """Bearer keys compared by SHA-256 digest in constant time; the keys themselves are
-    not kept, so they cannot leak into a log or a repr."""
-
-    def __init__(self, keys: frozenset[str]) -> None:
-        self._digests = [hashlib.sha256(key.encode()).digest() for key in sorted(keys)]
-
-    @property
-    def enabled(self) -> bool:
-        return bool(self._digests)
-
-    def client_id(self, authorization: str | None) -> str | None:
-        """A stable, non-secret id for a valid `Authorization: Bearer <key>`, else None."""
-        scheme, _, token = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            return None
-        digest = hashlib.sha256(token.strip().encode("utf-8", "replace")).digest()
-        matched = False
-        for known in self._digests:
-            matched |= hmac.compare_digest(digest, known)
-        return "key:" + digest.hex()[:16] if matched else None
-
-
-class RequestGate:
-    """ASGI middleware. For `/v1/...`: rate limit (429) -> bearer key (401) -> JSON content
-    type on POST (415); for every request: body size (413). Adds `nosniff` to every response."""
-
-    def __init__(self, app: ASGIApp, limiter: RateLimiter, keys: KeyChecker, max_body_bytes: int) -> None:
-        self.app = app
-        self.limiter = limiter
-        self.keys = keys
-        self.max_body_bytes = max_body_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_hardened(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                MutableHeaders(scope=message)["X-Content-Type-Options"] = "nosniff"
-            await send(message)
-
-        rejection = self._check_headers(scope)
-        if rejection is None:
-            messages, too_big = await self._read_body(receive)
-            if too_big:
-                rejection = problem_response(
-                    413, f"the request body exceeds {self.max_body_bytes} bytes", scope["path"]
-                )
-            else:
-                receive = _replay(messages, receive)
-        if rejection is not None:
-            await rejection(scope, receive, send_hardened)
-            return
-        await self.app(scope, receive, send_hardened)
-
-    def _check_headers(self, scope: Scope) -> Response | None:
-        headers = Headers(scope=scope)
-        path = _route_path(scope)
-        if path.startswith(API_PREFIX) and scope["method"] != "OPTIONS":
-            key_client = self.keys.client_id(headers.get("authorization")) if self.keys.enabled else None
-            client = key_client or "ip:" + (scope["client"][0] if scope.get("client") else "unknown")
-            wait = self.limiter.wait_seconds(client)
-            if wait > 0:
-                seconds = max(1, math.ceil(wait))
-                detail = f"rate limit exceeded; retry in {seconds} s"
-                return problem_response(429, detail, path, {"Retry-After": str(seconds)})
-            if self.keys.enabled and key_client is None:
-                error = ', error="invalid_token"' if headers.get("authorization") else ""
-                challenge = {"WWW-Authenticate": f'Bearer realm="deckqa"{error}'}
-                return problem_response(
-                    401, "a valid bearer key is required (Authorization: Bearer <key>)", path, challenge
-                )
-            if path == ASK_PATH and scope["method"] == "POST" and not _is_json(headers.get("content-type")):
-                return problem_response(415, "send the request body as application/json", path)
-        declared = headers.get("content-length")
-        if declared is not None:
-            if not declared.strip().isdigit():
-                return problem_response(400, "invalid Content-Length header", path)
-            if int(declared) > self.max_body_bytes:
-                return problem_response(413, f"the request body exceeds {self.max_body_bytes} bytes", path)
-        return None
-
-    async def _read_body(self, receive: Receive) -> tuple[list[Message], bool]:
-        """Read the whole body up front (at most `max_body_bytes`): (messages, too big)."""
-        messages: list[Message] = []
-        size = 0
-        while True:
-            message = await receive()
-            messages.append(message)
-            if message["type"] != "http.request":
-                return messages, False
-            size += len(message.get("body", b""))
-            if size > self.max_body_bytes:
-                return messages, True
-            if not message.get("more_body", False):
-                return messages, False
-
-
-def _replay(messages: list[Message], receive: Receive) -> Receive:
-    pending = list(messages)
-
-    async def replay() -> Message:
-        return pending.pop(0) if pending else await receive()
-
-    return replay
-
-
-def _route_path(scope: Scope) -> str:
-    path: str = scope["path"]
-    root: str = scope.get("root_path", "")
-    return path[len(root) :] if root and path.startswith(root) else path
-
-
-def _is_json(content_type: str | None) -> bool:
-    media_type = (content_type or "").split(";", 1)[0].strip().lower()
-    return media_type == "application/json" or (media_type.startswith("application/") and media_type.endswith("+json"))
 
 
 # ---------------------------------------------------------------- slide images
@@ -404,7 +218,12 @@ def create_app(settings: Settings, deck: DeckQA | None = None) -> FastAPI:
     )
     _install_error_handlers(app)
     app.add_middleware(
-        RequestGate, limiter=RateLimiter(settings.rate_limit_per_minute), keys=keys, max_body_bytes=MAX_BODY_BYTES
+        RequestGate,
+        limiter=RateLimiter(settings.rate_limit_per_minute),
+        keys=keys,
+        max_body_bytes=MAX_BODY_BYTES,
+        protected_prefix=API_PREFIX,
+        json_paths=[ASK_PATH],
     )
     origins = settings.cors_origin_list()
     if origins:

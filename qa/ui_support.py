@@ -28,7 +28,6 @@ from ingest.errors import DeckError
 from ingest.index_store import Manifest, Progress, build_index, load_index
 from qa.answer import Answer, Citation, Value
 from qa.deckqa import DeckQA
-from qa.question import validate_question
 
 # 1.5 x the PDF's 960x540 pt page gives 1440x810 px: sharp on HiDPI screens at the
 # chat column's width, about 100 KB of PNG per slide.
@@ -338,14 +337,15 @@ class StreamedAnswer:
 
 
 def llm_stream_hook(deck: DeckQA, question: str, history: list[dict[str, str]]) -> StreamedAnswer | None:
-    """The streaming hook: a `StreamedAnswer` when the deck's LLM answerer can stream,
-    else None (the caller then uses `deck.ask`). The expected answerer method is
-    `stream(question, history)`: a generator that yields markdown pieces and returns
-    the final, checked `Answer`. Raises `QuestionError` for an invalid question."""
-    stream: Callable[..., Generator[str, None, Answer]] | None = getattr(deck.llm_answerer, "stream", None)
-    if deck.llm_answerer is None or not callable(stream):
+    """The streaming hook: a `StreamedAnswer` when an LLM is configured and the deck can
+    stream, else None (the caller then uses `deck.ask`). Expected deck method:
+    `ask_stream(question, history, use_llm=True)`, the streaming twin of `ask`, returning
+    a `qa.llm.AnswerStream`, whose `generate()` yields the model's text and returns the
+    checked `Answer`."""
+    ask_stream: Callable[..., Any] | None = getattr(deck, "ask_stream", None)
+    if deck.llm_answerer is None or not callable(ask_stream):
         return None
-    return StreamedAnswer(stream(validate_question(question), history))
+    return StreamedAnswer(ask_stream(question, history, use_llm=True).generate())
 
 
 def llm_name(deck: DeckQA) -> str | None:

@@ -29,7 +29,9 @@ NUMERIC_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"\b(jpy|yen|billion|million|thousand)\b", "mentions a currency or scale"),
 )  # fmt: skip
 DESCRIPTIVE_PATTERNS = re.compile(
-    r"^\s*(why|explain|describe|what are|list|summari[sz]e|how does|how do|how will|tell me about)\b",
+    r"^\s*(why|explain|describe|what are|list|summari[sz]e|how does|how do|how will|how is|how did|tell me about)\b"
+    r"|\b(model|strategy|strategies|advantages?|approach|overview|status|differen\w+ between|difference from|"
+    r"developments|highlights|consist of|involve|mean|definition)\b",
     re.IGNORECASE,
 )
 
@@ -43,7 +45,7 @@ class Route:
 def route(question: str) -> Route:
     """"table" when the question asks for a figure, else "text"."""
     lowered = question.lower()
-    if DESCRIPTIVE_PATTERNS.search(question) and not re.search(r"\bhow (much|many)\b", lowered):
+    if DESCRIPTIVE_PATTERNS.search(question) and not re.search(r"\bhow (much|many|big|large|fast)\b|\bwhat (percentage|share)\b", lowered):
         return Route("text", "asks for an explanation or a list")
     for pattern, reason in NUMERIC_PATTERNS:
         if re.search(pattern, lowered):

@@ -147,7 +147,9 @@ def served(env: dict[str, str], log_path: Path) -> Iterator[str]:
     command = [sys.executable, "-m", "qa", "serve", "--host", "127.0.0.1", "--port", str(port)]
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=REPO_ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=REPO_ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
+        )
         try:
             wait_until_healthy(base_url, process)
             yield base_url

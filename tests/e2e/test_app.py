@@ -187,7 +187,7 @@ def test_good_upload_swaps_the_deck(app_with_private_index: AppTest, tmp_path: P
     ask(app, "What was operating income in 1Q-3Q16?")
     app.file_uploader[0].upload("acme.pdf", small_deck_pdf(), "application/pdf").run()
     assert not app.exception
-    assert app.sidebar.markdown[0].value.endswith("Acme Robotics Investor Update")
+    assert app.sidebar.markdown[0].value == "**Acme Robotics Investor Update**"
     assert "Now answering from “Acme Robotics Investor Update”" in app.sidebar.success[0].value
     assert not app.chat_message, "the chat starts over on the new deck"
     folders = [path.name for path in (tmp_path / "uploads").iterdir()]

@@ -12,16 +12,8 @@ from fastapi.testclient import TestClient
 
 from qa.deckqa import DeckQA
 from qa.question import MAX_QUESTION_CHARS
-from qa.server import (
-    MAX_BODY_BYTES,
-    MAX_HISTORY_TURNS,
-    MAX_TURN_CHARS,
-    PROBLEM_MEDIA_TYPE,
-    RateLimiter,
-    create_app,
-    is_loopback,
-    run_server,
-)
+from qa.server import MAX_BODY_BYTES, MAX_HISTORY_TURNS, MAX_TURN_CHARS, create_app, is_loopback, run_server
+from qa.server_gate import PROBLEM_MEDIA_TYPE, RateLimiter
 from qa.settings import Settings
 
 PORTAL = "https://portal.example.com"
@@ -253,15 +245,24 @@ def test_json_with_charset_is_accepted(client: TestClient) -> None:
     )
 
 
-@pytest.mark.parametrize(("path", "status"), [("/v1/slides/0", 422), ("/v1/slides/44", 404), ("/v1/slides/44.png", 404),
-                                              ("/v1/slides/99999999999999999999", 404), ("/v1/slides/abc", 422),
-                                              ("/v1/slides/-1.png", 422), ("/v1/nothing", 404), ("/nothing", 404)])  # fmt: skip
+UNKNOWN_PATHS = [
+    ("/v1/slides/0", 422), ("/v1/slides/44", 404), ("/v1/slides/44.png", 404), ("/v1/slides/99999999999999999999", 404),
+    ("/v1/slides/abc", 422), ("/v1/slides/-1.png", 422), ("/v1/nothing", 404), ("/nothing", 404),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "status"), UNKNOWN_PATHS)
 def test_unknown_slides_and_paths(client: TestClient, path: str, status: int) -> None:
     assert_problem(client.get(path), status)
 
 
-@pytest.mark.parametrize(("method", "path", "allow"), [("GET", "/v1/ask", "POST"), ("DELETE", "/v1/deck", "GET"),
-                                                       ("PUT", "/healthz", "GET"), ("POST", "/v1/slides/3", "GET")])  # fmt: skip
+WRONG_METHODS = [
+    ("GET", "/v1/ask", "POST"), ("DELETE", "/v1/deck", "GET"),
+    ("PUT", "/healthz", "GET"), ("POST", "/v1/slides/3", "GET"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("method", "path", "allow"), WRONG_METHODS)
 def test_wrong_method_is_405_with_allow(client: TestClient, method: str, path: str, allow: str) -> None:
     response = client.request(method, path, json={"question": "revenue?"} if method != "GET" else None)
     assert_problem(response, 405)

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from PIL import Image
 
 from eval.__main__ import main
@@ -192,14 +193,20 @@ def test_cli_reports_an_unseen_gold_file_and_gates_on_thresholds(
 
 
 @pytest.mark.slow
-def test_python_api_without_baseline(tmp_path: Path, deck: DeckQA) -> None:
+def test_python_api_without_baseline_with_a_judge(tmp_path: Path, deck: DeckQA) -> None:
     items = load_gold(write_gold(tmp_path / "gold.jsonl", SMALL_GOLD))
-    evaluation = run_evaluation(items, deck, progress=False)
+    # A fake chat model stands in for the hosted judge LLM; it answers 0.9 then 0.5, in turn.
+    judge = FakeListChatModel(responses=["0.9", "0.5"])
+    evaluation = run_evaluation(items, deck, judge_model=judge, judge_status="judged by a fake", progress=False)
     assert [result.id for result in evaluation.ours.results] == [item["id"] for item in SMALL_GOLD]
     assert not evaluation.ours.results[1].correct  # the deliberately wrong item
+    judged = [item for item in evaluation.judge["items"] if item["faithfulness"] is not None]
+    assert judged and all(item["faithfulness"] == 0.9 and item["relevance"] == 0.5 for item in judged)
     write_report(evaluation, tmp_path / "out")
-    assert "| Retrieval hit@3 |" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
-    assert "not run" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    markdown = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert "| Retrieval hit@3 |" in markdown and "| Latency p95 (s) |" in markdown
+    assert "| LLM-judged faithfulness | 0.90 | not judged |" in markdown
+    assert "not run" in markdown  # the baseline column
     for chart in CHARTS:
         assert_chart(tmp_path / "out" / chart)
 

@@ -17,7 +17,8 @@ from PIL import Image
 from ingest.embedding import Embedder
 from ingest.errors import DeckError
 from ingest.index_store import Manifest
-from qa import Answer, Citation, DeckQA, QuestionError, Value
+from qa import Answer, Citation, DeckQA, Value
+from qa.llm import AnswerStream
 from qa.ui_support import (
     BUNDLED_EXAMPLES,
     MATCHED_CELL_CSS,
@@ -273,32 +274,26 @@ def test_no_stream_hook_without_an_llm(deck: DeckQA) -> None:
     assert llm_stream_hook(deck, CASH_QUESTION, []) is None
 
 
-class StreamingAnswerer:
-    """Stands in for a configured hosted LLM (which cannot run here): it streams the
-    extractive answer in pieces and returns it, as the hook's contract asks."""
+class StreamingDeck(DeckQA):
+    """Stands in for a deck with a hosted LLM configured (none can run here): its
+    `ask_stream` streams the extractive answer word by word through the real
+    `AnswerStream`, then returns that answer as the checked one."""
 
-    name = "stand-in"
-
-    def __init__(self, deck: DeckQA) -> None:
-        self.deck = deck
-
-    def stream(self, question: str, history: list[dict[str, str]]) -> Generator[str, None, Answer]:
-        answer = self.deck.ask(question, history, use_llm=False)
-        for word in answer.answer.split(" "):
-            yield word + " "
-        return answer
+    def ask_stream(self, question: str, history: list[dict[str, str]], *, use_llm: bool = True) -> AnswerStream:
+        answer = self.ask(question, history, use_llm=False)
+        words = iter(word + " " for word in answer.answer.split(" "))
+        return AnswerStream(words, lambda _text, _error: answer)
 
 
 def test_stream_hook_yields_pieces_then_the_checked_answer(deck: DeckQA) -> None:
-    streaming = DeckQA(deck.index, llm_answerer=None)
-    streaming.llm_answerer = StreamingAnswerer(deck)
+    streaming = StreamingDeck(deck.index, llm_answerer="stand-in")
     streamed = llm_stream_hook(streaming, CASH_QUESTION, [])
     assert isinstance(streamed, StreamedAnswer)
     pieces = list(streamed)
+    assert len(pieces) > 1
     assert streamed.answer is not None and streamed.answer.value is not None
     assert "".join(pieces).strip() == streamed.answer.answer
-    with pytest.raises(QuestionError):
-        llm_stream_hook(streaming, "   ", [])
+    assert llm_stream_hook(StreamingDeck(deck.index), CASH_QUESTION, []) is None, "no LLM, no stream"
 
 
 def test_stream_without_a_final_answer_is_an_error() -> None:

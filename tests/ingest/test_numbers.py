@@ -1,0 +1,114 @@
+"""Figure and period parsing: examples from the deck plus property tests."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ingest.numbers import convert, find_figures, find_periods, parse_figure
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("JPY158.0 billion", 158.0, "JPY billion"),
+        ("(982)", -982.0, ""),
+        ("+1,697", 1697.0, ""),
+        ("approx. 70%", 70.0, "%"),
+        ("JPY1,600", 1600.0, "JPY"),
+        ("7 million", 7.0, "million"),
+        ("1,710 thousand", 1710.0, "thousand"),
+        ("down 22.5%", -22.5, "%"),
+        ("down 2.2 points", -2.2, "points"),
+        ("slightly less than JPY0.2 billion", 0.2, "JPY billion"),
+    ],
+)
+def test_parse_figure_examples(text: str, value: float, unit: str) -> None:
+    figure = parse_figure(text)
+    assert figure is not None
+    assert figure.value == pytest.approx(value)
+    assert figure.unit == unit
+
+
+def test_period_label_is_not_a_figure() -> None:
+    figures = find_figures("3Q16-end: 912 (up 227 YoY, up 38 QoQ)")
+    assert [f.value for f in figures] == [912.0, 227.0, 38.0]
+
+
+def test_footnote_markers_and_phone_numbers_are_not_figures() -> None:
+    # A date's year is kept (as a "year"), the footnote marker is not a figure.
+    assert [(f.value, f.unit) for f in find_figures("(1) MIC (Apr. 2015, Dec. 2016)")] == [
+        (2015.0, "year"),
+        (2016.0, "year"),
+    ]
+    assert find_figures("TEL: 81-3-5205-6500") == []
+
+
+def test_prose_parentheses_are_asides_but_cells_are_negative() -> None:
+    assert find_figures("(124 clients as of 3Q16-end)")[0].value == 124.0
+    assert parse_figure("(1,126)").value == -1126.0
+
+
+@pytest.mark.parametrize(
+    ("text", "periods"),
+    [
+        ("1Q-3Q16 results", ["1Q-3Q16"]),
+        ("first three quarters of FY2016", ["1Q-3Q16"]),
+        ("3Q16-end", ["3Q16-end"]),
+        ("as of December 31, 2016", ["Dec. 31, 2016"]),
+        ("Mar. 31, 2016 vs Dec. 31, 2016", ["Mar. 31, 2016", "Dec. 31, 2016"]),
+        ("FY2016 target", ["FY16"]),
+        ("Q4 FY16", ["4Q16"]),
+        ("employees in 2020", ["2020"]),
+    ],
+)
+def test_periods(text: str, periods: list[str]) -> None:
+    assert find_periods(text) == periods
+
+
+def _grouped(number: int) -> str:
+    return f"{number:,}"
+
+
+@given(st.integers(min_value=0, max_value=999_999_999))
+def test_thousands_separators_round_trip(number: int) -> None:
+    figure = parse_figure(_grouped(number))
+    assert figure is not None and figure.value == number
+
+
+@given(st.integers(min_value=1, max_value=999_999))
+def test_parentheses_are_negative_in_cells(number: int) -> None:
+    assert parse_figure(f"({_grouped(number)})").value == -number
+
+
+@given(st.integers(min_value=0, max_value=99_999), st.sampled_from(["+", "-", "up ", "down "]))
+def test_signs_and_directions(number: int, sign: str) -> None:
+    figure = parse_figure(f"{sign}{_grouped(number)}")
+    expected = -number if sign.strip() in ("-", "down") else number
+    assert figure.value == expected and figure.is_change
+
+
+@given(st.decimals(min_value=0, max_value=100, places=1, allow_nan=False, allow_infinity=False))
+def test_percentages_with_approx(number) -> None:
+    figure = parse_figure(f"approx. {number}%")
+    assert figure.unit == "%" and figure.qualifier == "approx."
+    assert figure.value == pytest.approx(float(number))
+
+
+@given(st.integers(min_value=1, max_value=9_999), st.sampled_from(["thousand", "million", "billion", "trillion"]))
+def test_scales(number: int, scale: str) -> None:
+    figure = parse_figure(f"JPY{_grouped(number)} {scale}")
+    assert figure.value == number and figure.unit == f"JPY {scale}"
+    plain = parse_figure(f"{number} {scale}")
+    assert plain.unit == scale
+
+
+@given(st.floats(min_value=0.01, max_value=1e6, allow_nan=False))
+def test_convert_round_trip(value: float) -> None:
+    assert convert(convert(value, "JPY million", "JPY billion"), "JPY billion", "JPY million") == pytest.approx(value)
+
+
+def test_convert_refuses_mixed_kinds() -> None:
+    with pytest.raises(ValueError):
+        convert(1.0, "JPY million", "%")
