@@ -25,6 +25,7 @@ from qa.ui_support import (
     append_feedback,
     badge_markers,
     conversation_markdown,
+    deck_cache_key,
     example_questions,
     feedback_record,
     figure_label,
@@ -37,6 +38,7 @@ from qa.ui_support import (
     llm_stream_hook,
     open_uploaded_deck,
     progress_step,
+    refusal_headline,
     render_slide_png,
     uploads_dir_for,
 )
@@ -44,7 +46,7 @@ from qa.ui_support import (
 PAGE_ICON = ":material/slideshow:"
 ASSISTANT_AVATAR = ":material/slideshow:"
 INPUT_PLACEHOLDER = "Ask about the deck, e.g. “What was operating income in 1Q-3Q16?”"
-# Slide images kept in memory: about 100 KB each, so at most ~25 MB.
+# Slide images kept in memory: at most 150 KB each, so under 40 MB.
 SLIDE_IMAGE_CACHE_ENTRIES = 256
 # st.dataframe's row height; tables up to 20 rows (all of this deck's) show unscrolled,
 # so the highlighted row is always in view.
@@ -69,13 +71,6 @@ def slide_image(deck_sha256: str, slide: int, _pdf_path: str) -> bytes:
 def table_height(rows: int) -> int:
     """Pixels for a dataframe that shows every row (up to TABLE_ROWS_SHOWN) unscrolled."""
     return (min(rows, TABLE_ROWS_SHOWN) + 1) * DATAFRAME_ROW_PX + 3
-
-
-def settings_cache_key(settings: Settings) -> str:
-    return "|".join(
-        str(part)
-        for part in (settings.deck, settings.index_dir, settings.embedding_model, settings.llm, settings.llm_model)
-    )
 
 
 def init_state() -> None:
@@ -158,7 +153,7 @@ def draw_source_tables(answer: Answer) -> None:
 
 
 def draw_refusal(deck: DeckQA, turn: ChatTurn, answer: Answer) -> None:
-    st.info(badge_markers(answer.answer.split(" The closest slides")[0]), icon=":material/search_off:")
+    st.info(badge_markers(refusal_headline(answer)), icon=":material/search_off:")
     if answer.suggestions:
         st.caption("The closest slides, in case they help:")
         with st.container(horizontal=True):
@@ -339,12 +334,14 @@ def draw_welcome(deck: DeckQA) -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="Deck Q&A", page_icon=PAGE_ICON, layout="wide")
+    # Framed in a portal (?embed=true) the chat gets the whole width; the sidebar stays a click away.
+    sidebar = "collapsed" if st.context.is_embedded else "auto"
+    st.set_page_config(page_title="Deck Q&A", page_icon=PAGE_ICON, layout="wide", initial_sidebar_state=sidebar)
     settings = Settings()
     init_state()
     try:
         with st.spinner("Loading the deck…", show_time=True):
-            configured = load_configured_deck(settings, settings_cache_key(settings))
+            configured = load_configured_deck(settings, deck_cache_key(settings))
     except (DeckError, StaleIndexError) as error:
         st.error(f"The deck could not be loaded: {error}", icon=":material/error:")
         st.stop()

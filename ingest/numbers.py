@@ -52,7 +52,12 @@ def find_figures(text: str, default_unit: str = "", parens_negative: bool = Fals
     are asides ("(124 clients)"); pass `parens_negative` for accounting cells."""
     # A figure inside a quarter or fiscal-year label ("3Q16", "FY15") is part of the
     # label; a year inside a date ("December 1992") is still a figure.
-    period_spans = [match.span() for match in PERIOD_RE.finditer(text) if not match.group("date")]
+    period_spans = []
+    for match in PERIOD_RE.finditer(text):
+        if not match.group("date"):
+            period_spans.append(match.span())
+        elif match.group("day"):
+            period_spans.append(match.span("day"))
     figures = []
     for match in FIGURE_RE.finditer(text):
         if any(start < match.end("num") and match.start("num") < end for start, end in period_spans):

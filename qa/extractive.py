@@ -102,6 +102,14 @@ def _heading_group(
             score = coverage - 0.05 * rank  # ties go to the better slide
             if members and score > best[0]:
                 best = (score, [chunk, *members[:MAX_BULLETS]])
+        # The slide title heads the whole slide ("MVNO Market in Japan").
+        title_terms = set(tokenize(slide.title))
+        matched = {t for t in terms if t in title_terms or t.rstrip("s") in title_terms}
+        coverage = len(matched) / len(terms)
+        score = coverage - 0.05 * rank - 0.01
+        members = [c for c in chunks if c.kind in ("bullet", "text") and c.level <= 1]
+        if matched and coverage >= HEADING_COVERAGE and members and score > best[0]:
+            best = (score, [members[0], *members[1:MAX_BULLETS]])
     return best[1]
 
 

@@ -272,7 +272,11 @@ def _add_api_routes(app: FastAPI) -> None:
 
     @app.get(
         "/v1/slides/{number}.png",
-        responses={**GATE_PROBLEMS, **SLIDE_NOT_FOUND, 200: {"content": {"image/png": {}}}},
+        responses={
+            **GATE_PROBLEMS,
+            **SLIDE_NOT_FOUND,
+            200: {"content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}},
+        },
         response_class=Response,
         tags=["slides"],
     )
@@ -298,9 +302,10 @@ def _add_api_routes(app: FastAPI) -> None:
     )
     def deck_summary(request: Request) -> DeckSummary:
         """The deck's title, its slides and how its index was built."""
-        index = _deck(request).index
+        deck = _deck(request)
+        index = deck.index
         return DeckSummary(
-            title=_deck(request).title,
+            title=deck.title,
             slides=[SlideSummary(number=slide.number, title=slide.title) for slide in index.slides],
             manifest=asdict(index.manifest),
         )

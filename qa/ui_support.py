@@ -27,10 +27,11 @@ from ingest.embedding import Embedder
 from ingest.errors import DeckError
 from ingest.index_store import Manifest, Progress, build_index, load_index
 from qa.answer import Answer, Citation, Value
-from qa.deckqa import DeckQA
+from qa.deckqa import REFUSAL_TEXT, DeckQA
+from qa.settings import Settings
 
 # 1.5 x the PDF's 960x540 pt page gives 1440x810 px: sharp on HiDPI screens at the
-# chat column's width, about 100 KB of PNG per slide.
+# chat column's width, 30-150 KB of PNG per slide.
 SLIDE_RENDER_SCALE = 1.5
 # Uploaded decks are indexed under <index dir's parent>/uploads/<sha256[:12]>/.
 UPLOADS_FOLDER = "uploads"
@@ -38,7 +39,7 @@ UPLOAD_KEY_CHARS = 12
 # An investor deck is a few MB; the cap keeps one upload from tying up the index build.
 MAX_UPLOAD_MB = 50
 BUNDLED_DECK_TITLE = "Internet Initiative Japan Inc. Corporate Overview, February 2017"
-# Questions that show each route on the bundled deck (taken from eval/gold.jsonl).
+# Questions that show each route on the bundled deck (from DESIGN.md and eval/gold.jsonl).
 BUNDLED_EXAMPLES = (
     "What are IIJ's cloud competitive advantages?",
     "Explain the ATM business model",
@@ -164,6 +165,17 @@ def index_summary(manifest: Manifest) -> str:
         f"{manifest.slides} slides · {manifest.tables} tables · {manifest.facts} figures  \n"
         f"Indexed {built} in {manifest.build_seconds:.1f} s"
     )
+
+
+def refusal_headline(answer: Answer) -> str:
+    """A refusal without its list of closest slides (the page offers them as buttons)."""
+    return REFUSAL_TEXT if answer.answer.startswith(REFUSAL_TEXT) else answer.answer
+
+
+def deck_cache_key(settings: Settings) -> str:
+    """What makes one configured deck differ from another, for a per-process cache."""
+    parts = (settings.deck, settings.index_dir, settings.embedding_model, settings.llm, settings.llm_model)
+    return "|".join(str(part) for part in (*parts, settings.llm_base_url))
 
 
 def table_frame(table_row: dict[str, Any]) -> pd.DataFrame:

@@ -206,6 +206,8 @@ def test_chat_works_in_a_cross_site_portal_iframe(
         expect(frame.get_by_test_id("stMetricValue").last).to_have_text("21,266 JPY million", timeout=ANSWER_MS)
         with capsys.disabled():
             print(f"\nwarm server, embedded: page load to first answer {time.perf_counter() - started:.1f} s")
+        frame.get_by_test_id("stMetricValue").last.scroll_into_view_if_needed()
+        page.wait_for_timeout(SETTLE_MS)
         page.screenshot(path=str(artifacts / "app-embedded.png"))
     finally:
         page.close()

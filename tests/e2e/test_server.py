@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,6 +20,7 @@ from qa.server import MAX_BODY_BYTES, MAX_HISTORY_TURNS, MAX_TURN_CHARS, create_
 from qa.server_gate import PROBLEM_MEDIA_TYPE, RateLimiter
 from qa.settings import Settings
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
 PORTAL = "https://portal.example.com"
 KEYS = ("first-key-0123456789", "second-key-9876543210")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -398,3 +403,13 @@ def test_refuses_public_bind_without_keys(capsys: pytest.CaptureFixture[str]) ->
 def test_refuses_a_negative_rate_limit(capsys: pytest.CaptureFixture[str]) -> None:
     assert run_server(make_settings(rate_limit_per_minute=-1), host="127.0.0.1", port=8000, insecure=False) == 2
     assert "RATE_LIMIT" in capsys.readouterr().err
+
+
+def test_cli_refuses_public_bind_without_keys_before_loading_anything() -> None:
+    command = [sys.executable, "-m", "qa", "serve", "--host", "0.0.0.0", "--port", "8000"]
+    env = {**os.environ, "DECKQA_API_KEYS": ""}
+    result = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: refusing to serve on 0.0.0.0 without API keys; set DECKQA_API_KEYS or pass --insecure"
+    ]

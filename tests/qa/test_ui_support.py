@@ -19,6 +19,7 @@ from ingest.errors import DeckError
 from ingest.index_store import Manifest
 from qa import Answer, Citation, DeckQA, Value
 from qa.llm import AnswerStream
+from qa.settings import Settings
 from qa.ui_support import (
     BUNDLED_EXAMPLES,
     MATCHED_CELL_CSS,
@@ -29,6 +30,7 @@ from qa.ui_support import (
     append_feedback,
     badge_markers,
     conversation_markdown,
+    deck_cache_key,
     example_questions,
     feedback_record,
     figure_label,
@@ -40,6 +42,7 @@ from qa.ui_support import (
     llm_stream_hook,
     open_uploaded_deck,
     progress_step,
+    refusal_headline,
     render_slide_png,
     table_frame,
     table_styles,
@@ -166,6 +169,20 @@ def test_source_table_has_unique_columns_and_the_matched_cell_marked(revenue_ans
     )
     assert (styles.iloc[1:] == "").all().all(), "other rows unstyled"
     assert MATCHED_CELL_CSS.split(";")[0] in highlighted_table(table_row).to_html()
+
+
+def test_refusal_headline_drops_the_slide_listing(deck: DeckQA, cash_answer: Answer) -> None:
+    refused = deck.ask("What were revenues in FY2019?")
+    assert refused.refused and "closest slides" in refused.answer
+    assert refusal_headline(refused) == "The deck doesn't cover that."
+    assert refusal_headline(cash_answer) == cash_answer.answer
+
+
+def test_cache_key_changes_with_the_deck_and_index(tmp_path: Path) -> None:
+    first = Settings(index_dir=tmp_path / "a")
+    assert deck_cache_key(first) == deck_cache_key(Settings(index_dir=tmp_path / "a"))
+    assert deck_cache_key(first) != deck_cache_key(Settings(index_dir=tmp_path / "b"))
+    assert deck_cache_key(first) != deck_cache_key(Settings(index_dir=tmp_path / "a", llm="ollama"))
 
 
 def test_table_with_ragged_rows_is_padded() -> None:
