@@ -6,6 +6,7 @@ Run: `streamlit run app.py` (embed in a portal with `?embed=true`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -333,7 +334,13 @@ def draw_welcome(deck: DeckQA) -> None:
                 st.button(question, key=f"example-main-{number}", on_click=ask_later, args=(question,))
 
 
-def main() -> None:
+def configured_deck(settings: Settings) -> DeckQA:
+    return load_configured_deck(settings, deck_cache_key(settings))
+
+
+def main(load_deck: Callable[[Settings], DeckQA] = configured_deck) -> None:
+    """Draw the page. `load_deck` opens the configured deck (tests pass one with a
+    stand-in LLM answerer)."""
     # Framed in a portal (?embed=true) the chat gets the whole width; the sidebar stays a click away.
     sidebar = "collapsed" if st.context.is_embedded else "auto"
     st.set_page_config(page_title="Deck Q&A", page_icon=PAGE_ICON, layout="wide", initial_sidebar_state=sidebar)
@@ -341,7 +348,7 @@ def main() -> None:
     init_state()
     try:
         with st.spinner("Loading the deck…", show_time=True):
-            configured = load_configured_deck(settings, deck_cache_key(settings))
+            configured = load_deck(settings)
     except (DeckError, StaleIndexError) as error:
         st.error(f"The deck could not be loaded: {error}", icon=":material/error:")
         st.stop()
@@ -362,4 +369,5 @@ def main() -> None:
     draw_chat_tools(deck)
 
 
-main()
+if __name__ == "__main__":  # `streamlit run app.py` runs this file as __main__
+    main()

@@ -59,15 +59,19 @@ def open_checked(path: Path) -> bytes:
     return data
 
 
-def read_deck(path: Path, progress: Callable[[int, int], None] | None = None) -> ParsedDeck:
-    """Parse the deck at `path`. Raises `DeckError` for anything unusable."""
-    data = open_checked(path)
+def validate_pdf(path: Path) -> list[str]:
+    """The text of each page, or a `DeckError` for a deck that cannot be used (missing,
+    not a PDF, truncated, damaged, encrypted, no extractable text). Cheap: no layout."""
+    open_checked(path)
+    return _page_texts(path)
+
+
+def _page_texts(path: Path) -> list[str]:
     try:
         reader = PdfReader(path, strict=False)
         if reader.is_encrypted:
             raise DeckError(f"encrypted PDF, decrypt it first: {path}")
         texts = [page.extract_text() or "" for page in reader.pages]
-        metadata_title = (reader.metadata.title if reader.metadata else None) or ""
     except DeckError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
@@ -76,6 +80,14 @@ def read_deck(path: Path, progress: Callable[[int, int], None] | None = None) ->
         raise DeckError(f"PDF has no pages: {path}")
     if not any(text.strip() for text in texts):
         raise DeckError(f"no extractable text (a scanned deck? run OCR first): {path}")
+    return texts
+
+
+def read_deck(path: Path, progress: Callable[[int, int], None] | None = None) -> ParsedDeck:
+    """Parse the deck at `path`. Raises `DeckError` for anything unusable."""
+    data = open_checked(path)
+    texts = _page_texts(path)
+    metadata_title = _metadata_title(path)
 
     slides: list[Slide] = []
     chunks: list[Chunk] = []
@@ -423,6 +435,14 @@ def _clean_cell(cell: str | None) -> str:
 
 def _clean_text(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.splitlines() if line.strip())
+
+
+def _metadata_title(path: Path) -> str:
+    try:
+        reader = PdfReader(path, strict=False)
+        return (reader.metadata.title if reader.metadata else None) or ""
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
+        return ""
 
 
 def _first_line(text: str) -> str:

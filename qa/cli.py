@@ -59,9 +59,9 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     folder = args.index_dir or settings.index_dir
     started = time.perf_counter()
     # Fail fast on a bad file, before the model loads.
-    from ingest.pdf_reader import open_checked
+    from ingest.pdf_reader import validate_pdf
 
-    open_checked(deck)
+    validate_pdf(deck)
     embedder = Embedder(settings.embedding_model)
     bars: dict[str, tqdm] = {}
 

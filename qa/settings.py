@@ -36,7 +36,9 @@ class Settings(BaseSettings):
     # HTTP server
     api_keys: SecretStr | None = Field(default=None, description="comma-separated bearer tokens")
     cors_origins: str = Field(default="", description="comma-separated allowed origins")
-    rate_limit_per_minute: int = 60
+    rate_limit_per_minute: int = Field(
+        default=60, ge=0, description="requests per minute per client (bearer key, else IP); 0 = off"
+    )
 
     def api_key_set(self) -> frozenset[str]:
         if self.api_keys is None:

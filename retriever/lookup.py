@@ -259,7 +259,7 @@ class FactLookup:
     def _derived(self, question: str) -> LookupResult | None:
         lowered = question.lower()
         periods = find_periods(question)
-        if re.search(r"\b(still needed|remaining|remain|left|to reach|to achieve|gap|short of|shortfall)\b", lowered) and TARGET_RE.search(lowered):
+        if re.search(r"\b(still needed|needed|need|needs|remaining|remain|left|to reach|to achieve|to hit|gap|short of|shortfall)\b", lowered) and TARGET_RE.search(lowered):
             return self._gap_to_target(question)
         two_metrics = _split_two_metrics(question)
         if two_metrics is not None:
@@ -270,11 +270,42 @@ class FactLookup:
                 if direct is not None and direct.confident and direct.unit in ("%", "ratio"):
                     return direct
             return self._combine_metrics(question, first_text, second_text, operation, periods)
-        if len(periods) >= 2 and re.search(r"\b(sum|total|combined|altogether|add up|in all|cumulative)\b", lowered):
-            return self._sum_periods(question, _expand_quarters(periods, lowered))
-        if len(periods) >= 2 and (CHANGE_RE.search(lowered) or re.search(r"\b(difference|compared|versus|vs\.?|between|from)\b", lowered)):
+        summing = re.search(r"\b(sum|summing|total|combined|altogether|add up|adds up|in all|cumulative)\b", lowered)
+        if len(periods) >= 2 and summing:
+            return self._sum_periods(question, _expand_periods(periods, lowered))
+        if len(periods) >= 2 and (
+            CHANGE_RE.search(lowered)
+            or re.search(r"\b(difference|compared|versus|vs\.?|between|from)\b", lowered)
+            or re.search(r"\b(more|fewer|less|higher|lower)\b.*\bthan\b", lowered)
+        ):
             return self._change_between(question, periods)
+        if summing and re.search(r"\b(categories|subsidiaries|items|rows|breakdown|all|five|three|each)\b", lowered):
+            return self._sum_rows(question)
         return None
+
+    def _sum_rows(self, question: str) -> LookupResult | None:
+        """The sum of a table column ("total CAPEX summing the breakdown categories")."""
+        best = self.find(question, change=False)
+        if best is None or not best.confident or not best.facts[0].table_id:
+            return _not_found(best, "no table column matched")
+        anchor = best.facts[0]
+        column = [
+            fact
+            for fact in self.facts
+            if fact.table_id == anchor.table_id
+            and fact.column == anchor.column
+            and fact.unit == anchor.unit
+            and fact.fact_id.endswith("-0")  # the cell's main figure, not "(of ...)" parts
+            and "change" not in fact.tags
+        ]
+        if len(column) < 2:
+            return _not_found(best, "the column has one figure")
+        formula = " + ".join(number_text(fact.value) for fact in column)
+        return LookupResult(
+            value=evaluate(formula), unit=anchor.unit, period=anchor.period, facts=column, confident=True,
+            explanation=f"sum of column '{anchor.column}' of {anchor.table_id}", formula=formula,
+            label=f"sum of {anchor.column or 'the column'}",
+        )
 
     def _gap_to_target(self, question: str) -> LookupResult | None:
         metric = re.sub(r"\b(still needed|needed|remaining|remain|left|to reach|to achieve|gap|short of|shortfall|in 4Q\d\d)\b", " ", question, flags=re.I)
@@ -285,7 +316,20 @@ class FactLookup:
         actual_period = _latest_partial_period(self.deck_periods, target_fact.period)
         if not actual_period:
             return _not_found(target, "no partial-year result for the target's year")
-        actual = self.find(_without_target_words(metric), periods=[actual_period])
+        # The result to compare is the same row of the same table, when there is one.
+        same_row = [
+            fact
+            for fact in self.facts
+            if fact.table_id == target_fact.table_id and fact.row == target_fact.row and fact.row
+            and fact.period == actual_period and "change" not in fact.tags and fact.unit == target_fact.unit
+        ]
+        if same_row:
+            actual = LookupResult(
+                value=same_row[0].value, unit=same_row[0].unit, period=actual_period, facts=[same_row[0]],
+                confident=True, explanation=f"same row as the target, {actual_period}",
+            )
+        else:
+            actual = self.find(_without_target_words(metric), periods=[actual_period], change=False)
         if actual is None or not actual.confident:
             return _not_found(actual, f"no {actual_period} result matched")
         return _combine(
@@ -506,6 +550,15 @@ def _latest_partial_period(periods: set[str], target_period: str) -> str:
     year = target_period[-2:]
     partial = [p for p in periods if p.endswith(year) and "Q" in p and "-" in p]
     return max(partial, key=period_sort_key) if partial else ""
+
+
+def _expand_periods(periods: list[str], lowered: str) -> list[str]:
+    """"1Q16 through 3Q16" -> 1Q16, 2Q16, 3Q16; "FY13-FY15" -> FY13, FY14, FY15."""
+    years = [p for p in periods if re.fullmatch(r"FY\d\d", p)]
+    if len(years) == 2 and re.search(r"\b(through|to|until|thru|over)\b|-", lowered):
+        first, last = sorted(int(p[2:]) for p in years)
+        return [f"FY{year:02d}" for year in range(first, last + 1)][:12]
+    return _expand_quarters(periods, lowered)
 
 
 def _expand_quarters(periods: list[str], lowered: str) -> list[str]:

@@ -243,8 +243,17 @@
     var line = el("div", "deckqa-figure-line");
     var label = FIGURE_LABEL.exec(answer.answer || "");
     if (label) card.appendChild(el("div", "deckqa-figure-label", label[1].trim()));
-    var shown = value.raw || formatNumber(value.number);
     var unit = value.unit || "";
+    // The figure as printed ("1.9%", "Over 8,500"), unless it spells out the unit too
+    // ("JPY3.16 billion"): then the number, with the unit beside it.
+    var raw = value.raw || "";
+    var unitInRaw = unit
+      .toLowerCase()
+      .split(/\s+/)
+      .some(function (word) {
+        return /[a-z]/.test(word) && raw.toLowerCase().indexOf(word) >= 0;
+      });
+    var shown = raw && !unitInRaw ? raw : formatNumber(value.number);
     if (unit === "%" && !/%$/.test(shown)) shown += "%";
     line.appendChild(el("span", "deckqa-figure-number", shown));
     if (unit && !SILENT_UNITS[unit]) line.appendChild(el("span", "deckqa-figure-unit", unit));

@@ -52,6 +52,23 @@ def app_with_private_index(
     return app
 
 
+def app_with_stand_in_llm() -> None:
+    """The app on the real deck with the real LLM answerer over langchain's fake chat
+    model, standing in for a hosted LLM (none can run here). Runs as an AppTest script."""
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    import app
+    from qa.deckqa import DeckQA
+    from qa.llm import LLMAnswerer
+
+    def with_llm(settings):
+        deck = app.configured_deck(settings)
+        model = FakeListChatModel(responses=["IIJ launched its cloud services in FY10 [Slide 9]."])
+        return DeckQA(deck.index, LLMAnswerer(model, timeout=10.0, index=deck.index, name="stand-in"))
+
+    app.main(with_llm)
+
+
 def small_deck_pdf() -> bytes:
     """A two-slide text deck (cover + one content slide), built with fpdf2; the same
     bytes on every call (fixed creation date)."""
@@ -197,3 +214,19 @@ def test_good_upload_swaps_the_deck(app_with_private_index: AppTest, tmp_path: P
     assert message.expander[0].label == "Slide 2 · Warehouse Robots"
     next(button for button in app.sidebar.button if button.label == "Back to the original deck").click().run()
     assert "Internet Initiative Japan" in app.sidebar.markdown[0].value
+
+
+def test_llm_mode_streams_and_shows_the_checked_answer(feedback_file: Path, deck: DeckQA) -> None:
+    app = AppTest.from_function(app_with_stand_in_llm, default_timeout=FIRST_RUN_SECONDS)
+    app.run()
+    assert not app.exception, [error.value for error in app.exception]
+    mode = app.radio(key="answer_mode")
+    assert mode.options == ["Extractive (quotes the slides)", "LLM: stand-in"]
+    mode.set_value("llm").run()
+    message = ask(app, "When did IIJ launch cloud services?")
+    shown = [element.value for element in message.markdown if element.value.startswith("IIJ launched")]
+    assert shown == ["IIJ launched its cloud services in FY10 :blue-badge[Slide 9]."], "the checked answer, once"
+    assert message.expander[0].label.startswith("Slide 9 · ")
+    mode.set_value("extractive").run()
+    extractive = ask(app, "When did IIJ launch cloud services?")
+    assert extractive.markdown[0].value != message.markdown[0].value, "extractive mode does not use the LLM"

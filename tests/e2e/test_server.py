@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -90,7 +91,8 @@ def test_ask_returns_exactly_what_deckqa_returns(client: TestClient, deck: DeckQ
 def test_ask_explains_with_text_citations(client: TestClient) -> None:
     answer = client.post("/v1/ask", json={"question": "Explain the ATM business model"}).json()
     assert answer["route"] == "text" and not answer["refused"]
-    assert {citation["slide"] for citation in answer["citations"]} == {26}
+    cited = {citation["slide"] for citation in answer["citations"]}
+    assert cited and cited == {int(n) for n in re.findall(r"\[Slide (\d+)\]", answer["answer"])}
 
 
 def test_ask_refuses_off_deck_questions_with_suggestions(client: TestClient) -> None:

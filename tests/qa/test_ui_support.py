@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 from fpdf import FPDF
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from PIL import Image
 
 from ingest.embedding import Embedder
 from ingest.errors import DeckError
 from ingest.index_store import Manifest
 from qa import Answer, Citation, DeckQA, Value
-from qa.llm import AnswerStream
+from qa.llm import LLMAnswerer
 from qa.settings import Settings
 from qa.ui_support import (
     BUNDLED_EXAMPLES,
@@ -39,6 +40,7 @@ from qa.ui_support import (
     highlighted_table,
     history_for,
     index_summary,
+    llm_name,
     llm_stream_hook,
     open_uploaded_deck,
     progress_step,
@@ -51,6 +53,8 @@ from qa.ui_support import (
 
 CASH_QUESTION = "What was cash and cash equivalents at Dec. 31, 2016?"
 REVENUE_QUESTION = "What was total revenue in 1Q-3Q16?"
+# Far above a fake model's reply time.
+LLM_TIMEOUT_SECONDS = 10.0
 
 
 def small_deck_pdf() -> bytes:
@@ -286,31 +290,45 @@ def test_good_upload_is_indexed_under_its_hash_and_answers(tmp_path: Path, embed
     assert Manifest.read(again.index.folder) is not None and again.index.manifest.built_at == built_at, "reused"
 
 
-def test_no_stream_hook_without_an_llm(deck: DeckQA) -> None:
-    assert deck.llm_answerer is None
-    assert llm_stream_hook(deck, CASH_QUESTION, []) is None
+# Slide 9 says IIJ launched its cloud services in FY10; the stand-in model says so too.
+CLOUD_QUESTION = "When did IIJ launch cloud services?"
+MODEL_REPLY = "IIJ launched its cloud services in FY10 [Slide 9]."
 
 
-class StreamingDeck(DeckQA):
-    """Stands in for a deck with a hosted LLM configured (none can run here): its
-    `ask_stream` streams the extractive answer word by word through the real
-    `AnswerStream`, then returns that answer as the checked one."""
-
-    def ask_stream(self, question: str, history: list[dict[str, str]], *, use_llm: bool = True) -> AnswerStream:
-        answer = self.ask(question, history, use_llm=False)
-        words = iter(word + " " for word in answer.answer.split(" "))
-        return AnswerStream(words, lambda _text, _error: answer)
+def with_fake_llm(deck: DeckQA, reply: str) -> DeckQA:
+    """The real deck with the real LLM answerer over langchain's fake chat model, which
+    stands in for a hosted LLM (none can run here)."""
+    model = FakeListChatModel(responses=[reply])
+    return DeckQA(deck.index, LLMAnswerer(model, timeout=LLM_TIMEOUT_SECONDS, index=deck.index, name="stand-in"))
 
 
-def test_stream_hook_yields_pieces_then_the_checked_answer(deck: DeckQA) -> None:
-    streaming = StreamingDeck(deck.index, llm_answerer="stand-in")
-    streamed = llm_stream_hook(streaming, CASH_QUESTION, [])
+def test_stream_hook_streams_the_model_then_gives_the_checked_answer(deck: DeckQA) -> None:
+    with_llm = with_fake_llm(deck, MODEL_REPLY)
+    assert llm_name(with_llm) == "stand-in"
+    streamed = llm_stream_hook(with_llm, CLOUD_QUESTION, [])
     assert isinstance(streamed, StreamedAnswer)
     pieces = list(streamed)
-    assert len(pieces) > 1
-    assert streamed.answer is not None and streamed.answer.value is not None
-    assert "".join(pieces).strip() == streamed.answer.answer
-    assert llm_stream_hook(StreamingDeck(deck.index), CASH_QUESTION, []) is None, "no LLM, no stream"
+    assert len(pieces) > 1, "the reply arrives in pieces"
+    assert "".join(pieces) == MODEL_REPLY
+    assert streamed.answer is not None
+    assert streamed.answer.debug["answerer"] == "llm", streamed.answer.debug
+    assert [citation.slide for citation in streamed.answer.citations] == [9]
+
+
+def test_rejected_stream_ends_with_the_extractive_answer(deck: DeckQA) -> None:
+    streamed = llm_stream_hook(
+        with_fake_llm(deck, "IIJ launched cloud services in FY99 [Slide 9]."), CLOUD_QUESTION, []
+    )
+    assert streamed is not None
+    list(streamed)
+    assert streamed.answer is not None
+    assert streamed.answer.debug["answerer"] == "extractive-fallback"
+    assert streamed.answer.answer == deck.ask(CLOUD_QUESTION, use_llm=False).answer, "the page shows this instead"
+
+
+def test_no_stream_and_no_llm_name_without_an_llm(deck: DeckQA) -> None:
+    assert deck.llm_answerer is None and llm_name(deck) is None
+    assert llm_stream_hook(deck, CASH_QUESTION, []) is None
 
 
 def test_stream_without_a_final_answer_is_an_error() -> None:
