@@ -317,8 +317,8 @@ def open_uploaded_deck(
     if not data:
         raise DeckError(f"{file_name} is empty")
     folder = uploads_dir / hashlib.sha256(data).hexdigest()[:UPLOAD_KEY_CHARS]
-    uploads_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".upload-", dir=uploads_dir) as temp:
+    # The upload waits in the system temp folder: a bad file leaves nothing under uploads_dir.
+    with tempfile.TemporaryDirectory(prefix="deckqa-upload-") as temp:
         # Keep the uploaded name: the index manifest records it as deck_name.
         deck_path = Path(temp) / _safe_pdf_name(file_name)
         deck_path.write_bytes(data)

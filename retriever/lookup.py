@@ -85,9 +85,10 @@ PERCENT_RE = re.compile(
     re.IGNORECASE,
 )
 COUNT_RE = re.compile(r"\bhow many\b|\bnumber of\b", re.IGNORECASE)
-# A question word found in at most this many passages names something specific (a
-# company, a program): the figure's own label or slide title must mention it, not just
-# its slide ("Seven Bank" employees, "IIJ Deutschland" headcount). Chosen on the gold set.
+# A name (a word the deck capitalizes) found in at most this many passages names
+# something specific (a company, a program): the figure's own label or slide title must
+# mention it, not just its slide ("Seven Bank" employees, "IIJ Deutschland" headcount).
+# Chosen on the gold set.
 RARE_TERM_PASSAGES = 3
 # A figure counts as found when its score beats this and its label names the metric.
 MIN_SCORE = 0.55
@@ -152,7 +153,8 @@ class FactLookup:
         documents = [set(tokens) for tokens in index.chunk_tokens]
         frequency = {token: sum(token in d for d in documents) for token in {t for d in documents for t in d}}
         self._idf = {token: math.log((1 + len(documents)) / (1 + df)) + 1 for token, df in frequency.items()}
-        self._rare = {token for token, df in frequency.items() if df <= RARE_TERM_PASSAGES}
+        names = _proper_nouns(" ".join(slide.text for slide in index.slides))
+        self._rare = {token for token, df in frequency.items() if df <= RARE_TERM_PASSAGES and token in names}
         self._vectors = index.embedder.encode(descriptions) if descriptions else np.zeros((0, 1))
         self._slide_periods = {slide.number: set(find_periods(slide.text)) for slide in index.slides}
         self.deck_periods = {fact.period for fact in self.facts if fact.period}
@@ -390,6 +392,18 @@ class FactLookup:
 
 
 # -- helpers -----------------------------------------------------------------------------
+
+
+def _proper_nouns(text: str) -> set[str]:
+    """Words the deck writes capitalized nearly every time: names ("Seven", "Deutschland")."""
+    capitalized: dict[str, int] = {}
+    total: dict[str, int] = {}
+    for word in re.findall(r"[A-Za-z][A-Za-z0-9]+", text):
+        token = word.lower()
+        total[token] = total.get(token, 0) + 1
+        if word[0].isupper():
+            capitalized[token] = capitalized.get(token, 0) + 1
+    return {token for token, count in total.items() if capitalized.get(token, 0) >= 0.8 * count}
 
 
 def _expand(tokens: set[str]) -> set[str]:
