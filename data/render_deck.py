@@ -333,14 +333,10 @@ def _plan(slide: dict[str, Any], size: float, ncols: int) -> list[int] | None:
     return placement
 
 
-def _draw_slide(
-    pdf: FPDF, slide: dict[str, Any], number: int, size: float, ncols: int
-) -> None:
+def _draw_slide(pdf: FPDF, slide: dict[str, Any], number: int, size: float, ncols: int) -> None:
     placement = _plan(slide, size, ncols)
     if placement is None:
-        raise DeckRenderError(
-            f"slide {number} does not fit at {size}pt in {ncols} column(s)"
-        )
+        raise DeckRenderError(f"slide {number} does not fit at {size}pt in {ncols} column(s)")
     pdf.add_page()
     _set_column(pdf, MARGIN_X, PAGE_W - 2 * MARGIN_X)
     _draw_title(pdf, slide["title"])
@@ -348,7 +344,7 @@ def _draw_slide(
     _draw_rule(pdf)
     cols = _columns(ncols)
     current = -1
-    for unit, col in zip(_units(slide), placement):
+    for unit, col in zip(_units(slide), placement, strict=False):
         if col != current:
             current = col
             _set_column(pdf, *cols[col])
@@ -419,9 +415,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = DECK_PDF.read_bytes() if DECK_PDF.exists() else b""
         if current != fresh:
-            print(
-                f"{DECK_PDF} is stale: run python data/render_deck.py", file=sys.stderr
-            )
+            print(f"{DECK_PDF} is stale: run python data/render_deck.py", file=sys.stderr)
             return 1
         print(f"{DECK_PDF} is up to date")
         return 0

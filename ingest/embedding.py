@@ -52,15 +52,15 @@ class Embedder:
         transformers_logging.disable_progress_bar()
 
         self.model_path = Path(model_path) if model_path else default_model_path()
-        if not (self.model_path / "config.json").exists() and not (
-            self.model_path / "modules.json"
-        ).exists():
+        if not (self.model_path / "config.json").exists() and not (self.model_path / "modules.json").exists():
             raise FileNotFoundError(f"no sentence-transformers model in {self.model_path}")
         self.model = SentenceTransformer(str(self.model_path), device="cpu")
         self.model_id = model_fingerprint(self.model_path)
-        dimension = self.model.get_embedding_dimension() if hasattr(
-            self.model, "get_embedding_dimension"
-        ) else self.model.get_sentence_embedding_dimension()
+        dimension = (
+            self.model.get_embedding_dimension()
+            if hasattr(self.model, "get_embedding_dimension")
+            else self.model.get_sentence_embedding_dimension()
+        )
         self.dimension = int(dimension or 0)
         # torch inference on one model from many threads is safe but oversubscribes two
         # cores; one call at a time keeps latency predictable.

@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from ingest.numbers import PERIOD_RE, Figure, find_figures, find_periods, parse_figure, period_sort_key
 from ingest.records import Chunk, Fact, Table
 
-UNIT_IN_TEXT_RE = re.compile(r"\bunit\s*[:=]?\s*(?P<unit>(?:JPY\s+)?(?:trillion|billion|million|thousand)|%)", re.IGNORECASE)
+UNIT_IN_TEXT_RE = re.compile(
+    r"\bunit\s*[:=]?\s*(?P<unit>(?:JPY\s+)?(?:trillion|billion|million|thousand)|%)", re.IGNORECASE
+)
 TARGET_WORDS = ("target", "plan", "forecast", "outlook", "expect", "prospect", "aim")
 CHANGE_WORDS = ("yoy", "qoq", "change", "up ", "down ", "increase", "decrease")
 # How many words after a figure can name what it counts ("3,108 employees").
@@ -36,9 +38,7 @@ def table_facts(table: Table) -> list[Fact]:
             cell = row[column_index]
             column = table.header[column_index] if column_index < len(table.header) else ""
             period = (
-                periods_by_column[column_index]
-                or _first(find_periods(row_label))
-                or _first(find_periods(table.title))
+                periods_by_column[column_index] or _first(find_periods(row_label)) or _first(find_periods(table.title))
             )
             column_label = _strip_periods(column)
             label = " - ".join(part for part in (row_label, column_label) if part) or table.title
@@ -186,7 +186,7 @@ def all_facts(tables: Iterable[Table], chunks: Iterable[Chunk]) -> list[Fact]:
 
 
 def normalize_unit(unit: str) -> str:
-    """"JPY billion" stays; "%" stays; "thousand" stays; "" stays."""
+    """ "JPY billion" stays; "%" stays; "thousand" stays; "" stays."""
     cleaned = " ".join(unit.replace("Unit", "").replace(":", " ").split())
     lowered = cleaned.lower()
     if lowered in ("%", "percent"):
@@ -224,7 +224,7 @@ def _label_around(text: str, figure: Figure) -> str:
     if ", " in clause and find_figures(clause.rsplit(", ", 1)[0]):
         clause = clause.rsplit(", ", 1)[1].strip()
     after = text[figure.end :]
-    trailing = re.match(r"\s*((?:[A-Za-z][\w'&/-]*\s*){1,%d})" % TRAILING_WORDS, after)
+    trailing = re.match(rf"\s*((?:[A-Za-z][\w'&/-]*\s*){{1,{TRAILING_WORDS}}})", after)
     words = trailing.group(1).strip() if trailing else ""
     label = f"{clause} {figure.raw} {words}".strip() if clause else f"{figure.raw} {words}"
     return " ".join(label.split())
@@ -261,7 +261,7 @@ def _tags(context: str, figure: Figure) -> tuple[str, ...]:
 
 
 def _passage_tags(text: str, figure: Figure) -> tuple[str, ...]:
-    """"change" only for a signed figure or one followed by YoY/QoQ ("+11.6%YoY");
+    """ "change" only for a signed figure or one followed by YoY/QoQ ("+11.6%YoY");
     "target" when the clause around the figure speaks of a target or plan."""
     tags = []
     clause = text[max(0, figure.start - 60) : figure.end + 20].lower()

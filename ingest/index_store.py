@@ -19,8 +19,8 @@ import sqlite3
 import tempfile
 import threading
 import time
-from contextlib import closing
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,6 +51,7 @@ def ingest_version() -> str:
         digest.update(source.name.encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
+
 
 Progress = Callable[[str, int, int], None]
 
@@ -196,9 +197,20 @@ def load_index(folder: Path, embedder: Embedder) -> DeckIndex:
         ]
         facts = [
             Fact(
-                fact_id=row[0], slide=row[1], label=row[2], value=row[3], unit=row[4], period=row[5],
-                raw=row[6], context=row[7], table_id=row[8], row=row[9], column=row[10],
-                qualifier=row[11], tags=tuple(json.loads(row[12])), heading=row[13],
+                fact_id=row[0],
+                slide=row[1],
+                label=row[2],
+                value=row[3],
+                unit=row[4],
+                period=row[5],
+                raw=row[6],
+                context=row[7],
+                table_id=row[8],
+                row=row[9],
+                column=row[10],
+                qualifier=row[11],
+                tags=tuple(json.loads(row[12])),
+                heading=row[13],
             )
             for row in db.execute(
                 "SELECT fact_id, slide, label, value, unit, period, raw, context, table_id, row_label,"
@@ -303,8 +315,18 @@ def _write_records(path: Path, parsed: ParsedDeck, facts: list[Fact]) -> None:
         db.executemany(
             "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (i, c.chunk_id, c.slide, c.title, c.text, c.heading, c.kind, c.level, c.parent,
-                 json.dumps(tokenize(f"{c.title} {c.heading} {c.parent} {c.text}")))
+                (
+                    i,
+                    c.chunk_id,
+                    c.slide,
+                    c.title,
+                    c.text,
+                    c.heading,
+                    c.kind,
+                    c.level,
+                    c.parent,
+                    json.dumps(tokenize(f"{c.title} {c.heading} {c.parent} {c.text}")),
+                )
                 for i, c in enumerate(parsed.chunks)
             ],
         )
@@ -327,8 +349,23 @@ def _write_records(path: Path, parsed: ParsedDeck, facts: list[Fact]) -> None:
         db.executemany(
             "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (i, f.fact_id, f.slide, f.label, f.value, f.unit, f.period, f.raw, f.context,
-                 f.table_id, f.row, f.column, f.qualifier, json.dumps(list(f.tags)), f.heading)
+                (
+                    i,
+                    f.fact_id,
+                    f.slide,
+                    f.label,
+                    f.value,
+                    f.unit,
+                    f.period,
+                    f.raw,
+                    f.context,
+                    f.table_id,
+                    f.row,
+                    f.column,
+                    f.qualifier,
+                    json.dumps(list(f.tags)),
+                    f.heading,
+                )
                 for i, f in enumerate(facts)
             ],
         )

@@ -23,7 +23,9 @@ FIGURE_RE = re.compile(
     + r"(?P<sign>[+\-\u2212])?"
     + r"(?P<open>\()?"
     + r"(?P<cur>JPY\s?)?"
-    + r"(?P<num>" + _NUMBER + r")"
+    + r"(?P<num>"
+    + _NUMBER
+    + r")"
     + r"(?P<pct>\s?%)?"
     + r"(?P<close>\))?"
     + r"(?:\s?(?P<scale>trillion|billion|million|thousand|mil)\b)?"
@@ -71,11 +73,14 @@ def find_figures(text: str, default_unit: str = "", parens_negative: bool = Fals
 
 
 def _is_footnote_marker(match: re.Match[str]) -> bool:
-    """"(1)" or "124(1)" in prose marks a footnote, not a number."""
+    """ "(1)" or "124(1)" in prose marks a footnote, not a number."""
     number = match.group("num")
     enclosed = bool(match.group("open")) or match.string[match.start() - 1 : match.start()] == "("
-    return enclosed and bool(match.group("close")) and len(number) == 1 and not (
-        match.group("pct") or match.group("cur") or match.group("scale")
+    return (
+        enclosed
+        and bool(match.group("close"))
+        and len(number) == 1
+        and not (match.group("pct") or match.group("cur") or match.group("scale"))
     )
 
 
@@ -90,9 +95,7 @@ def parse_figure(text: str, default_unit: str = "") -> Figure | None:
     return _figure_from_match(match, default_unit, parens_negative=True)
 
 
-def _figure_from_match(
-    match: re.Match[str], default_unit: str, parens_negative: bool
-) -> Figure | None:
+def _figure_from_match(match: re.Match[str], default_unit: str, parens_negative: bool) -> Figure | None:
     number = match.group("num")
     raw = match.group(0).strip()
     if not raw:
@@ -190,7 +193,9 @@ PERIOD_RE = re.compile(
 )
 
 
-BARE_YEAR_RE = re.compile(r"\b(?:in|for|during|of|as of|since|by)\s+(?P<year>(?:19|20)\d{2})\b(?!\s*[-/]\d)", re.IGNORECASE)
+BARE_YEAR_RE = re.compile(
+    r"\b(?:in|for|during|of|as of|since|by)\s+(?P<year>(?:19|20)\d{2})\b(?!\s*[-/]\d)", re.IGNORECASE
+)
 
 
 def normalize_period(text: str) -> str:
@@ -220,6 +225,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
 
 def _rewrite_phrases(text: str) -> str:
     for pattern, template in _PHRASES:
+
         def substitute(match: re.Match[str], template: str = template) -> str:
             groups = match.groups()
             word = groups[0].lower()

@@ -26,7 +26,9 @@ from ingest.records import Chunk, Slide, Table
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
-BULLET_RE = re.compile(r"^(?:[-\u2013\u2022\u00b7\u25c6\u27a4>\u2713\u221a\u2666\u25a0\u25aa\u25cf\u25cb*\u00bb]|\d{1,2}[.)])\s+")
+BULLET_RE = re.compile(
+    r"^(?:[-\u2013\u2022\u00b7\u25c6\u27a4>\u2713\u221a\u2666\u25a0\u25aa\u25cf\u25cb*\u00bb]|\d{1,2}[.)])\s+"
+)
 UNIT_LINE_RE = re.compile(r"^\(?\s*unit\s*[:=]?\s*(?P<unit>[^)]+?)\s*\)?$", re.IGNORECASE)
 CHART_PREFIX = "Chart data:"
 # Lines further apart than this many line-heights start a new passage.
@@ -171,9 +173,7 @@ def _read_page(page: Any, number: int) -> _PageLayout:
     for table, box in zip(found, boxes, strict=True):
         cells = [[_clean_cell(cell) for cell in row] for row in table.extract()]
         caption_lines = [
-            line
-            for line in body
-            if box[1] - 40 <= line.bottom <= box[1] + 1 and line.x0 < box[2] and line.x1 > box[0]
+            line for line in body if box[1] - 40 <= line.bottom <= box[1] + 1 and line.x0 < box[2] and line.x1 > box[0]
         ]
         caption_lines.sort(key=lambda line: line.top)
         title_text, unit = "", ""
@@ -276,9 +276,7 @@ def _band_order(band: list[_Line], side: Callable[[_Line], str]) -> list[_Line]:
 
 def _drop_page_furniture(lines: list[_Line], height: float, number: int) -> list[_Line]:
     """Drop the printed page number at the bottom of the page."""
-    return [
-        line for line in lines if not (line.text == str(number) and line.top > height * 0.85)
-    ]
+    return [line for line in lines if not (line.text == str(number) and line.top > height * 0.85)]
 
 
 def _title_lines(lines: list[_Line], height: float) -> list[_Line]:

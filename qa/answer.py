@@ -39,7 +39,5 @@ class Answer(BaseModel):
     refused: bool = False
     citations: list[Citation] = Field(default_factory=list)
     value: Value | None = None
-    suggestions: list[Citation] = Field(
-        default_factory=list, description="closest slides, offered when refused"
-    )
+    suggestions: list[Citation] = Field(default_factory=list, description="closest slides, offered when refused")
     debug: dict[str, Any] = Field(default_factory=dict)

@@ -9,6 +9,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from ingest.errors import DeckError, StaleIndexError
 from qa.settings import Settings
 
@@ -18,7 +20,13 @@ EXIT_USAGE = 2
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        problem = error.errors()[0]
+        name = "DECKQA_" + "_".join(str(part) for part in problem["loc"]).upper()
+        print(f"error: invalid setting {name}: {problem['msg']}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         return int(args.handler(args, settings) or 0)
     except (DeckError, StaleIndexError) as error:

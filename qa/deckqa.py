@@ -54,6 +54,12 @@ class DeckQA:
         self.slide_chunks: dict[int, list[Chunk]] = defaultdict(list)
         for chunk in index.chunks:
             self.slide_chunks[chunk.slide].append(chunk)
+        # A table-row passage is cited as the row's cells, as printed on the slide.
+        self.row_texts = {
+            f"{table.table_id}-r{number}": " ".join(cell for cell in row if cell)
+            for table in index.tables
+            for number, row in enumerate(table.rows, start=1)
+        }
         deck_periods = {period for slide in index.slides for period in find_periods(slide.text)}
         self.refusal = RefusalPolicy(self.retriever.keyword.vocabulary, deck_periods)
 
@@ -138,9 +144,10 @@ class DeckQA:
                 text, citation, value = figure
                 debug["fallback"] = "figure found in a retrieved sentence"
                 return Answer(question=asked, answer=text, route="text", citations=[citation], value=value, debug=debug)
+            # Never a guessed figure: no table cell or sentence states it, so say so.
             debug["refusal_check"] = "a figure was asked for and no table cell or sentence states it"
             return self._refused(asked, slides, debug)
-        composition = compose(standalone, slides, self.slide_chunks)
+        composition = compose(standalone, slides, self.slide_chunks, self.row_texts)
         extractive = Answer(
             question=asked, answer=composition.text, route="text", citations=composition.citations, debug=debug
         )

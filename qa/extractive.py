@@ -30,9 +30,15 @@ class Composition:
     passages: list[Chunk]
 
 
-def compose(question: str, slides: list[SlideHit], slide_chunks: dict[int, list[Chunk]]) -> Composition:
+def compose(
+    question: str,
+    slides: list[SlideHit],
+    slide_chunks: dict[int, list[Chunk]],
+    row_texts: dict[str, str] | None = None,
+) -> Composition:
     """Compose an answer from `slides` (best first). `slide_chunks` maps a slide number
-    to all its passages in reading order."""
+    to all its passages in reading order; `row_texts` maps a table-row chunk to the row's
+    cells as printed, which is what its citation quotes."""
     best = slides[0]
     kept = [slide for slide in slides if slide.score >= best.score * SLIDE_KEEP_RATIO]
     listing = wants_list(question)
@@ -53,13 +59,9 @@ def compose(question: str, slides: list[SlideHit], slide_chunks: dict[int, list[
         lines.append("")
         lines.extend(f"- {_passage_text(chunk)} [Slide {chunk.slide}]" for chunk in bullets)
     used = [lead_chunk, *bullets]
-    citations = [Citation(slide=c.slide, title=c.title, text=cited_text(c)) for c in used]
+    rows = row_texts or {}
+    citations = [Citation(slide=c.slide, title=c.title, text=rows.get(c.chunk_id, c.text)) for c in used]
     return Composition(text="\n".join(lines), citations=citations, passages=used)
-
-
-def cited_text(chunk: Chunk) -> str:
-    """The passage as it stands on the slide (a heading with its colon, a bullet's text)."""
-    return chunk.text
 
 
 def _relevance(question: str, slides: list[SlideHit]) -> list[tuple[Chunk, float]]:
@@ -78,9 +80,7 @@ def _passage_score(hit: Hit, terms: set[str]) -> float:
     return hit.dense + 0.5 * overlap - kind_penalty
 
 
-def _heading_group(
-    question: str, slides: list[SlideHit], slide_chunks: dict[int, list[Chunk]]
-) -> list[Chunk]:
+def _heading_group(question: str, slides: list[SlideHit], slide_chunks: dict[int, list[Chunk]]) -> list[Chunk]:
     """A heading that names what the question asks about, with the passages under it.
     The heading must cover most of the question's key terms ("IIJ's Cloud Competitive
     Advantages" for "What are IIJ's cloud competitive advantages?")."""

@@ -16,6 +16,8 @@ LEAD_IN_RE = re.compile(
     re.IGNORECASE,
 )
 PRONOUN_RE = re.compile(r"\b(its|their|it|they|them|that|those|this|these)\b", re.IGNORECASE)
+# How many words of the previous question make the subject a pronoun stands for.
+TOPIC_WORDS = 1
 # A question this short (in key terms) leans on the conversation for its subject.
 SHORT_FOLLOWUP_TERMS = 3
 
@@ -50,6 +52,10 @@ def rewrite_followup(question: str, history: Sequence[Any] | None) -> tuple[str,
     if new_periods and not old_periods and not key_terms(focus_without_periods):
         rewritten = f"{previous.rstrip('?')} in {new_periods[0]}?"
         return rewritten, f"period added to the previous question ({new_periods[0]})"
+    if old_periods and not new_periods and key_terms(focus_without_periods) and not has_pronoun:
+        # "what about net income?" after "What was operating income in 1Q-3Q16?"
+        rewritten = f"What about {focus} in {old_periods[0]}?"
+        return rewritten, f"period taken from the previous question ({old_periods[0]})"
     topic = _topic(previous, exclude=set(key_terms(question)))
     if has_pronoun and topic:
         rewritten = PRONOUN_RE.sub(topic, focus, count=1)
@@ -61,14 +67,17 @@ def rewrite_followup(question: str, history: Sequence[Any] | None) -> tuple[str,
 
 def _replace_periods(text: str, old: list[str], new: list[str]) -> str:
     replacement = new[0]
-    replaced = PERIOD_RE.sub(lambda match: replacement if find_periods(match.group(0)) else match.group(0), text, count=1)
+    replaced = PERIOD_RE.sub(
+        lambda match: replacement if find_periods(match.group(0)) else match.group(0), text, count=1
+    )
     return replaced
 
 
 def _topic(previous: str, exclude: set[str]) -> str:
-    """The subject of the previous question: its key terms, in order, up to four."""
+    """The subject of the previous question: its first key term, the thing it was about
+    ("cloud" in "What are IIJ's cloud competitive advantages?"), not what it asked."""
     terms = [term for term in key_terms(previous) if term not in exclude]
     words = previous.rstrip("?").split()
     kept = [word for word in words if key_terms(word) and key_terms(word)[0] in terms]
-    phrase = " ".join(kept[:4])
+    phrase = " ".join(kept[:TOPIC_WORDS])
     return f"IIJ's {phrase}" if phrase and "iij" in previous.lower() else phrase

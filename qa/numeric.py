@@ -88,13 +88,17 @@ def numeric_answer(asked: str, result: LookupResult, index: DeckIndex, debug: di
         value = Value(number=fact.value, unit=fact.unit, period=fact.period or None, raw=fact.raw)
     else:
         parts = "; ".join(
-            f"{_label_phrase(f)}: {display(f)}" + (f" ({_period_phrase(f)})" if f.period else "") + f" [Slide {f.slide}]"
+            f"{_label_phrase(f)}: {display(f)}"
+            + (f" ({_period_phrase(f)})" if f.period else "")
+            + f" [Slide {f.slide}]"
             for f in result.facts
         )
         shown = _rounded(result.value)
         unit = "" if result.unit == "ratio" else f" {result.unit}"
         text = f"**{shown}{unit}** ({result.label}: {result.formula} = {shown}). From {parts}."
-        value = Value(number=round(result.value, 4), unit=result.unit, formula=result.formula, period=result.period or None)
+        value = Value(
+            number=round(result.value, 4), unit=result.unit, formula=result.formula, period=result.period or None
+        )
     if result.notes:
         text += "\n\n" + " ".join(result.notes)
     return Answer(question=asked, answer=text, route="table", citations=citations, value=value, debug=debug)
@@ -110,8 +114,8 @@ def text_figure_answer(question: str, slides: list[SlideHit]) -> tuple[str, Cita
     for slide in slides:
         for hit in slide.hits:
             chunk = hit.chunk
-            if chunk.kind in ("chart_data", "heading"):
-                continue
+            if chunk.kind in ("chart_data", "heading", "table_row"):
+                continue  # table cells were the lookup's to find
             tokens = set(tokenize(f"{chunk.heading} {chunk.text}"))
             coverage = sum(1 for t in terms if t in tokens or t.rstrip("s") in tokens) / len(terms)
             figures = find_figures(chunk.text)
@@ -126,7 +130,11 @@ def text_figure_answer(question: str, slides: list[SlideHit]) -> tuple[str, Cita
     figure = _closest_figure(chunk.text, figures, terms)
     unit = figure.unit or "count"
     text = f"{chunk.text} [Slide {chunk.slide}]"
-    return text, Citation(slide=chunk.slide, title=chunk.title, text=chunk.text), Value(number=figure.value, unit=unit, raw=figure.raw)
+    return (
+        text,
+        Citation(slide=chunk.slide, title=chunk.title, text=chunk.text),
+        Value(number=figure.value, unit=unit, raw=figure.raw),
+    )
 
 
 def _closest_figure(text: str, figures: list[Any], terms: list[str]) -> Any:

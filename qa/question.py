@@ -38,8 +38,30 @@ PLURAL_HINTS = (
 
 # Words that say little about which passage answers: they occur all over the deck.
 GENERIC_TERMS = frozenset(
-    """iij iij's company deck slide slides internet initiative japan inc corporate overview
-    business say says said does mention mentioned according main key""".split()
+    [
+        "iij",
+        "iij's",
+        "company",
+        "deck",
+        "slide",
+        "slides",
+        "internet",
+        "initiative",
+        "japan",
+        "inc",
+        "corporate",
+        "overview",
+        "business",
+        "say",
+        "says",
+        "said",
+        "does",
+        "mention",
+        "mentioned",
+        "according",
+        "main",
+        "key",
+    ]
 )
 
 

@@ -16,7 +16,7 @@ from retriever.hits import SlideHit
 # best passage is unrelated to the question whatever its rank.
 MIN_DENSE = 0.30
 # With an unknown key term, the best passage must be at least this close.
-MIN_DENSE_WITH_UNKNOWN_TERM = 0.55
+MIN_DENSE_WITH_UNKNOWN_TERM = 0.65
 # A term counts as known when it is this similar (rapidfuzz ratio) to a deck word;
 # tolerates typos like "competitve".
 TYPO_SIMILARITY = 84

@@ -23,9 +23,7 @@ class Settings(BaseSettings):
     embedding_model: Path | None = Field(
         default=None, description="local sentence-transformers folder (default: all-MiniLM-L6-v2)"
     )
-    auto_rebuild: bool = Field(
-        default=True, description="rebuild a missing or stale index on load (else: error)"
-    )
+    auto_rebuild: bool = Field(default=True, description="rebuild a missing or stale index on load (else: error)")
     # Optional LLM answerer: "" (extractive only), "openai", "ollama", "llamacpp:/path/model.gguf"
     llm: str = ""
     llm_model: str = ""

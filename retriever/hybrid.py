@@ -108,9 +108,7 @@ class HybridRetriever:
         by_slide: dict[int, list[Hit]] = defaultdict(list)
         for i in np.argsort(-fused):
             chunk = self.index.chunks[i]
-            by_slide[chunk.slide].append(
-                Hit(chunk, float(fused[i]), float(dense_scores[i]), float(keyword_scores[i]))
-            )
+            by_slide[chunk.slide].append(Hit(chunk, float(fused[i]), float(dense_scores[i]), float(keyword_scores[i])))
         title_scores = self._title_scores(question, vector)
         slides = []
         for number, hits in by_slide.items():

@@ -37,7 +37,5 @@ class DeckRetriever(BaseRetriever):
     engine: Any
     k: int = 8
 
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[Document]:
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return [hit_to_document(hit) for hit in self.engine.retrieve(query, k=self.k)]

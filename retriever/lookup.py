@@ -62,10 +62,61 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 # Verbs and fillers that say nothing about which figure is asked for.
 FILLER_TERMS = frozenset(
-    """have has had hold held spend spent reach reached report reported record recorded post
-    posted generate generated achieve achieved make made get got see saw end total value
-    figure amount number level iij iij's company deck slide according year period quarter
-    as of at time show state stated mention ended ending latest current""".split()
+    [
+        "have",
+        "has",
+        "had",
+        "hold",
+        "held",
+        "spend",
+        "spent",
+        "reach",
+        "reached",
+        "report",
+        "reported",
+        "record",
+        "recorded",
+        "post",
+        "posted",
+        "generate",
+        "generated",
+        "achieve",
+        "achieved",
+        "make",
+        "made",
+        "get",
+        "got",
+        "see",
+        "saw",
+        "end",
+        "total",
+        "value",
+        "figure",
+        "amount",
+        "number",
+        "level",
+        "iij",
+        "iij's",
+        "company",
+        "deck",
+        "slide",
+        "according",
+        "year",
+        "period",
+        "quarter",
+        "as",
+        "of",
+        "at",
+        "time",
+        "show",
+        "state",
+        "stated",
+        "mention",
+        "ended",
+        "ending",
+        "latest",
+        "current",
+    ]
 )
 HEAD_RE = re.compile(
     r"\b(?:how\s+(?:much|many)|number\s+of|what\s+(?:is|was|were|are|'s)\s+(?:the\s+|its\s+|iij'?s\s+)?)"
@@ -146,7 +197,9 @@ class FactLookup:
             self._narrow.append(_expand(set(tokenize(narrow))))
             self._metric.append(_expand(set(tokenize(f"{narrow} {titles.get(fact.slide, '')}"))))
             self._wide.append(_expand(set(tokenize(wide))))
-            self._row_terms.append(tokenize(fact.row or (fact.label if "chart" in fact.tags else "") or fact.heading or table_title))
+            self._row_terms.append(
+                tokenize(fact.row or (fact.label if "chart" in fact.tags else "") or fact.heading or table_title)
+            )
             descriptions.append(f"{fact.heading} {fact.label}. {table_title}. {fact.context[:200]}")
         # Inverse document frequency over the deck's passages: rare words ("Seven",
         # "Dalton") decide more than common ones ("revenue").
@@ -227,7 +280,8 @@ class FactLookup:
         explanation = (
             f"best fact {fact.fact_id} '{fact.label}' = {fact.raw} ({fact.period or 'no period'}), "
             f"score {best.score:.2f}, coverage {best.coverage:.2f}, metric named: {best.head_found}, "
-            f"period ok: {best.period_ok}" + (f", not named by it: {', '.join(best.rare_missing)}" if best.rare_missing else "")
+            f"period ok: {best.period_ok}"
+            + (f", not named by it: {', '.join(best.rare_missing)}" if best.rare_missing else "")
         )
         alternatives = _same_metric_other_periods(fact, [m.fact for m in matches[1:40]])
         notes = []
@@ -261,7 +315,10 @@ class FactLookup:
     def _derived(self, question: str) -> LookupResult | None:
         lowered = question.lower()
         periods = find_periods(question)
-        if re.search(r"\b(still needed|needed|need|needs|remaining|remain|left|to reach|to achieve|to hit|gap|short of|shortfall)\b", lowered) and TARGET_RE.search(lowered):
+        if re.search(
+            r"\b(still needed|needed|need|needs|remaining|remain|left|to reach|to achieve|to hit|gap|short of|shortfall)\b",
+            lowered,
+        ) and TARGET_RE.search(lowered):
             return self._gap_to_target(question)
         two_metrics = _split_two_metrics(question)
         if two_metrics is not None:
@@ -304,13 +361,23 @@ class FactLookup:
             return _not_found(best, "the column has one figure")
         formula = " + ".join(number_text(fact.value) for fact in column)
         return LookupResult(
-            value=evaluate(formula), unit=anchor.unit, period=anchor.period, facts=column, confident=True,
-            explanation=f"sum of column '{anchor.column}' of {anchor.table_id}", formula=formula,
+            value=evaluate(formula),
+            unit=anchor.unit,
+            period=anchor.period,
+            facts=column,
+            confident=True,
+            explanation=f"sum of column '{anchor.column}' of {anchor.table_id}",
+            formula=formula,
             label=f"sum of {anchor.column or 'the column'}",
         )
 
     def _gap_to_target(self, question: str) -> LookupResult | None:
-        metric = re.sub(r"\b(still needed|needed|remaining|remain|left|to reach|to achieve|gap|short of|shortfall|in 4Q\d\d)\b", " ", question, flags=re.I)
+        metric = re.sub(
+            r"\b(still needed|needed|remaining|remain|left|to reach|to achieve|gap|short of|shortfall|in 4Q\d\d)\b",
+            " ",
+            question,
+            flags=re.I,
+        )
         target = self.find(f"{metric} target")
         if target is None or not target.confident or "target" not in target.facts[0].tags:
             return _not_found(target, "no target figure matched")
@@ -322,20 +389,31 @@ class FactLookup:
         same_row = [
             fact
             for fact in self.facts
-            if fact.table_id == target_fact.table_id and fact.row == target_fact.row and fact.row
-            and fact.period == actual_period and "change" not in fact.tags and fact.unit == target_fact.unit
+            if fact.table_id == target_fact.table_id
+            and fact.row == target_fact.row
+            and fact.row
+            and fact.period == actual_period
+            and "change" not in fact.tags
+            and fact.unit == target_fact.unit
         ]
         if same_row:
             actual = LookupResult(
-                value=same_row[0].value, unit=same_row[0].unit, period=actual_period, facts=[same_row[0]],
-                confident=True, explanation=f"same row as the target, {actual_period}",
+                value=same_row[0].value,
+                unit=same_row[0].unit,
+                period=actual_period,
+                facts=[same_row[0]],
+                confident=True,
+                explanation=f"same row as the target, {actual_period}",
             )
         else:
             actual = self.find(_without_target_words(metric), periods=[actual_period], change=False)
         if actual is None or not actual.confident:
             return _not_found(actual, f"no {actual_period} result matched")
         return _combine(
-            target, actual, "-", f"{_period_label(target_fact)} minus {actual_period} result",
+            target,
+            actual,
+            "-",
+            f"{_period_label(target_fact)} minus {actual_period} result",
             f"still needed to reach the {_period_label(target_fact)}",
         )
 
@@ -354,7 +432,9 @@ class FactLookup:
         if earlier.facts[0].fact_id == later.facts[0].fact_id:
             return _not_found(earlier, "both periods resolved to the same figure")
         if percent and earlier.unit != "%":
-            return _combine(later, earlier, "pct", f"change from {ordered[0]} to {ordered[1]} in %", "percentage change")
+            return _combine(
+                later, earlier, "pct", f"change from {ordered[0]} to {ordered[1]} in %", "percentage change"
+            )
         if earlier.unit == "%" and later.unit == "%":
             result = _combine(later, earlier, "-", f"change from {ordered[0]} to {ordered[1]}", "change")
             if result is not None:
@@ -373,8 +453,13 @@ class FactLookup:
         values = [convert(fact.value, fact.unit, unit) for fact in facts]
         formula = " + ".join(number_text(value) for value in values)
         return LookupResult(
-            value=evaluate(formula), unit=unit, period=f"{periods[0]} to {periods[-1]}", facts=facts,
-            confident=True, explanation=f"sum over {', '.join(periods)}", formula=formula,
+            value=evaluate(formula),
+            unit=unit,
+            period=f"{periods[0]} to {periods[-1]}",
+            facts=facts,
+            confident=True,
+            explanation=f"sum over {', '.join(periods)}",
+            formula=formula,
             label=f"{facts[0].label} (sum)",
         )
 
@@ -450,8 +535,25 @@ def _term_in(term: str, tokens: set[str]) -> bool:
 
 
 MEASURE_WORDS = frozenset(
-    """change yoy growth rate ratio share percentage percent increase decrease amount number total level
-    value figure difference""".split()
+    [
+        "change",
+        "yoy",
+        "growth",
+        "rate",
+        "ratio",
+        "share",
+        "percentage",
+        "percent",
+        "increase",
+        "decrease",
+        "amount",
+        "number",
+        "total",
+        "level",
+        "value",
+        "figure",
+        "difference",
+    ]
 )
 
 
@@ -464,7 +566,11 @@ def _head_terms(question: str) -> list[str]:
     head = [term for term in tokenize(match.group("head")) if term not in FILLER_TERMS]
     if head and all(term in MEASURE_WORDS for term in head):
         rest = question[match.end("head") :]
-        following = re.match(r"\s*(?:in|of|for|on)\s+([\w\s&/'-]+?)(?=\s+(?:in|at|for|as|from|during|between|to|by|did|was|is)\b|[?.,]|$)", rest, re.I)
+        following = re.match(
+            r"\s*(?:in|of|for|on)\s+([\w\s&/'-]+?)(?=\s+(?:in|at|for|as|from|during|between|to|by|did|was|is)\b|[?.,]|$)",
+            rest,
+            re.I,
+        )
         if following:
             head += [term for term in tokenize(following.group(1)) if term not in FILLER_TERMS]
     return head
@@ -511,7 +617,9 @@ def _same_period(asked: str, stated: str) -> bool:
     if asked == stated:
         return True
     if re.fullmatch(r"(19|20)\d\d", asked):  # a calendar year matches any period ending in it
-        return stated.endswith(asked) or (re.search(r"\d\d$", stated) is not None and stated[-2:] == asked[-2:] and not re.search(r"\d{4}$", stated))
+        return stated.endswith(asked) or (
+            re.search(r"\d\d$", stated) is not None and stated[-2:] == asked[-2:] and not re.search(r"\d{4}$", stated)
+        )
     asked_base, stated_base = asked.replace("-end", ""), stated.replace("-end", "")
     if asked_base == stated_base:
         return True
@@ -547,7 +655,11 @@ def _same_metric_other_periods(fact: Fact, others: list[Fact]) -> list[Fact]:
     seen = {fact.period}
     alternatives = []
     for other in others:
-        if other.label == fact.label and other.period not in seen and split_unit(other.unit)[0] == split_unit(fact.unit)[0]:
+        if (
+            other.label == fact.label
+            and other.period not in seen
+            and split_unit(other.unit)[0] == split_unit(fact.unit)[0]
+        ):
             alternatives.append(other)
             seen.add(other.period)
     return alternatives
@@ -567,7 +679,7 @@ def _latest_partial_period(periods: set[str], target_period: str) -> str:
 
 
 def _expand_periods(periods: list[str], lowered: str) -> list[str]:
-    """"1Q16 through 3Q16" -> 1Q16, 2Q16, 3Q16; "FY13-FY15" -> FY13, FY14, FY15."""
+    """ "1Q16 through 3Q16" -> 1Q16, 2Q16, 3Q16; "FY13-FY15" -> FY13, FY14, FY15."""
     years = [p for p in periods if re.fullmatch(r"FY\d\d", p)]
     if len(years) == 2 and re.search(r"\b(through|to|until|thru|over)\b|-", lowered):
         first, last = sorted(int(p[2:]) for p in years)
@@ -576,7 +688,7 @@ def _expand_periods(periods: list[str], lowered: str) -> list[str]:
 
 
 def _expand_quarters(periods: list[str], lowered: str) -> list[str]:
-    """"1Q16 through 3Q16" -> 1Q16, 2Q16, 3Q16."""
+    """ "1Q16 through 3Q16" -> 1Q16, 2Q16, 3Q16."""
     quarters = [p for p in periods if re.fullmatch(r"[1-4]Q\d\d", p)]
     if len(quarters) == 2 and re.search(r"\b(through|to|until|thru)\b|-", lowered):
         (q1, y1), (q2, y2) = [(int(q[0]), int(q[2:])) for q in quarters]
@@ -593,7 +705,10 @@ def _split_two_metrics(question: str) -> tuple[str, str, str] | None:
     patterns = (
         (r"\bratio of (?P<a>.+?) to (?P<b>.+)", "/"),
         (r"\b(?P<a>.+?) as a (?:percentage|share|proportion|%) of (?P<b>.+)", "share"),
-        (r"\bwhat (?:percentage|share|proportion|percent) of (?P<b>.+?) (?:is|was|came from|comes from|is accounted for by) (?P<a>.+)", "share"),
+        (
+            r"\bwhat (?:percentage|share|proportion|percent) of (?P<b>.+?) (?:is|was|came from|comes from|is accounted for by) (?P<a>.+)",
+            "share",
+        ),
         (r"\bshare of (?P<a>.+?) in (?P<b>.+)", "share"),
         (r"\bdifference between (?P<a>.+?) and (?P<b>.+)", "-"),
         (r"\bhow much (?:higher|more|larger|bigger|greater) (?:was|is|were) (?P<a>.+?) than (?P<b>.+)", "-"),
@@ -612,7 +727,9 @@ def _split_two_metrics(question: str) -> tuple[str, str, str] | None:
     return None
 
 
-def _combine(first: LookupResult, second: LookupResult, operation: str, explanation: str, description: str) -> LookupResult | None:
+def _combine(
+    first: LookupResult, second: LookupResult, operation: str, explanation: str, description: str
+) -> LookupResult | None:
     a, b = first.facts[0], second.facts[0]
     notes = []
     b_value = b.value
@@ -636,8 +753,15 @@ def _combine(first: LookupResult, second: LookupResult, operation: str, explanat
         formula, unit = f"({x} - {y}) / {y} * 100", "%"
     value = evaluate(formula)
     return LookupResult(
-        value=round(value, 6), unit=unit, period=a.period if a.period == b.period else f"{b.period} / {a.period}".strip(" /"),
-        facts=[a, b], confident=True, explanation=explanation, formula=formula, label=description, notes=notes,
+        value=round(value, 6),
+        unit=unit,
+        period=a.period if a.period == b.period else f"{b.period} / {a.period}".strip(" /"),
+        facts=[a, b],
+        confident=True,
+        explanation=explanation,
+        formula=formula,
+        label=description,
+        notes=notes,
     )
 
 
@@ -645,9 +769,13 @@ def _not_found(partial: LookupResult | None, reason: str) -> LookupResult | None
     if partial is None:
         return None
     return LookupResult(
-        value=partial.value, unit=partial.unit, period=partial.period, facts=partial.facts,
-        confident=False, explanation=f"{reason}; {partial.explanation}",
+        value=partial.value,
+        unit=partial.unit,
+        period=partial.period,
+        facts=partial.facts,
+        confident=False,
+        explanation=f"{reason}; {partial.explanation}",
     )
 
 
-__all__ = ["FactLookup", "LookupResult", "SCALES"]
+__all__ = ["SCALES", "FactLookup", "LookupResult"]

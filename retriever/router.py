@@ -43,9 +43,11 @@ class Route:
 
 
 def route(question: str) -> Route:
-    """"table" when the question asks for a figure, else "text"."""
+    """ "table" when the question asks for a figure, else "text"."""
     lowered = question.lower()
-    if DESCRIPTIVE_PATTERNS.search(question) and not re.search(r"\bhow (much|many|big|large|fast)\b|\bwhat (percentage|share)\b", lowered):
+    if DESCRIPTIVE_PATTERNS.search(question) and not re.search(
+        r"\bhow (much|many|big|large|fast)\b|\bwhat (percentage|share)\b", lowered
+    ):
         return Route("text", "asks for an explanation or a list")
     for pattern, reason in NUMERIC_PATTERNS:
         if re.search(pattern, lowered):

@@ -6,11 +6,27 @@ from ingest.text import tokenize
 
 # Question words and fillers: "what does the deck say about ...".
 QUESTION_FILLER = frozenset(
-    """company deck slide slides presentation say says said does mention mentioned according
-    main key tell give""".split()
+    [
+        "company",
+        "deck",
+        "slide",
+        "slides",
+        "presentation",
+        "say",
+        "says",
+        "said",
+        "does",
+        "mention",
+        "mentioned",
+        "according",
+        "main",
+        "key",
+        "tell",
+        "give",
+    ]
 )
 # Corporate suffixes that never distinguish one passage from another.
-_NAME_SUFFIXES = frozenset("inc co ltd limited corp corporation corporate overview".split())
+_NAME_SUFFIXES = frozenset(["inc", "co", "ltd", "limited", "corp", "corporation", "corporate", "overview"])
 
 
 def deck_name_terms(deck_title: str) -> frozenset[str]:

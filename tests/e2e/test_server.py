@@ -402,9 +402,13 @@ def test_refuses_public_bind_without_keys(capsys: pytest.CaptureFixture[str]) ->
     assert len(error.strip().splitlines()) == 1
 
 
-def test_refuses_a_negative_rate_limit(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_server(make_settings(rate_limit_per_minute=-1), host="127.0.0.1", port=8000, insecure=False) == 2
-    assert "RATE_LIMIT" in capsys.readouterr().err
+def test_refuses_a_negative_rate_limit() -> None:
+    command = [sys.executable, "-m", "qa", "serve", "--port", "8000"]
+    env = {**os.environ, "DECKQA_RATE_LIMIT_PER_MINUTE": "-1"}
+    result = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: invalid setting DECKQA_RATE_LIMIT_PER_MINUTE")
 
 
 def test_cli_refuses_public_bind_without_keys_before_loading_anything() -> None:

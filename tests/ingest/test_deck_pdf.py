@@ -83,9 +83,7 @@ def plumber():
 
 def test_committed_pdf_is_a_fresh_render() -> None:
     renderer = _load_renderer()
-    assert renderer.render(DECK_JSON) == DECK_PDF.read_bytes(), (
-        "data/deck.pdf is stale: run python data/render_deck.py"
-    )
+    assert renderer.render(DECK_JSON) == DECK_PDF.read_bytes(), "data/deck.pdf is stale: run python data/render_deck.py"
 
 
 def test_one_page_per_slide(reader: PdfReader) -> None:
@@ -97,9 +95,7 @@ def test_pages_are_16_9_landscape(reader: PdfReader) -> None:
     for index, page in enumerate(reader.pages, start=1):
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         assert width > height, f"page {index} is not landscape"
-        assert width / height == pytest.approx(16 / 9, rel=1e-3), (
-            f"page {index} is not 16:9"
-        )
+        assert width / height == pytest.approx(16 / 9, rel=1e-3), f"page {index} is not 16:9"
 
 
 def test_page_19_is_business_strategies(reader: PdfReader) -> None:
@@ -146,23 +142,16 @@ def test_tables_are_listed() -> None:
 )
 def test_table_recovered_cell_for_cell(plumber, number: int, table: dict) -> None:
     page = plumber.pages[number - 1]
-    extracted = [
-        [[_norm(cell) for cell in row] for row in found]
-        for found in page.extract_tables(TABLE_SETTINGS)
-    ]
+    extracted = [[[_norm(cell) for cell in row] for row in found] for found in page.extract_tables(TABLE_SETTINGS)]
     on_page = sum(1 for n, _ in TABLES if n == number)
     assert len(extracted) == on_page, f"page {number}: {len(extracted)} tables found"
 
-    expected = [
-        [_norm(cell) for cell in row] for row in [table["header"], *table["rows"]]
-    ]
+    expected = [[_norm(cell) for cell in row] for row in [table["header"], *table["rows"]]]
     matches = [found for found in extracted if found and found[0] == expected[0]]
-    assert len(matches) == 1, (
-        f"no single table on page {number} with header {expected[0]}"
-    )
+    assert len(matches) == 1, f"no single table on page {number} with header {expected[0]}"
     got = matches[0]
     assert len(got) == len(expected), "row count"
-    for r, (got_row, want_row) in enumerate(zip(got, expected)):
+    for r, (got_row, want_row) in enumerate(zip(got, expected, strict=False)):
         assert len(got_row) == len(want_row), f"row {r}: column count"
-        for c, (got_cell, want_cell) in enumerate(zip(got_row, want_row)):
+        for c, (got_cell, want_cell) in enumerate(zip(got_row, want_row, strict=False)):
             assert got_cell == want_cell, f"row {r} col {c}"

@@ -68,7 +68,9 @@ def test_every_citation_is_on_its_slide(deck, answered) -> None:
         for citation in answer.citations:
             slide = deck.index.slide(citation.slide)
             in_text = _normalized(citation.text) in _normalized(slide.text)
-            rows = [" ".join(c for c in row if c) for t in deck.index.tables if t.slide == citation.slide for row in t.rows]
+            rows = [
+                " ".join(c for c in row if c) for t in deck.index.tables if t.slide == citation.slide for row in t.rows
+            ]
             in_table = citation.text in rows
             if not (in_text or in_table):
                 problems.append(f"{item['id']}: slide {citation.slide}: {citation.text[:100]!r}")
@@ -92,7 +94,9 @@ def test_numbers_in_text_answers_are_on_cited_slides(deck, answered) -> None:
     for item, answer in answered:
         if answer.refused or answer.route != "text":
             continue
-        cited_text = " ".join(deck.index.slide(c.slide).text for c in answer.citations)
+        slides = {c.slide for c in answer.citations}
+        cells = [cell for t in deck.index.tables if t.slide in slides for row in (t.header, *t.rows) for cell in row]
+        cited_text = " ".join([*(deck.index.slide(n).text for n in slides), *cells])
         cited_values = {abs(f.value) for f in find_figures(cited_text)}
         body = re.sub(r"\[Slide \d+\]", "", answer.answer)
         for figure in find_figures(body):

@@ -34,7 +34,11 @@ def test_ask_json_is_the_answer_contract(deck) -> None:
 
 
 def test_batch_from_file_keeps_order(deck, tmp_path) -> None:
-    questions = ["What was operating income in 1Q-3Q16?", "What were revenues in FY2019?", "Explain the ATM business model"]
+    questions = [
+        "What was operating income in 1Q-3Q16?",
+        "What were revenues in FY2019?",
+        "Explain the ATM business model",
+    ]
     batch = tmp_path / "questions.txt"
     batch.write_text("\n".join(questions) + "\n")
     completed = run("ask", "--batch", str(batch))
