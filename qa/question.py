@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ingest.text import tokenize
+from retriever.terms import QUESTION_FILLER
 
 MAX_QUESTION_CHARS = 1000
 
@@ -37,32 +38,7 @@ PLURAL_HINTS = (
 )  # fmt: skip
 
 # Words that say little about which passage answers: they occur all over the deck.
-GENERIC_TERMS = frozenset(
-    [
-        "iij",
-        "iij's",
-        "company",
-        "deck",
-        "slide",
-        "slides",
-        "internet",
-        "initiative",
-        "japan",
-        "inc",
-        "corporate",
-        "overview",
-        "business",
-        "say",
-        "says",
-        "said",
-        "does",
-        "mention",
-        "mentioned",
-        "according",
-        "main",
-        "key",
-    ]
-)
+GENERIC_TERMS = QUESTION_FILLER | frozenset({"iij", "iij's", "business"})
 
 
 def wants_list(question: str) -> bool:

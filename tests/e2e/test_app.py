@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from fpdf import FPDF
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
 from qa.deckqa import DeckQA
+from tests.small_deck import small_deck_pdf
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP = str(REPO_ROOT / "app.py")
@@ -67,26 +66,6 @@ def app_with_stand_in_llm() -> None:
         return DeckQA(deck.index, LLMAnswerer(model, timeout=10.0, index=deck.index, name="stand-in"))
 
     app.main(with_llm)
-
-
-def small_deck_pdf() -> bytes:
-    """A two-slide text deck (cover + one content slide), built with fpdf2; the same
-    bytes on every call (fixed creation date)."""
-    pdf = FPDF(orientation="L", unit="pt", format=(540, 960))
-    pdf.set_creation_date(datetime(2024, 3, 1, tzinfo=UTC))
-    pdf.set_title("Acme Robotics Investor Update")
-    slides = [
-        ("Acme Robotics Investor Update", ["March 2024"]),
-        ("Warehouse Robots", ["- Acme builds autonomous warehouse robots", "- 1,200 robots deployed in 2023"]),
-    ]
-    for title, lines in slides:
-        pdf.add_page()
-        pdf.set_font("Helvetica", "B", 28)
-        pdf.cell(0, 40, title, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 18)
-        for line in lines:
-            pdf.cell(0, 28, line, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
 
 
 def ask(app: AppTest, question: str) -> Block:

@@ -50,31 +50,12 @@ from qa.ui_support import (
     table_styles,
     uploads_dir_for,
 )
+from tests.small_deck import small_deck_pdf
 
 CASH_QUESTION = "What was cash and cash equivalents at Dec. 31, 2016?"
 REVENUE_QUESTION = "What was total revenue in 1Q-3Q16?"
 # Far above a fake model's reply time.
 LLM_TIMEOUT_SECONDS = 10.0
-
-
-def small_deck_pdf() -> bytes:
-    """A two-slide text deck (cover + one content slide), built with fpdf2; the same
-    bytes on every call (fixed creation date)."""
-    pdf = FPDF(orientation="L", unit="pt", format=(540, 960))
-    pdf.set_creation_date(datetime(2024, 3, 1, tzinfo=UTC))
-    pdf.set_title("Acme Robotics Investor Update")
-    slides = [
-        ("Acme Robotics Investor Update", ["March 2024"]),
-        ("Warehouse Robots", ["- Acme builds autonomous warehouse robots", "- 1,200 robots deployed in 2023"]),
-    ]
-    for title, lines in slides:
-        pdf.add_page()
-        pdf.set_font("Helvetica", "B", 28)
-        pdf.cell(0, 40, title, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 18)
-        for line in lines:
-            pdf.cell(0, 28, line, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
 
 
 def picture_only_pdf() -> bytes:
