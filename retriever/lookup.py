@@ -129,7 +129,13 @@ CHANGE_RE = re.compile(
     r"year[- ]over[- ]year|rise|rose|fall|fell|decline|declined|drop|dropped|up|down)\b",
     re.IGNORECASE,
 )
-GROWTH_RATE_RE = re.compile(r"\bhow fast\b|\bgrowth\b(?!.*\bhow much\b)|\bby what (?:percentage|rate)\b", re.IGNORECASE)
+GROWTH_RATE_RE = re.compile(
+    r"\bhow fast\b|\bgrowth\b(?!.*\bhow much\b)|\bby what (?:percentage|rate)\b"
+    # "What was the YoY change in X?" asks for the rate; "By how much ... YoY?" for the amount.
+    r"|^(?!.*\b(?:how much|how many|amount|jpy|yen)\b).*\b(?:yoy|year[- ]over[- ]year) (?:change|increase|decrease)\b"
+    r"|^(?!.*\b(?:how much|how many|amount|jpy|yen)\b).*\bchange\b.*\b(?:yoy|year[- ]over[- ]year)\b",
+    re.IGNORECASE,
+)
 YEAR_RE = re.compile(r"\b(when|what year|which year|in what year|since when)\b", re.IGNORECASE)
 PERCENT_RE = re.compile(
     r"(%|\bpercent|\bpercentage|\bratio\b|\b(?:what|market|which) share\b|\bshare of\b|\brate\b|\bstake\b)",
@@ -330,13 +336,17 @@ class FactLookup:
                     return direct
             return self._combine_metrics(question, first_text, second_text, operation, periods)
         summing = re.search(r"\b(sum|summing|total|combined|altogether|add up|adds up|in all|cumulative)\b", lowered)
+        changing = (
+            CHANGE_RE.search(lowered)
+            or re.search(r"\b(difference|compared|versus|vs\.?|between)\b", lowered)
+            or re.search(r"\b(more|fewer|less|higher|lower)\b.*\bthan\b", lowered)
+        )
+        # "total assets change from A to B" is a change; "total SG&A for 1Q16 through 3Q16" a sum.
+        if len(periods) >= 2 and changing:
+            return self._change_between(question, periods)
         if len(periods) >= 2 and summing:
             return self._sum_periods(question, _expand_periods(periods, lowered))
-        if len(periods) >= 2 and (
-            CHANGE_RE.search(lowered)
-            or re.search(r"\b(difference|compared|versus|vs\.?|between|from)\b", lowered)
-            or re.search(r"\b(more|fewer|less|higher|lower)\b.*\bthan\b", lowered)
-        ):
+        if len(periods) >= 2 and re.search(r"\bfrom\b", lowered):
             return self._change_between(question, periods)
         if summing and re.search(r"\b(categories|subsidiaries|items|rows|breakdown|all|five|three|each)\b", lowered):
             return self._sum_rows(question)
