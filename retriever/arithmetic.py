@@ -1,5 +1,5 @@
 """A small safe evaluator for derived figures: numbers, + - * / and parentheses only.
-Parses with `ast` and walks the tree; never calls eval()."""
+Parses with `ast` and walks the tree; Python's own evaluator is never used."""
 
 from __future__ import annotations
 
