@@ -77,7 +77,6 @@ class HybridRetriever:
 
     def __init__(self, index: DeckIndex) -> None:
         self.index = index
-        self.dense = DenseRetriever(index)
         self.keyword = KeywordRetriever(index)
         titles = [slide.title for slide in index.slides]
         self._title_vectors = index.embedder.encode(titles)
@@ -85,30 +84,13 @@ class HybridRetriever:
         self._vectors = index.vectors.reconstruct_n(0, index.vectors.ntotal)
 
     def retrieve(self, question: str, k: int = 8) -> list[Hit]:
-        vector = self.index.embedder.encode([question])[0]
-        dense_scores = self._vectors @ vector
-        keyword_scores = self.keyword.scores(question)
-        fused = _rrf(dense_scores, keyword_scores)
-        order = np.argsort(-fused)[:k]
-        return [
-            Hit(
-                chunk=self.index.chunks[i],
-                score=float(fused[i]),
-                dense=float(dense_scores[i]),
-                keyword=float(keyword_scores[i]),
-            )
-            for i in order
-        ]
+        return self._ranked_hits(question)[1][:k]
 
     def retrieve_slides(self, question: str, k: int = 3, per_slide: int = 6) -> list[SlideHit]:
-        vector = self.index.embedder.encode([question])[0]
-        dense_scores = self._vectors @ vector
-        keyword_scores = self.keyword.scores(question)
-        fused = _rrf(dense_scores, keyword_scores)
+        vector, ranked = self._ranked_hits(question)
         by_slide: dict[int, list[Hit]] = defaultdict(list)
-        for i in np.argsort(-fused):
-            chunk = self.index.chunks[i]
-            by_slide[chunk.slide].append(Hit(chunk, float(fused[i]), float(dense_scores[i]), float(keyword_scores[i])))
+        for hit in ranked:
+            by_slide[hit.chunk.slide].append(hit)
         title_scores = self._title_scores(question, vector)
         slides = []
         for number, hits in by_slide.items():
@@ -118,6 +100,18 @@ class HybridRetriever:
             slides.append(SlideHit(number, hits[0].chunk.title, score, tuple(hits[:per_slide])))
         slides.sort(key=lambda slide: -slide.score)
         return slides[:k]
+
+    def _ranked_hits(self, question: str) -> tuple[np.ndarray, list[Hit]]:
+        """The question's vector and every passage, best fused score first (one embedding per call)."""
+        vector = self.index.embedder.encode([question])[0]
+        dense_scores = self._vectors @ vector
+        keyword_scores = self.keyword.scores(question)
+        fused = _rrf(dense_scores, keyword_scores)
+        hits = [
+            Hit(self.index.chunks[i], float(fused[i]), float(dense_scores[i]), float(keyword_scores[i]))
+            for i in np.argsort(-fused)
+        ]
+        return vector, hits
 
     def _title_scores(self, question: str, vector: np.ndarray) -> dict[int, float]:
         """RRF-scale score of each slide title, fusing dense and keyword title ranks."""
