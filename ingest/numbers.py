@@ -261,6 +261,15 @@ def find_periods(text: str) -> list[str]:
     return found
 
 
+def strip_periods(text: str) -> str:
+    """`text` without the periods `find_periods` reads in it ("op income for the first
+    three quarters of FY2016" -> "op income for the")."""
+    compact = _rewrite_phrases(text)
+    compact = PERIOD_RE.sub(" ", compact)
+    compact = BARE_YEAR_RE.sub(" ", compact)
+    return " ".join(compact.split())
+
+
 def _canonical(match: re.Match[str]) -> str:
     token = re.sub(r"\s+", "", match.group(0)).upper().replace("FY", "")
     if match.group("range"):

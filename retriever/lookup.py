@@ -15,7 +15,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from ingest.index_store import DeckIndex
-from ingest.numbers import SCALES, convert, find_periods, period_sort_key, split_unit
+from ingest.numbers import SCALES, convert, find_periods, period_sort_key, split_unit, strip_periods
 from ingest.records import Fact
 from ingest.text import tokenize
 from retriever.arithmetic import evaluate, number_text
@@ -116,6 +116,18 @@ FILLER_TERMS = frozenset(
         "ending",
         "latest",
         "current",
+        # hedges: "approximately how many" asks for the same figure as "how many"
+        "approx",
+        "approximately",
+        "around",
+        "roughly",
+        "about",
+        "big",
+        "large",
+        "work",
+        "works",
+        "earn",
+        "earned",
     ]
 )
 HEAD_RE = re.compile(
@@ -236,7 +248,7 @@ class FactLookup:
         terms = [term for term in tokenize(metric_text) if term not in FILLER_TERMS and self._known(term)]
         head = [term for term in _head_terms(metric_text) if self._known(term)] or terms
         weights = {term: self._weight(term) for term in terms}
-        rare_terms = [term for term in terms if term in self._rare]
+        rare_terms = [term for term in terms if term in self._rare and _written_as_name(term, question)]
         question_tokens = _expand(set(tokenize(question)))
         wants_target = bool(TARGET_RE.search(question))
         wants_change = bool(CHANGE_RE.search(question))
@@ -501,6 +513,18 @@ def _proper_nouns(text: str) -> set[str]:
     return {token for token, count in total.items() if capitalized.get(token, 0) >= 0.8 * count}
 
 
+def _written_as_name(term: str, question: str) -> bool:
+    """Whether the question writes `term` as a name: capitalized ("Seven Bank"), or the
+    whole question is lower case ("seven bank employees"). "How big is ..." uses "big"
+    as a plain word even though the deck writes "Big Data"."""
+    if question == question.lower():
+        return True
+    words = re.findall(r"[A-Za-z][A-Za-z0-9]*", question)
+    return any(word.lower() == term and word[0].isupper() for word in words[1:]) or (
+        bool(words) and words[0].lower() == term
+    )
+
+
 def _expand(tokens: set[str]) -> set[str]:
     expanded = set(tokens)
     for token in tokens:
@@ -598,9 +622,7 @@ def _sentence_with(text: str, raw: str) -> str:
 
 
 def _without_periods(text: str) -> str:
-    from ingest.numbers import PERIOD_RE
-
-    return " ".join(PERIOD_RE.sub(" ", text).split())
+    return strip_periods(text)
 
 
 def _without_target_words(text: str) -> str:
