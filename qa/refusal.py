@@ -4,6 +4,7 @@ exist in the deck at all."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -11,6 +12,7 @@ from rapidfuzz import fuzz, process
 from ingest.numbers import find_periods
 from qa.question import key_terms
 from retriever.hits import SlideHit
+from retriever.terms import SYNONYMS, head_terms
 
 # Calibrated on eval/gold.jsonl (see eval report): below this cosine similarity the
 # best passage is unrelated to the question whatever its rank.
@@ -44,10 +46,19 @@ class RefusalPolicy:
                 match = process.extractOne(term, self._vocabulary_list, scorer=fuzz.ratio)
                 if match and match[1] >= TYPO_SIMILARITY:
                     continue
-            if term.rstrip("s") in self.vocabulary:
+            if term.rstrip("s") in self.vocabulary or any(s in self.vocabulary for s in SYNONYMS.get(term, ())):
                 continue
             unknown.append(term)
         return unknown
+
+    def decisive_unknown_terms(self, question: str) -> list[str]:
+        """Unknown terms that name what the question is about: in the phrase after
+        "what is", "how many", "who is" ("IIJ's CEO", "market capitalization"), or
+        written as a name ("Tesla"). An unknown everyday word elsewhere ("to stay at
+        the leading edge", "consist of") does not make the question out of scope."""
+        head = set(head_terms(question))
+        names = {word.lower() for word in re.findall(r"(?<!^)(?<![.?!] )\b[A-Z][A-Za-z0-9]+", question.strip())}
+        return [term for term in self.unknown_terms(question) if len(term) > 1 and (term in head or term in names)]
 
     def unknown_periods(self, question: str) -> list[str]:
         return [period for period in find_periods(question) if period not in self.deck_periods]
@@ -61,7 +72,7 @@ class RefusalPolicy:
         best = max(slide.best_dense for slide in slides)
         if best < MIN_DENSE:
             return Verdict(True, f"best passage similarity {best:.2f} < {MIN_DENSE}")
-        unknown = self.unknown_terms(question)
+        unknown = self.decisive_unknown_terms(question)
         if unknown and best < MIN_DENSE_WITH_UNKNOWN_TERM:
             return Verdict(
                 True,

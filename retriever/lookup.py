@@ -19,122 +19,8 @@ from ingest.numbers import SCALES, convert, find_periods, period_sort_key, split
 from ingest.records import Fact
 from ingest.text import tokenize
 from retriever.arithmetic import evaluate, number_text
+from retriever.terms import FILLER_TERMS, SYNONYMS, head_terms, written_as_name
 
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "sales": ("revenue", "revenues"),
-    "turnover": ("revenue", "revenues"),
-    "revenue": ("revenues",),
-    "revenues": ("revenue",),
-    "headcount": ("employees",),
-    "staff": ("employees",),
-    "workforce": ("employees",),
-    "people": ("employees",),
-    "employee": ("employees",),
-    "profit": ("income",),
-    "earnings": ("income",),
-    "op": ("operating",),
-    "capex": ("capex", "capital"),
-    "buyback": ("repurchase", "buyback"),
-    "buybacks": ("repurchase", "buyback"),
-    "debt": ("borrowings",),
-    "loans": ("borrowings",),
-    "founded": ("established", "est"),
-    "established": ("est", "established"),
-    "founding": ("established", "est"),
-    "subscribers": ("subscription", "subs", "subscriptions"),
-    "subscriptions": ("subscription", "subs"),
-    "subscription": ("subscriptions", "subs"),
-    "atm": ("atms",),
-    "atms": ("atm",),
-    "gm": ("gross", "margin"),
-    "costs": ("cost",),
-    "cost": ("costs",),
-    "expense": ("expenses",),
-    "expenses": ("expense",),
-    "customers": ("clients", "customers"),
-    "clients": ("customers", "clients"),
-    "workers": ("employees", "personnel"),
-    "engineers": ("engineers",),
-    "dividend": ("dividends",),
-    "shareholders": ("shareholders", "shareholder"),
-    "stake": ("shareholders",),
-    "percentage": ("%",),
-}
-# Verbs and fillers that say nothing about which figure is asked for.
-FILLER_TERMS = frozenset(
-    [
-        "have",
-        "has",
-        "had",
-        "hold",
-        "held",
-        "spend",
-        "spent",
-        "reach",
-        "reached",
-        "report",
-        "reported",
-        "record",
-        "recorded",
-        "post",
-        "posted",
-        "generate",
-        "generated",
-        "achieve",
-        "achieved",
-        "make",
-        "made",
-        "get",
-        "got",
-        "see",
-        "saw",
-        "end",
-        "total",
-        "value",
-        "figure",
-        "amount",
-        "number",
-        "level",
-        "iij",
-        "iij's",
-        "company",
-        "deck",
-        "slide",
-        "according",
-        "year",
-        "period",
-        "quarter",
-        "as",
-        "of",
-        "at",
-        "time",
-        "show",
-        "state",
-        "stated",
-        "mention",
-        "ended",
-        "ending",
-        "latest",
-        "current",
-        # hedges: "approximately how many" asks for the same figure as "how many"
-        "approx",
-        "approximately",
-        "around",
-        "roughly",
-        "about",
-        "big",
-        "large",
-        "work",
-        "works",
-        "earn",
-        "earned",
-    ]
-)
-HEAD_RE = re.compile(
-    r"\b(?:how\s+(?:much|many)|number\s+of|what\s+(?:is|was|were|are|'s)\s+(?:the\s+|its\s+|iij'?s\s+)?)"
-    r"(?P<head>[\w\s&/'-]+?)(?=\s+(?:does|did|do|is|was|were|are|has|have|had|in|at|for|as|of|by|from|on|during|to|will)\b|[?.,]|$)",
-    re.IGNORECASE,
-)
 TARGET_RE = re.compile(r"\b(target|targets|plan|planned|forecast|goal|aim|outlook|expected)\b", re.IGNORECASE)
 CHANGE_RE = re.compile(
     r"\b(change|changes|changed|increase|increased|decrease|decreased|grow|growth|grew|yoy|"
@@ -246,9 +132,9 @@ class FactLookup:
         metric_text = _without_periods(question)
         # Words the deck never uses cannot tell facts apart (the refusal policy judges them).
         terms = [term for term in tokenize(metric_text) if term not in FILLER_TERMS and self._known(term)]
-        head = [term for term in _head_terms(metric_text) if self._known(term)] or terms
-        weights = {term: self._weight(term) for term in terms}
-        rare_terms = [term for term in terms if term in self._rare and _written_as_name(term, question)]
+        head = [term for term in head_terms(metric_text) if self._known(term)]
+        weights = {term: self._weight(term) for term in {*terms, *head}}
+        rare_terms = [term for term in terms if term in self._rare and written_as_name(term, question)]
         question_tokens = _expand(set(tokenize(question)))
         wants_target = bool(TARGET_RE.search(question))
         wants_change = bool(CHANGE_RE.search(question))
@@ -263,7 +149,7 @@ class FactLookup:
                 continue
             coverage = _coverage(terms, self._wide[i], weights)
             narrow_coverage = _coverage(terms, self._narrow[i], weights)
-            head_found = _coverage(head, self._metric[i]) > 0
+            head_found = _head_named(head, self._metric[i], weights) if head else _coverage(terms, self._metric[i]) > 0
             period_ok, period_score = _period_fit(periods, fact, self._slide_periods.get(fact.slide, set()))
             row_terms = self._row_terms[i]
             row_in_question = _coverage(row_terms, question_tokens, {t: self._weight(t) for t in row_terms})
@@ -513,18 +399,6 @@ def _proper_nouns(text: str) -> set[str]:
     return {token for token, count in total.items() if capitalized.get(token, 0) >= 0.8 * count}
 
 
-def _written_as_name(term: str, question: str) -> bool:
-    """Whether the question writes `term` as a name: capitalized ("Seven Bank"), or the
-    whole question is lower case ("seven bank employees"). "How big is ..." uses "big"
-    as a plain word even though the deck writes "Big Data"."""
-    if question == question.lower():
-        return True
-    words = re.findall(r"[A-Za-z][A-Za-z0-9]*", question)
-    return any(word.lower() == term and word[0].isupper() for word in words[1:]) or (
-        bool(words) and words[0].lower() == term
-    )
-
-
 def _expand(tokens: set[str]) -> set[str]:
     expanded = set(tokens)
     for token in tokens:
@@ -532,6 +406,12 @@ def _expand(tokens: set[str]) -> set[str]:
         if token.endswith("s") and len(token) > 3:
             expanded.add(token[:-1])
     return expanded
+
+
+def _head_named(head: list[str], tokens: set[str], weights: dict[str, float]) -> bool:
+    """Whether a fact names the metric asked for: most of the weight of the phrase
+    after "how many", "what was" ("earnings per share" is not "operating income")."""
+    return _coverage(head, tokens, weights) >= 0.5
 
 
 def _coverage(terms: list[str], tokens: set[str], weights: dict[str, float] | None = None) -> float:
@@ -566,48 +446,6 @@ def _term_in(term: str, tokens: set[str]) -> bool:
     return len(term) >= 5 and any(
         fuzz.ratio(term, token) >= FUZZY_WORD for token in tokens if abs(len(token) - len(term)) <= 2
     )
-
-
-MEASURE_WORDS = frozenset(
-    [
-        "change",
-        "yoy",
-        "growth",
-        "rate",
-        "ratio",
-        "share",
-        "percentage",
-        "percent",
-        "increase",
-        "decrease",
-        "amount",
-        "number",
-        "total",
-        "level",
-        "value",
-        "figure",
-        "difference",
-    ]
-)
-
-
-def _head_terms(question: str) -> list[str]:
-    """The metric a question asks for: "how many <employees>", "what was <operating
-    income>"; a bare measure word ("the YoY change in X") takes X as well."""
-    match = HEAD_RE.search(question)
-    if not match:
-        return []
-    head = [term for term in tokenize(match.group("head")) if term not in FILLER_TERMS]
-    if head and all(term in MEASURE_WORDS for term in head):
-        rest = question[match.end("head") :]
-        following = re.match(
-            r"\s*(?:in|of|for|on)\s+([\w\s&/'-]+?)(?=\s+(?:in|at|for|as|from|during|between|to|by|did|was|is)\b|[?.,]|$)",
-            rest,
-            re.I,
-        )
-        if following:
-            head += [term for term in tokenize(following.group(1)) if term not in FILLER_TERMS]
-    return head
 
 
 def _sentence_with(text: str, raw: str) -> str:

@@ -1,8 +1,144 @@
-"""Words in a question that do not help find the passage that answers it."""
+"""Words in a question: which help find the passage or figure that answers it, which
+are fillers, everyday synonyms of the deck's words, and the metric a question asks for."""
 
 from __future__ import annotations
 
+import re
+
 from ingest.text import tokenize
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "sales": ("revenue", "revenues"),
+    "turnover": ("revenue", "revenues"),
+    "revenue": ("revenues",),
+    "revenues": ("revenue",),
+    "headcount": ("employees",),
+    "staff": ("employees",),
+    "workforce": ("employees",),
+    "people": ("employees",),
+    "employee": ("employees",),
+    "profit": ("income",),
+    "earnings": ("income",),
+    "op": ("operating",),
+    "capex": ("capex", "capital"),
+    "buyback": ("repurchase", "buyback"),
+    "buybacks": ("repurchase", "buyback"),
+    "debt": ("borrowings",),
+    "loans": ("borrowings",),
+    "founded": ("established", "est"),
+    "established": ("est", "established"),
+    "founding": ("established", "est"),
+    "subscribers": ("subscription", "subs", "subscriptions"),
+    "subscriptions": ("subscription", "subs"),
+    "subscription": ("subscriptions", "subs"),
+    "atm": ("atms",),
+    "atms": ("atm",),
+    "gm": ("gross", "margin"),
+    "costs": ("cost",),
+    "cost": ("costs",),
+    "expense": ("expenses",),
+    "expenses": ("expense",),
+    "customers": ("clients", "customers"),
+    "clients": ("customers", "clients"),
+    "workers": ("employees", "personnel"),
+    "engineers": ("engineers",),
+    "dividend": ("dividends",),
+    "shareholders": ("shareholders", "shareholder"),
+    "stake": ("shareholders",),
+    "percentage": ("%",),
+    # everyday words for the deck's own
+    "goal": ("target", "targets"),
+    "goals": ("target", "targets"),
+    "aim": ("target",),
+    "guidance": ("target", "targets", "forecast"),
+    "cut": ("revised", "revision", "down"),
+    "lowered": ("revised", "revision", "down"),
+    "phase": ("stage",),
+    "phases": ("stage",),
+    "biz": ("business",),
+    "count": ("number",),
+    "phone": ("tel",),
+    "telephone": ("tel",),
+    "email": ("mail", "email"),
+    "listed": ("listed", "listing"),
+}
+# Verbs and fillers that say nothing about which figure is asked for.
+FILLER_TERMS = frozenset(
+    [
+        "have",
+        "has",
+        "had",
+        "hold",
+        "held",
+        "spend",
+        "spent",
+        "reach",
+        "reached",
+        "report",
+        "reported",
+        "record",
+        "recorded",
+        "post",
+        "posted",
+        "generate",
+        "generated",
+        "achieve",
+        "achieved",
+        "make",
+        "made",
+        "get",
+        "got",
+        "see",
+        "saw",
+        "end",
+        "total",
+        "value",
+        "figure",
+        "amount",
+        "number",
+        "level",
+        "iij",
+        "iij's",
+        "company",
+        "deck",
+        "slide",
+        "according",
+        "year",
+        "period",
+        "quarter",
+        "as",
+        "of",
+        "at",
+        "time",
+        "show",
+        "state",
+        "stated",
+        "mention",
+        "ended",
+        "ending",
+        "latest",
+        "current",
+        # hedges: "approximately how many" asks for the same figure as "how many"
+        "approx",
+        "approximately",
+        "around",
+        "roughly",
+        "about",
+        "big",
+        "large",
+        "work",
+        "works",
+        "earn",
+        "earned",
+        "provided",
+        "used",
+    ]
+)
+HEAD_RE = re.compile(
+    r"\b(?:how\s+(?:much|many)|number\s+of|(?:what|who)\s*(?:is|was|were|are|'s)\s+(?:the\s+|its\s+|iij'?s\s+)?)"
+    r"(?P<head>[\w\s&/'-]+?)(?=\s+(?:does|did|do|is|was|were|are|has|have|had|in|at|for|as|of|by|from|on|during|to|will)\b|[?.,]|$)",
+    re.IGNORECASE,
+)
 
 # Question words and fillers: "what does the deck say about ...".
 QUESTION_FILLER = frozenset(
@@ -44,3 +180,59 @@ def deck_name_terms(deck_title: str) -> frozenset[str]:
     if len(acronym) >= 2:
         terms.add(acronym)
     return frozenset(terms)
+
+
+MEASURE_WORDS = frozenset(
+    [
+        "change",
+        "yoy",
+        "growth",
+        "rate",
+        "ratio",
+        "share",
+        "percentage",
+        "percent",
+        "increase",
+        "decrease",
+        "amount",
+        "number",
+        "total",
+        "level",
+        "value",
+        "figure",
+        "difference",
+    ]
+)
+
+
+def head_terms(question: str) -> list[str]:
+    """The metric a question asks for: "how many <employees>", "what was <operating
+    income>"; a bare measure word ("the YoY change in X") takes X as well."""
+    match = HEAD_RE.search(question)
+    if not match:
+        return []
+    head = [term for term in tokenize(match.group("head")) if term not in FILLER_TERMS]
+    if head and all(term in MEASURE_WORDS for term in head):
+        rest = question[match.end("head") :]
+        following = re.match(
+            r"\s*(?:in|of|for|on)\s+([\w\s&/'-]+?)(?=\s+(?:in|at|for|as|from|during|between|to|by|did|was|is)\b|[?.,]|$)",
+            rest,
+            re.I,
+        )
+        if following:
+            head += [term for term in tokenize(following.group(1)) if term not in FILLER_TERMS]
+    return head
+
+
+def written_as_name(term: str, question: str) -> bool:
+    """Whether the question writes `term` as a name: capitalized ("Seven Bank"), or the
+    whole question is lower case ("seven bank employees"). "How big is ..." uses "big"
+    as a plain word even though the deck writes "Big Data"."""
+    if question == question.lower():
+        return True
+    words = re.findall(r"[A-Za-z][A-Za-z0-9]*", question)
+    return any(word.lower() == term and word[0].isupper() for word in words[1:]) or (
+        bool(words) and words[0].lower() == term
+    )
+
+
