@@ -215,14 +215,41 @@ def _strip_periods(text: str) -> str:
     return " ".join(stripped.split())
 
 
+# Words the deck abbreviates with a full stop that does not end a sentence.
+ABBREVIATIONS = frozenset(["subs", "approx", "etc", "inc", "no", "vs", "co", "ltd", "corp", "infra", "est", "dec", "mar"])
+
+
+def _clause_start(before: str) -> int:
+    """Where the clause holding the end of `before` starts: after the last ";", bullet or
+    sentence end ("Total subs. 1,710" is one clause: "subs." is an abbreviation)."""
+    start = max(before.rfind(sep) for sep in (";", "\u2022")) + 1
+    for match in re.finditer(r"(\w+)\. ", before):
+        if match.group(1).lower() not in ABBREVIATIONS and match.end() > start:
+            start = match.end()
+    return start
+
+
+def _without_figures(text: str) -> str:
+    for figure in reversed(find_figures(text)):
+        text = text[: figure.start] + " " + text[figure.end :]
+    return " ".join(text.replace("(", " ").replace(")", " ").replace(",", " ").split())
+
+
 def _label_around(text: str, figure: Figure) -> str:
     before = text[: figure.start]
-    clause_start = max(before.rfind(sep) for sep in (";", ". ", "\u2022")) + 1
-    clause = before[clause_start:].strip(" ,:(-")
+    clause = before[_clause_start(before) :].strip(" ,:(-")
     # Drop an earlier figure's clause: keep what follows the last comma if the
     # comma separates two figures ("22,472 ATMs, revenue JPY119.9 billion").
     if ", " in clause and find_figures(clause.rsplit(", ", 1)[0]):
         clause = clause.rsplit(", ", 1)[1].strip()
+    # In a list of figures ("By 16.9% (FY15), 23.5% (FY14), ...") the words before the
+    # first figure name them all.
+    residue = _without_figures(clause)
+    if not re.search(r"[A-Za-z]{3,}", PERIOD_RE.sub(" ", residue)) and find_figures(before):
+        lead = before[: find_figures(before)[0].start]
+        lead = lead[_clause_start(lead) :]
+        extra = " ".join(word for word in PERIOD_RE.sub(" ", residue).split() if word not in lead.split())
+        clause = f"{lead} {extra}".strip(" ,:(-")
     after = text[figure.end :]
     trailing = re.match(rf"\s*((?:[A-Za-z][\w'&/-]*\s*){{1,{TRAILING_WORDS}}})", after)
     words = trailing.group(1).strip() if trailing else ""
@@ -231,7 +258,19 @@ def _label_around(text: str, figure: Figure) -> str:
 
 
 def _nearest_period(text: str, figure: Figure) -> str:
-    """The period closest to the figure, preferring one in the same clause."""
+    """The period closest to the figure, preferring one in the same clause. A bare
+    quarter right before it ("1Q-3Q16 +14.3% (3Q +16.0%, 2Q +12.0%)") takes the year of
+    the passage's period: 2Q16."""
+    bare = re.search(r"(?<![\w-])([1-4])Q\s*:?\s*$", text[: figure.start])
+    if bare:
+        years = [re.search(r"(\d\d)(?:-end)?$", period) for period in find_periods(text)]
+        years = [year.group(1) for year in years if year]
+        if years and len(set(years)) == 1:
+            return f"{bare.group(1)}Q{years[0]}"
+    # "16.9% (FY15)": a period in brackets right after the figure is its own.
+    bracketed = re.match(r"\s*\(([^()]{2,25})\)", text[figure.end :])
+    if bracketed and find_periods(bracketed.group(1)):
+        return find_periods(bracketed.group(1))[0]
     best = ""
     best_distance = len(text) + 1
     for match in PERIOD_RE.finditer(text):

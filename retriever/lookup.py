@@ -49,6 +49,12 @@ RARE_TERM_PASSAGES = 3
 MIN_SCORE = 0.55
 # Needed share of the question's key terms found around a fact (label, row, slide).
 MIN_COVERAGE = 0.6
+# How much the question's terms found around a fact weigh against the embedding
+# similarity: in the fact's own label/row/column (narrow), with its slide's title
+# (metric), anywhere on its slide (wide). Chosen on the gold set.
+NARROW_WEIGHT = 0.6
+WIDE_WEIGHT = 0.6
+METRIC_WEIGHT = 0.3
 # A typo within this rapidfuzz ratio still matches a word ("opertaing" ~ "operating").
 FUZZY_WORD = 84
 
@@ -153,7 +159,14 @@ class FactLookup:
             period_ok, period_score = _period_fit(periods, fact, self._slide_periods.get(fact.slide, set()))
             row_terms = self._row_terms[i]
             row_in_question = _coverage(row_terms, question_tokens, {t: self._weight(t) for t in row_terms})
-            score = float(dense[i]) + 0.4 * narrow_coverage + 0.6 * coverage + 0.3 * row_in_question
+            metric_coverage = _coverage(terms, self._metric[i], weights)
+            score = (
+                float(dense[i])
+                + NARROW_WEIGHT * narrow_coverage
+                + WIDE_WEIGHT * coverage
+                + METRIC_WEIGHT * metric_coverage
+                + 0.3 * row_in_question
+            )
             score += period_score
             score += _tag_fit(fact, wants_target, wants_change, wants_percent)
             if (fact.unit == "year") != wants_year:
