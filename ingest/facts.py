@@ -120,7 +120,11 @@ def passage_facts(chunk: Chunk, slide_unit: str = "") -> list[Fact]:
     if is_chart:
         default_unit = default_unit or slide_unit
     facts = []
+    # A year inside a date ("as of Mar. 31, 2016") is part of the period, not a figure.
+    dates = [match.span() for match in PERIOD_RE.finditer(chunk.text) if match.group("date")]
     for position, figure in enumerate(find_figures(chunk.text, default_unit, parens_negative=is_chart)):
+        if any(start <= figure.start and figure.end <= end + 1 for start, end in dates):
+            continue
         if is_chart:
             period = _labelled_period(chunk.text, figure)
             if not period:
@@ -283,7 +287,7 @@ def _nearest_period(text: str, figure: Figure) -> str:
             between = text[figure.end : match.start()]
             # "137 in Apr. 2016", "31.0% as of March 31, 2016": the period that follows.
             linked = re.search(r"\b(in|as of|at|for|during|of)\s*$", between)
-            distance = (match.start() - figure.end) * (0.2 if linked else 1.5)
+            distance = (match.start() - figure.end) * (0.05 if linked else 1.5)
         if distance < best_distance:
             best, best_distance = periods[0], distance
     return best

@@ -23,6 +23,7 @@ NUMERIC_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"\b(growth|grow|grew|increase|decrease|decline|change|changed|rise|rose|fell|drop)\b.*\b(by how much|how much|what)\b|\bby how much\b", "asks for a change"),
     (r"\b(when was|what year|which year|established|founded)\b", "asks when something was established"),
     (r"\bnumber of\b", "asks for a number of something"),
+    (r"\b(stake|stakes|holding)\b", "asks for a stake"),
     (r"\b(difference|sum|total of|combined|gap|remaining|still needed|left to reach|per cent|times)\b", "asks for arithmetic over figures"),
     (r"\b(target|forecast|goal)\b.*\b(revenue|income|subscri|margin)|\b(revenue|income|subscri|margin)\w*\b.*\btarget\b", "asks for a target figure"),
     (r"\b(headcount|staff count|employees)\b", "asks for a headcount"),
