@@ -49,7 +49,14 @@ def table_facts(table: Table) -> list[Fact]:
             tag_source = column if has_period_columns else f"{column} {table.title}"
             previous_end = 0
             for position, figure in enumerate(figures):
-                local = _local_label(cell, figure, previous_end) if len(figures) > 1 else ""
+                segment = _segment(cell, figure)
+                if segment is not None:
+                    # "FY20 MVNO business revenue: approx. JPY65 billion (up JPY49.4 billion
+                    # from FY15)": the cell's ";"-item names its figures and their period.
+                    local = _without_figures(segment).strip(" :;")
+                    period = periods_by_column[column_index] or _first(find_periods(segment)) or period
+                else:
+                    local = _local_label(cell, figure, previous_end) if len(figures) > 1 else ""
                 previous_end = figure.end
                 facts.append(
                     Fact(
@@ -98,6 +105,15 @@ def _is_change_column(column: str) -> bool:
     return any(word in lowered for word in ("yoy", "qoq", "change"))
 
 
+def _segment(cell: str, figure: Figure) -> str | None:
+    """The ";"-separated item of a multi-item cell that holds `figure`, or None."""
+    if ";" not in cell:
+        return None
+    start = cell.rfind(";", 0, figure.start) + 1
+    end = cell.find(";", figure.end)
+    return cell[start : end if end >= 0 else len(cell)].strip()
+
+
 def _local_label(cell: str, figure: Figure, previous_end: int) -> str:
     """What names a figure inside a cell holding several: the words between the
     previous figure and this one, or else the words right after it."""
@@ -121,7 +137,7 @@ def passage_facts(chunk: Chunk, slide_unit: str = "") -> list[Fact]:
         default_unit = default_unit or slide_unit
     facts = []
     # A year inside a date ("as of Mar. 31, 2016") is part of the period, not a figure.
-    dates = [match.span() for match in PERIOD_RE.finditer(chunk.text) if match.group("date")]
+    dates = [match.span() for match in PERIOD_RE.finditer(chunk.text) if match.group("day")]
     for position, figure in enumerate(find_figures(chunk.text, default_unit, parens_negative=is_chart)):
         if any(start <= figure.start and figure.end <= end + 1 for start, end in dates):
             continue

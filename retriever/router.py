@@ -24,6 +24,8 @@ NUMERIC_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"\b(when was|what year|which year|established|founded)\b", "asks when something was established"),
     (r"\bnumber of\b", "asks for a number of something"),
     (r"\b(stake|stakes|holding)\b", "asks for a stake"),
+    (r"^\s*what\s+(?:[\w&/'-]+\s+){0,4}(rate|ratio|level|amount|percentage|size|value|margin)\b",
+     "asks 'what <...> rate/level/amount'"),
     (r"\b(difference|sum|total of|combined|gap|remaining|still needed|left to reach|per cent|times)\b", "asks for arithmetic over figures"),
     (r"\b(target|forecast|goal)\b.*\b(revenue|income|subscri|margin)|\b(revenue|income|subscri|margin)\w*\b.*\btarget\b", "asks for a target figure"),
     (r"\b(headcount|staff count|employees)\b", "asks for a headcount"),
