@@ -5,6 +5,7 @@ Pure functions over records; no I/O.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 
@@ -200,8 +201,22 @@ def all_facts(tables: Iterable[Table], chunks: Iterable[Chunk]) -> list[Fact]:
         unit = _unit_stated(chunk.text)
         if unit:
             slide_units.setdefault(chunk.slide, unit)
+    group_periods: dict[tuple[int, str, str], list[str]] = {}
     for chunk in chunks:
-        facts.extend(passage_facts(chunk, slide_units.get(chunk.slide, "")))
+        if chunk.kind == "bullet" and chunk.parent:
+            # Only a period that labels a sibling ("1Q-3Q16: JPY12,207 million").
+            lead = re.match(r"\s*([^:;,]{2,20}):", chunk.text)
+            labelled = find_periods(lead.group(1)) if lead else []
+            group_periods.setdefault((chunk.slide, chunk.heading, chunk.parent), []).extend(labelled)
+    for chunk in chunks:
+        siblings = group_periods.get((chunk.slide, chunk.heading, chunk.parent), []) if chunk.parent else []
+        for fact in passage_facts(chunk, slide_units.get(chunk.slide, "")):
+            if not fact.period and siblings and "chart" not in fact.tags:
+                # "Network Services: 1Q-3Q16: JPY12,207 million; ...; Gross margin ratio:
+                # 17.8% (down 1.3 points YoY)": a figure without a period of its own is
+                # for the latest period its sibling bullets report.
+                fact = dataclasses.replace(fact, period=max(siblings, key=period_sort_key))
+            facts.append(fact)
     return facts
 
 

@@ -100,7 +100,8 @@ def read_deck(path: Path, progress: Callable[[int, int], None] | None = None) ->
                 layout = _read_page(page, number)
                 title = layout.title or _first_line(text) or f"Slide {number}"
                 slides.append(Slide(number=number, title=title, text=_clean_text(text)))
-                chunks.extend(_passages(layout.lines, number, title))
+                table_titles = {raw_table.title for raw_table in layout.tables if raw_table.title}
+                chunks.extend(_passages(layout.lines, number, title, table_titles))
                 for index, raw_table in enumerate(layout.tables, start=1):
                     table = _table_record(raw_table, number, index)
                     if table is not None:
@@ -295,9 +296,13 @@ def _title_lines(lines: list[_Line], height: float) -> list[_Line]:
     return title
 
 
-def _passages(lines: list[_Line], slide: int, title: str) -> list[Chunk]:
+def _passages(
+    lines: list[_Line], slide: int, title: str, table_titles: set[str] | frozenset[str] = frozenset()
+) -> list[Chunk]:
     """Group lines into passages: a bullet with its wrapped lines, a heading, a
-    paragraph. A passage never leaves its slide and carries the heading above it."""
+    paragraph. A passage never leaves its slide and carries the heading above it. A
+    table's title heads only the table and its chart residue: a bullet after it
+    belongs to the heading before the table."""
     groups: list[list[_Line]] = []
     for line in lines:
         if groups and _continues(groups[-1], line):
@@ -305,7 +310,7 @@ def _passages(lines: list[_Line], slide: int, title: str) -> list[Chunk]:
         else:
             groups.append([line])
     chunks: list[Chunk] = []
-    heading = ""
+    heading = outer_heading = ""
     indents = sorted({round(group[0].x0) for group in groups if BULLET_RE.match(group[0].text)})
     for index, group in enumerate(groups, start=1):
         text = _join_lines(line.text for line in group)
@@ -318,7 +323,11 @@ def _passages(lines: list[_Line], slide: int, title: str) -> list[Chunk]:
         if kind == "chart_data":
             text = text[len(CHART_PREFIX) :].strip() if text.startswith(CHART_PREFIX) else text
         if kind == "heading":
+            if text in table_titles and heading not in table_titles:
+                outer_heading = heading
             heading = text
+        elif kind == "bullet" and heading in table_titles:
+            heading = outer_heading
         parent = _parent_text(chunks, kind, level, heading)
         chunks.append(
             Chunk(

@@ -55,6 +55,9 @@ MIN_COVERAGE = 0.6
 NARROW_WEIGHT = 0.6
 WIDE_WEIGHT = 0.6
 METRIC_WEIGHT = 0.3
+# Penalty for a fact whose heading names a part ("SI", "Network Services") the question
+# does not ask about.
+QUALIFIER_WEIGHT = 0.3
 # A typo within this rapidfuzz ratio still matches a word ("opertaing" ~ "operating").
 FUZZY_WORD = 84
 
@@ -96,6 +99,7 @@ class FactLookup:
         self._wide: list[set[str]] = []
         self._row_terms: list[list[str]] = []
         self._metric: list[set[str]] = []
+        self._qualifiers: list[list[str]] = []
         descriptions = []
         for fact in self.facts:
             table_title = tables[fact.table_id].title if fact.table_id in tables else ""
@@ -104,12 +108,16 @@ class FactLookup:
                 narrow += " " + _sentence_with(fact.context, fact.raw)
             slide_text = texts.get(fact.slide, "")
             wide = f"{narrow} {table_title} {fact.context} {slide_text}"
+            if fact.unit == "%":
+                narrow += " ratio percentage"  # a share of something is a ratio
             self._narrow.append(_expand(set(tokenize(narrow))))
             self._metric.append(_expand(set(tokenize(f"{narrow} {titles.get(fact.slide, '')}"))))
             self._wide.append(_expand(set(tokenize(wide))))
             self._row_terms.append(
                 tokenize(fact.row or (fact.label if "chart" in fact.tags else "") or fact.heading or table_title)
             )
+            label_tokens = set(tokenize(f"{fact.label} {fact.row}"))
+            self._qualifiers.append([t for t in dict.fromkeys(tokenize(fact.heading)) if t not in label_tokens])
             descriptions.append(f"{fact.heading} {fact.label}. {table_title}. {fact.context[:200]}")
         # Inverse document frequency over the deck's passages: rare words ("Seven",
         # "Dalton") decide more than common ones ("revenue").
@@ -173,6 +181,12 @@ class FactLookup:
                 score -= 0.4
             if wants_count and (fact.unit.startswith("JPY") or fact.unit in ("%", "points")):
                 score -= 0.2
+            # A figure for a part ("SI" under "Gross Margin") answers a question that
+            # names the part; asked without it, the whole is meant.
+            qualifiers = [t for t in self._qualifiers[i] if t not in FILLER_TERMS]
+            if qualifiers:
+                unasked = 1.0 - _coverage(qualifiers, question_tokens, {t: self._weight(t) for t in qualifiers})
+                score -= QUALIFIER_WEIGHT * unasked
             rare_missing = tuple(t for t in rare_terms if not _term_in(t, self._metric[i]))
             matches.append(Match(fact, score, coverage, head_found, period_ok, rare_missing))
         matches.sort(key=lambda match: -match.score)
