@@ -49,8 +49,32 @@ def table_facts(table: Table) -> list[Fact]:
             figures = [single] if whole_cell and single else find_figures(cell, column_unit)
             tag_source = column if has_period_columns else f"{column} {table.title}"
             previous_end = 0
+            # "Cloud-related (of GIO P2-related) | 4.4 (2.2)": the bracketed figure is the part.
+            part_of = re.match(r"^(?P<whole>.+?)\s*\(of (?P<part>[^()]+)\)\s*\**$", row_label)
+            split_part = part_of is not None and len(figures) == 2 and figures[1].raw.startswith("(")
             for position, figure in enumerate(figures):
                 segment = _segment(cell, figure)
+                if split_part and part_of is not None:
+                    whole, part = part_of.group("whole"), part_of.group("part")
+                    name = whole if position == 0 else f"{part} (of {whole})"
+                    facts.append(
+                        Fact(
+                            fact_id=f"{table.table_id}-r{row_index + 1}c{column_index}-{position}",
+                            slide=table.slide,
+                            label=" - ".join(p for p in (name, column_label) if p),
+                            value=figure.value,
+                            unit=figure.unit or "count",
+                            period=period,
+                            raw=figure.raw,
+                            context=f"{table.title}: " + " | ".join(row),
+                            table_id=table.table_id,
+                            row=row_label,
+                            column=column,
+                            qualifier=figure.qualifier,
+                            tags=_tags(tag_source, figure) + (("part",) if position else ()),
+                        )
+                    )
+                    continue
                 if segment is not None:
                     # "FY20 MVNO business revenue: approx. JPY65 billion (up JPY49.4 billion
                     # from FY15)": the cell's ";"-item names its figures and their period.

@@ -19,7 +19,7 @@ from ingest.numbers import SCALES, convert, find_periods, period_sort_key, split
 from ingest.records import Fact
 from ingest.text import tokenize
 from retriever.arithmetic import evaluate, number_text
-from retriever.terms import FILLER_TERMS, SYNONYMS, head_terms, written_as_name
+from retriever.terms import FILLER_TERMS, MEASURE_WORDS, SYNONYMS, head_terms, written_as_name
 
 TARGET_RE = re.compile(r"\b(target|targets|plan|planned|forecast|goal|aim|outlook|expected)\b", re.IGNORECASE)
 CHANGE_RE = re.compile(
@@ -110,6 +110,8 @@ class FactLookup:
             wide = f"{narrow} {table_title} {fact.context} {slide_text}"
             if fact.unit == "%":
                 narrow += " ratio percentage"  # a share of something is a ratio
+            if "change" in fact.tags:  # "up JPY49.4 billion from FY15" is an increase
+                narrow += " change increase growth" if fact.value >= 0 else " change decrease decline"
             self._narrow.append(_expand(set(tokenize(narrow))))
             self._metric.append(_expand(set(tokenize(f"{narrow} {titles.get(fact.slide, '')}"))))
             self._wide.append(_expand(set(tokenize(wide))))
@@ -246,11 +248,17 @@ class FactLookup:
     def _derived(self, question: str) -> LookupResult | None:
         lowered = question.lower()
         periods = find_periods(question)
+        if (
+            TARGET_RE.search(lowered)
+            and PERCENT_RE.search(lowered)
+            and re.search(r"\b(achieved|reached|attained|met|progress|completed)\b", lowered)
+        ):
+            return self._versus_target(question, "share")
         if re.search(
             r"\b(still needed|needed|need|needs|remaining|remain|left|to reach|to achieve|to hit|gap|short of|shortfall)\b",
             lowered,
         ) and TARGET_RE.search(lowered):
-            return self._gap_to_target(question)
+            return self._versus_target(question, "-")
         two_metrics = _split_two_metrics(question)
         if two_metrics is not None:
             first_text, second_text, operation = two_metrics
@@ -260,6 +268,8 @@ class FactLookup:
                 if direct is not None and direct.confident and direct.unit in ("%", "ratio"):
                     return direct
             return self._combine_metrics(question, first_text, second_text, operation, periods)
+        if re.search(r"\bimpl(?:ied|ies|y)\b", lowered) and periods and not GROWTH_RATE_RE.search(question):
+            return self._implied_base(question, periods)
         summing = re.search(r"\b(sum|summing|total|combined|altogether|add up|adds up|in all|cumulative)\b", lowered)
         changing = (
             CHANGE_RE.search(lowered)
@@ -273,7 +283,11 @@ class FactLookup:
             return self._sum_periods(question, _expand_periods(periods, lowered))
         if len(periods) >= 2 and re.search(r"\bfrom\b", lowered):
             return self._change_between(question, periods)
-        if summing and re.search(r"\b(categories|subsidiaries|items|rows|breakdown|all|five|three|each)\b", lowered):
+        if summing and re.search(
+            r"\b(categories|subsidiaries|items|rows|breakdown|all|five|three|each|targets|segments|add up|adds up)\b"
+            r"|\+",
+            lowered,
+        ):
             return self._sum_rows(question)
         return None
 
@@ -283,15 +297,24 @@ class FactLookup:
         if best is None or not best.confident or not best.facts[0].table_id:
             return _not_found(best, "no table column matched")
         anchor = best.facts[0]
+        # The items of one cell ("FY20 Cloud ... JPY45 billion; FY20 MVNO ... JPY65 billion;
+        # ..."), else the column's main figures (not "(of ...)" parts).
+        cell = anchor.fact_id.rsplit("-", 1)[0]
         column = [
             fact
             for fact in self.facts
-            if fact.table_id == anchor.table_id
-            and fact.column == anchor.column
-            and fact.unit == anchor.unit
-            and fact.fact_id.endswith("-0")  # the cell's main figure, not "(of ...)" parts
-            and "change" not in fact.tags
+            if fact.fact_id.rsplit("-", 1)[0] == cell and fact.unit == anchor.unit and fact.tags == anchor.tags
         ]
+        if len(column) < 2:
+            column = [
+                fact
+                for fact in self.facts
+                if fact.table_id == anchor.table_id
+                and fact.column == anchor.column
+                and fact.unit == anchor.unit
+                and fact.fact_id.endswith("-0")
+                and "change" not in fact.tags
+            ]
         if len(column) < 2:
             return _not_found(best, "the column has one figure")
         formula = " + ".join(number_text(fact.value) for fact in column)
@@ -301,19 +324,25 @@ class FactLookup:
             period=anchor.period,
             facts=column,
             confident=True,
-            explanation=f"sum of column '{anchor.column}' of {anchor.table_id}",
+            explanation=f"sum of {len(column)} figures of {anchor.table_id} ('{anchor.column}')",
             formula=formula,
             label=f"sum of {anchor.column or 'the column'}",
         )
 
-    def _gap_to_target(self, question: str) -> LookupResult | None:
+    def _versus_target(self, question: str, operation: str) -> LookupResult | None:
+        """What is still needed to reach a fiscal-year target ("-"), or the share of it
+        achieved so far ("share"), from the year's latest year-to-date result."""
         metric = re.sub(
-            r"\b(still needed|needed|remaining|remain|left|to reach|to achieve|gap|short of|shortfall|in 4Q\d\d)\b",
+            r"\b(still needed|needed|remaining|remain|left|to reach|to achieve|gap|short of|shortfall|in 4Q\d\d|"
+            r"what percentage of|what share of|percentage|percent|achieved|reached|attained|had been|has been|"
+            r"by the end of|by)\b|%",
             " ",
             question,
             flags=re.I,
         )
-        target = self.find(f"{metric} target")
+        years = [period for period in find_periods(question) if period.startswith("FY")]
+        metric = _without_periods(metric)
+        target = self.find(f"{metric} target", periods=years or None)
         if target is None or not target.confident or "target" not in target.facts[0].tags:
             return _not_found(target, "no target figure matched")
         target_fact = target.facts[0]
@@ -344,6 +373,14 @@ class FactLookup:
             actual = self.find(_without_target_words(metric), periods=[actual_period], change=False)
         if actual is None or not actual.confident:
             return _not_found(actual, f"no {actual_period} result matched")
+        if operation == "share":
+            return _combine(
+                actual,
+                target,
+                "share",
+                f"{actual_period} result as a share of the {_period_label(target_fact)}",
+                f"share of the {_period_label(target_fact)} achieved by {actual_period}",
+            )
         return _combine(
             target,
             actual,
@@ -351,6 +388,40 @@ class FactLookup:
             f"{_period_label(target_fact)} minus {actual_period} result",
             f"still needed to reach the {_period_label(target_fact)}",
         )
+
+    def _implied_base(self, question: str, periods: list[str]) -> LookupResult | None:
+        """A figure the deck implies but does not print: "FY20 target approx. JPY65 billion
+        (up JPY49.4 billion from FY15)" implies FY15 = 65 - 49.4."""
+        metric = _without_periods(re.sub(r"\bimpl(?:ied|ies|y)\b|\bby\b", " ", question, flags=re.I))
+        increase = self.find(f"{metric} increase", periods=[], change=True)
+        if increase is None or not increase.confident:
+            return _not_found(increase, "no printed increase matched")
+        change = increase.facts[0]
+        base_periods = [p for p in periods if p in change.label + " " + change.context]
+        if not base_periods:
+            return _not_found(increase, f"the increase is not stated from {', '.join(periods)}")
+        cell = change.fact_id.rsplit("-", 1)[0]
+        levels = [
+            fact
+            for fact in self.facts
+            if fact.fact_id.rsplit("-", 1)[0] == cell
+            and fact.label == change.label
+            and "change" not in fact.tags
+            and fact.fact_id != change.fact_id
+        ]
+        if not levels:
+            return _not_found(increase, "no level printed beside the increase")
+        level = LookupResult(levels[0].value, levels[0].unit, levels[0].period, [levels[0]], True, "")
+        result = _combine(
+            level,
+            increase,
+            "-",
+            f"{_period_label(levels[0])} minus its increase from {base_periods[0]}",
+            f"{base_periods[0]} level implied",
+        )
+        if result is not None:
+            result.period = base_periods[0]
+        return result
 
     def _change_between(self, question: str, periods: list[str]) -> LookupResult | None:
         ordered = sorted(periods[:2], key=period_sort_key)
@@ -370,6 +441,11 @@ class FactLookup:
             return _combine(
                 later, earlier, "pct", f"change from {ordered[0]} to {ordered[1]} in %", "percentage change"
             )
+        if _asks_gap(question):
+            result = _combine(later, earlier, "gap", f"difference between {ordered[0]} and {ordered[1]}", "difference")
+            if result is not None and earlier.unit == "%" and later.unit == "%":
+                result.unit = "points"
+            return result
         if earlier.unit == "%" and later.unit == "%":
             result = _combine(later, earlier, "-", f"change from {ordered[0]} to {ordered[1]}", "change")
             if result is not None:
@@ -401,14 +477,36 @@ class FactLookup:
     def _combine_metrics(
         self, question: str, first_text: str, second_text: str, operation: str, periods: list[str]
     ) -> LookupResult | None:
+        # What the question says around the two parts applies to both: "the FY16 target
+        # (operating income / revenues)"; a part naming too little borrows the other's words
+        # ("the estimate ... from the actual result").
+        wants_target = bool(TARGET_RE.search(question))
+        first_text, second_text = (
+            f"{part} target" if wants_target and not TARGET_RE.search(part) else part
+            for part in (first_text, second_text)
+        )
+        if len(self._key_terms(second_text)) < 2:
+            second_text = f"{second_text} {_without_periods(first_text)}"
+        if len(self._key_terms(first_text)) < 2:
+            first_text = f"{first_text} {_without_periods(second_text)}"
         first = self.find(first_text, periods=find_periods(first_text) or periods[:1])
         second = self.find(second_text, periods=find_periods(second_text) or periods[-1:])
         if not (first and second and first.confident and second.confident):
             return _not_found(first if not (first and first.confident) else second, "one of the two figures is missing")
         if first.facts[0].fact_id == second.facts[0].fact_id:
             return _not_found(first, "both parts resolved to the same figure")
-        description = {"-": "difference", "/": "ratio", "share": "share", "+": "sum"}[operation]
-        return _combine(first, second, operation, description, description)
+        description = {"-": "difference", "gap": "difference", "/": "ratio", "share": "share", "+": "sum"}[operation]
+        result = _combine(first, second, operation, description, description)
+        if result is not None and operation in ("-", "gap") and first.unit == "%" and second.unit == "%":
+            result.unit = "points"
+        return result
+
+    def _key_terms(self, text: str) -> list[str]:
+        return [
+            term
+            for term in tokenize(_without_periods(text))
+            if term not in FILLER_TERMS and term not in MEASURE_WORDS and self._known(term)
+        ]
 
 
 # -- helpers -----------------------------------------------------------------------------
@@ -603,11 +701,13 @@ def _split_two_metrics(question: str) -> tuple[str, str, str] | None:
         (r"\bratio of (?P<a>.+?) to (?P<b>.+)", "/"),
         (r"\b(?P<a>.+?) as a (?:percentage|share|proportion|%) of (?P<b>.+)", "share"),
         (
-            r"\bwhat (?:percentage|share|proportion|percent) of (?P<b>.+?) (?:is|was|came from|comes from|is accounted for by) (?P<a>.+)",
+            r"\bwhat (?:percentage|share|proportion|percent) of (?P<b>.+?) (?:is|was|were|are|came from|comes from|is accounted for by) (?P<a>.+)",
             "share",
         ),
         (r"\bshare of (?P<a>.+?) in (?P<b>.+)", "share"),
-        (r"\bdifference between (?P<a>.+?) and (?P<b>.+)", "-"),
+        (r"\bdifference between (?P<a>.+?) and (?P<b>.+)", "gap"),
+        (r"\bhow far (?:off )?(?:was|is|were) (?P<a>.+?) from (?P<b>.+)", "gap"),
+        (r"\((?P<a>[^()/]{3,}?)\s*/\s*(?P<b>[^()/]{3,}?)\)", "/"),
         (r"\bhow much (?:higher|more|larger|bigger|greater) (?:was|is|were) (?P<a>.+?) than (?P<b>.+)", "-"),
         (r"\bhow much (?:lower|less|smaller) (?:was|is|were) (?P<b>.+?) than (?P<a>.+)", "-"),
         (r"\b(?:sum|total) of (?P<a>.+?) and (?P<b>.+)", "+"),
@@ -617,6 +717,9 @@ def _split_two_metrics(question: str) -> tuple[str, str, str] | None:
         match = re.search(pattern, question, re.IGNORECASE)
         if match:
             first, second = match.group("a").strip(" ?."), match.group("b").strip(" ?.")
+            second = re.sub(r",?\s*in (?:points|percent|%|JPY \w+)$", "", second, flags=re.I)
+            if operation == "/" and re.search(r"\b(margin|percentage|percent|share)\b|%", question, re.I):
+                operation = "share"
             # "difference between FY15 and FY16" names periods, not metrics.
             if not _without_periods(first).strip() or not _without_periods(second).strip():
                 return None
@@ -638,7 +741,9 @@ def _combine(
             return _not_found(first, f"units differ ({a.unit} vs {b.unit})")
         notes.append(f"{b.raw} {b.unit} converted to {number_text(b_value)} {a.unit}.")
     x, y = number_text(a.value), number_text(b_value)
-    if operation == "-":
+    if operation == "gap":  # a difference as a magnitude: the larger minus the smaller
+        formula = f"{x} - {y}" if a.value >= b_value else f"{y} - {x}"
+    elif operation == "-":
         formula = f"{x} - {y}"
     elif operation == "+":
         formula = f"{x} + {y}"
@@ -659,6 +764,13 @@ def _combine(
         formula=formula,
         label=description,
         notes=notes,
+    )
+
+
+def _asks_gap(question: str) -> bool:
+    """ "What is the difference in X between A and B", "how far off": a magnitude."""
+    return bool(re.search(r"\bdifference\b|\bhow far\b|\bgap between\b", question, re.I)) and not CHANGE_RE.search(
+        question
     )
 
 

@@ -91,7 +91,6 @@ FILLER_TERMS = frozenset(
         "see",
         "saw",
         "end",
-        "total",
         "value",
         "figure",
         "amount",
@@ -132,6 +131,15 @@ FILLER_TERMS = frozenset(
         "earned",
         "provided",
         "used",
+        # units and the deck's own furniture say nothing about which figure
+        "jpy",
+        "yen",
+        "billion",
+        "million",
+        "thousand",
+        "trillion",
+        "table",
+        "chart",
     ]
 )
 HEAD_RE = re.compile(
@@ -234,5 +242,3 @@ def written_as_name(term: str, question: str) -> bool:
     return any(word.lower() == term and word[0].isupper() for word in words[1:]) or (
         bool(words) and words[0].lower() == term
     )
-
-
