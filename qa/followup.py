@@ -52,6 +52,10 @@ def rewrite_followup(question: str, history: Sequence[Any] | None) -> tuple[str,
     if new_periods and not old_periods and not key_terms(focus_without_periods):
         rewritten = f"{previous.rstrip('?')} in {new_periods[0]}?"
         return rewritten, f"period added to the previous question ({new_periods[0]})"
+    swapped = _swap_subject(previous, focus_without_periods) if is_lead_in and not has_pronoun else ""
+    if swapped:
+        # "and for MVNO?" after "What is the FY20 cloud business revenue target?"
+        return swapped, f"subject swapped in the previous question ({focus_without_periods})"
     if old_periods and not new_periods and key_terms(focus_without_periods) and not has_pronoun:
         # "what about net income?" after "What was operating income in 1Q-3Q16?"
         rewritten = f"What about {focus} in {old_periods[0]}?"
@@ -63,6 +67,43 @@ def rewrite_followup(question: str, history: Sequence[Any] | None) -> tuple[str,
         rewritten = f"{focus} of {topic}" if topic else focus
     rewritten = f"What about {rewritten}?" if is_lead_in else f"{rewritten}?"
     return rewritten, f"subject taken from the previous question ({topic})"
+
+
+# Words that name a measure: a follow-up naming one asks for another figure of the same
+# subject ("what about net income?"); one naming none asks about another subject.
+METRIC_WORDS = frozenset(
+    "revenue revenues sales income profit margin cost costs expenses expense cash assets liabilities equity "
+    "employees headcount subscriptions subscribers capex borrowings ratio share growth target targets "
+    "dividend dividends price customers clients atms gross operating net total".split()
+)
+
+
+def _swap_subject(previous: str, focus: str) -> str:
+    """The previous question with its subject (first key term that is no measure) replaced
+    by `focus`, or "" when `focus` names a measure or the previous question has no subject."""
+    focus_terms = key_terms(focus)
+    if not focus_terms or any(term in METRIC_WORDS for term in focus_terms) or len(focus_terms) > 3:
+        return ""
+    words = re.findall(r"[\w&/'-]+", previous)
+
+    def is_subject(word: str) -> bool:
+        terms = key_terms(word)
+        return bool(terms) and not find_periods(word) and terms[0] not in METRIC_WORDS | {"iij", "business"}
+
+    for start, word in enumerate(words):
+        if not is_subject(word):
+            continue
+        end = start + 1
+        while end < len(words) and is_subject(words[end]):
+            end += 1
+        # "IIJ America" -> "IIJ Europe", not "IIJ IIJ Europe".
+        if start > 0 and words[start - 1].lower() == focus.split()[0].lower():
+            start -= 1
+        if any(term in focus_terms for term in key_terms(" ".join(words[start:end]))):
+            return ""
+        phrase = r"\W+".join(re.escape(w) for w in words[start:end])
+        return re.sub(rf"\b{phrase}\b", focus, previous, count=1)
+    return ""
 
 
 def _replace_periods(text: str, old: list[str], new: list[str]) -> str:

@@ -293,7 +293,7 @@ class FactLookup:
 
     def _sum_rows(self, question: str) -> LookupResult | None:
         """The sum of a table column ("total CAPEX summing the breakdown categories")."""
-        best = self.find(question, change=False)
+        best = self.find(_without_sum_words(question), change=False)
         if best is None or not best.confident or not best.facts[0].table_id:
             return _not_found(best, "no table column matched")
         anchor = best.facts[0]
@@ -454,6 +454,7 @@ class FactLookup:
         return _combine(later, earlier, "-", f"change from {ordered[0]} to {ordered[1]}", "change")
 
     def _sum_periods(self, question: str, periods: list[str]) -> LookupResult | None:
+        question = _without_sum_words(question)
         parts = [self.find(question, periods=[period], change=False) for period in periods]
         if not all(part and part.confident for part in parts):
             return _not_found(next((p for p in parts if p and not p.confident), None), "a period's figure is missing")
@@ -765,6 +766,11 @@ def _combine(
         label=description,
         notes=notes,
     )
+
+
+def _without_sum_words(question: str) -> str:
+    """ "total cloud-related CAPEX over FY13-FY15" asks for the sum of "cloud-related CAPEX"."""
+    return re.sub(r"\b(total|sum|summing|combined|cumulative|altogether|in all|add up|adds up)\b", " ", question, flags=re.I)
 
 
 def _asks_gap(question: str) -> bool:

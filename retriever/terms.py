@@ -138,6 +138,7 @@ FILLER_TERMS = frozenset(
         "million",
         "thousand",
         "trillion",
+        "points",
         "table",
         "chart",
     ]
