@@ -342,7 +342,10 @@ def _nearest_period(text: str, figure: Figure) -> str:
             between = text[figure.end : match.start()]
             # "137 in Apr. 2016", "31.0% as of March 31, 2016": the period that follows.
             linked = re.search(r"\b(in|as of|at|for|during|of)\s*$", between)
-            distance = (match.start() - figure.end) * (0.05 if linked else 1.5)
+            # A period past another figure or bracket belongs to that one ("up 14.3% YoY)
+            # (83.1% of 3Q16 revenues)").
+            separated = bool(find_figures(between)) or bool(re.search(r"[()]", between))
+            distance = (match.start() - figure.end) * (3.0 if separated else 0.05 if linked else 1.5)
         if distance < best_distance:
             best, best_distance = periods[0], distance
     return best

@@ -107,11 +107,11 @@ class FactLookup:
             if not fact.table_id:
                 narrow += " " + _sentence_with(fact.context, fact.raw)
             slide_text = texts.get(fact.slide, "")
-            wide = f"{narrow} {table_title} {fact.context} {slide_text}"
             if fact.unit == "%":
                 narrow += " ratio percentage"  # a share of something is a ratio
             if "change" in fact.tags:  # "up JPY49.4 billion from FY15" is an increase
                 narrow += " change increase growth" if fact.value >= 0 else " change decrease decline"
+            wide = f"{narrow} {table_title} {fact.context} {slide_text}"
             self._narrow.append(_expand(set(tokenize(narrow))))
             self._metric.append(_expand(set(tokenize(f"{narrow} {titles.get(fact.slide, '')}"))))
             self._wide.append(_expand(set(tokenize(wide))))
