@@ -220,6 +220,10 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
      "{quarter}Q{year}"),
     (re.compile(r"\bQ([1-4])\s?(?:FY\s?)?(?:20)?(\d{2})\b", re.I), "{digit}Q{year}"),
     (re.compile(r"\bfiscal(?: year)? (?:20)?(\d{2})\b", re.I), "FY{year}"),
+    # "from march to december 2016": the year is said once for both months.
+    (re.compile(r"\b(?:from |between )(" + _MONTH_RE.replace("(?P<month>", "(?:") + r")\s+(?:to|and|until|through)\s+"
+                r"(" + _MONTH_RE.replace("(?P<month>", "(?:") + r")\s+((?:19|20)\d{2})\b", re.I),
+     "from {month1} {year4} to {month2} {year4}"),
 )  # fmt: skip
 
 
@@ -230,6 +234,8 @@ def _rewrite_phrases(text: str) -> str:
             groups = match.groups()
             word = groups[0].lower()
             year = groups[-1]
+            if "{month1}" in template:
+                return template.format(month1=groups[0], month2=groups[1], year4=groups[2])
             return template.format(
                 count=_COUNTS.get(word, ""),
                 half=_ORDINALS.get(word, ""),

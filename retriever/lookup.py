@@ -39,6 +39,8 @@ PERCENT_RE = re.compile(
     r"(%|\bpercent|\bpercentage|\bratio\b|\b(?:what|market|which) share\b|\bshare of\b|\brate\b|\bstake\b)",
     re.IGNORECASE,
 )
+POINTS_RE = re.compile(r"\bpoints?\b|\bpercentage points?\b", re.IGNORECASE)
+MONEY_RE = re.compile(r"\b(jpy|yen|trillion|billion|million)\b", re.IGNORECASE)
 COUNT_RE = re.compile(r"\bhow many\b|\bnumber of\b", re.IGNORECASE)
 # A name (a word the deck capitalizes) found in at most this many passages names
 # something specific (a company, a program): the figure's own label or slide title must
@@ -157,6 +159,8 @@ class FactLookup:
         wants_percent = bool(PERCENT_RE.search(question)) or bool(GROWTH_RATE_RE.search(question))
         wants_year = bool(YEAR_RE.search(question))
         wants_count = bool(COUNT_RE.search(question))
+        wants_points = bool(POINTS_RE.search(question))
+        wants_money = bool(MONEY_RE.search(question)) and not wants_percent
         vector = self.index.embedder.encode([metric_text])[0]
         dense = self._vectors @ vector if len(self.facts) else np.zeros(0)
         matches = []
@@ -183,6 +187,11 @@ class FactLookup:
                 score -= 0.4
             if wants_count and (fact.unit.startswith("JPY") or fact.unit in ("%", "points")):
                 score -= 0.2
+            # "By how many points", "by how many JPY billion": the unit asked for.
+            if wants_points:
+                score += 0.3 if fact.unit == "points" else -0.3 if fact.unit.startswith("JPY") else 0.0
+            elif wants_money and fact.unit in ("%", "points"):
+                score -= 0.4
             # A figure for a part ("SI" under "Gross Margin") answers a question that
             # names the part; asked without it, the whole is meant.
             qualifiers = [t for t in self._qualifiers[i] if t not in FILLER_TERMS]
@@ -429,7 +438,8 @@ class FactLookup:
         if not percent:
             # A printed change ("Changes" column, "up 320 YoY") answers directly.
             direct = self.find(question, periods=[ordered[1]], change=True)
-            if direct is not None and direct.confident:
+            points_ok = not POINTS_RE.search(question) or (direct is not None and direct.unit == "points")
+            if direct is not None and direct.confident and points_ok:
                 return direct
         earlier = self.find(question, periods=[ordered[0]], change=False)
         later = self.find(question, periods=[ordered[1]], change=False)

@@ -19,7 +19,7 @@ NUMERIC_PATTERNS: tuple[tuple[str, str], ...] = (
      r"expenses?|borrowings|profit|ratio|rate|share|growth|target|employees|headcount|"
      r"subscriptions?|subscribers|investment|depreciation|inventories|payable|receivable|"
      r"dividends?|deposits|goodwill)\b", "asks 'what was <metric>'"),
-    (r"\b(percentage|percent|%|ratio|share of|proportion|margin ratio)\b", "asks for a percentage or ratio"),
+    (r"\b(percentage|percent|ratio|share of|proportion|margin ratio)\b|%", "asks for a percentage or ratio"),
     (r"\b(growth|grow|grew|increase|decrease|decline|change|changed|rise|rose|fell|drop)\b.*\b(by how much|how much|what)\b|\bby how much\b", "asks for a change"),
     (r"\b(when was|what year|which year|established|founded)\b", "asks when something was established"),
     (r"\bnumber of\b", "asks for a number of something"),
@@ -31,6 +31,10 @@ NUMERIC_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"\b(headcount|staff count|employees)\b", "asks for a headcount"),
     (r"\b(jpy|yen|billion|million|thousand)\b", "mentions a currency or scale"),
 )  # fmt: skip
+METRIC_NOUNS = (
+    r"\b(revenues?|sales|income|margin|costs?|cash|balance|assets|liabilities|equity|capex|expenses|"
+    r"borrowings|profit|ratio|employees|headcount|subscriptions?|subscribers|target)\b"
+)
 DESCRIPTIVE_PATTERNS = re.compile(
     r"^\s*(why|explain|describe|what are|list|summari[sz]e|how does|how do|how will|how is|how did|tell me about)\b"
     r"|\b(model|strategy|strategies|advantages?|approach|overview|status|differen\w+ between|difference from|"
@@ -47,6 +51,8 @@ class Route:
 
 def route(question: str) -> Route:
     """ "table" when the question asks for a figure, else "text"."""
+    # "whats", "what's" -> "what is"
+    question = re.sub(r"\bwhat'?s\b", "what is", question, flags=re.IGNORECASE)
     lowered = question.lower()
     if DESCRIPTIVE_PATTERNS.search(question) and not re.search(
         r"\bhow (much|many|big|large|fast)\b|\bwhat (percentage|share)\b", lowered
@@ -58,4 +64,7 @@ def route(question: str) -> Route:
     periods = find_periods(question)
     if periods and re.search(r"^\s*(what|how)\b", lowered):
         return Route("table", f"asks about a period ({', '.join(periods)})")
+    # Telegraphic questions: "cash balance end of Dec 2016?"
+    if periods and re.search(METRIC_NOUNS, lowered) and not re.search(r"^\s*(why|who|where|which)\b", lowered):
+        return Route("table", f"names a metric and a period ({', '.join(periods)})")
     return Route("text", "no numeric intent found")

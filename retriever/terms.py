@@ -217,6 +217,8 @@ MEASURE_WORDS = frozenset(
 def head_terms(question: str) -> list[str]:
     """The metric a question asks for: "how many <employees>", "what was <operating
     income>"; a bare measure word ("the YoY change in X") takes X as well."""
+    # "net cash provided by operating activities" names one metric.
+    question = re.sub(r"\b(?:provided|used|generated)\s+(?:by|in|from)\s+", "", question, flags=re.I)
     match = HEAD_RE.search(question)
     if not match:
         return []
