@@ -220,6 +220,10 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
      "{quarter}Q{year}"),
     (re.compile(r"\bQ([1-4])\s?(?:FY\s?)?(?:20)?(\d{2})\b", re.I), "{digit}Q{year}"),
     (re.compile(r"\bfiscal(?: year)? (?:20)?(\d{2})\b", re.I), "FY{year}"),
+    # "the 9 months to Dec 2016", "nine months ended December 31, 2016": fiscal years start in April.
+    (re.compile(r"\b(3|6|9|three|six|nine) months (?:to|ended|ending|through|until) "
+                r"(jun(?:e)?|sep(?:t(?:ember)?)?|dec(?:ember)?)\.?(?: \d{1,2},?)? (?:20)?(\d{2})\b", re.I),
+     "{months_to}"),
     # "from march to december 2016": the year is said once for both months.
     (re.compile(r"\b(?:from |between )(" + _MONTH_RE.replace("(?P<month>", "(?:") + r")\s+(?:to|and|until|through)\s+"
                 r"(" + _MONTH_RE.replace("(?P<month>", "(?:") + r")\s+((?:19|20)\d{2})\b", re.I),
@@ -234,6 +238,12 @@ def _rewrite_phrases(text: str) -> str:
             groups = match.groups()
             word = groups[0].lower()
             year = groups[-1]
+            if template == "{months_to}":
+                quarters = {"3": 1, "three": 1, "6": 2, "six": 2, "9": 3, "nine": 3}[groups[0].lower()]
+                end_quarter = {"jun": 1, "sep": 2, "dec": 3}[groups[1][:3].lower()]
+                if quarters != end_quarter:
+                    return match.group(0)
+                return f"1Q{groups[2]}" if quarters == 1 else f"1Q-{quarters}Q{groups[2]}"
             if "{month1}" in template:
                 return template.format(month1=groups[0], month2=groups[1], year4=groups[2])
             return template.format(

@@ -60,6 +60,12 @@ class RefusalPolicy:
         names = {word.lower() for word in re.findall(r"(?<!^)(?<![.?!] )\b[A-Z][A-Za-z0-9]+", question.strip())}
         return [term for term in self.unknown_terms(question) if len(term) > 1 and (term in head or term in names)]
 
+    def _names_a_title(self, question: str, slides: list[SlideHit]) -> bool:
+        """A question naming a retrieved slide's title ("what topics ..." -> "Contents")
+        is about that slide, however loosely its passages match the wording."""
+        terms = {t for term in key_terms(question) for t in (term, *SYNONYMS.get(term, ()))}
+        return any(terms & set(key_terms(slide.title)) for slide in slides)
+
     def unknown_periods(self, question: str) -> list[str]:
         return [period for period in find_periods(question) if period not in self.deck_periods]
 
@@ -70,7 +76,7 @@ class RefusalPolicy:
         if periods:
             return Verdict(True, f"the deck has nothing for {', '.join(periods)}")
         best = max(slide.best_dense for slide in slides)
-        if best < MIN_DENSE:
+        if best < MIN_DENSE and not self._names_a_title(question, slides):
             return Verdict(True, f"best passage similarity {best:.2f} < {MIN_DENSE}")
         unknown = self.decisive_unknown_terms(question)
         if unknown and best < MIN_DENSE_WITH_UNKNOWN_TERM:

@@ -349,7 +349,9 @@ class FactLookup:
             question,
             flags=re.I,
         )
-        years = [period for period in find_periods(question) if period.startswith("FY")]
+        # The target is for a fiscal year; "in Q4 FY16" names its last quarter.
+        years = [f"FY{m.group(1)}" for p in find_periods(question) if (m := re.search(r"(\d\d)(?:-end)?$", p))]
+        years = [p for p in find_periods(question) if p.startswith("FY")] or list(dict.fromkeys(years))
         metric = _without_periods(metric)
         target = self.find(f"{metric} target", periods=years or None)
         if target is None or not target.confident or "target" not in target.facts[0].tags:

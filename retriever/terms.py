@@ -61,6 +61,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "telephone": ("tel",),
     "email": ("mail", "email"),
     "listed": ("listed", "listing"),
+    "topics": ("contents",),
+    "agenda": ("contents",),
+    "outline": ("contents",),
 }
 # Verbs and fillers that say nothing about which figure is asked for.
 FILLER_TERMS = frozenset(
