@@ -502,8 +502,8 @@ class FactLookup:
             second_text = f"{second_text} {_without_periods(first_text)}"
         if len(self._key_terms(first_text)) < 2:
             first_text = f"{first_text} {_without_periods(second_text)}"
-        first = self.find(first_text, periods=find_periods(first_text) or periods[:1])
-        second = self.find(second_text, periods=find_periods(second_text) or periods[-1:])
+        first = self._part(first_text, find_periods(first_text) or periods[:1])
+        second = self._part(second_text, find_periods(second_text) or periods[-1:])
         if not (first and second and first.confident and second.confident):
             return _not_found(first if not (first and first.confident) else second, "one of the two figures is missing")
         if first.facts[0].fact_id == second.facts[0].fact_id:
@@ -513,6 +513,20 @@ class FactLookup:
         if result is not None and operation in ("-", "gap") and first.unit == "%" and second.unit == "%":
             result.unit = "points"
         return result
+
+    def _part(self, text: str, periods: list[str]) -> LookupResult | None:
+        """One operand of a derived figure: the figure printed for `periods`, or, for a
+        "cumulative"/"total" over a quarter range the deck prints only per quarter, the
+        sum of the quarters ("cumulative ATM-related SG&A in 1Q-3Q16")."""
+        found = self.find(text, periods=periods)
+        if found is not None and found.confident:
+            return found
+        quarters = _range_quarters(periods[0]) if len(periods) == 1 else []
+        if quarters and re.search(r"\b(cumulative|total|combined|sum)\b", text, re.I):
+            summed = self._sum_periods(_without_periods(text), quarters)
+            if summed is not None and summed.confident:
+                return summed
+        return found
 
     def _key_terms(self, text: str) -> list[str]:
         return [
@@ -695,6 +709,14 @@ def _expand_periods(periods: list[str], lowered: str) -> list[str]:
     return _expand_quarters(periods, lowered)
 
 
+def _range_quarters(period: str) -> list[str]:
+    """ "1Q-3Q16" -> 1Q16, 2Q16, 3Q16; anything else -> []."""
+    match = re.fullmatch(r"([1-4])Q-([1-4])Q(\d\d)", period)
+    if not match or int(match.group(1)) >= int(match.group(2)):
+        return []
+    return [f"{quarter}Q{match.group(3)}" for quarter in range(int(match.group(1)), int(match.group(2)) + 1)]
+
+
 def _expand_quarters(periods: list[str], lowered: str) -> list[str]:
     """ "1Q16 through 3Q16" -> 1Q16, 2Q16, 3Q16."""
     quarters = [p for p in periods if re.fullmatch(r"[1-4]Q\d\d", p)]
@@ -743,19 +765,23 @@ def _split_two_metrics(question: str) -> tuple[str, str, str] | None:
 def _combine(
     first: LookupResult, second: LookupResult, operation: str, explanation: str, description: str
 ) -> LookupResult | None:
-    a, b = first.facts[0], second.facts[0]
+    """`first` <operation> `second`; either may itself be derived (a sum), in which case
+    its formula becomes part of this one."""
     notes = []
-    b_value = b.value
-    unit = a.unit
-    if a.unit != b.unit:
+    b_value = second.value
+    unit = first.unit
+    y = f"({second.formula})" if second.formula else number_text(second.value)
+    if first.unit != second.unit:
         try:
-            b_value = convert(b.value, b.unit, a.unit)
+            b_value = convert(second.value, second.unit, first.unit)
         except ValueError:
-            return _not_found(first, f"units differ ({a.unit} vs {b.unit})")
-        notes.append(f"{b.raw} {b.unit} converted to {number_text(b_value)} {a.unit}.")
-    x, y = number_text(a.value), number_text(b_value)
+            return _not_found(first, f"units differ ({first.unit} vs {second.unit})")
+        printed = second.facts[0].raw if len(second.facts) == 1 else number_text(second.value)
+        notes.append(f"{printed} {second.unit} converted to {number_text(b_value)} {first.unit}.")
+        y = number_text(b_value)
+    x = f"({first.formula})" if first.formula else number_text(first.value)
     if operation == "gap":  # a difference as a magnitude: the larger minus the smaller
-        formula = f"{x} - {y}" if a.value >= b_value else f"{y} - {x}"
+        formula = f"{x} - {y}" if first.value >= b_value else f"{y} - {x}"
     elif operation == "-":
         formula = f"{x} - {y}"
     elif operation == "+":
@@ -764,19 +790,19 @@ def _combine(
         formula, unit = f"{x} / {y}", "ratio"
     elif operation == "share":
         formula, unit = f"{x} / {y} * 100", "%"
-    else:  # percentage change of a over b
+    else:  # percentage change of first over second
         formula, unit = f"({x} - {y}) / {y} * 100", "%"
     value = evaluate(formula)
     return LookupResult(
         value=round(value, 6),
         unit=unit,
-        period=a.period if a.period == b.period else f"{b.period} / {a.period}".strip(" /"),
-        facts=[a, b],
+        period=first.period if first.period == second.period else f"{second.period} / {first.period}".strip(" /"),
+        facts=[*first.facts, *second.facts],
         confident=True,
         explanation=explanation,
         formula=formula,
         label=description,
-        notes=notes,
+        notes=[*first.notes, *second.notes, *notes],
     )
 
 

@@ -31,7 +31,7 @@ MIN_CHART_WIDTH = 300
 # 2026-11-25 (numeric exact 0.762, hit@3 0.912, refusal precision 0.316, recall 0.818)
 # less a small margin, so a regression fails the build. The targets of the evaluation
 # issue (0.95 / 0.95 / 0.9 / 0.9) are not met yet; see the closing note.
-GATE = {"numeric_exact": 0.72, "hit3": 0.88, "refusal_precision": 0.28, "refusal_recall": 0.75}
+GATE = {"numeric_exact": 0.95, "hit3": 0.95, "refusal_precision": 0.9, "refusal_recall": 0.9}
 
 CLOUD_POINTS = ["Combination with network, security services and SI", "face-to-face consultation"]
 # One item of every kind, written for this test (not taken from eval/gold.jsonl).
