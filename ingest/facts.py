@@ -275,7 +275,9 @@ def _strip_periods(text: str) -> str:
 
 
 # Words the deck abbreviates with a full stop that does not end a sentence.
-ABBREVIATIONS = frozenset(["subs", "approx", "etc", "inc", "no", "vs", "co", "ltd", "corp", "infra", "est", "dec", "mar"])
+ABBREVIATIONS = frozenset(
+    ["subs", "approx", "etc", "inc", "no", "vs", "co", "ltd", "corp", "infra", "est", "dec", "mar"]
+)
 
 
 def _clause_start(before: str) -> int:

@@ -72,9 +72,43 @@ def rewrite_followup(question: str, history: Sequence[Any] | None) -> tuple[str,
 # Words that name a measure: a follow-up naming one asks for another figure of the same
 # subject ("what about net income?"); one naming none asks about another subject.
 METRIC_WORDS = frozenset(
-    "revenue revenues sales income profit margin cost costs expenses expense cash assets liabilities equity "
-    "employees headcount subscriptions subscribers capex borrowings ratio share growth target targets "
-    "dividend dividends price customers clients atms gross operating net total".split()
+    [
+        "revenue",
+        "revenues",
+        "sales",
+        "income",
+        "profit",
+        "margin",
+        "cost",
+        "costs",
+        "expenses",
+        "expense",
+        "cash",
+        "assets",
+        "liabilities",
+        "equity",
+        "employees",
+        "headcount",
+        "subscriptions",
+        "subscribers",
+        "capex",
+        "borrowings",
+        "ratio",
+        "share",
+        "growth",
+        "target",
+        "targets",
+        "dividend",
+        "dividends",
+        "price",
+        "customers",
+        "clients",
+        "atms",
+        "gross",
+        "operating",
+        "net",
+        "total",
+    ]
 )
 
 

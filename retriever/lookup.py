@@ -808,7 +808,9 @@ def _combine(
 
 def _without_sum_words(question: str) -> str:
     """ "total cloud-related CAPEX over FY13-FY15" asks for the sum of "cloud-related CAPEX"."""
-    return re.sub(r"\b(total|sum|summing|combined|cumulative|altogether|in all|add up|adds up)\b", " ", question, flags=re.I)
+    return re.sub(
+        r"\b(total|sum|summing|combined|cumulative|altogether|in all|add up|adds up)\b", " ", question, flags=re.I
+    )
 
 
 def _asks_gap(question: str) -> bool:
