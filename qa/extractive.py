@@ -99,6 +99,8 @@ def _heading_group(question: str, slides: list[SlideHit], slide_chunks: dict[int
             if coverage < HEADING_COVERAGE or not matched:
                 continue
             members = [c for c in chunks[index + 1 :] if c.heading == chunk.text and c.kind != "heading"]
+            if not any(c.kind != "chart_data" for c in members):
+                continue  # a chart's caption ("Unit: %") says nothing
             score = coverage - 0.05 * rank  # ties go to the better slide
             if members and score > best[0]:
                 best = (score, [chunk, *members[:MAX_BULLETS]])

@@ -440,8 +440,7 @@ class FactLookup:
         if not percent:
             # A printed change ("Changes" column, "up 320 YoY") answers directly.
             direct = self.find(question, periods=[ordered[1]], change=True)
-            points_ok = not POINTS_RE.search(question) or (direct is not None and direct.unit == "points")
-            if direct is not None and direct.confident and points_ok:
+            if direct is not None and direct.confident and _unit_asked_fits(question, direct.unit):
                 return direct
         earlier = self.find(question, periods=[ordered[0]], change=False)
         later = self.find(question, periods=[ordered[1]], change=False)
@@ -804,6 +803,15 @@ def _combine(
         label=description,
         notes=[*first.notes, *second.notes, *notes],
     )
+
+
+def _unit_asked_fits(question: str, unit: str) -> bool:
+    """Whether `unit` is what "by how many points" / "by how many JPY billion" asks for."""
+    if POINTS_RE.search(question):
+        return unit == "points"
+    if MONEY_RE.search(question):
+        return unit.startswith("JPY")
+    return True
 
 
 def _without_sum_words(question: str) -> str:

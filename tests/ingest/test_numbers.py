@@ -61,6 +61,9 @@ def test_prose_parentheses_are_asides_but_cells_are_negative() -> None:
         ("FY2016 target", ["FY16"]),
         ("Q4 FY16", ["4Q16"]),
         ("employees in 2020", ["2020"]),
+        ("the 9 months to Dec 2016", ["1Q-3Q16"]),
+        ("six months ended September 30, 2016", ["1Q-2Q16"]),
+        ("from march to december 2016", ["Mar. 2016", "Dec. 2016"]),
     ],
 )
 def test_periods(text: str, periods: list[str]) -> None:

@@ -1,0 +1,83 @@
+"""How a figure's label, period and part are read from a passage or a table cell."""
+
+from __future__ import annotations
+
+from ingest.facts import all_facts, passage_facts, table_facts
+from ingest.records import Chunk, Table
+
+
+def bullet(text: str, parent: str = "", heading: str = "H", chunk_id: str = "s1-p1") -> Chunk:
+    return Chunk(
+        chunk_id=chunk_id, slide=1, title="T", text=text, heading=heading, kind="bullet", level=1, parent=parent
+    )
+
+
+def read(text: str) -> list[tuple[str, str, str]]:
+    return [(fact.label, fact.raw, fact.period) for fact in passage_facts(bullet(text))]
+
+
+def test_a_bracketed_period_after_a_figure_is_its_own() -> None:
+    facts = read("By 16.9% (FY15), 23.5% (FY14), 56.6% (FY13), 41.2% (FY12) YoY")
+    assert [(raw, period) for _, raw, period in facts] == [
+        ("16.9%", "FY15"),
+        ("23.5%", "FY14"),
+        ("56.6%", "FY13"),
+        ("41.2%", "FY12"),
+    ]
+    assert all(label.startswith("By") for label, _, _ in facts)
+
+
+def test_a_bare_quarter_takes_the_passage_year() -> None:
+    facts = read("1Q-3Q16 +14.3% YoY (3Q +16.0%, 2Q +12.0%, 1Q +15.0%)")
+    assert [period for _, _, period in facts] == ["1Q-3Q16", "3Q16", "2Q16", "1Q16"]
+
+
+def test_an_abbreviation_does_not_end_the_label() -> None:
+    label, raw, _ = read("Subscription continued to increase: Total subs. 1,710 thousand (+637 thousand YoY)")[0]
+    assert raw == "1,710 thousand" and "Total subs." in label
+
+
+def test_a_linked_date_after_the_figure_wins_and_its_year_is_no_figure() -> None:
+    facts = read("Equity to Total Assets: 55.0% as of Mar. 31, 2016, 49.8% as of Dec. 31, 2016")
+    assert [(raw, period) for _, raw, period in facts] == [("55.0%", "Mar. 31, 2016"), ("49.8%", "Dec. 31, 2016")]
+
+
+def test_a_period_past_another_bracket_is_not_this_figures() -> None:
+    facts = read("1Q-3Q16: JPY94,366 million (up 14.3% YoY) (83.1% of 3Q16 revenues)")
+    assert ("up 14.3%", "1Q-3Q16") in [(raw, period) for _, raw, period in facts]
+
+
+def test_a_bullet_without_a_period_takes_its_siblings_labelled_period() -> None:
+    chunks = [
+        bullet("1Q-3Q16: JPY12,207 million (up 9.6% YoY)", parent="Network Services", chunk_id="s1-p2"),
+        bullet("1Q-3Q15: JPY11,137 million (up 1.0% YoY)", parent="Network Services", chunk_id="s1-p3"),
+        bullet("Gross margin ratio: 17.8% (down 1.3 points YoY)", parent="Network Services", chunk_id="s1-p4"),
+        bullet("In 4Q16, the charge is expected to be fixed", parent="Network Services", chunk_id="s1-p5"),
+    ]
+    ratio = next(fact for fact in all_facts([], chunks) if fact.raw == "17.8%")
+    assert ratio.period == "1Q-3Q16"
+
+
+def test_the_bracketed_part_of_a_cell_is_its_own_fact() -> None:
+    table = Table(
+        "s1-t1",
+        1,
+        "Breakdown of CAPEX",
+        "JPY billion",
+        ("", "FY15"),
+        (("Cloud-related (of GIO P2-related)", "4.4 (2.2)"),),
+    )
+    whole, part = table_facts(table)
+    assert (whole.label, whole.value, "part" in whole.tags) == ("Cloud-related", 4.4, False)
+    assert (part.label, part.value, "part" in part.tags) == ("GIO P2-related (of Cloud-related)", 2.2, True)
+
+
+def test_each_item_of_a_cell_names_its_figures() -> None:
+    cell = "FY20 Cloud business revenue: approx. JPY45 billion (up JPY30.9 billion from FY15); FY20 MVNO business revenue: approx. JPY65 billion"
+    table = Table("s1-t1", 1, "Business Strategies", "", ("Item", "Target"), (("Target Revenues", cell),))
+    facts = table_facts(table)
+    assert [(f.raw, f.period, "MVNO" in f.label) for f in facts] == [
+        ("approx. JPY45 billion", "FY20", False),
+        ("up JPY30.9 billion", "FY20", False),
+        ("approx. JPY65 billion", "FY20", True),
+    ]

@@ -1,0 +1,121 @@
+"""The table lookup against the real deck and index: each derived shape and each way a
+figure's label, period or part is read, asked in words of its own (not the gold file's)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa import DeckQA
+
+pytestmark = pytest.mark.slow
+
+
+def figure(deck: DeckQA, question: str):
+    result = deck.lookup.answer(question)
+    assert result is not None and result.confident, result.explanation if result else "nothing matched"
+    return result
+
+
+@pytest.mark.parametrize(
+    ("question", "value", "unit"),
+    [
+        # a period in brackets after each figure of a list: "By 16.9% (FY15), 23.5% (FY14), ..."
+        ("How much did Docomo cut its MVNO infra cost in FY14?", 23.5, "%"),
+        ("How much did Docomo cut its MVNO infra cost in FY12?", 41.2, "%"),
+        # a bare quarter takes the passage's year: "(3Q +16.0%, 2Q +12.0%, 1Q +15.0%)"
+        ("What was the YoY revenue growth in 1Q16?", 15.0, "%"),
+        # the bracketed part of a table cell: "Cloud-related (of GIO P2-related) | 4.4 (2.2)"
+        ("How much FY15 CAPEX was GIO P2-related?", 2.2, "JPY billion"),
+        ("What was cloud-related CAPEX in FY15?", 4.4, "JPY billion"),
+        # one item of a multi-item cell names its own figure
+        ("What is the FY20 revenue target for the cloud business?", 45.0, "JPY billion"),
+        # a segment's figure needs the segment named; unnamed, the total is meant
+        ("What was the SI gross margin ratio in 1Q-3Q16?", 10.6, "%"),
+        ("What was the gross margin ratio of network services in 1Q-3Q16?", 17.8, "%"),
+        # "big" is a plain word here, although the deck writes "Big Data"
+        ("How big is the stake Dalton holds?", 6.3, "%"),
+        # "provided by" does not hide the metric
+        ("What was net cash provided by operating activities in FY15?", 12052.0, "JPY million"),
+    ],
+)
+def test_single_figures(deck: DeckQA, question: str, value: float, unit: str) -> None:
+    result = figure(deck, question)
+    assert (result.value, result.unit) == (value, unit), result.explanation
+
+
+@pytest.mark.parametrize(
+    ("question", "value", "unit", "formula"),
+    [
+        # share of a target achieved so far
+        (
+            "What share of the FY16 operating income target had been reached by the end of 3Q16?",
+            63.2,
+            "%",
+            "3.16 / 5 * 100",
+        ),
+        # a level implied by a target and its stated increase
+        (
+            "What FY15 cloud business revenue do the FY20 target and its increase imply?",
+            14.1,
+            "JPY billion",
+            "45 - 30.9",
+        ),
+        # the items of one cell added up
+        ("What do the FY20 revenue targets add up to?", 250.0, "JPY billion", "45 + 65 + 140"),
+        # a difference asked as a magnitude, in points
+        (
+            "What is the difference in the substantial network service gross margin ratio between 2Q15 and 2Q16?",
+            1.6,
+            "points",
+            "19.5 - 17.9",
+        ),
+        # an explicit ratio in brackets
+        ("What net margin does the FY16 target imply (net income / revenues)?", 1.9, "%", "3 / 158 * 100"),
+        # cumulative figures over quarter ranges the deck prints per quarter
+        (
+            "How much lower was cumulative ATM-related SG&A in 1Q-2Q15 than in 1Q-2Q16?",
+            4.6,
+            "JPY million",
+            "(43.5 + 51.1) - (44.9 + 45.1)",
+        ),
+        # a change in points between two dates, computed when none is printed
+        (
+            "By how many points did the equity ratio change between Mar. 31, 2016 and Dec. 31, 2016?",
+            -5.2,
+            "points",
+            "49.8 - 55",
+        ),
+    ],
+)
+def test_derived_figures(deck: DeckQA, question: str, value: float, unit: str, formula: str) -> None:
+    result = figure(deck, question)
+    assert result.unit == unit, result.explanation
+    assert result.value == pytest.approx(value, abs=0.05), result.formula
+    assert result.formula == formula
+
+
+def test_a_unit_in_the_question_picks_the_figure(deck: DeckQA) -> None:
+    result = figure(deck, "By how many JPY billion did total revenues rise from 1Q-3Q15 to 1Q-3Q16?")
+    assert result.unit == "JPY billion" and result.value == pytest.approx(14.22), result.formula
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Who is IIJ's CEO?", "What is IIJ's market capitalization?", "How many employees does Seven Bank have?"],
+)
+def test_unknown_subjects_are_refused(deck: DeckQA, question: str) -> None:
+    answer = deck.ask(question)
+    assert answer.refused, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What does IIJ do to stay at the leading edge of IP R&D?",  # "stay" is not in the deck
+        "What does the expected full-MVNO investment consist of?",  # nor "consist"
+        "What topics does the presentation cover?",  # the Contents slide
+    ],
+)
+def test_everyday_words_do_not_refuse(deck: DeckQA, question: str) -> None:
+    answer = deck.ask(question)
+    assert not answer.refused, answer.debug.get("refusal_check")
