@@ -5,6 +5,7 @@ Slide titles weigh in through their own dense and keyword match."""
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import pairwise
 
 import numpy as np
 from rank_bm25 import BM25Okapi
@@ -21,6 +22,11 @@ RRF_K = 60
 CANDIDATES = 40
 # Weight of a slide-title match relative to a passage match (calibrated on the gold set).
 TITLE_WEIGHT = 0.6
+# Weight of the phrase ranking (question word pairs found side by side in a passage,
+# "large shareholders") in the fusion, relative to dense and keyword. Retrieval hit@3 on
+# the gold file's numeric, descriptive and paraphrase items: 0.883 without, 0.935 at 1.0,
+# 0.938 at 1.5, 0.934 at 2.0, 0.931 at 3.0.
+PHRASE_WEIGHT = 1.5
 # Later passages of the same slide add this fraction of their score.
 EXTRA_PASSAGE_WEIGHT = 0.25
 
@@ -82,6 +88,7 @@ class HybridRetriever:
         self._title_vectors = index.embedder.encode(titles)
         self._title_bm25 = BM25Okapi([tokenize(title) or ["_"] for title in titles])
         self._vectors = index.vectors.reconstruct_n(0, index.vectors.ntotal)
+        self._pairs = [set(pairwise(tokens)) for tokens in index.chunk_tokens]
 
     def retrieve(self, question: str, k: int = 8) -> list[Hit]:
         return self._ranked_hits(question)[1][:k]
@@ -107,11 +114,28 @@ class HybridRetriever:
         dense_scores = self._vectors @ vector
         keyword_scores = self.keyword.scores(question)
         fused = _rrf(dense_scores, keyword_scores)
+        phrase_scores = self._phrase_scores(question)
+        if phrase_scores.any():
+            fused += PHRASE_WEIGHT * _rank_scores(phrase_scores)
         hits = [
             Hit(self.index.chunks[i], float(fused[i]), float(dense_scores[i]), float(keyword_scores[i]))
             for i in np.argsort(-fused)
         ]
         return vector, hits
+
+    def _phrase_scores(self, question: str) -> np.ndarray:
+        """For each passage, the weight (BM25 idf) of the question's word pairs it holds
+        side by side: "large shareholders" is slide 3's, not slide 37's "shareholders' equity"."""
+        tokens = self.keyword.query_tokens(question)
+        pairs = set(pairwise(tokens))
+        scores = np.zeros(len(self._pairs))
+        if not pairs:
+            return scores
+        idf = self.keyword.bm25.idf
+        for i, chunk_pairs in enumerate(self._pairs):
+            for first, second in pairs & chunk_pairs:
+                scores[i] += idf.get(first, 0.0) + idf.get(second, 0.0)
+        return scores
 
     def _title_scores(self, question: str, vector: np.ndarray) -> dict[int, float]:
         """RRF-scale score of each slide title, fusing dense and keyword title ranks."""
@@ -119,6 +143,13 @@ class HybridRetriever:
         keyword = np.asarray(self._title_bm25.get_scores(self.keyword.query_tokens(question) or ["_"]))
         fused = _rrf(dense, keyword)
         return {slide.number: float(fused[i]) for i, slide in enumerate(self.index.slides)}
+
+
+def _rank_scores(scores: np.ndarray) -> np.ndarray:
+    """RRF contribution of one ranking; items scoring zero get none."""
+    rank = np.empty(len(scores), dtype=int)
+    rank[np.argsort(-scores)] = np.arange(len(scores))
+    return np.where(scores > 0, 1.0 / (RRF_K + rank + 1), 0.0)
 
 
 def _rrf(dense_scores: np.ndarray, keyword_scores: np.ndarray) -> np.ndarray:

@@ -13,11 +13,13 @@ from qa import Answer, QuestionError
 
 pytestmark = pytest.mark.slow
 
-# Measured on eval/gold.jsonl; the targets in the issue are higher (0.95), see the
-# closing note. A drop below these fails the build.
-MIN_HIT_AT_3 = 0.85
-MIN_OUT_OF_SCOPE_REFUSED = 0.70
-MAX_IN_SCOPE_REFUSED = 0.15
+# Measured on eval/gold.jsonl on 2026-11-25: retrieval alone puts a gold slide in the top 3
+# for 0.938 of the items below (the issue asks 0.95; answers, whose cited slides come
+# first, reach 0.973 in the eval report); 19 of 21 out-of-scope items are refused and 1 of
+# 330 in-scope items is. A drop below these fails the build.
+MIN_HIT_AT_3 = 0.93
+MIN_OUT_OF_SCOPE_REFUSED = 0.90
+MAX_IN_SCOPE_REFUSED = 0.01
 
 
 @pytest.fixture(scope="module")
