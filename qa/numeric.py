@@ -146,7 +146,10 @@ def _closest_figure(text: str, figures: list[Any], terms: list[str]) -> Any:
 
 
 def _label_phrase(fact: Fact) -> str:
-    label = re.sub(r"\s+-\s+(Detail|Results|Target|Major Breakdown)$", "", fact.label)
+    # "Large Shareholders** - Detail (Dalton)" reads "Large Shareholders (Dalton)": footnote
+    # stars and the name of a column that only says "value" are dropped.
+    label = re.sub(r"\*+", "", fact.label)
+    label = re.sub(r"\s+-\s+(Detail|Results|Targets?|Major Breakdown)\b", "", label).strip()
     return label[:1].upper() + label[1:]
 
 
