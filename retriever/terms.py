@@ -45,6 +45,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "dividend": ("dividends",),
     "shareholders": ("shareholders", "shareholder"),
     "stake": ("shareholders",),
+    "shares": ("shares", "shareholders"),
     "percentage": ("%",),
     # everyday words for the deck's own
     "goal": ("target", "targets"),
