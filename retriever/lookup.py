@@ -550,13 +550,24 @@ def _proper_nouns(text: str) -> set[str]:
     return {token for token, count in total.items() if capitalized.get(token, 0) >= 0.8 * count}
 
 
-def _expand(tokens: set[str]) -> set[str]:
+class TokenSet(frozenset[str]):
+    """A fact's words, remembering which question terms it was found to hold (the same
+    terms come back with every question; matching them is the lookup's main cost)."""
+
+    MAX_REMEMBERED = 20_000
+
+    def __init__(self, tokens: object = ()) -> None:
+        self.stems = frozenset(stem(token) for token in self)
+        self.matches: dict[str, bool] = {}
+
+
+def _expand(tokens: set[str]) -> TokenSet:
     expanded = set(tokens)
     for token in tokens:
         expanded.update(SYNONYMS.get(token, ()))
         if token.endswith("s") and len(token) > 3:
             expanded.add(token[:-1])
-    return expanded
+    return TokenSet(expanded)
 
 
 def _head_named(head: list[str], tokens: set[str], weights: dict[str, float]) -> bool:
@@ -587,10 +598,21 @@ def stem(word: str) -> str:
 
 
 def _term_in(term: str, tokens: set[str]) -> bool:
+    if isinstance(tokens, TokenSet):
+        found = tokens.matches.get(term)
+        if found is None:
+            if len(tokens.matches) >= TokenSet.MAX_REMEMBERED:
+                tokens.matches.clear()
+            found = tokens.matches[term] = _term_matches(term, tokens, tokens.stems)
+        return found
+    return _term_matches(term, tokens, {stem(token) for token in tokens})
+
+
+def _term_matches(term: str, tokens: set[str] | frozenset[str], stems: set[str] | frozenset[str]) -> bool:
     candidates = {term, *SYNONYMS.get(term, ()), term.rstrip("s")}
     if candidates & tokens:
         return True
-    if stem(term) in {stem(token) for token in tokens}:
+    if stem(term) in stems:
         return True
     if len(term) >= 4 and any(token.startswith(term) for token in tokens):
         return True  # "shares" ~ "shareholders"
