@@ -15,6 +15,10 @@ from retriever.hits import Hit, SlideHit
 
 # A slide joins the answer only if it scores at least this fraction of the best slide.
 SLIDE_KEEP_RATIO = 0.8
+# A question naming this share of the best slide's title, on a slide of at least
+# OUTLINE_MIN_SECTIONS headed sections, is answered with the slide's outline.
+OUTLINE_COVERAGE = 0.8
+OUTLINE_MIN_SECTIONS = 3
 # A passage joins a list answer if its relevance is at least this fraction of the best.
 PASSAGE_KEEP_RATIO = 0.75
 MAX_BULLETS = 8
@@ -42,6 +46,9 @@ def compose(
     best = slides[0]
     kept = [slide for slide in slides if slide.score >= best.score * SLIDE_KEEP_RATIO]
     listing = wants_list(question)
+    outline = _outline(question, kept[0], slide_chunks)
+    if outline:
+        return outline
     group = _heading_group(question, kept, slide_chunks)
     if group:
         lead_chunk, bullets = group[0], group[1:]
@@ -113,6 +120,32 @@ def _heading_group(question: str, slides: list[SlideHit], slide_chunks: dict[int
         if matched and coverage >= HEADING_COVERAGE and members and score > best[0]:
             best = (score, [members[0], *members[1:MAX_BULLETS]])
     return best[1]
+
+
+def _outline(question: str, slide: SlideHit, slide_chunks: dict[int, list[Chunk]]) -> Composition | None:
+    """A question naming the best slide's title ("What is IIJ's MVNO business model?" on
+    "IIJ's MVNO Business Model") whose slide is laid out in headed sections: each section
+    with its first line, an outline of the whole slide."""
+    terms = set(key_terms(question))
+    title_terms = set(tokenize(slide.title))
+    matched = {t for t in terms if t in title_terms or t.rstrip("s") in title_terms}
+    if not terms or len(matched) / len(terms) < OUTLINE_COVERAGE:
+        return None
+    chunks = slide_chunks.get(slide.slide, [])
+    sections = []
+    for heading in (c for c in chunks if c.kind == "heading"):
+        first = next((c for c in chunks if c.heading == heading.text and c.kind in ("bullet", "text")), None)
+        if first is not None:
+            sections.append((heading, first))
+    if len(sections) < OUTLINE_MIN_SECTIONS:
+        return None
+    sections = sections[:MAX_BULLETS]
+    lines = [f"**{slide.title}**: [Slide {slide.slide}]", ""]
+    lines.extend(f"- {h.text.rstrip(':')}: {first.text} [Slide {h.slide}]" for h, first in sections)
+    used = [chunk for pair in sections for chunk in pair]
+    citations = [Citation(slide=slide.slide, title=slide.title, text=slide.title)]
+    citations += [Citation(slide=c.slide, title=c.title, text=c.text) for c in used]
+    return Composition(text="\n".join(lines), citations=citations, passages=used)
 
 
 def _children(lead: Chunk, slide_chunks: dict[int, list[Chunk]]) -> list[Chunk]:
