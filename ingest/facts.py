@@ -54,50 +54,37 @@ def table_facts(table: Table) -> list[Fact]:
             split_part = part_of is not None and len(figures) == 2 and figures[1].raw.startswith("(")
             for position, figure in enumerate(figures):
                 segment = _segment(cell, figure)
+                figure_label, figure_period, extra_tags = label, period, ()
                 if split_part and part_of is not None:
                     whole, part = part_of.group("whole"), part_of.group("part")
                     name = whole if position == 0 else f"{part} (of {whole})"
-                    facts.append(
-                        Fact(
-                            fact_id=f"{table.table_id}-r{row_index + 1}c{column_index}-{position}",
-                            slide=table.slide,
-                            label=" - ".join(p for p in (name, column_label) if p),
-                            value=figure.value,
-                            unit=figure.unit or "count",
-                            period=period,
-                            raw=figure.raw,
-                            context=f"{table.title}: " + " | ".join(row),
-                            table_id=table.table_id,
-                            row=row_label,
-                            column=column,
-                            qualifier=figure.qualifier,
-                            tags=_tags(tag_source, figure) + (("part",) if position else ()),
-                        )
-                    )
-                    continue
-                if segment is not None:
+                    figure_label = " - ".join(p for p in (name, column_label) if p)
+                    extra_tags = ("part",) if position else ()
+                elif segment is not None:
                     # "FY20 MVNO business revenue: approx. JPY65 billion (up JPY49.4 billion
                     # from FY15)": the cell's ";"-item names its figures and their period.
                     local = _without_figures(segment).strip(" :;")
-                    period = periods_by_column[column_index] or _first(find_periods(segment)) or period
-                else:
-                    local = _local_label(cell, figure, previous_end) if len(figures) > 1 else ""
+                    figure_label = f"{label} ({local})" if local else label
+                    figure_period = periods_by_column[column_index] or _first(find_periods(segment)) or period
+                elif len(figures) > 1:
+                    local = _local_label(cell, figure, previous_end)
+                    figure_label = f"{label} ({local})" if local else label
                 previous_end = figure.end
                 facts.append(
                     Fact(
                         fact_id=f"{table.table_id}-r{row_index + 1}c{column_index}-{position}",
                         slide=table.slide,
-                        label=f"{label} ({local})" if local else label,
+                        label=figure_label,
                         value=figure.value,
                         unit=figure.unit or "count",
-                        period=period,
+                        period=figure_period,
                         raw=figure.raw,
                         context=f"{table.title}: " + " | ".join(row),
                         table_id=table.table_id,
                         row=row_label,
                         column=column,
                         qualifier=figure.qualifier,
-                        tags=_tags(tag_source, figure),
+                        tags=_tags(tag_source, figure) + extra_tags,
                     )
                 )
     return facts
