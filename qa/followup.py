@@ -16,6 +16,11 @@ LEAD_IN_RE = re.compile(
     re.IGNORECASE,
 )
 PRONOUN_RE = re.compile(r"\b(its|their|it|they|them|that|those|this|these)\b", re.IGNORECASE)
+# "after three quarters", "in the first two quarters": the year to date of the previous
+# question's fiscal year.
+ELAPSED_RE = re.compile(r"\b(?:after|in|for|during|over) (?:the )?(?:first )?(two|three|2|3) quarters\b", re.I)
+ACHIEVED_RE = re.compile(r"\b(achiev\w*|actual\w*|results?|reached|delivered|made)\b", re.I)
+TARGET_WORD_RE = re.compile(r"\b(target|targets|forecast|plan|planned)\b", re.I)
 # How many words of the previous question make the subject a pronoun stands for.
 TOPIC_WORDS = 1
 # A question this short (in key terms) leans on the conversation for its subject.
@@ -46,6 +51,17 @@ def rewrite_followup(question: str, history: Sequence[Any] | None) -> tuple[str,
     short = len(key_terms(question)) <= SHORT_FOLLOWUP_TERMS
     if not (is_lead_in or (has_pronoun and short)):
         return question, ""
+    elapsed = ELAPSED_RE.search(question)
+    fiscal_years = [p for p in old_periods if re.fullmatch(r"FY\d\d", p)]
+    if elapsed and fiscal_years and not new_periods:
+        # "and how much had they achieved after three quarters?" after "What is the FY16
+        # operating income target?": the year to date of that fiscal year, as a result.
+        quarters = {"two": 2, "2": 2, "three": 3, "3": 3}[elapsed.group(1).lower()]
+        period = f"1Q-{quarters}Q{fiscal_years[0][2:]}"
+        rewritten = _replace_periods(previous, old_periods, [period])
+        if ACHIEVED_RE.search(question):
+            rewritten = " ".join(TARGET_WORD_RE.sub(" ", rewritten).split()).replace(" ?", "?")
+        return rewritten, f"period taken from the follow-up ({fiscal_years[0]} -> {period})"
     if new_periods and old_periods and len(key_terms(focus_without_periods)) == 0:
         rewritten = _replace_periods(previous, old_periods, new_periods)
         return rewritten, f"period swapped in the previous question ({old_periods[0]} -> {new_periods[0]})"

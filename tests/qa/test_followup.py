@@ -37,6 +37,12 @@ def history(question: str) -> list[dict[str, str]]:
             "what about SI?",
             "What was the SI gross margin ratio in 1Q-3Q16?",
         ),
+        # the year to date of the previous question's fiscal year, as a result
+        (
+            "What is the FY16 operating income target?",
+            "and how much had they achieved after three quarters?",
+            "What is the 1Q-3Q16 operating income?",
+        ),
         # a pronoun for the previous subject
         (
             "What are IIJ's cloud competitive advantages?",
