@@ -15,8 +15,8 @@ pytestmark = pytest.mark.slow
 
 # Measured on eval/gold.jsonl on 2026-11-25: retrieval alone puts a gold slide in the top 3
 # for 0.938 of the items below (the issue asks 0.95; answers, whose cited slides come
-# first, reach 0.976 in the eval report); 19 of 21 out-of-scope items are refused and no
-# in-scope item is. A drop below these fails the build.
+# first, reach 0.976 in the eval report); 20 of the 22 items whose gold answer is a refusal
+# are refused and none of the 329 others is. A drop below these fails the build.
 MIN_HIT_AT_3 = 0.93
 MIN_OUT_OF_SCOPE_REFUSED = 0.90
 MAX_IN_SCOPE_REFUSED = 0.0
@@ -44,8 +44,9 @@ def test_gold_slide_in_top_3(deck, gold) -> None:
 
 
 def test_out_of_scope_refused_and_in_scope_answered(answered) -> None:
-    out = [(item, answer) for item, answer in answered if item["kind"] == "out_of_scope"]
-    inside = [(item, answer) for item, answer in answered if item["kind"] != "out_of_scope"]
+    # A follow-up can be out of scope too ("and back in FY2012?"): the gold answer says.
+    out = [(item, answer) for item, answer in answered if item["expected"].get("refused")]
+    inside = [(item, answer) for item, answer in answered if not item["expected"].get("refused")]
     assert len(out) >= 10
     not_refused = [f"{i['id']}: {i['question']} -> {a.answer[:80]}" for i, a in out if not a.refused]
     refused = [f"{i['id']}: {i['question']}" for i, a in inside if a.refused]
