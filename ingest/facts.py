@@ -9,7 +9,7 @@ import dataclasses
 import re
 from collections.abc import Iterable
 
-from ingest.numbers import PERIOD_RE, Figure, find_figures, find_periods, parse_figure, period_sort_key
+from ingest.numbers import PERIOD_RE, Figure, find_figures, find_periods, parse_figure, period_sort_key, period_year
 from ingest.records import Chunk, Fact, Table
 
 UNIT_IN_TEXT_RE = re.compile(
@@ -311,8 +311,7 @@ def _nearest_period(text: str, figure: Figure) -> str:
     the passage's period: 2Q16."""
     bare = re.search(r"(?<![\w-])([1-4])Q\s*:?\s*$", text[: figure.start])
     if bare:
-        years = [re.search(r"(\d\d)(?:-end)?$", period) for period in find_periods(text)]
-        years = [year.group(1) for year in years if year]
+        years = [year for year in map(period_year, find_periods(text)) if year]
         if years and len(set(years)) == 1:
             return f"{bare.group(1)}Q{years[0]}"
     # "16.9% (FY15)": a period in brackets right after the figure is its own.

@@ -305,6 +305,12 @@ def _canonical(match: re.Match[str]) -> str:
     return f"{month} {day[:-1]}, {year}" if day else f"{month} {year}"
 
 
+def period_year(period: str) -> str:
+    """The two-digit year a period ends in: "FY16", "1Q-3Q16", "3Q16-end" -> "16"; else ""."""
+    match = re.search(r"(\d\d)(?:-end)?$", period)
+    return match.group(1) if match else ""
+
+
 def period_sort_key(period: str) -> tuple[int, int]:
     """(year, month-ish) for ordering periods: "1Q-3Q16" -> (16, 9); "FY16" -> (16, 12)."""
     match = re.search(r"(\d{2})(?:-end)?$", period)

@@ -100,10 +100,8 @@ def _heading_group(question: str, slides: list[SlideHit], slide_chunks: dict[int
         for index, chunk in enumerate(chunks):
             if chunk.kind != "heading":
                 continue
-            heading_terms = set(tokenize(chunk.text))
-            matched = {t for t in terms if t in heading_terms or t.rstrip("s") in heading_terms}
-            coverage = len(matched) / len(terms)
-            if coverage < HEADING_COVERAGE or not matched:
+            coverage = _named_share(terms, chunk.text)
+            if coverage < HEADING_COVERAGE or not coverage:
                 continue
             members = [c for c in chunks[index + 1 :] if c.heading == chunk.text and c.kind != "heading"]
             if not any(c.kind != "chart_data" for c in members):
@@ -112,12 +110,10 @@ def _heading_group(question: str, slides: list[SlideHit], slide_chunks: dict[int
             if members and score > best[0]:
                 best = (score, [chunk, *members[:MAX_BULLETS]])
         # The slide title heads the whole slide ("MVNO Market in Japan").
-        title_terms = set(tokenize(slide.title))
-        matched = {t for t in terms if t in title_terms or t.rstrip("s") in title_terms}
-        coverage = len(matched) / len(terms)
+        coverage = _named_share(terms, slide.title)
         score = coverage - 0.05 * rank - 0.01
         members = [c for c in chunks if c.kind in ("bullet", "text") and c.level <= 1]
-        if matched and coverage >= HEADING_COVERAGE and members and score > best[0]:
+        if coverage and coverage >= HEADING_COVERAGE and members and score > best[0]:
             best = (score, [members[0], *members[1:MAX_BULLETS]])
     return best[1]
 
@@ -127,9 +123,7 @@ def _outline(question: str, slide: SlideHit, slide_chunks: dict[int, list[Chunk]
     "IIJ's MVNO Business Model") whose slide is laid out in headed sections: each section
     with its first line, an outline of the whole slide."""
     terms = set(key_terms(question))
-    title_terms = set(tokenize(slide.title))
-    matched = {t for t in terms if t in title_terms or t.rstrip("s") in title_terms}
-    if not terms or len(matched) / len(terms) < OUTLINE_COVERAGE:
+    if not terms or _named_share(terms, slide.title) < OUTLINE_COVERAGE:
         return None
     chunks = slide_chunks.get(slide.slide, [])
     sections = []
@@ -146,6 +140,12 @@ def _outline(question: str, slide: SlideHit, slide_chunks: dict[int, list[Chunk]
     citations = [Citation(slide=slide.slide, title=slide.title, text=slide.title)]
     citations += [Citation(slide=c.slide, title=c.title, text=c.text) for c in used]
     return Composition(text="\n".join(lines), citations=citations, passages=used)
+
+
+def _named_share(terms: set[str], text: str) -> float:
+    """The share of `terms` that `text` (a heading, a slide title) names, plurals included."""
+    words = set(tokenize(text))
+    return sum(1 for t in terms if t in words or t.rstrip("s") in words) / len(terms) if terms else 0.0
 
 
 def _children(lead: Chunk, slide_chunks: dict[int, list[Chunk]]) -> list[Chunk]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from ingest.numbers import PERIOD_RE, find_periods
 from qa.question import key_terms
+from retriever.terms import METRIC_WORDS, TARGET_RE
 
 LEAD_IN_RE = re.compile(
     r"^\s*(and|also|ok|okay|so|then)?\s*(what about|how about|and for|and in|and at|and|same for|for|in|at)\s+",
@@ -20,7 +21,6 @@ PRONOUN_RE = re.compile(r"\b(its|their|it|they|them|that|those|this|these)\b", r
 # question's fiscal year.
 ELAPSED_RE = re.compile(r"\b(?:after|in|for|during|over) (?:the )?(?:first )?(two|three|2|3) quarters\b", re.I)
 ACHIEVED_RE = re.compile(r"\b(achiev\w*|actual\w*|results?|reached|delivered|made)\b", re.I)
-TARGET_WORD_RE = re.compile(r"\b(target|targets|forecast|plan|planned)\b", re.I)
 # How many words of the previous question make the subject a pronoun stands for.
 TOPIC_WORDS = 1
 # A question this short (in key terms) leans on the conversation for its subject.
@@ -60,7 +60,7 @@ def rewrite_followup(question: str, history: Sequence[Any] | None) -> tuple[str,
         period = f"1Q-{quarters}Q{fiscal_years[0][2:]}"
         rewritten = _replace_periods(previous, old_periods, [period])
         if ACHIEVED_RE.search(question):
-            rewritten = " ".join(TARGET_WORD_RE.sub(" ", rewritten).split()).replace(" ?", "?")
+            rewritten = " ".join(TARGET_RE.sub(" ", rewritten).split()).replace(" ?", "?")
         return rewritten, f"period taken from the follow-up ({fiscal_years[0]} -> {period})"
     if new_periods and old_periods and len(key_terms(focus_without_periods)) == 0:
         rewritten = _replace_periods(previous, old_periods, new_periods)
@@ -83,49 +83,6 @@ def rewrite_followup(question: str, history: Sequence[Any] | None) -> tuple[str,
         rewritten = f"{focus} of {topic}" if topic else focus
     rewritten = f"What about {rewritten}?" if is_lead_in else f"{rewritten}?"
     return rewritten, f"subject taken from the previous question ({topic})"
-
-
-# Words that name a measure: a follow-up naming one asks for another figure of the same
-# subject ("what about net income?"); one naming none asks about another subject.
-METRIC_WORDS = frozenset(
-    [
-        "revenue",
-        "revenues",
-        "sales",
-        "income",
-        "profit",
-        "margin",
-        "cost",
-        "costs",
-        "expenses",
-        "expense",
-        "cash",
-        "assets",
-        "liabilities",
-        "equity",
-        "employees",
-        "headcount",
-        "subscriptions",
-        "subscribers",
-        "capex",
-        "borrowings",
-        "ratio",
-        "share",
-        "growth",
-        "target",
-        "targets",
-        "dividend",
-        "dividends",
-        "price",
-        "customers",
-        "clients",
-        "atms",
-        "gross",
-        "operating",
-        "net",
-        "total",
-    ]
-)
 
 
 def _swap_subject(previous: str, focus: str) -> str:

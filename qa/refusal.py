@@ -4,7 +4,6 @@ exist in the deck at all."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -12,7 +11,7 @@ from rapidfuzz import fuzz, process
 from ingest.numbers import find_periods
 from qa.question import key_terms
 from retriever.hits import SlideHit
-from retriever.terms import SYNONYMS, head_terms
+from retriever.terms import SYNONYMS, head_terms, written_as_name
 
 # Calibrated on eval/gold.jsonl (see eval report): below this cosine similarity the
 # best passage is unrelated to the question whatever its rank.
@@ -57,8 +56,12 @@ class RefusalPolicy:
         written as a name ("Tesla"). An unknown everyday word elsewhere ("to stay at
         the leading edge", "consist of") does not make the question out of scope."""
         head = set(head_terms(question))
-        names = {word.lower() for word in re.findall(r"(?<!^)(?<![.?!] )\b[A-Z][A-Za-z0-9]+", question.strip())}
-        return [term for term in self.unknown_terms(question) if len(term) > 1 and (term in head or term in names)]
+        cased = question != question.lower()  # all lower case, nothing is written as a name
+        return [
+            term
+            for term in self.unknown_terms(question)
+            if len(term) > 1 and (term in head or (cased and written_as_name(term, question)))
+        ]
 
     def _names_a_title(self, question: str, slides: list[SlideHit]) -> bool:
         """A question naming a retrieved slide's title ("what topics ..." -> "Contents")

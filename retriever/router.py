@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ingest.numbers import find_periods
+from ingest.text import tokenize
+from retriever.terms import METRIC_WORDS
 
 NUMERIC_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"\bhow (much|many|big|large|high|low|fast)\b", "asks 'how much/many/big'"),
@@ -31,10 +33,6 @@ NUMERIC_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"\b(headcount|staff count|employees)\b", "asks for a headcount"),
     (r"\b(jpy|yen|billion|million|thousand)\b", "mentions a currency or scale"),
 )  # fmt: skip
-METRIC_NOUNS = (
-    r"\b(revenues?|sales|income|margin|costs?|cash|balance|assets|liabilities|equity|capex|expenses|"
-    r"borrowings|profit|ratio|employees|headcount|subscriptions?|subscribers|target)\b"
-)
 DESCRIPTIVE_PATTERNS = re.compile(
     r"^\s*(why|explain|describe|what are|list|summari[sz]e|how does|how do|how will|how is|how did|tell me about)\b"
     r"|\b(model|strategy|strategies|advantages?|approach|overview|status|differen\w+ between|difference from|"
@@ -65,6 +63,6 @@ def route(question: str) -> Route:
     if periods and re.search(r"^\s*(what|how)\b", lowered):
         return Route("table", f"asks about a period ({', '.join(periods)})")
     # Telegraphic questions: "cash balance end of Dec 2016?"
-    if periods and re.search(METRIC_NOUNS, lowered) and not re.search(r"^\s*(why|who|where|which)\b", lowered):
+    if periods and METRIC_WORDS & set(tokenize(lowered)) and not re.search(r"^\s*(why|who|where|which)\b", lowered):
         return Route("table", f"names a metric and a period ({', '.join(periods)})")
     return Route("text", "no numeric intent found")

@@ -195,6 +195,54 @@ def deck_name_terms(deck_title: str) -> frozenset[str]:
     return frozenset(terms)
 
 
+# Words that name a measure. A follow-up naming one asks for another figure of the same
+# subject ("what about net income?"), one naming none for another subject; a telegraphic
+# question naming one and a period asks for a figure ("cash balance end of Dec 2016?").
+METRIC_WORDS = frozenset(
+    [
+        "assets",
+        "atms",
+        "balance",
+        "borrowings",
+        "capex",
+        "cash",
+        "clients",
+        "cost",
+        "costs",
+        "customers",
+        "dividend",
+        "dividends",
+        "employees",
+        "equity",
+        "expense",
+        "expenses",
+        "gross",
+        "growth",
+        "headcount",
+        "income",
+        "liabilities",
+        "margin",
+        "net",
+        "operating",
+        "price",
+        "profit",
+        "ratio",
+        "revenue",
+        "revenues",
+        "sales",
+        "share",
+        "subscribers",
+        "subscription",
+        "subscriptions",
+        "target",
+        "targets",
+        "total",
+        "what about net income?",
+    ]
+)
+TARGET_RE = re.compile(r"\b(target|targets|plan|planned|forecast|goal|aim|outlook|expected)\b", re.IGNORECASE)
+
+
 MEASURE_WORDS = frozenset(
     [
         "change",
