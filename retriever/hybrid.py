@@ -88,7 +88,11 @@ class HybridRetriever:
         self._title_vectors = index.embedder.encode(titles)
         self._title_bm25 = BM25Okapi([tokenize(title) or ["_"] for title in titles])
         self._vectors = index.vectors.reconstruct_n(0, index.vectors.ntotal)
-        self._pairs = [set(pairwise(tokens)) for tokens in index.chunk_tokens]
+        # Which passages hold each word pair side by side.
+        self._pair_passages: dict[tuple[str, str], set[int]] = defaultdict(set)
+        for i, tokens in enumerate(index.chunk_tokens):
+            for pair in pairwise(tokens):
+                self._pair_passages[pair].add(i)
 
     def retrieve(self, question: str, k: int = 8) -> list[Hit]:
         return self._ranked_hits(question)[1][:k]
@@ -126,14 +130,10 @@ class HybridRetriever:
     def _phrase_scores(self, question: str) -> np.ndarray:
         """For each passage, the weight (BM25 idf) of the question's word pairs it holds
         side by side: "large shareholders" is slide 3's, not slide 37's "shareholders' equity"."""
-        tokens = self.keyword.query_tokens(question)
-        pairs = set(pairwise(tokens))
-        scores = np.zeros(len(self._pairs))
-        if not pairs:
-            return scores
+        scores = np.zeros(len(self.index.chunks))
         idf = self.keyword.bm25.idf
-        for i, chunk_pairs in enumerate(self._pairs):
-            for first, second in pairs & chunk_pairs:
+        for first, second in set(pairwise(self.keyword.query_tokens(question))):
+            for i in self._pair_passages.get((first, second), ()):
                 scores[i] += idf.get(first, 0.0) + idf.get(second, 0.0)
         return scores
 

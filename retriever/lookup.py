@@ -15,13 +15,12 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from ingest.index_store import DeckIndex
-from ingest.numbers import SCALES, convert, find_periods, period_sort_key, split_unit, strip_periods
+from ingest.numbers import SCALES, convert, find_periods, period_sort_key, period_year, split_unit, strip_periods
 from ingest.records import Fact
 from ingest.text import tokenize
 from retriever.arithmetic import evaluate, number_text
-from retriever.terms import FILLER_TERMS, MEASURE_WORDS, SYNONYMS, head_terms, written_as_name
+from retriever.terms import FILLER_TERMS, MEASURE_WORDS, SYNONYMS, TARGET_RE, head_terms, written_as_name
 
-TARGET_RE = re.compile(r"\b(target|targets|plan|planned|forecast|goal|aim|outlook|expected)\b", re.IGNORECASE)
 CHANGE_RE = re.compile(
     r"\b(change|changes|changed|increase|increased|decrease|decreased|grow|growth|grew|yoy|"
     r"year[- ]over[- ]year|rise|rose|fall|fell|decline|declined|drop|dropped|up|down)\b",
@@ -134,6 +133,10 @@ class FactLookup:
         self._slide_periods = {slide.number: set(find_periods(slide.text)) for slide in index.slides}
         self.deck_periods = {fact.period for fact in self.facts if fact.period}
         self.deck_periods |= {period for slide in index.slides for period in find_periods(slide.text)}
+        # The weights of each fact's row words and part words do not depend on the question.
+        self._row_weights = [{t: self._weight(t) for t in terms} for terms in self._row_terms]
+        self._qualifiers = [[t for t in terms if t not in FILLER_TERMS] for terms in self._qualifiers]
+        self._qualifier_weights = [{t: self._weight(t) for t in terms} for terms in self._qualifiers]
 
     def _known(self, term: str) -> bool:
         return any(candidate in self._idf for candidate in (term, term.rstrip("s"), *SYNONYMS.get(term, ())))
@@ -171,8 +174,7 @@ class FactLookup:
             narrow_coverage = _coverage(terms, self._narrow[i], weights)
             head_found = _head_named(head, self._metric[i], weights) if head else _coverage(terms, self._metric[i]) > 0
             period_ok, period_score = _period_fit(periods, fact, self._slide_periods.get(fact.slide, set()))
-            row_terms = self._row_terms[i]
-            row_in_question = _coverage(row_terms, question_tokens, {t: self._weight(t) for t in row_terms})
+            row_in_question = _coverage(self._row_terms[i], question_tokens, self._row_weights[i])
             metric_coverage = _coverage(terms, self._metric[i], weights)
             score = (
                 float(dense[i])
@@ -194,9 +196,8 @@ class FactLookup:
                 score -= 0.4
             # A figure for a part ("SI" under "Gross Margin") answers a question that
             # names the part; asked without it, the whole is meant.
-            qualifiers = [t for t in self._qualifiers[i] if t not in FILLER_TERMS]
-            if qualifiers:
-                unasked = 1.0 - _coverage(qualifiers, question_tokens, {t: self._weight(t) for t in qualifiers})
+            if self._qualifiers[i]:
+                unasked = 1.0 - _coverage(self._qualifiers[i], question_tokens, self._qualifier_weights[i])
                 score -= QUALIFIER_WEIGHT * unasked
             rare_missing = tuple(t for t in rare_terms if not _term_in(t, self._metric[i]))
             matches.append(Match(fact, score, coverage, head_found, period_ok, rare_missing))
@@ -350,8 +351,7 @@ class FactLookup:
             flags=re.I,
         )
         # The target is for a fiscal year; "in Q4 FY16" names its last quarter.
-        years = [f"FY{m.group(1)}" for p in find_periods(question) if (m := re.search(r"(\d\d)(?:-end)?$", p))]
-        years = [p for p in find_periods(question) if p.startswith("FY")] or list(dict.fromkeys(years))
+        years = list(dict.fromkeys(f"FY{year}" for year in map(period_year, find_periods(question)) if year))
         metric = _without_periods(metric)
         target = self.find(f"{metric} target", periods=years or None)
         if target is None or not target.confident or "target" not in target.facts[0].tags:
