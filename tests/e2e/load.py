@@ -154,12 +154,17 @@ def served(env: dict[str, str], log_path: Path) -> Iterator[str]:
             wait_until_healthy(base_url, process)
             yield base_url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Terminate a server process; kill it if it has not exited within 15 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def wait_until_healthy(base_url: str, process: subprocess.Popen[bytes]) -> None:

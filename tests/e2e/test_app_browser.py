@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import http.server
 import os
-import socket
 import subprocess
 import threading
 import time
@@ -16,6 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Browser, FrameLocator, Page, expect, sync_playwright
+
+from tests.e2e.load import free_port, stop
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -50,12 +51,6 @@ def skip_without_chromium() -> None:
         pytest.skip(f"{CHROMIUM} is absent: install the Debian chromium package to run browser tests")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`streamlit run app.py` on a free loopback port; stopped at teardown."""
@@ -76,12 +71,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         wait_for_health(url, server, logs / "server.log")
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
 
 def wait_for_health(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
