@@ -14,11 +14,7 @@ import streamlit as st
 
 from ingest.errors import DeckError, StaleIndexError
 from ingest.index_store import Manifest
-from qa import Answer, DeckQA, QuestionError
-from qa.deckqa import shared_embedder
-from qa.question import MAX_QUESTION_CHARS
-from qa.settings import Settings
-from qa.ui_support import (
+from interfaces.chat import (
     MAX_UPLOAD_MB,
     ChatTurn,
     SlideCitations,
@@ -43,6 +39,9 @@ from qa.ui_support import (
     render_slide_png,
     uploads_dir_for,
 )
+from qa import Answer, DeckQA, QuestionError
+from qa.settings import Settings
+from understand.question import MAX_QUESTION_CHARS
 
 PAGE_ICON = ":material/slideshow:"
 ASSISTANT_AVATAR = ":material/slideshow:"
@@ -144,7 +143,7 @@ def draw_figure(answer: Answer) -> None:
 
 
 def draw_source_tables(answer: Answer) -> None:
-    for table_row in answer.debug.get("table_rows") or []:
+    for table_row in answer.debug.table_rows or []:
         label = f"Source table · Slide {table_row.get('slide')} · {table_row.get('title', '')}"
         unit = table_row.get("unit")
         with st.expander(label + (f" ({unit})" if unit else ""), expanded=True, icon=":material/table:"):
@@ -262,8 +261,8 @@ def handle_upload(configured: DeckQA, settings: Settings) -> None:
         deck = open_uploaded_deck(
             uploaded.getvalue(),
             uploaded.name,
-            uploads_dir_for(settings.index_dir),
-            shared_embedder(settings.embedding_model),
+            uploads_dir_for(settings.index.dir),
+            settings.index,
             current.llm_answerer,
             progress,
         )
@@ -344,7 +343,7 @@ def main(load_deck: Callable[[Settings], DeckQA] = configured_deck) -> None:
     # Framed in a portal (?embed=true) the chat gets the whole width; the sidebar stays a click away.
     sidebar = "collapsed" if st.context.is_embedded else "auto"
     st.set_page_config(page_title="Deck Q&A", page_icon=PAGE_ICON, layout="wide", initial_sidebar_state=sidebar)
-    settings = Settings()
+    settings = Settings.from_env()
     init_state()
     try:
         with st.spinner("Loading the deck…", show_time=True):
@@ -363,9 +362,9 @@ def main(load_deck: Callable[[Settings], DeckQA] = configured_deck) -> None:
     if not turns and not question:
         draw_welcome(deck)
     for turn in turns:
-        draw_turn(deck, turn, settings.feedback_file)
+        draw_turn(deck, turn, settings.ui.feedback_file)
     if question:
-        ask_and_draw(deck, question, use_llm, settings.feedback_file)
+        ask_and_draw(deck, question, use_llm, settings.ui.feedback_file)
     draw_chat_tools(deck)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from ingest.embedding import Embedder
-from qa.answer import Answer, Citation
+from qa.answer import Answer, Citation, Trace
 
 # The values the LangChain tutorials use; deliberately not tuned for this deck.
 CHUNK_SIZE = 1000
@@ -65,5 +65,5 @@ class LangChainBaseline:
             route="text",
             refused=False,
             citations=citations,
-            debug={"seconds": round(time.perf_counter() - started, 4), "pipeline": "langchain-baseline"},
+            debug=Trace(seconds=round(time.perf_counter() - started, 4), pipeline="langchain-baseline"),
         )

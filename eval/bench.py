@@ -135,18 +135,19 @@ def run_bench(items: Sequence[GoldItem], progress: Callable[[str], None] = print
     """Every measurement, in an order where each starts from a known state: the cold
     start first (nothing loaded yet in this process), then model + ingest, then queries."""
     from eval.baseline import LangChainBaseline
-    from qa.deckqa import DeckQA, shared_embedder
+    from ingest.embedding import shared_embedder
+    from qa.deckqa import DeckQA
     from qa.settings import Settings
 
-    settings = Settings()
+    settings = Settings.from_env()
     progress("cold start (fresh process: load + first answer)...")
     cold = measure_cold_start()
     progress("loading the embedding model...")
     started = time.perf_counter()
-    embedder = shared_embedder(settings.embedding_model)
+    embedder = shared_embedder(settings.index.embedding_model)
     model_seconds = time.perf_counter() - started
     progress("ingest (forced rebuild into a temporary folder)...")
-    ingest = {**measure_ingest(settings.deck, embedder), "model_load_seconds": round(model_seconds, 2)}
+    ingest = {**measure_ingest(settings.index.deck, embedder), "model_load_seconds": round(model_seconds, 2)}
     deck = DeckQA.load(settings)
     deck.ask(COLD_START_QUESTION)  # warm-up: first-call costs are the cold start's, not latency
 

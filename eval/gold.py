@@ -13,8 +13,8 @@ from typing import Any
 
 from eval.figures import GOLD_UNITS
 from eval.scoring import SHAPES
-from qa.question import MAX_QUESTION_CHARS
-from retriever.arithmetic import FormulaError, evaluate
+from figures.arithmetic import FormulaError, evaluate
+from understand.question import MAX_QUESTION_CHARS
 
 KIND_PREFIXES = {
     "numeric": "num-",

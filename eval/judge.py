@@ -1,6 +1,6 @@
 """Optional LLM-judged metrics: faithfulness (are the answer's claims supported by the
 passages it cites?) and answer relevance (does it address the question?), each a score
-from 0 to 1 given by the chat model `DECKQA_LLM` configures (`qa.llm_models`).
+from 0 to 1 given by the chat model `DECKQA_LLM` configures (`llm.models`).
 
 Without an LLM the runner reports "no LLM configured; LLM-judged metrics skipped".
 """
@@ -46,15 +46,15 @@ class JudgeSetup:
 
 def build_judge(settings: Settings) -> JudgeSetup:
     """The judge for `settings`: skipped (with the message) when no LLM is configured."""
-    if not settings.llm.strip():
+    if not settings.llm.provider.strip():
         return JudgeSetup(None, SKIPPED_NO_LLM)
-    from qa.llm_models import LLMConfigError, build_chat_model
+    from llm.models import LLMConfigError, build_chat_model
 
     try:
         model = build_chat_model(settings)
     except LLMConfigError as error:
         return JudgeSetup(None, f"LLM-judged metrics skipped: {error}")
-    return JudgeSetup(model, f"judged by {settings.llm} {settings.llm_model}".strip())
+    return JudgeSetup(model, f"judged by {settings.llm.provider} {settings.llm.model}".strip())
 
 
 def parse_score(reply: str) -> float | None:

@@ -186,12 +186,13 @@ def run_command(args: argparse.Namespace) -> int:
     except GoldError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    from ingest.embedding import shared_embedder
     from ingest.errors import DeckError, StaleIndexError
-    from qa.deckqa import DeckQA, shared_embedder
-    from qa.llm_models import LLMConfigError
+    from llm.models import LLMConfigError
+    from qa.deckqa import DeckQA
     from qa.settings import Settings
 
-    settings = Settings()
+    settings = Settings.from_env()
     try:
         deck = DeckQA.load(settings)
         check_slide_range(args.gold, items, len(deck.index.slides))
@@ -203,7 +204,7 @@ def run_command(args: argparse.Namespace) -> int:
     if args.baseline:
         from eval.baseline import LangChainBaseline
 
-        baseline = LangChainBaseline(deck.index.pdf_path, shared_embedder(settings.embedding_model))
+        baseline = LangChainBaseline(deck.index.pdf_path, shared_embedder(settings.index.embedding_model))
     judge_model, judge_status = None, JUDGE_NOT_REQUESTED
     if args.judge:
         setup = build_judge(settings)

@@ -11,7 +11,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from qa.answer import Trace
 
 from eval.figures import MARKUP_RE, SLIDE_MARKER_RE, Amount, convert_amount, find_amounts, headline_amount, parse_unit
 
@@ -116,7 +119,7 @@ def score_key_points(answer_text: str, key_points: Sequence[str], refused: bool)
 
 def ranked_slides(cited: Sequence[int], retrieved: Sequence[int]) -> list[int]:
     """The ranked list scored for hit@k / MRR: cited slides in citation order, then the
-    retriever's slides (debug["retrieved_slides"]), each slide once."""
+    retriever's slides (`Answer.debug.retrieved_slides`), each slide once."""
     ranked: list[int] = []
     for slide in [*cited, *retrieved]:
         if slide not in ranked:
@@ -219,7 +222,7 @@ class AnswerLike(Protocol):
     route: str
     citations: Sequence[Any]
     value: Any
-    debug: dict[str, Any]
+    debug: Trace
 
 
 @dataclass(frozen=True)
@@ -267,7 +270,7 @@ def score_item(item: dict, answer: AnswerLike, seconds: float, value_rule: str =
     text: str = answer.answer
     refused: bool = answer.refused
     cited = tuple(dict.fromkeys(citation.slide for citation in answer.citations))
-    retrieved = answer.debug.get("retrieved_slides", []) or []
+    retrieved = answer.debug.retrieved_slides
     ranked = tuple(ranked_slides(cited, [int(slide) for slide in retrieved]))
     gold = tuple(item["gold_slides"])
     got: float | None = None
@@ -321,7 +324,7 @@ def score_item(item: dict, answer: AnswerLike, seconds: float, value_rule: str =
         any_gold_cited=citations.any_gold_cited if citations else None,
         keypoint_recall=keypoint_recall,
         seconds=seconds,
-        debug={key: answer.debug[key] for key in DEBUG_KEYS if key in answer.debug},
+        debug=answer.debug.model_dump(include=set(DEBUG_KEYS), exclude_none=True),
     )
 
 

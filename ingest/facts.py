@@ -363,3 +363,8 @@ def _passage_tags(text: str, figure: Figure) -> tuple[str, ...]:
 
 def _first(items: list[str]) -> str:
     return items[0] if items else ""
+
+
+def fact_description(fact: Fact, table_title: str) -> str:
+    """What gets embedded for a fact (at ingest): its heading, label, table and context."""
+    return f"{fact.heading} {fact.label}. {table_title}. {fact.context[:200]}"

@@ -2,7 +2,9 @@
 
 Layout of an index folder (no pickle anywhere):
     manifest.json     deck sha256, model id, dimension, counts, schema version, build time
-    vectors.faiss     faiss.write_index of an inner-product index over normalised vectors
+    vectors.faiss     faiss.write_index of an inner-product index over normalised passage vectors
+    titles.npy        float32 vectors of the slide titles (numpy .npy, no pickle)
+    facts.npy         float32 vectors of the facts' descriptions
     records.sqlite    slides, chunks (+ BM25 tokens), tables, cells, facts
     deck.pdf          the deck the index was built from (to render slide images)
 
@@ -24,21 +26,34 @@ from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import faiss
 import numpy as np
 
-from ingest.embedding import Embedder
+from ingest.embedding import (
+    Embedder,
+    QueryEmbedder,
+    model_fingerprint,
+    prepare_query_embedder,
+    resolve_model_path,
+    shared_embedder,
+)
 from ingest.errors import DeckError, StaleIndexError
-from ingest.facts import all_facts
-from ingest.pdf_reader import ParsedDeck, open_checked, read_deck
+from ingest.files import open_checked
 from ingest.records import Chunk, Fact, Slide, Table
 from ingest.text import tokenize
 
-SCHEMA_VERSION = 3
+if TYPE_CHECKING:
+    from ingest.pdf_reader import ParsedDeck
+
+SCHEMA_VERSION = 4
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
+TITLE_VECTORS = "titles.npy"
+FACT_VECTORS = "facts.npy"
+# PDFs longer than this are refused before any work (`DECKQA_MAX_PAGES`).
+DEFAULT_MAX_PAGES = 500
 RECORDS = "records.sqlite"
 DECK_COPY = "deck.pdf"
 _build_lock = threading.Lock()
@@ -95,8 +110,10 @@ class DeckIndex:
     tables: list[Table]
     facts: list[Fact]
     chunk_tokens: list[list[str]]
-    vectors: Any  # faiss.Index
-    embedder: Embedder
+    vectors: Any  # faiss.Index over the passages
+    title_vectors: np.ndarray  # one row per slide, in slide order
+    fact_vectors: np.ndarray  # one row per fact, in fact order
+    embedder: QueryEmbedder  # embeds questions (ONNX; no torch)
     _slides_by_number: dict[int, Slide] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -136,7 +153,7 @@ def needs_rebuild(folder: Path, deck_sha256: str, model_id: str) -> str:
         return "the deck changed"
     if manifest.model_id != model_id:
         return f"the embedding model changed ({manifest.model_id} -> {model_id})"
-    for name in (VECTORS, RECORDS, DECK_COPY):
+    for name in (VECTORS, TITLE_VECTORS, FACT_VECTORS, RECORDS, DECK_COPY):
         if not (folder / name).exists():
             return f"{name} is missing"
     return ""
@@ -149,11 +166,15 @@ def build_index(
     *,
     force: bool = False,
     progress: Progress | None = None,
+    max_pages: int = DEFAULT_MAX_PAGES,
 ) -> BuildResult:
     """Build the index for `deck_path` into `folder` unless it is already current.
 
-    Raises `DeckError` for an unusable deck; the old index is then left as it was.
+    Raises `DeckError` for an unusable deck (or one over `max_pages` pages, before any
+    work); the old index is then left as it was.
     """
+    from ingest.pdf_reader import check_page_count, read_deck
+
     started = time.perf_counter()
     deck_sha256 = _sha256(open_checked(deck_path))
     with _build_lock:
@@ -161,6 +182,7 @@ def build_index(
             manifest = Manifest.read(folder)
             assert manifest is not None
             return BuildResult(manifest, rebuilt=False, seconds=time.perf_counter() - started)
+        check_page_count(deck_path, max_pages)
         parsed = read_deck(
             deck_path, progress=(lambda done, total: progress("read", done, total)) if progress else None
         )
@@ -175,7 +197,7 @@ def build_index(
     return BuildResult(manifest, rebuilt=True, seconds=time.perf_counter() - started)
 
 
-def load_index(folder: Path, embedder: Embedder) -> DeckIndex:
+def load_index(folder: Path, embedder: QueryEmbedder) -> DeckIndex:
     """Load a built index. Raises `StaleIndexError` if it is missing or its manifest
     does not match this code's schema or the embedder."""
     manifest = Manifest.read(folder)
@@ -184,6 +206,8 @@ def load_index(folder: Path, embedder: Embedder) -> DeckIndex:
     if manifest.schema_version != SCHEMA_VERSION or manifest.model_id != embedder.model_id:
         raise StaleIndexError(f"index in {folder} was built by another schema or model")
     vectors = faiss.read_index(str(folder / VECTORS))
+    title_vectors = np.load(folder / TITLE_VECTORS, allow_pickle=False)
+    fact_vectors = np.load(folder / FACT_VECTORS, allow_pickle=False)
     with closing(sqlite3.connect(f"file:{folder / RECORDS}?mode=ro", uri=True)) as db:
         slides = [Slide(*row) for row in db.execute("SELECT number, title, text FROM slides ORDER BY number")]
         chunk_rows = db.execute(
@@ -219,29 +243,35 @@ def load_index(folder: Path, embedder: Embedder) -> DeckIndex:
         ]
     chunks = [Chunk(*row[:8]) for row in chunk_rows]
     tokens = [json.loads(row[8]) for row in chunk_rows]
-    return DeckIndex(folder, manifest, slides, chunks, tables, facts, tokens, vectors, embedder)
+    return DeckIndex(
+        folder, manifest, slides, chunks, tables, facts, tokens, vectors, title_vectors, fact_vectors, embedder
+    )
 
 
 def open_index(
     deck_path: Path,
     folder: Path,
-    embedder: Embedder,
+    model_path: Path | None = None,
     *,
+    model_cache: Path,
     rebuild: bool = True,
     progress: Progress | None = None,
+    max_pages: int = DEFAULT_MAX_PAGES,
 ) -> DeckIndex:
     """The index for `deck_path`, building it first when missing or stale (or raising
-    `StaleIndexError` when `rebuild` is off)."""
+    `StaleIndexError` when `rebuild` is off). Only a build, or the first ONNX export of
+    the model into `model_cache`, loads torch; a current index is read, not embedded."""
     deck_sha256 = _sha256(open_checked(deck_path))
-    reason = needs_rebuild(folder, deck_sha256, embedder.model_id)
+    model_dir = resolve_model_path(model_path)
+    reason = needs_rebuild(folder, deck_sha256, model_fingerprint(model_dir))
     if reason:
         if not rebuild:
             raise StaleIndexError(
                 f"index in {folder} is stale ({reason}); run `python -m qa ingest` "
                 "or allow rebuilding (DECKQA_AUTO_REBUILD=1)"
             )
-        build_index(deck_path, folder, embedder, progress=progress)
-    return load_index(folder, embedder)
+        build_index(deck_path, folder, shared_embedder(model_dir), progress=progress, max_pages=max_pages)
+    return load_index(folder, prepare_query_embedder(model_dir, model_cache))
 
 
 def embedding_text(chunk: Chunk) -> str:
@@ -260,18 +290,21 @@ def _write_index(
 ) -> Manifest:
     if not parsed.chunks:
         raise DeckError(f"no text passages found in {deck_path}")
+    from ingest.facts import all_facts, fact_description
+
     facts = all_facts(parsed.tables, parsed.chunks)
+    table_titles = {table.table_id: table.title for table in parsed.tables}
+    # Everything answering compares a question with is embedded here, once.
     texts = [embedding_text(chunk) for chunk in parsed.chunks]
-    batches = [texts[i : i + 32] for i in range(0, len(texts), 32)]
-    vectors = []
-    for done, batch in enumerate(batches, start=1):
-        vectors.append(embedder.encode(batch))
-        if progress:
-            progress("embed", done, len(batches))
-    matrix = np.vstack(vectors).astype(np.float32)
+    texts += [slide.title for slide in parsed.slides]
+    texts += [fact_description(fact, table_titles.get(fact.table_id, "")) for fact in facts]
+    matrix = _embed_in_batches(embedder, texts, progress)
+    passages, titles = len(parsed.chunks), len(parsed.slides)
     index = faiss.IndexFlatIP(embedder.dimension)
-    index.add(matrix)
+    index.add(matrix[:passages])
     faiss.write_index(index, str(temp / VECTORS))
+    np.save(temp / TITLE_VECTORS, matrix[passages : passages + titles], allow_pickle=False)
+    np.save(temp / FACT_VECTORS, matrix[passages + titles :], allow_pickle=False)
     _write_records(temp / RECORDS, parsed, facts)
     shutil.copyfile(deck_path, temp / DECK_COPY)
     manifest = Manifest(
@@ -291,6 +324,19 @@ def _write_index(
     )
     (temp / MANIFEST).write_text(json.dumps(asdict(manifest), indent=2) + "\n")
     return manifest
+
+
+def _embed_in_batches(embedder: Embedder, texts: list[str], progress: Progress | None) -> np.ndarray:
+    """One matrix of normalised float32 vectors, embedded a batch at a time so memory
+    stays bounded and the progress bar moves."""
+    matrix = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
+    batch = 64
+    total = (len(texts) + batch - 1) // batch
+    for done, start in enumerate(range(0, len(texts), batch), start=1):
+        matrix[start : start + batch] = embedder.encode(texts[start : start + batch])
+        if progress:
+            progress("embed", done, total)
+    return matrix
 
 
 def _write_records(path: Path, parsed: ParsedDeck, facts: list[Fact]) -> None:

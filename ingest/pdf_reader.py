@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from ingest.errors import DeckError
+from ingest.files import open_checked
 from ingest.records import Chunk, Slide, Table
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -47,18 +48,16 @@ class ParsedDeck:
     tables: tuple[Table, ...]
 
 
-def open_checked(path: Path) -> bytes:
-    """The deck's bytes, or a `DeckError` that says in one line what is wrong."""
-    if not path.exists():
-        raise DeckError(f"deck not found: {path}")
-    if not path.is_file():
-        raise DeckError(f"not a file: {path}")
-    data = path.read_bytes()
-    if not data.lstrip()[:5] == b"%PDF-":
-        raise DeckError(f"not a PDF (no %PDF header): {path}")
-    if b"%%EOF" not in data[-2048:]:
-        raise DeckError(f"truncated PDF (no end-of-file marker): {path}")
-    return data
+def check_page_count(path: Path, max_pages: int) -> int:
+    """The PDF's page count, or a `DeckError` when it is over `max_pages` (checked before
+    any reading, so a huge upload costs nothing)."""
+    try:
+        pages = len(PdfReader(path, strict=False).pages)
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+        raise DeckError(f"damaged PDF ({type(error).__name__}: {error}): {path}") from error
+    if pages > max_pages:
+        raise DeckError(f"the PDF has {pages} pages; the limit is {max_pages} (DECKQA_MAX_PAGES): {path}")
+    return pages
 
 
 def validate_pdf(path: Path) -> list[str]:
@@ -107,6 +106,7 @@ def read_deck(path: Path, progress: Callable[[int, int], None] | None = None) ->
                     if table is not None:
                         tables.append(table)
                         chunks.extend(_table_row_chunks(table, title))
+                page.close()  # drop the page's cached layout: memory stays flat on long documents
                 if progress is not None:
                     progress(number, len(texts))
     except DeckError:

@@ -7,6 +7,6 @@ answer = deck.ask("What was operating income in 1Q-3Q16?")
 
 from qa.answer import Answer, Citation, Value
 from qa.deckqa import DeckQA
-from qa.question import QuestionError
+from understand.question import QuestionError
 
 __all__ = ["Answer", "Citation", "DeckQA", "QuestionError", "Value"]

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from ingest.records import Chunk
 from ingest.text import tokenize
 from qa.answer import Citation
-from qa.question import key_terms, wants_list
 from retriever.hits import Hit, SlideHit
+from understand.question import key_terms, wants_list
 
 # A slide joins the answer only if it scores at least this fraction of the best slide.
 SLIDE_KEEP_RATIO = 0.8

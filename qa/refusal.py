@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from ingest.numbers import find_periods
-from qa.question import key_terms
 from retriever.hits import SlideHit
-from retriever.terms import SYNONYMS, head_terms, written_as_name
+from understand.question import key_terms
+from understand.terms import SYNONYMS, head_terms, written_as_name
 
 # Calibrated on eval/gold.jsonl (see eval report): below this cosine similarity the
 # best passage is unrelated to the question whatever its rank.

@@ -1,37 +1,57 @@
-"""All configuration, read once from `DECKQA_*` environment variables and passed down.
+"""All configuration: one nested `Settings` object, read once from `DECKQA_*` environment
+variables (`Settings.from_env()`) and passed down.
 
-Every knob is documented in the README's "Configuration" table.
+Every variable is documented in the README's "Configuration" table. A `DECKQA_` variable
+this table does not know is refused (`SettingsError` names it), so a typo is never silent.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from ingest.errors import DeckQAError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DECK = REPO_ROOT / "data" / "deck.pdf"
 DEFAULT_INDEX_DIR = REPO_ROOT / ".deckqa" / "index"
+PREFIX = "DECKQA_"
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="DECKQA_", extra="ignore")
+class SettingsError(DeckQAError):
+    """A `DECKQA_*` variable is unknown or its value is invalid."""
 
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class IndexSettings(_Section):
     deck: Path = Field(default=DEFAULT_DECK, description="the deck PDF to answer from")
-    index_dir: Path = Field(default=DEFAULT_INDEX_DIR, description="where the index lives")
+    dir: Path = Field(default=DEFAULT_INDEX_DIR, description="where the index lives")
     embedding_model: Path | None = Field(
         default=None, description="local sentence-transformers folder (default: all-MiniLM-L6-v2)"
     )
+    model_cache: Path = Field(
+        default=REPO_ROOT / ".deckqa" / "models", description="where the ONNX export of the model is cached"
+    )
     auto_rebuild: bool = Field(default=True, description="rebuild a missing or stale index on load (else: error)")
-    # Optional LLM answerer: "" (extractive only), "openai", "ollama", "llamacpp:/path/model.gguf"
-    llm: str = ""
-    llm_model: str = ""
-    llm_base_url: str = ""
-    llm_api_key: SecretStr | None = None
-    llm_timeout: float = 30.0
-    feedback_file: Path = Field(default=REPO_ROOT / ".deckqa" / "feedback.jsonl")
-    # HTTP server
+    max_pages: int = Field(default=500, ge=1, description="PDFs with more pages are refused before any work")
+
+
+class LLMSettings(_Section):
+    provider: str = Field(default="", description='"" (extractive only), "openai", "ollama", "llamacpp:/path.gguf"')
+    model: str = ""
+    base_url: str = ""
+    api_key: SecretStr | None = None
+    timeout: float = Field(default=30.0, gt=0)
+
+
+class ServerSettings(_Section):
     api_keys: SecretStr | None = Field(default=None, description="comma-separated bearer tokens")
     cors_origins: str = Field(default="", description="comma-separated allowed origins")
     rate_limit_per_minute: int = Field(
@@ -45,3 +65,59 @@ class Settings(BaseSettings):
 
     def cors_origin_list(self) -> list[str]:
         return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
+
+class UISettings(_Section):
+    feedback_file: Path = Field(default=REPO_ROOT / ".deckqa" / "feedback.jsonl")
+
+
+class Settings(_Section):
+    index: IndexSettings = Field(default_factory=IndexSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
+    ui: UISettings = Field(default_factory=UISettings)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from `DECKQA_*` variables (default: the process environment). Raises
+        `SettingsError` naming any unknown variable or invalid value."""
+        environ = os.environ if environ is None else environ
+        given = {name: value for name, value in environ.items() if name.startswith(PREFIX)}
+        unknown = sorted(name for name in given if name not in ENVIRONMENT)
+        if unknown:
+            raise SettingsError(f"unknown setting {', '.join(unknown)}; known: {', '.join(sorted(ENVIRONMENT))}")
+        sections: dict[str, dict[str, Any]] = {}
+        for name, value in given.items():
+            section, field = ENVIRONMENT[name]
+            sections.setdefault(section, {})[field] = value
+        try:
+            return cls.model_validate(sections)
+        except ValidationError as error:
+            problem = error.errors()[0]
+            where = ".".join(str(part) for part in problem["loc"])
+            names = [name for name, target in ENVIRONMENT.items() if ".".join(target) == where]
+            raise SettingsError(f"{names[0] if names else where}: {problem['msg']}") from error
+
+    def with_index(self, **changes: Any) -> Settings:
+        """A copy with other index settings (another deck or folder)."""
+        return self.model_copy(update={"index": self.index.model_copy(update=changes)})
+
+
+# Environment variable -> (section, field). The README's "Configuration" table lists them.
+ENVIRONMENT: dict[str, tuple[str, str]] = {
+    "DECKQA_DECK": ("index", "deck"),
+    "DECKQA_INDEX_DIR": ("index", "dir"),
+    "DECKQA_EMBEDDING_MODEL": ("index", "embedding_model"),
+    "DECKQA_MODEL_CACHE": ("index", "model_cache"),
+    "DECKQA_AUTO_REBUILD": ("index", "auto_rebuild"),
+    "DECKQA_MAX_PAGES": ("index", "max_pages"),
+    "DECKQA_LLM": ("llm", "provider"),
+    "DECKQA_LLM_MODEL": ("llm", "model"),
+    "DECKQA_LLM_BASE_URL": ("llm", "base_url"),
+    "DECKQA_LLM_API_KEY": ("llm", "api_key"),
+    "DECKQA_LLM_TIMEOUT": ("llm", "timeout"),
+    "DECKQA_API_KEYS": ("server", "api_keys"),
+    "DECKQA_CORS_ORIGINS": ("server", "cors_origins"),
+    "DECKQA_RATE_LIMIT_PER_MINUTE": ("server", "rate_limit_per_minute"),
+    "DECKQA_FEEDBACK_FILE": ("ui", "feedback_file"),
+}

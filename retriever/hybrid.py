@@ -13,7 +13,7 @@ from rank_bm25 import BM25Okapi
 from ingest.index_store import DeckIndex
 from ingest.text import tokenize
 from retriever.hits import Hit, SlideHit
-from retriever.terms import QUESTION_FILLER, deck_name_terms
+from understand.terms import QUESTION_FILLER, deck_name_terms
 
 # Reciprocal rank fusion constant; 60 is the value from Cormack et al. (2009) and
 # behaved best on eval/gold.jsonl among 10/30/60.
@@ -29,22 +29,6 @@ TITLE_WEIGHT = 0.6
 PHRASE_WEIGHT = 1.5
 # Later passages of the same slide add this fraction of their score.
 EXTRA_PASSAGE_WEIGHT = 0.25
-
-
-class DenseRetriever:
-    """Inner product over normalised vectors = cosine similarity."""
-
-    def __init__(self, index: DeckIndex) -> None:
-        self.index = index
-
-    def retrieve(self, question: str, k: int = CANDIDATES) -> list[Hit]:
-        vector = self.index.embedder.encode([question])
-        scores, rows = self.index.vectors.search(vector, min(k, len(self.index.chunks)))
-        return [
-            Hit(chunk=self.index.chunks[row], score=float(score), dense=float(score))
-            for score, row in zip(scores[0], rows[0], strict=True)
-            if row >= 0
-        ]
 
 
 class KeywordRetriever:
@@ -67,35 +51,22 @@ class KeywordRetriever:
             return np.zeros(len(self.index.chunks))
         return np.asarray(self.bm25.get_scores(tokens))
 
-    def retrieve(self, question: str, k: int = CANDIDATES) -> list[Hit]:
-        scores = self.scores(question)
-        order = np.argsort(-scores)[:k]
-        return [
-            Hit(chunk=self.index.chunks[i], score=float(scores[i]), keyword=float(scores[i]))
-            for i in order
-            if scores[i] > 0
-        ]
-
 
 class HybridRetriever:
-    """Fuses dense and keyword rankings; `retrieve` returns passages, `retrieve_slides`
-    slides with their best passages."""
+    """Fuses dense, keyword and phrase rankings; `retrieve_slides` returns slides with
+    their best passages (`retriever.deck_retriever` is its LangChain face)."""
 
     def __init__(self, index: DeckIndex) -> None:
         self.index = index
         self.keyword = KeywordRetriever(index)
-        titles = [slide.title for slide in index.slides]
-        self._title_vectors = index.embedder.encode(titles)
-        self._title_bm25 = BM25Okapi([tokenize(title) or ["_"] for title in titles])
+        self._title_vectors = index.title_vectors  # embedded at ingest
+        self._title_bm25 = BM25Okapi([tokenize(slide.title) or ["_"] for slide in index.slides])
         self._vectors = index.vectors.reconstruct_n(0, index.vectors.ntotal)
         # Which passages hold each word pair side by side.
         self._pair_passages: dict[tuple[str, str], set[int]] = defaultdict(set)
         for i, tokens in enumerate(index.chunk_tokens):
             for pair in pairwise(tokens):
                 self._pair_passages[pair].add(i)
-
-    def retrieve(self, question: str, k: int = 8) -> list[Hit]:
-        return self._ranked_hits(question)[1][:k]
 
     def retrieve_slides(self, question: str, k: int = 3, per_slide: int = 6) -> list[SlideHit]:
         vector, ranked = self._ranked_hits(question)

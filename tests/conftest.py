@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.deckqa import DeckQA, shared_embedder
+from ingest.embedding import shared_embedder
+from qa.deckqa import DeckQA
 from qa.settings import DEFAULT_DECK, Settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -17,7 +18,7 @@ ARTIFACTS = REPO_ROOT / "test-artifacts"
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return Settings()
+    return Settings.from_env()
 
 
 @pytest.fixture(scope="session")

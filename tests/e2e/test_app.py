@@ -57,8 +57,8 @@ def app_with_stand_in_llm() -> None:
     from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
     import app
+    from llm.answerer import LLMAnswerer
     from qa.deckqa import DeckQA
-    from qa.llm import LLMAnswerer
 
     def with_llm(settings):
         deck = app.configured_deck(settings)

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from interfaces.server import MAX_BODY_BYTES, MAX_HISTORY_TURNS, MAX_TURN_CHARS, create_app, is_loopback, run_server
+from interfaces.server_gate import PROBLEM_MEDIA_TYPE, RateLimiter
 from qa.deckqa import DeckQA
-from qa.question import MAX_QUESTION_CHARS
-from qa.server import MAX_BODY_BYTES, MAX_HISTORY_TURNS, MAX_TURN_CHARS, create_app, is_loopback, run_server
-from qa.server_gate import PROBLEM_MEDIA_TYPE, RateLimiter
-from qa.settings import Settings
+from qa.settings import ServerSettings, Settings
+from understand.question import MAX_QUESTION_CHARS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PORTAL = "https://portal.example.com"
@@ -34,7 +34,7 @@ def make_settings(**overrides: object) -> Settings:
     """Server settings independent of the caller's DECKQA_* environment."""
     values: dict[str, object] = {"api_keys": None, "cors_origins": "", "rate_limit_per_minute": UNLIMITED}
     values.update(overrides)
-    return Settings(**values)  # type: ignore[arg-type]
+    return Settings(server=ServerSettings.model_validate(values))
 
 
 @pytest.fixture(scope="module")

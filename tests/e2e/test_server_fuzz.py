@@ -11,15 +11,15 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from interfaces.server import create_app
 from qa.deckqa import DeckQA
-from qa.server import create_app
-from qa.settings import Settings
+from qa.settings import ServerSettings, Settings
 
 KEY = "fuzz-key-0123456789"
 AUTH = {"Authorization": f"Bearer {KEY}"}
 # Keys on, so the schema declares bearer security and `ignored_auth` probes for 401s; the
 # rate limit off, so fuzzing is not throttled into 429s.
-FUZZ_SETTINGS = Settings(api_keys=KEY, cors_origins="", rate_limit_per_minute=0)
+FUZZ_SETTINGS = Settings(server=ServerSettings(api_keys=KEY, cors_origins="", rate_limit_per_minute=0))
 # Examples per operation: the coverage phase (boundaries: empty, 1,000/1,001 chars, 20/21
 # turns, wrong types, undeclared methods) plus random fuzzing; ~1 minute in all on 2 cores.
 MAX_EXAMPLES = 150

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 import uvicorn
 
+from interfaces.server import create_app
 from qa.deckqa import DeckQA
-from qa.server import create_app
-from qa.settings import Settings
+from qa.settings import ServerSettings, Settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -55,7 +55,9 @@ def serve(app: object) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def open_server(deck: DeckQA) -> Iterator[str]:
-    yield from serve(create_app(Settings(api_keys=None, cors_origins="", rate_limit_per_minute=1000), deck))
+    yield from serve(
+        create_app(Settings(server=ServerSettings(api_keys=None, cors_origins="", rate_limit_per_minute=1000)), deck)
+    )
 
 
 class PortalPage:
@@ -92,7 +94,7 @@ def portal() -> Iterator[PortalPage]:
 
 @pytest.fixture(scope="module")
 def keyed_server(deck: DeckQA, portal: PortalPage) -> Iterator[str]:
-    settings = Settings(api_keys=KEY, cors_origins=portal.origin, rate_limit_per_minute=1000)
+    settings = Settings(server=ServerSettings(api_keys=KEY, cors_origins=portal.origin, rate_limit_per_minute=1000))
     yield from serve(create_app(settings, deck))
 
 

@@ -25,7 +25,7 @@ from eval.scoring import (
     value_printed_in,
 )
 from qa.answer import Answer, Citation, Value
-from qa.settings import Settings
+from qa.settings import LLMSettings, Settings
 
 
 def value(number: float, unit: str, tolerance: float = 0.0, **extra: object) -> dict:
@@ -329,12 +329,12 @@ def test_thresholds_fail_below_and_skip_undefined_metrics() -> None:
 
 
 def test_judge_is_skipped_without_an_llm() -> None:
-    setup = build_judge(Settings(llm=""))
+    setup = build_judge(Settings(llm=LLMSettings(provider="")))
     assert setup.model is None and setup.message == SKIPPED_NO_LLM
 
 
 def test_judge_reports_a_misconfigured_llm_instead_of_crashing() -> None:
-    setup = build_judge(Settings(llm="no-such-provider"))
+    setup = build_judge(Settings(llm=LLMSettings(provider="no-such-provider")))
     assert setup.model is None and "skipped" in setup.message
 
 

@@ -76,7 +76,7 @@ def test_second_ingest_is_a_noop_unless_forced(built: Path, deck_pdf: Path, embe
     assert _snapshot(built) == before
 
 
-def test_edited_deck_triggers_rebuild(built: Path, deck_pdf: Path, embedder, tmp_path: Path) -> None:
+def test_edited_deck_triggers_rebuild(built: Path, deck_pdf: Path, embedder, settings, tmp_path: Path) -> None:
     writer = PdfWriter(clone_from=PdfReader(deck_pdf))
     writer.add_metadata({"/Subject": "edited copy"})
     edited = tmp_path / "edited.pdf"
@@ -87,8 +87,8 @@ def test_edited_deck_triggers_rebuild(built: Path, deck_pdf: Path, embedder, tmp
     sha = hashlib.sha256(edited.read_bytes()).hexdigest()
     assert needs_rebuild(folder, sha, embedder.model_id) == "the deck changed"
     with pytest.raises(StaleIndexError):
-        open_index(edited, folder, embedder, rebuild=False)
-    index = open_index(edited, folder, embedder, rebuild=True)
+        open_index(edited, folder, model_cache=settings.index.model_cache, rebuild=False)
+    index = open_index(edited, folder, model_cache=settings.index.model_cache, rebuild=True)
     assert index.manifest.deck_sha256 == sha
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from langchain_core.prompts import ChatPromptTemplate
 
+from ingest.errors import DeckQAError
 from qa.settings import REPO_ROOT, Settings
 
 if TYPE_CHECKING:
@@ -37,14 +38,14 @@ UNUSED_API_KEY = "unused"
 SECTION_RE = re.compile(r"^=== (system|human) ===[ \t]*$", re.MULTILINE)
 
 
-class LLMConfigError(ValueError):
+class LLMConfigError(DeckQAError, ValueError):
     """DECKQA_LLM and its companions do not describe a usable chat model."""
 
 
 def build_chat_model(settings: Settings) -> BaseChatModel:
-    """The chat model for `settings.llm`: "openai", "ollama" or "llamacpp:/path/model.gguf".
+    """The chat model for `settings.llm.provider`: "openai", "ollama" or "llamacpp:/path/model.gguf".
     Raises `LLMConfigError` for an unknown or incomplete configuration."""
-    choice = settings.llm.strip()
+    choice = settings.llm.provider.strip()
     provider, _, argument = choice.partition(":")
     provider = provider.lower()
     if provider == "openai" and not argument:
@@ -58,24 +59,24 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
 
 def model_label(settings: Settings) -> str:
     """A label for people: "openai gpt-4o-mini", "llamacpp model.gguf"; no key, no URL."""
-    provider, _, model_path = settings.llm.strip().partition(":")
-    model = Path(model_path).name if model_path else settings.llm_model.strip()
+    provider, _, model_path = settings.llm.provider.strip().partition(":")
+    model = Path(model_path).name if model_path else settings.llm.model.strip()
     return f"{provider.lower()} {model}".strip()
 
 
 def _require_model(settings: Settings) -> str:
-    if not settings.llm_model.strip():
-        raise LLMConfigError(f"DECKQA_LLM={settings.llm} needs DECKQA_LLM_MODEL (the model name to ask for)")
-    return settings.llm_model.strip()
+    if not settings.llm.model.strip():
+        raise LLMConfigError(f"DECKQA_LLM={settings.llm.provider} needs DECKQA_LLM_MODEL (the model name to ask for)")
+    return settings.llm.model.strip()
 
 
 def _openai(settings: Settings) -> BaseChatModel:
     from langchain_openai import ChatOpenAI
 
     model = _require_model(settings)
-    base_url = settings.llm_base_url.strip() or None
-    if settings.llm_api_key is not None:
-        api_key = settings.llm_api_key
+    base_url = settings.llm.base_url.strip() or None
+    if settings.llm.api_key is not None:
+        api_key = settings.llm.api_key
     elif base_url is not None:
         api_key = UNUSED_API_KEY
     else:
@@ -86,7 +87,7 @@ def _openai(settings: Settings) -> BaseChatModel:
         model=model,
         base_url=base_url,
         api_key=api_key,
-        timeout=settings.llm_timeout,
+        timeout=settings.llm.timeout,
         max_retries=MAX_RETRIES,
         temperature=TEMPERATURE,
     )
@@ -97,9 +98,9 @@ def _ollama(settings: Settings) -> BaseChatModel:
 
     return ChatOllama(
         model=_require_model(settings),
-        base_url=settings.llm_base_url.strip() or None,
+        base_url=settings.llm.base_url.strip() or None,
         temperature=TEMPERATURE,
-        client_kwargs={"timeout": settings.llm_timeout},
+        client_kwargs={"timeout": settings.llm.timeout},
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.followup import rewrite_followup
+from understand.followup import rewrite_followup
 
 
 def history(question: str) -> list[dict[str, str]]:

@@ -9,8 +9,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ingest.numbers import PERIOD_RE, find_periods
-from qa.question import key_terms
-from retriever.terms import METRIC_WORDS, TARGET_RE
+from understand.question import key_terms
+from understand.terms import METRIC_WORDS, TARGET_RE
 
 LEAD_IN_RE = re.compile(
     r"^\s*(and|also|ok|okay|so|then)?\s*(what about|how about|and for|and in|and at|and|same for|for|in|at)\s+",

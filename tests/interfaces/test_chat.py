@@ -18,10 +18,7 @@ from PIL import Image
 from ingest.embedding import Embedder
 from ingest.errors import DeckError
 from ingest.index_store import Manifest
-from qa import Answer, Citation, DeckQA, Value
-from qa.llm import LLMAnswerer
-from qa.settings import Settings
-from qa.ui_support import (
+from interfaces.chat import (
     BUNDLED_EXAMPLES,
     MATCHED_CELL_CSS,
     MATCHED_ROW_CSS,
@@ -50,6 +47,9 @@ from qa.ui_support import (
     table_styles,
     uploads_dir_for,
 )
+from llm.answerer import LLMAnswerer
+from qa import Answer, Citation, DeckQA, Value
+from qa.settings import IndexSettings, LLMSettings, Settings
 from tests.small_deck import small_deck_pdf
 
 CASH_QUESTION = "What was cash and cash equivalents at Dec. 31, 2016?"
@@ -141,7 +141,7 @@ def test_numeric_answer_label_and_caption(cash_answer: Answer, deck: DeckQA) -> 
 
 
 def test_source_table_has_unique_columns_and_the_matched_cell_marked(revenue_answer: Answer) -> None:
-    table_row = revenue_answer.debug["table_rows"][0]
+    table_row = revenue_answer.debug.table_rows[0]
     frame = table_frame(table_row)
     assert frame.columns.is_unique
     assert [name.strip("\u200b") for name in frame.columns] == table_row["header"], "repeated headers look the same"
@@ -164,10 +164,12 @@ def test_refusal_headline_drops_the_slide_listing(deck: DeckQA, cash_answer: Ans
 
 
 def test_cache_key_changes_with_the_deck_and_index(tmp_path: Path) -> None:
-    first = Settings(index_dir=tmp_path / "a")
-    assert deck_cache_key(first) == deck_cache_key(Settings(index_dir=tmp_path / "a"))
-    assert deck_cache_key(first) != deck_cache_key(Settings(index_dir=tmp_path / "b"))
-    assert deck_cache_key(first) != deck_cache_key(Settings(index_dir=tmp_path / "a", llm="ollama"))
+    first = Settings(index=IndexSettings(dir=tmp_path / "a"))
+    assert deck_cache_key(first) == deck_cache_key(Settings(index=IndexSettings(dir=tmp_path / "a")))
+    assert deck_cache_key(first) != deck_cache_key(Settings(index=IndexSettings(dir=tmp_path / "b")))
+    assert deck_cache_key(first) != deck_cache_key(
+        Settings(index=IndexSettings(dir=tmp_path / "a"), llm=LLMSettings(provider="ollama"))
+    )
 
 
 def test_table_with_ragged_rows_is_padded() -> None:
@@ -291,7 +293,7 @@ def test_stream_hook_streams_the_model_then_gives_the_checked_answer(deck: DeckQ
     assert len(pieces) > 1, "the reply arrives in pieces"
     assert "".join(pieces) == MODEL_REPLY
     assert streamed.answer is not None
-    assert streamed.answer.debug["answerer"] == "llm", streamed.answer.debug
+    assert streamed.answer.debug.answerer == "llm", streamed.answer.debug
     assert [citation.slide for citation in streamed.answer.citations] == [9]
 
 
@@ -302,7 +304,7 @@ def test_rejected_stream_ends_with_the_extractive_answer(deck: DeckQA) -> None:
     assert streamed is not None
     list(streamed)
     assert streamed.answer is not None
-    assert streamed.answer.debug["answerer"] == "extractive-fallback"
+    assert streamed.answer.debug.answerer == "extractive-fallback"
     assert streamed.answer.answer == deck.ask(CLOUD_QUESTION, use_llm=False).answer, "the page shows this instead"
 
 

@@ -23,12 +23,11 @@ import pandas as pd
 import pypdfium2 as pdfium
 from pandas.io.formats.style import Styler
 
-from ingest.embedding import Embedder
 from ingest.errors import DeckError
-from ingest.index_store import Manifest, Progress, build_index, load_index
+from ingest.index_store import Manifest, Progress, open_index
 from qa.answer import Answer, Citation, Value
 from qa.deckqa import REFUSAL_TEXT, DeckQA
-from qa.settings import Settings
+from qa.settings import IndexSettings, Settings
 
 # 1.5 x the PDF's 960x540 pt page gives 1440x810 px: sharp on HiDPI screens at the
 # chat column's width, 30-150 KB of PNG per slide.
@@ -138,7 +137,7 @@ def format_figure(value: Value) -> str:
 def figure_label(answer: Answer) -> str:
     """What the figure measures, for the metric's label: the matched fact's label
     and period when the lookup reports them, else the period, else "Figure"."""
-    facts = answer.debug.get("facts") or []
+    facts = answer.debug.facts or []
     label = str(facts[0].get("label", "")) if facts and isinstance(facts[0], dict) else ""
     period = answer.value.period if answer.value else None
     parts = [part for part in (label, period) if part]
@@ -149,10 +148,10 @@ def answer_caption(answer: Answer) -> str:
     """The line under an answer: route, time taken, and the rewritten follow-up."""
     route = {"table": "table lookup", "text": "text passages", "none": "no answer in the deck"}[answer.route]
     parts = [f"Route: {route}"]
-    seconds = answer.debug.get("seconds")
+    seconds = answer.debug.seconds
     if isinstance(seconds, int | float):
         parts.append(f"{seconds:.2f} s")
-    rewritten = answer.debug.get("rewritten_question")
+    rewritten = answer.debug.rewritten_question
     if rewritten:
         parts.append(f"read as “{rewritten}”")
     return " · ".join(parts)
@@ -174,12 +173,18 @@ def refusal_headline(answer: Answer) -> str:
 
 def deck_cache_key(settings: Settings) -> str:
     """What makes one configured deck differ from another, for a per-process cache."""
-    parts = (settings.deck, settings.index_dir, settings.embedding_model, settings.llm, settings.llm_model)
-    return "|".join(str(part) for part in (*parts, settings.llm_base_url))
+    parts = (
+        settings.index.deck,
+        settings.index.dir,
+        settings.index.embedding_model,
+        settings.llm.provider,
+        settings.llm.model,
+    )
+    return "|".join(str(part) for part in (*parts, settings.llm.base_url))
 
 
 def table_frame(table_row: dict[str, Any]) -> pd.DataFrame:
-    """A source table from `answer.debug["table_rows"]` as a DataFrame of strings with
+    """A source table from `answer.debug.table_rows` as a DataFrame of strings with
     unique column labels (repeated or blank headers get invisible suffixes)."""
     header = [str(name) for name in table_row.get("header", [])]
     rows = [[str(cell) for cell in row] for row in table_row.get("rows", [])]
@@ -271,7 +276,7 @@ def feedback_record(turn: ChatTurn, rating: int, manifest: Manifest, at: datetim
         "refused": answer.refused,
         "citations": [citation.model_dump() for citation in answer.citations],
         "value": answer.value.model_dump() if answer.value else None,
-        "rewritten_question": answer.debug.get("rewritten_question"),
+        "rewritten_question": answer.debug.rewritten_question,
         "deck_title": manifest.deck_title,
         "deck_sha256": manifest.deck_sha256,
         "turn_id": turn.turn_id,
@@ -307,7 +312,7 @@ def open_uploaded_deck(
     data: bytes,
     file_name: str,
     uploads_dir: Path,
-    embedder: Embedder,
+    settings: IndexSettings,
     llm_answerer: Any | None = None,
     progress: Progress | None = None,
 ) -> DeckQA:
@@ -323,10 +328,17 @@ def open_uploaded_deck(
         deck_path = Path(temp) / _safe_pdf_name(file_name)
         deck_path.write_bytes(data)
         try:
-            build_index(deck_path, folder, embedder, progress=progress)
+            index = open_index(
+                deck_path,
+                folder,
+                settings.embedding_model,
+                model_cache=settings.model_cache,
+                progress=progress,
+                max_pages=settings.max_pages,
+            )
         except DeckError as error:
             raise DeckError(str(error).replace(str(deck_path), file_name)) from error
-    return DeckQA(load_index(folder, embedder), llm_answerer)
+    return DeckQA(index, llm_answerer)
 
 
 def _safe_pdf_name(file_name: str) -> str:
@@ -352,7 +364,7 @@ def llm_stream_hook(deck: DeckQA, question: str, history: list[dict[str, str]]) 
     """The streaming hook: a `StreamedAnswer` when an LLM is configured and the deck can
     stream, else None (the caller then uses `deck.ask`). Expected deck method:
     `ask_stream(question, history, use_llm=True)`, the streaming twin of `ask`, returning
-    a `qa.llm.AnswerStream`, whose `generate()` yields the model's text and returns the
+    a `llm.answerer.AnswerStream`, whose `generate()` yields the model's text and returns the
     checked `Answer`."""
     ask_stream: Callable[..., Any] | None = getattr(deck, "ask_stream", None)
     if deck.llm_answerer is None or not callable(ask_stream):

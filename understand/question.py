@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
+from ingest.errors import DeckQAError
 from ingest.text import tokenize
-from retriever.terms import QUESTION_FILLER
+from understand.terms import QUESTION_FILLER
 
 MAX_QUESTION_CHARS = 1000
 
 
-class QuestionError(ValueError):
+class QuestionError(DeckQAError, ValueError):
     """The question cannot be answered as asked (empty, too long)."""
 
 

@@ -31,13 +31,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
+from interfaces.server_gate import PROBLEM_MEDIA_TYPE, KeyChecker, Problem, RateLimiter, RequestGate, problem_response
 from qa.answer import Answer
 from qa.deckqa import DeckQA
-from qa.question import MAX_QUESTION_CHARS, QuestionError
-from qa.server_gate import PROBLEM_MEDIA_TYPE, KeyChecker, Problem, RateLimiter, RequestGate, problem_response
 from qa.settings import REPO_ROOT, Settings
+from understand.question import MAX_QUESTION_CHARS, QuestionError
 
-logger = logging.getLogger("qa.server")
+logger = logging.getLogger("interfaces.server")
 
 API_PREFIX = "/v1/"
 ASK_PATH = "/v1/ask"
@@ -209,7 +209,7 @@ def create_app(settings: Settings, deck: DeckQA | None = None) -> FastAPI:
         yield
         app.state.slide_images.close()
 
-    keys = KeyChecker(settings.api_key_set())
+    keys = KeyChecker(settings.server.api_key_set())
     app = FastAPI(
         title="Deck Q&A API",
         version="1",
@@ -219,13 +219,13 @@ def create_app(settings: Settings, deck: DeckQA | None = None) -> FastAPI:
     _install_error_handlers(app)
     app.add_middleware(
         RequestGate,
-        limiter=RateLimiter(settings.rate_limit_per_minute),
+        limiter=RateLimiter(settings.server.rate_limit_per_minute),
         keys=keys,
         max_body_bytes=MAX_BODY_BYTES,
         protected_prefix=API_PREFIX,
         json_paths=[ASK_PATH],
     )
-    origins = settings.cors_origin_list()
+    origins = settings.server.cors_origin_list()
     if origins:
         # Added last, so outermost: preflights never meet the key check, and 401/429 carry CORS headers.
         app.add_middleware(
@@ -378,14 +378,14 @@ def is_loopback(host: str) -> bool:
 
 def run_server(settings: Settings, host: str, port: int, insecure: bool) -> int:
     """Serve the API; refuses (exit 2) a non-loopback host without API keys unless `insecure`."""
-    keys = settings.api_key_set()
+    keys = settings.server.api_key_set()
     if not is_loopback(host) and not keys and not insecure:
         print(
             f"error: refusing to serve on {host} without API keys; set DECKQA_API_KEYS or pass --insecure",
             file=sys.stderr,
         )
         return EXIT_USAGE
-    if settings.rate_limit_per_minute < 0:
+    if settings.server.rate_limit_per_minute < 0:
         print("error: DECKQA_RATE_LIMIT_PER_MINUTE must be 0 (off) or more", file=sys.stderr)
         return EXIT_USAGE
     import uvicorn
@@ -394,14 +394,14 @@ def run_server(settings: Settings, host: str, port: int, insecure: bool) -> int:
     # Loaded here, not in the lifespan, so a bad deck is a one-line error (exit 2) from the CLI.
     deck = DeckQA.load(settings)
     app = create_app(settings, deck)
-    limit = settings.rate_limit_per_minute
+    limit = settings.server.rate_limit_per_minute
     logger.info(
         "deck %r, %d slides; auth %s; rate limit %s; CORS origins: %s",
         deck.title,
         len(deck.index.slides),
         f"on ({len(keys)} keys)" if keys else "off",
         f"{limit}/min per client" if limit else "off",
-        ", ".join(settings.cors_origin_list()) or "none",
+        ", ".join(settings.server.cors_origin_list()) or "none",
     )
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
     return 0

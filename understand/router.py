@@ -9,7 +9,7 @@ from typing import Literal
 
 from ingest.numbers import find_periods
 from ingest.text import tokenize
-from retriever.terms import METRIC_WORDS
+from understand.terms import METRIC_WORDS
 
 NUMERIC_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"\bhow (much|many|big|large|high|low|fast)\b", "asks 'how much/many/big'"),

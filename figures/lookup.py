@@ -7,19 +7,21 @@ embedding similarity of labels; compose derived figures with a safe evaluator.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz
 
+from figures.arithmetic import evaluate, number_text
 from ingest.index_store import DeckIndex
 from ingest.numbers import SCALES, convert, find_periods, period_sort_key, period_year, split_unit, strip_periods
 from ingest.records import Fact
 from ingest.text import tokenize
-from retriever.arithmetic import evaluate, number_text
-from retriever.terms import FILLER_TERMS, MEASURE_WORDS, SYNONYMS, TARGET_RE, head_terms, written_as_name
+from understand.terms import FILLER_TERMS, MEASURE_WORDS, SYNONYMS, TARGET_RE, head_terms, written_as_name
 
 CHANGE_RE = re.compile(
     r"\b(change|changes|changed|increase|increased|decrease|decreased|grow|growth|grew|yoy|"
@@ -94,42 +96,40 @@ class FactLookup:
         self.index = index
         self.facts = list(index.facts)
         titles = {slide.number: slide.title for slide in index.slides}
-        texts = {slide.number: f"{slide.title} {slide.text}" for slide in index.slides}
+        # Each slide's words, tokenised once and shared by all its facts' wide word sets.
+        slide_tokens = {slide.number: set(tokenize(f"{slide.title} {slide.text}")) for slide in index.slides}
         tables = {table.table_id: table for table in index.tables}
         self._narrow: list[set[str]] = []
         self._wide: list[set[str]] = []
         self._row_terms: list[list[str]] = []
         self._metric: list[set[str]] = []
         self._qualifiers: list[list[str]] = []
-        descriptions = []
         for fact in self.facts:
             table_title = tables[fact.table_id].title if fact.table_id in tables else ""
             narrow = f"{fact.label} {fact.row} {fact.column} {fact.heading} {table_title}"
             if not fact.table_id:
                 narrow += " " + _sentence_with(fact.context, fact.raw)
-            slide_text = texts.get(fact.slide, "")
             if fact.unit == "%":
                 narrow += " ratio percentage"  # a share of something is a ratio
             if "change" in fact.tags:  # "up JPY49.4 billion from FY15" is an increase
                 narrow += " change increase growth" if fact.value >= 0 else " change decrease decline"
-            wide = f"{narrow} {table_title} {fact.context} {slide_text}"
+            wide = set(tokenize(f"{narrow} {table_title} {fact.context}")) | slide_tokens.get(fact.slide, set())
             self._narrow.append(_expand(set(tokenize(narrow))))
             self._metric.append(_expand(set(tokenize(f"{narrow} {titles.get(fact.slide, '')}"))))
-            self._wide.append(_expand(set(tokenize(wide))))
+            self._wide.append(_expand(wide))
             self._row_terms.append(
                 tokenize(fact.row or (fact.label if "chart" in fact.tags else "") or fact.heading or table_title)
             )
             label_tokens = set(tokenize(f"{fact.label} {fact.row}"))
             self._qualifiers.append([t for t in dict.fromkeys(tokenize(fact.heading)) if t not in label_tokens])
-            descriptions.append(f"{fact.heading} {fact.label}. {table_title}. {fact.context[:200]}")
         # Inverse document frequency over the deck's passages: rare words ("Seven",
         # "Dalton") decide more than common ones ("revenue").
         documents = [set(tokens) for tokens in index.chunk_tokens]
-        frequency = {token: sum(token in d for d in documents) for token in {t for d in documents for t in d}}
+        frequency = Counter(token for document in documents for token in document)
         self._idf = {token: math.log((1 + len(documents)) / (1 + df)) + 1 for token, df in frequency.items()}
         names = _proper_nouns(" ".join(slide.text for slide in index.slides))
         self._rare = {token for token, df in frequency.items() if df <= RARE_TERM_PASSAGES and token in names}
-        self._vectors = index.embedder.encode(descriptions) if descriptions else np.zeros((0, 1))
+        self._vectors = index.fact_vectors  # embedded at ingest (`fact_description`)
         self._slide_periods = {slide.number: set(find_periods(slide.text)) for slide in index.slides}
         self.deck_periods = {fact.period for fact in self.facts if fact.period}
         self.deck_periods |= {period for slide in index.slides for period in find_periods(slide.text)}
@@ -589,6 +589,7 @@ def _coverage(terms: list[str], tokens: set[str], weights: dict[str, float] | No
     return found / total if total else 0.0
 
 
+@functools.lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
     """A crude suffix stripper: "estimation", "estimated", "estimates" -> "estimat"."""
     for suffix in ("ations", "ation", "ions", "ion", "ings", "ing", "ed", "es", "s", "e"):

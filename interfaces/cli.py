@@ -9,27 +9,27 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from ingest.errors import DeckError, StaleIndexError
+from ingest.errors import DeckQAError
 from qa.settings import Settings
 
 EXIT_USAGE = 2
+# Above this many pages the CLI says how long the ingest will take before it starts.
+LONG_DOCUMENT_PAGES = 60
+# Measured ingest cost per page (`python -m eval bench`, 2 cores), for that estimate.
+SECONDS_PER_PAGE = 0.35
+
+
+def estimated_seconds(pages: int) -> int:
+    return max(1, round(pages * SECONDS_PER_PAGE))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        settings = Settings()
-    except ValidationError as error:
-        problem = error.errors()[0]
-        name = "DECKQA_" + "_".join(str(part) for part in problem["loc"]).upper()
-        print(f"error: invalid setting {name}: {problem['msg']}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
+        settings = Settings.from_env()
         return int(args.handler(args, settings) or 0)
-    except (DeckError, StaleIndexError) as error:
+    except DeckQAError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     slides = commands.add_parser("slides", help="list slide numbers and titles")
     slides.set_defaults(handler=_slides)
 
-    from qa.cli_ask import add_ask_command, add_serve_command
+    from interfaces.cli_ask import add_ask_command, add_serve_command
 
     add_ask_command(commands)
     add_serve_command(commands)
@@ -60,17 +60,22 @@ def _parser() -> argparse.ArgumentParser:
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
-    from ingest.embedding import Embedder
+    from ingest.embedding import prepare_query_embedder, shared_embedder
     from ingest.index_store import build_index
+    from ingest.pdf_reader import check_page_count, validate_pdf
 
-    deck = args.deck or settings.deck
-    folder = args.index_dir or settings.index_dir
+    deck = args.deck or settings.index.deck
+    folder = args.index_dir or settings.index.dir
     started = time.perf_counter()
-    # Fail fast on a bad file, before the model loads.
-    from ingest.pdf_reader import validate_pdf
-
+    # Fail fast on a bad or over-long file, before the model loads.
+    pages = check_page_count(deck, settings.index.max_pages)
     validate_pdf(deck)
-    embedder = Embedder(settings.embedding_model)
+    if pages > LONG_DOCUMENT_PAGES:
+        print(
+            f"{deck.name}: {pages} pages; reading and indexing takes about {estimated_seconds(pages)} s",
+            file=sys.stderr,
+        )
+    embedder = shared_embedder(settings.index.embedding_model)
     bars: dict[str, tqdm] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -82,7 +87,10 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         bar.refresh()
 
     try:
-        result = build_index(deck, folder, embedder, force=args.force, progress=progress)
+        result = build_index(
+            deck, folder, embedder, force=args.force, progress=progress, max_pages=settings.index.max_pages
+        )
+        prepare_query_embedder(settings.index.embedding_model, settings.index.model_cache)
     finally:
         for bar in bars.values():
             bar.close()

@@ -2,7 +2,7 @@
 
 An answer passes when it cites at least one slide, cites only retrieved slides, and
 every figure and period it states is printed on a slide it cites (or in the question).
-Pure functions over text; the evidence is gathered by `qa.llm`.
+Pure functions over text; the evidence is gathered by `llm.answerer`.
 """
 
 from __future__ import annotations

@@ -118,4 +118,4 @@ def test_unknown_subjects_are_refused(deck: DeckQA, question: str) -> None:
 )
 def test_everyday_words_do_not_refuse(deck: DeckQA, question: str) -> None:
     answer = deck.ask(question)
-    assert not answer.refused, answer.debug.get("refusal_check")
+    assert not answer.refused, answer.debug.refusal_check

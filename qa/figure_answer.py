@@ -6,15 +6,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from figures.arithmetic import number_text
+from figures.lookup import LookupResult
 from ingest.index_store import DeckIndex
 from ingest.numbers import find_figures
 from ingest.records import Fact
 from ingest.text import tokenize
-from qa.answer import Answer, Citation, Value
-from qa.question import key_terms
-from retriever.arithmetic import number_text
+from qa.answer import Answer, Citation, FactTrace, TableTrace, Trace, Value
 from retriever.hits import SlideHit
-from retriever.lookup import LookupResult
+from understand.question import key_terms
 
 # A sentence answers a numeric question in the text fallback only if it holds this
 # share of the question's key terms (calibrated on eval/gold.jsonl).
@@ -47,7 +47,7 @@ def fact_citation(fact: Fact, index: DeckIndex) -> Citation:
     return Citation(slide=fact.slide, title=slide.title, text=fact.context)
 
 
-def table_row_debug(fact: Fact, index: DeckIndex) -> dict[str, Any] | None:
+def table_trace(fact: Fact, index: DeckIndex) -> TableTrace | None:
     """The source table with the matched row and column, for the UI to highlight."""
     table = index.table(fact.table_id) if fact.table_id else None
     if table is None:
@@ -55,32 +55,30 @@ def table_row_debug(fact: Fact, index: DeckIndex) -> dict[str, Any] | None:
     row_index = next((i for i, r in enumerate(table.rows) if fact.row and r[0] == fact.row), None)
     if row_index is None:
         row_index = next((i for i, r in enumerate(table.rows) if fact.raw in r), 0)
-    return {
-        "table_id": table.table_id,
-        "slide": table.slide,
-        "title": table.title,
-        "unit": table.unit,
-        "header": list(table.header),
-        "rows": [list(r) for r in table.rows],
-        "row_index": row_index,
-        "column": fact.column,
-    }
+    return TableTrace(
+        table_id=table.table_id,
+        slide=table.slide,
+        title=table.title,
+        unit=table.unit,
+        header=list(table.header),
+        rows=[list(r) for r in table.rows],
+        row_index=row_index,
+        column=fact.column,
+    )
 
 
-def numeric_answer(asked: str, result: LookupResult, index: DeckIndex, debug: dict[str, Any]) -> Answer:
+def numeric_answer(asked: str, result: LookupResult, index: DeckIndex, trace: Trace) -> Answer:
     citations = []
     for fact in result.facts:
         citation = fact_citation(fact, index)
         if citation not in citations:
             citations.append(citation)
-    debug = dict(debug)
-    debug["facts"] = [
-        {"fact_id": f.fact_id, "label": f.label, "raw": f.raw, "unit": f.unit, "period": f.period, "slide": f.slide}
+    facts = [
+        FactTrace(fact_id=f.fact_id, label=f.label, raw=f.raw, unit=f.unit, period=f.period, slide=f.slide)
         for f in result.facts
     ]
-    rows = [row for row in (table_row_debug(f, index) for f in result.facts) if row]
-    if rows:
-        debug["table_rows"] = rows
+    rows = [row for row in (table_trace(f, index) for f in result.facts) if row]
+    trace = trace.model_copy(update={"facts": facts, "table_rows": rows})
     if result.formula is None:
         fact = result.facts[0]
         period = f" ({_period_phrase(fact)})" if fact.period else ""
@@ -101,7 +99,7 @@ def numeric_answer(asked: str, result: LookupResult, index: DeckIndex, debug: di
         )
     if result.notes:
         text += "\n\n" + " ".join(result.notes)
-    return Answer(question=asked, answer=text, route="table", citations=citations, value=value, debug=debug)
+    return Answer(question=asked, answer=text, route="table", citations=citations, value=value, debug=trace)
 
 
 def text_figure_answer(question: str, slides: list[SlideHit]) -> tuple[str, Citation, Value] | None:

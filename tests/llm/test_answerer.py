@@ -18,14 +18,14 @@ from langchain_core.language_models.fake_chat_models import (
 )
 from langchain_core.messages import AIMessage
 
+from llm.answerer import REFUSAL_TOKEN, LLMAnswerer, LLMConfigError, build_chat_model, build_llm_answerer
+from llm.check import clean_answer
+from llm.models import load_prompt
 from qa.answer import Answer
 from qa.deckqa import DeckQA
-from qa.followup import rewrite_followup
-from qa.llm import REFUSAL_TOKEN, LLMAnswerer, LLMConfigError, build_chat_model, build_llm_answerer
-from qa.llm_check import clean_answer
-from qa.llm_models import load_prompt
-from qa.settings import Settings
+from qa.settings import LLMSettings, Settings
 from retriever.hits import SlideHit
+from understand.followup import rewrite_followup
 
 # Slide 9 ("Cloud Business Developments") says IIJ launched cloud services in FY10 and
 # gives enterprises' cloud penetration as 44.5%.
@@ -66,7 +66,7 @@ def ask_llm(model, deck: DeckQA, cloud, timeout: float = TEST_TIMEOUT) -> Answer
 
 
 def assert_fell_back(result: Answer, extractive: Answer) -> None:
-    assert result.debug["answerer"] == "extractive-fallback"
+    assert result.debug.answerer == "extractive-fallback"
     assert result.answer == extractive.answer
     assert result.citations == extractive.citations
     assert result.route == extractive.route
@@ -74,7 +74,7 @@ def assert_fell_back(result: Answer, extractive: Answer) -> None:
 
 def test_a_valid_answer_is_shown_with_citations_from_the_retrieved_passages(deck, cloud):
     result = ask_llm(replying(VALID_ANSWER), deck, cloud)
-    assert result.debug["answerer"] == "llm", result.debug
+    assert result.debug.answerer == "llm", result.debug
     assert result.answer == VALID_ANSWER
     assert result.route == "text" and not result.refused
     assert result.question == CLOUD_QUESTION
@@ -83,18 +83,18 @@ def test_a_valid_answer_is_shown_with_citations_from_the_retrieved_passages(deck
     assert all(citation.text in passages for citation in result.citations)
     assert any("FY10" in citation.text for citation in result.citations)
     # the retrieval debug of the pipeline travels with the answer
-    assert result.debug["retrieved_slides"] == [slide.slide for slide in cloud[0]]
+    assert result.debug.retrieved_slides == [slide.slide for slide in cloud[0]]
 
 
 def test_figures_may_differ_in_formatting_but_not_in_value(deck, cloud):
     spaced = f"Enterprises' cloud penetration is 44.5 % [Slide {CLOUD_SLIDE}]."
-    assert ask_llm(replying(spaced), deck, cloud).debug["answerer"] == "llm"
+    assert ask_llm(replying(spaced), deck, cloud).debug.answerer == "llm"
     rounded = f"Enterprises' cloud penetration is 45% [Slide {CLOUD_SLIDE}]."
     result = ask_llm(replying(rounded), deck, cloud)
-    assert result.debug["answerer"] == "extractive-fallback"
-    assert '"45%"' in result.debug["llm_rejected"]
+    assert result.debug.answerer == "extractive-fallback"
+    assert '"45%"' in result.debug.llm_rejected
     approximate = f"Enterprises' cloud penetration is about 45% [Slide {CLOUD_SLIDE}]."
-    assert ask_llm(replying(approximate), deck, cloud).debug["answerer"] == "llm"
+    assert ask_llm(replying(approximate), deck, cloud).debug.answerer == "llm"
 
 
 def test_citing_a_slide_that_was_not_retrieved_falls_back(deck, cloud):
@@ -103,39 +103,39 @@ def test_citing_a_slide_that_was_not_retrieved_falls_back(deck, cloud):
     other = min(set(range(1, len(deck.index.slides) + 1)) - retrieved)
     result = ask_llm(replying(f"IIJ launched cloud services in FY10 [Slide {other}]."), deck, cloud)
     assert_fell_back(result, extractive)
-    assert f"Slide {other}" in result.debug["llm_rejected"]
-    assert result.debug["llm_rejected_text"].startswith("IIJ launched")
+    assert f"Slide {other}" in result.debug.llm_rejected
+    assert result.debug.llm_rejected_text.startswith("IIJ launched")
 
 
 def test_a_figure_absent_from_the_cited_slides_falls_back(deck, cloud):
     text = f"IIJ launched cloud services in FY10 and had 12,000 cloud customers [Slide {CLOUD_SLIDE}]."
     result = ask_llm(replying(text), deck, cloud)
     assert_fell_back(result, cloud[1])
-    assert "12,000" in result.debug["llm_rejected"]
+    assert "12,000" in result.debug.llm_rejected
 
 
 def test_a_figure_from_another_retrieved_slide_must_cite_that_slide(deck, cloud):
     other = next(slide for slide in cloud[0] if slide.slide != CLOUD_SLIDE)
     moved = VALID_ANSWER.replace(f"[Slide {CLOUD_SLIDE}]", f"[Slide {other.slide}]")
-    assert ask_llm(replying(moved), deck, cloud).debug["answerer"] == "extractive-fallback"
+    assert ask_llm(replying(moved), deck, cloud).debug.answerer == "extractive-fallback"
 
 
 def test_a_period_absent_from_the_cited_slides_falls_back(deck, cloud):
     result = ask_llm(replying(f"IIJ launched cloud services in FY12 [Slide {CLOUD_SLIDE}]."), deck, cloud)
     assert_fell_back(result, cloud[1])
-    assert "FY12" in result.debug["llm_rejected"]
+    assert result.debug.FY12 is not None.llm_rejected
 
 
 def test_an_answer_without_citations_falls_back(deck, cloud):
     result = ask_llm(replying("IIJ launched cloud services in FY10."), deck, cloud)
     assert_fell_back(result, cloud[1])
-    assert result.debug["llm_rejected"] == "the answer cites no slide"
+    assert result.debug.llm_rejected == "the answer cites no slide"
 
 
 def test_the_refusal_token_falls_back_and_is_flagged(deck, cloud):
     result = ask_llm(replying(REFUSAL_TOKEN), deck, cloud)
     assert_fell_back(result, cloud[1])
-    assert result.debug["llm_refused"] is True
+    assert result.debug.llm_refused is True
 
 
 def test_a_failing_model_falls_back_with_the_error_type(deck, cloud):
@@ -145,15 +145,15 @@ def test_a_failing_model_falls_back_with_the_error_type(deck, cloud):
 
     result = ask_llm(GenericFakeChatModel(messages=failing()), deck, cloud)
     assert_fell_back(result, cloud[1])
-    assert result.debug["llm_error"] == "ConnectionError"
+    assert result.debug.llm_error == "ConnectionError"
 
 
 def test_a_model_slower_than_the_timeout_falls_back(deck, cloud):
     slow = FakeListChatModel(responses=[VALID_ANSWER], sleep=SLEEP_PAST_TIMEOUT)
     result = ask_llm(slow, deck, cloud, timeout=SHORT_TIMEOUT)
     assert_fell_back(result, cloud[1])
-    assert result.debug["llm_error"] == "TimeoutError"
-    assert result.debug["llm_seconds"] < SLEEP_PAST_TIMEOUT
+    assert result.debug.llm_error == "TimeoutError"
+    assert result.debug.llm_seconds < SLEEP_PAST_TIMEOUT
 
 
 def test_the_model_sees_only_the_retrieved_slides_each_line_tagged(deck, cloud):
@@ -176,7 +176,7 @@ def test_streaming_yields_tokens_then_the_checked_answer(deck, cloud):
     assert len(tokens) > 1
     assert "".join(tokens) == VALID_ANSWER
     final = stream.result()
-    assert final.debug["answerer"] == "llm"
+    assert final.debug.answerer == "llm"
     assert final.answer == VALID_ANSWER
     assert stream.result() is final
 
@@ -198,15 +198,15 @@ def test_streaming_as_one_generator_returns_the_checked_answer(deck, cloud):
             final = done.value
             break
     assert "".join(pieces) == VALID_ANSWER
-    assert final.debug["answerer"] == "llm"
+    assert final.debug.answerer == "llm"
 
 
 def test_deckqa_uses_the_answerer_it_is_given(deck):
     with_llm = DeckQA(deck.index, LLMAnswerer(replying(VALID_ANSWER), timeout=TEST_TIMEOUT, index=deck.index))
     result = with_llm.ask(CLOUD_QUESTION)
-    assert result.debug["answerer"] == "llm"
+    assert result.debug.answerer == "llm"
     assert result.answer == VALID_ANSWER
-    assert "seconds" in result.debug
+    assert result.debug.seconds is not None
     assert with_llm.ask(CLOUD_QUESTION, use_llm=False).answer == deck.ask(CLOUD_QUESTION, use_llm=False).answer
 
 
@@ -226,7 +226,7 @@ def test_streaming_errors_stop_the_tokens_without_raising(deck, cloud):
     assert "".join(stream.tokens()) == VALID_ANSWER[:5]
     result = stream.result()
     assert_fell_back(result, extractive)
-    assert result.debug["llm_error"] == "FakeListChatModelError"
+    assert result.debug.llm_error == "FakeListChatModelError"
 
 
 def test_streaming_past_the_timeout_falls_back(deck, cloud):
@@ -237,7 +237,7 @@ def test_streaming_past_the_timeout_falls_back(deck, cloud):
     )
     result = stream.result()
     assert_fell_back(result, extractive)
-    assert result.debug["llm_error"] == "TimeoutError"
+    assert result.debug.llm_error == "TimeoutError"
 
 
 def test_the_raw_stream_raises_on_errors(deck, cloud):
@@ -255,9 +255,9 @@ def test_table_figures_count_in_the_unit_of_their_table(deck):
     extractive = deck.ask(question, use_llm=False)
     text = "Net income in 1Q-3Q16 was JPY 2.036 billion [Slide 38]."
     with_index = LLMAnswerer(replying(text), timeout=TEST_TIMEOUT, index=deck.index)
-    assert with_index.answer(question, question, slides, extractive).debug["answerer"] == "llm"
+    assert with_index.answer(question, question, slides, extractive).debug.answerer == "llm"
     without_index = LLMAnswerer(replying(text), timeout=TEST_TIMEOUT)
-    assert without_index.answer(question, question, slides, extractive).debug["answerer"] == "extractive-fallback"
+    assert without_index.answer(question, question, slides, extractive).debug.answerer == "extractive-fallback"
 
 
 @pytest.mark.parametrize(
@@ -274,7 +274,7 @@ def test_citation_markers_are_normalised(text, cleaned):
 
 def test_list_numbering_and_slide_numbers_are_not_figures(deck, cloud):
     text = f"1. Launched cloud services in FY10 [Slide {CLOUD_SLIDE}]\n2. Cloud penetration 44.5% [Slide {CLOUD_SLIDE}]"
-    assert ask_llm(replying(text), deck, cloud).debug["answerer"] == "llm"
+    assert ask_llm(replying(text), deck, cloud).debug.answerer == "llm"
 
 
 def test_rewrite_uses_the_model_reply(deck):
@@ -316,12 +316,12 @@ def test_rewrite_falls_back_to_the_rules_on_failure(deck):
 
 
 def test_no_llm_configured_means_no_answerer():
-    assert build_llm_answerer(Settings(llm="")) is None
+    assert build_llm_answerer(Settings(llm=LLMSettings(provider=""))) is None
 
 
 def test_an_unknown_llm_is_a_clear_error():
     with pytest.raises(LLMConfigError, match=r"'bogus' is not a known LLM.*openai.*ollama.*llamacpp"):
-        build_llm_answerer(Settings(llm="bogus"))
+        build_llm_answerer(Settings(llm=LLMSettings(provider="bogus")))
     assert issubclass(LLMConfigError, ValueError)
 
 
@@ -329,25 +329,27 @@ def test_openai_is_built_without_contacting_a_server(deck):
     from langchain_openai import ChatOpenAI
 
     secret = "sk-test-never-sent"
-    settings = Settings(llm="openai", llm_model="gpt-4o-mini", llm_base_url="http://127.0.0.1:9/v1", llm_api_key=secret)
+    settings = Settings(
+        llm=LLMSettings(provider="openai", model="gpt-4o-mini", base_url="http://127.0.0.1:9/v1", api_key=secret)
+    )
     built = build_llm_answerer(settings, index=deck.index)
     assert isinstance(built, LLMAnswerer)
     assert isinstance(built.model, ChatOpenAI)
     assert built.name == "openai gpt-4o-mini"
     assert built.model.model_name == "gpt-4o-mini"
     assert built.model.openai_api_base == "http://127.0.0.1:9/v1"
-    assert built.model.request_timeout == settings.llm_timeout
-    assert built.timeout == settings.llm_timeout
+    assert built.model.request_timeout == settings.llm.timeout
+    assert built.timeout == settings.llm.timeout
     assert secret not in repr(built.model)
 
 
 def test_openai_needs_a_model_and_a_key_or_a_local_server():
     with pytest.raises(LLMConfigError, match="DECKQA_LLM_MODEL"):
-        build_chat_model(Settings(llm="openai", llm_api_key="sk-test"))
+        build_chat_model(Settings(llm=LLMSettings(provider="openai", api_key="sk-test")))
     with pytest.raises(LLMConfigError, match="DECKQA_LLM_API_KEY"):
-        build_chat_model(Settings(llm="openai", llm_model="gpt-4o-mini", llm_api_key=None, llm_base_url=""))
+        build_chat_model(Settings(llm=LLMSettings(provider="openai", model="gpt-4o-mini", api_key=None, base_url="")))
     keyless = build_chat_model(
-        Settings(llm="openai", llm_model="local", llm_base_url="http://127.0.0.1:9/v1", llm_api_key=None)
+        Settings(llm=LLMSettings(provider="openai", model="local", base_url="http://127.0.0.1:9/v1", api_key=None))
     )
     assert keyless.openai_api_base == "http://127.0.0.1:9/v1"
 
@@ -355,7 +357,9 @@ def test_openai_needs_a_model_and_a_key_or_a_local_server():
 def test_ollama_is_built_without_contacting_a_server():
     from langchain_ollama import ChatOllama
 
-    model = build_chat_model(Settings(llm="ollama", llm_model="llama3.2", llm_base_url="http://127.0.0.1:9"))
+    model = build_chat_model(
+        Settings(llm=LLMSettings(provider="ollama", model="llama3.2", base_url="http://127.0.0.1:9"))
+    )
     assert isinstance(model, ChatOllama)
     assert model.model == "llama3.2"
     assert model.base_url == "http://127.0.0.1:9"
@@ -363,9 +367,9 @@ def test_ollama_is_built_without_contacting_a_server():
 
 def test_llamacpp_with_a_missing_model_file_is_a_clear_error():
     with pytest.raises(LLMConfigError, match=re.escape("does not exist: /missing.gguf")):
-        build_llm_answerer(Settings(llm="llamacpp:/missing.gguf"))
+        build_llm_answerer(Settings(llm=LLMSettings(provider="llamacpp:/missing.gguf")))
     with pytest.raises(LLMConfigError, match=re.escape("llamacpp:/path/model.gguf")):
-        build_llm_answerer(Settings(llm="llamacpp"))
+        build_llm_answerer(Settings(llm=LLMSettings(provider="llamacpp")))
 
 
 @pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is not None, reason="llama-cpp-python is installed")
@@ -373,7 +377,7 @@ def test_llamacpp_without_the_optional_package_is_a_clear_error(tmp_path: Path):
     model_file = tmp_path / "model.gguf"
     model_file.write_bytes(b"GGUF")
     with pytest.raises(LLMConfigError, match="pip install llama-cpp-python"):
-        build_llm_answerer(Settings(llm=f"llamacpp:{model_file}"))
+        build_llm_answerer(Settings(llm=LLMSettings(provider=f"llamacpp:{model_file}")))
 
 
 def test_a_prompt_file_without_its_sections_is_a_clear_error(tmp_path: Path):
@@ -395,13 +399,15 @@ def test_an_unreachable_server_falls_back_and_never_logs_the_key(deck, cloud, ca
     """A real ChatOpenAI against a closed loopback port: the call fails, the extractive
     answer is shown, and the key appears neither in the answer nor in the logs."""
     secret = "sk-test-must-not-leak"
-    settings = Settings(llm="openai", llm_model="gpt-4o-mini", llm_base_url="http://127.0.0.1:9/v1", llm_api_key=secret)
+    settings = Settings(
+        llm=LLMSettings(provider="openai", model="gpt-4o-mini", base_url="http://127.0.0.1:9/v1", api_key=secret)
+    )
     built = build_llm_answerer(settings, index=deck.index)
     assert built is not None
     slides, extractive = cloud
     with caplog.at_level("DEBUG"):
         result = built.answer(CLOUD_QUESTION, CLOUD_QUESTION, slides, extractive)
     assert_fell_back(result, extractive)
-    assert result.debug["llm_error"].endswith("ConnectionError")  # openai 1.x: API..., 3.x: OpenAI...
+    assert result.debug.llm_error.endswith("ConnectionError")  # openai 1.x: API..., 3.x: OpenAI...
     assert secret not in result.model_dump_json()
     assert secret not in caplog.text

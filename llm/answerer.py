@@ -1,12 +1,12 @@
-"""Optional LLM answerer, configured by `DECKQA_LLM` (see `qa.llm_models`).
+"""Optional LLM answerer, configured by `DECKQA_LLM` (see `llm.models`).
 
 The model sees only the retrieved slides and must cite them; its answer is checked
-(`qa.llm_check`) before it is shown, and any failure — a rejected answer, an error, a
-timeout — returns the extractive answer instead, flagged in `debug`:
+(`llm.check`) before it is shown, and any failure — a rejected answer, an error, a
+timeout — returns the extractive answer instead, flagged in the answer's trace (`Answer.debug`, a `qa.answer.Trace`):
 
-- `debug["answerer"]`: "llm" or "extractive-fallback"
-- `debug["llm_rejected"]`: why the model's answer was not shown (with `llm_rejected_text`)
-- `debug["llm_error"]`: the exception's type name when the call failed or timed out
+- `debug.answerer`: "llm" or "extractive-fallback"
+- `debug.llm_rejected`: why the model's answer was not shown (with `llm_rejected_text`)
+- `debug.llm_error`: the exception's type name when the call failed or timed out
 
 Streaming, for a UI::
 
@@ -14,7 +14,7 @@ Streaming, for a UI::
     for token in stream.tokens():      # the model's text as it arrives
         show(token)
     final = stream.result()            # the checked Answer
-    if final.debug["answerer"] != "llm":
+    if final.debug.answerer != "llm":
         replace_shown_text(final.answer)   # the streamed text was rejected
 
 `stream.tokens()` never raises; `stream.result()` may be called without iterating
@@ -39,13 +39,13 @@ from langchain_core.prompts import ChatPromptTemplate
 
 from ingest.index_store import DeckIndex
 from ingest.text import tokenize
+from llm.check import SlideEvidence, check_answer, cited_slides, clean_answer, evidence_figures
+from llm.models import LLMConfigError, build_chat_model, load_prompt, model_label
 from qa.answer import Answer, Citation
-from qa.followup import previous_question, rewrite_followup
-from qa.llm_check import SlideEvidence, check_answer, cited_slides, clean_answer, evidence_figures
-from qa.llm_models import LLMConfigError, build_chat_model, load_prompt, model_label
-from qa.question import validate_question
 from qa.settings import Settings
 from retriever.hits import Hit, SlideHit
+from understand.followup import previous_question, rewrite_followup
+from understand.question import validate_question
 
 logger = logging.getLogger(__name__)
 
@@ -161,7 +161,7 @@ class LLMAnswerer:
 
     def rewrite(self, question: str, history: Sequence[Any] | None) -> tuple[str, str]:
         """(standalone question, why it was rewritten or "") — the same contract as
-        `qa.followup.rewrite_followup`, which it falls back to on any failure."""
+        `understand.followup.rewrite_followup`, which it falls back to on any failure."""
         if not previous_question(history):
             return question, ""
         messages = self.rewrite_prompt.format_messages(history=_transcript(history or []), question=question)
@@ -227,8 +227,13 @@ class LLMAnswerer:
         verdict = check_answer(text, retrieved, self._evidence(slides), f"{asked}\n{standalone}")
         if not verdict.ok:
             return self._fallback(extractive, started, rejected=verdict.reason, rejected_text=text)
-        debug = {**extractive.debug, "answerer": "llm", "llm_check": verdict.reason}
-        debug["llm_seconds"] = round(time.perf_counter() - started, 4)
+        debug = extractive.debug.model_copy(
+            update={
+                "answerer": "llm",
+                "llm_check": verdict.reason,
+                "llm_seconds": round(time.perf_counter() - started, 4),
+            }
+        )
         return Answer(question=asked, answer=text, route="text", citations=_citations(text, slides), debug=debug)
 
     def _fallback(
@@ -241,28 +246,27 @@ class LLMAnswerer:
         rejected_text: str = "",
         refused: bool = False,
     ) -> Answer:
-        debug = {**extractive.debug, "answerer": "extractive-fallback"}
-        debug["llm_seconds"] = round(time.perf_counter() - started, 4)
+        update: dict[str, object] = {
+            "answerer": "extractive-fallback",
+            "llm_seconds": round(time.perf_counter() - started, 4),
+        }
         if error is not None:
             # The type only: provider messages can echo request details, and keys must never reach logs.
-            debug["llm_error"] = type(error).__name__
+            update["llm_error"] = type(error).__name__
             logger.warning("LLM answer failed (%s); showing the extractive answer", type(error).__name__)
         else:
-            debug["llm_rejected"] = rejected
-            debug["llm_rejected_text"] = rejected_text
-            if refused:
-                debug["llm_refused"] = True
+            update.update(llm_rejected=rejected, llm_rejected_text=rejected_text, llm_refused=refused or None)
             logger.info("LLM answer rejected (%s); showing the extractive answer", rejected)
-        return extractive.model_copy(update={"debug": debug})
+        return extractive.model_copy(update={"debug": extractive.debug.model_copy(update=update)})
 
 
 def build_llm_answerer(settings: Settings, index: DeckIndex | None = None) -> LLMAnswerer | None:
     """The configured answerer, or None when `DECKQA_LLM` is empty. Raises
     `LLMConfigError` (a ValueError) for an unknown or incomplete configuration."""
-    if not settings.llm.strip():
+    if not settings.llm.provider.strip():
         return None
     model = build_chat_model(settings)
-    return LLMAnswerer(model, timeout=settings.llm_timeout, index=index, name=model_label(settings))
+    return LLMAnswerer(model, timeout=settings.llm.timeout, index=index, name=model_label(settings))
 
 
 def _citations(text: str, slides: Sequence[SlideHit]) -> list[Citation]:

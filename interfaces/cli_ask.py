@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from qa.question import QuestionError, validate_question
 from qa.settings import Settings
+from understand.question import QuestionError, validate_question
 
 
 def add_ask_command(commands: Any) -> None:
@@ -89,6 +89,6 @@ def _ask_batch(source: Path, out: Path | None, settings: Settings) -> int:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    from qa.server import run_server
+    from interfaces.server import run_server
 
     return run_server(settings, host=args.host, port=args.port, insecure=args.insecure)
