@@ -31,7 +31,7 @@ eval: setup
 	$(PY) -m eval run --gold eval/gold.jsonl --out eval-report --baseline
 
 bench: setup
-	$(PY) -m eval bench --out bench-report
+	$(PY) -m eval bench --out bench-report --long-pdf data/corpus/3M_2018_10K.pdf
 
 lint: setup
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

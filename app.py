@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from ingest.errors import DeckError, StaleIndexError
+from ingest.errors import DeckError, DeckQAError
 from ingest.index_store import Manifest
 from interfaces.chat import (
     MAX_UPLOAD_MB,
@@ -143,11 +143,11 @@ def draw_figure(answer: Answer) -> None:
 
 
 def draw_source_tables(answer: Answer) -> None:
-    for table_row in answer.debug.table_rows or []:
-        label = f"Source table · Slide {table_row.get('slide')} · {table_row.get('title', '')}"
-        unit = table_row.get("unit")
+    for table_row in answer.debug.table_rows:
+        label = f"Source table · Slide {table_row.slide} · {table_row.title}"
+        unit = table_row.unit
         with st.expander(label + (f" ({unit})" if unit else ""), expanded=True, icon=":material/table:"):
-            rows = len(table_row.get("rows", []))
+            rows = len(table_row.rows)
             st.dataframe(highlighted_table(table_row), hide_index=True, width="stretch", height=table_height(rows))
             st.caption("The highlighted cell is the figure in the answer.")
 
@@ -343,12 +343,12 @@ def main(load_deck: Callable[[Settings], DeckQA] = configured_deck) -> None:
     # Framed in a portal (?embed=true) the chat gets the whole width; the sidebar stays a click away.
     sidebar = "collapsed" if st.context.is_embedded else "auto"
     st.set_page_config(page_title="Deck Q&A", page_icon=PAGE_ICON, layout="wide", initial_sidebar_state=sidebar)
-    settings = Settings.from_env()
     init_state()
     try:
+        settings = Settings.from_env()
         with st.spinner("Loading the deck…", show_time=True):
             configured = load_deck(settings)
-    except (DeckError, StaleIndexError) as error:
+    except DeckQAError as error:
         st.error(f"The deck could not be loaded: {error}", icon=":material/error:")
         st.stop()
     use_llm = draw_sidebar(st.session_state["uploaded_deck"] or configured, configured, settings)

@@ -20,6 +20,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     bench.add_argument("--out", type=Path, required=True, help="folder for bench.json")
     bench.add_argument("--gold", type=Path, default=Path("eval/gold.jsonl"), help="questions to time")
     bench.add_argument("--limit", type=int, help="only the first N gold questions")
+    bench.add_argument("--long-pdf", type=Path, help="also measure ingest at 1x/2x/4x pages and answers on this PDF")
     args = parser.parse_args(argv)
     try:
         if args.command == "run":

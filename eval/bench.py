@@ -131,7 +131,9 @@ def measure_throughput(items: Sequence[GoldItem], ask: Callable[[dict[str, Any]]
     return round(len(items) / (time.perf_counter() - started), 2)
 
 
-def run_bench(items: Sequence[GoldItem], progress: Callable[[str], None] = print) -> dict[str, Any]:
+def run_bench(
+    items: Sequence[GoldItem], progress: Callable[[str], None] = print, long_pdf: Path | None = None
+) -> dict[str, Any]:
     """Every measurement, in an order where each starts from a known state: the cold
     start first (nothing loaded yet in this process), then model + ingest, then queries."""
     from eval.baseline import LangChainBaseline
@@ -161,7 +163,13 @@ def run_bench(items: Sequence[GoldItem], progress: Callable[[str], None] = print
     progress("baseline (build + query latency)...")
     baseline = LangChainBaseline(deck.index.pdf_path, embedder)
     baseline_warm = measure_warm(items, lambda item: baseline.ask(item["question"]))
+    long_document = None
+    if long_pdf is not None:
+        from eval.bench_long import measure_long_document
+
+        long_document = measure_long_document(long_pdf, progress)
     return {
+        "long_document": long_document,
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
             "python": platform.python_version(),
@@ -204,6 +212,10 @@ def format_bench(result: dict[str, Any]) -> str:
         ("baseline build (load, split, embed)", f"{result['baseline']['build_seconds']} s"),
         ("baseline query latency", _p50_p95(result["baseline"]["latency"])),
     ]
+    if result.get("long_document"):
+        from eval.bench_long import format_long
+
+        rows += format_long(result["long_document"])
     width = max(len(name) for name, _ in rows)
     lines = [f"{'measure':<{width}}  value", "-" * (width + 24)]
     lines += [f"{name:<{width}}  {value}" for name, value in rows]
@@ -230,7 +242,10 @@ def bench_command(args: argparse.Namespace) -> int:
             print("error: --limit must be at least 1", file=sys.stderr)
             return 2
         items = items[: args.limit]
-    result = run_bench(items, progress=lambda message: print(message, file=sys.stderr))
+    if args.long_pdf is not None and not args.long_pdf.is_file():
+        print(f"error: --long-pdf: no such file: {args.long_pdf}", file=sys.stderr)
+        return 2
+    result = run_bench(items, progress=lambda message: print(message, file=sys.stderr), long_pdf=args.long_pdf)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "bench.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(format_bench(result))

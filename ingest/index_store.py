@@ -54,6 +54,15 @@ TITLE_VECTORS = "titles.npy"
 FACT_VECTORS = "facts.npy"
 # PDFs longer than this are refused before any work (`DECKQA_MAX_PAGES`).
 DEFAULT_MAX_PAGES = 500
+# Measured ingest cost per page of a long financial document (`python -m eval bench
+# --long-pdf`, 2 cores), for the estimate shown before a long ingest starts.
+SECONDS_PER_PAGE = 0.35
+
+
+def estimated_ingest_seconds(pages: int) -> int:
+    return max(1, round(pages * SECONDS_PER_PAGE))
+
+
 RECORDS = "records.sqlite"
 DECK_COPY = "deck.pdf"
 _build_lock = threading.Lock()
@@ -182,7 +191,9 @@ def build_index(
             manifest = Manifest.read(folder)
             assert manifest is not None
             return BuildResult(manifest, rebuilt=False, seconds=time.perf_counter() - started)
-        check_page_count(deck_path, max_pages)
+        pages = check_page_count(deck_path, max_pages)
+        if progress:
+            progress("pages", pages, pages)  # before the work: lets a UI say how long it will take
         parsed = read_deck(
             deck_path, progress=(lambda done, total: progress("read", done, total)) if progress else None
         )

@@ -24,9 +24,10 @@ import pypdfium2 as pdfium
 from pandas.io.formats.style import Styler
 
 from ingest.errors import DeckError
-from ingest.index_store import Manifest, Progress, open_index
-from qa.answer import Answer, Citation, Value
+from ingest.index_store import Manifest, Progress, estimated_ingest_seconds, open_index
+from qa.answer import Answer, Citation, TableTrace, Value
 from qa.deckqa import REFUSAL_TEXT, DeckQA
+from qa.figure_answer import figure_text
 from qa.settings import IndexSettings, Settings
 
 # 1.5 x the PDF's 960x540 pt page gives 1440x810 px: sharp on HiDPI screens at the
@@ -126,19 +127,14 @@ def render_slide_png(pdf_path: Path, slide: int, scale: float = SLIDE_RENDER_SCA
 
 def format_figure(value: Value) -> str:
     """A figure as the deck prints it, with its unit: "21,266 JPY million", "44.5%"."""
-    number = value.raw or f"{value.number:,.2f}".rstrip("0").rstrip(".")
-    if value.unit in ("", "count"):
-        return number
-    if value.unit == "%":
-        return number if number.endswith("%") else f"{number}%"
-    return f"{number} {value.unit}"
+    return figure_text(value.raw or f"{value.number:,.2f}".rstrip("0").rstrip("."), value.unit)
 
 
 def figure_label(answer: Answer) -> str:
     """What the figure measures, for the metric's label: the matched fact's label
     and period when the lookup reports them, else the period, else "Figure"."""
-    facts = answer.debug.facts or []
-    label = str(facts[0].get("label", "")) if facts and isinstance(facts[0], dict) else ""
+    facts = answer.debug.facts
+    label = facts[0].label if facts else ""
     period = answer.value.period if answer.value else None
     parts = [part for part in (label, period) if part]
     return " · ".join(parts) or "Figure"
@@ -149,7 +145,7 @@ def answer_caption(answer: Answer) -> str:
     route = {"table": "table lookup", "text": "text passages", "none": "no answer in the deck"}[answer.route]
     parts = [f"Route: {route}"]
     seconds = answer.debug.seconds
-    if isinstance(seconds, int | float):
+    if seconds is not None:
         parts.append(f"{seconds:.2f} s")
     rewritten = answer.debug.rewritten_question
     if rewritten:
@@ -183,11 +179,11 @@ def deck_cache_key(settings: Settings) -> str:
     return "|".join(str(part) for part in (*parts, settings.llm.base_url))
 
 
-def table_frame(table_row: dict[str, Any]) -> pd.DataFrame:
+def table_frame(table_row: TableTrace) -> pd.DataFrame:
     """A source table from `answer.debug.table_rows` as a DataFrame of strings with
     unique column labels (repeated or blank headers get invisible suffixes)."""
-    header = [str(name) for name in table_row.get("header", [])]
-    rows = [[str(cell) for cell in row] for row in table_row.get("rows", [])]
+    header = list(table_row.header)
+    rows = [list(row) for row in table_row.rows]
     width = max([len(header), *(len(row) for row in rows)], default=0)
     header += [""] * (width - len(header))
     columns: list[str] = []
@@ -199,21 +195,20 @@ def table_frame(table_row: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame([row + [""] * (width - len(row)) for row in rows], columns=columns)
 
 
-def table_styles(table_row: dict[str, Any]) -> pd.DataFrame:
+def table_styles(table_row: TableTrace) -> pd.DataFrame:
     """CSS for each cell of `table_frame(table_row)`: the matched row shaded, the
     matched cell (row_index, column) marked; every other cell unstyled."""
     frame = table_frame(table_row)
-    row_index = table_row.get("row_index")
-    column = str(table_row.get("column", ""))
+    row_index, column = table_row.row_index, table_row.column
     styles = pd.DataFrame("", index=frame.index, columns=frame.columns)
-    if isinstance(row_index, int) and 0 <= row_index < len(frame):
+    if 0 <= row_index < len(frame):
         styles.iloc[row_index, :] = MATCHED_ROW_CSS
         if column in frame.columns:
             styles.loc[row_index, column] = MATCHED_CELL_CSS
     return styles
 
 
-def highlighted_table(table_row: dict[str, Any]) -> Styler:
+def highlighted_table(table_row: TableTrace) -> Styler:
     """The source table styled by `table_styles`, for `st.dataframe`."""
     styles = table_styles(table_row)
     return table_frame(table_row).style.apply(lambda _: styles, axis=None)
@@ -301,6 +296,8 @@ def progress_step(stage: str, done: int, total: int) -> tuple[float, str]:
     """An index build's progress callback as (fraction 0..1, message): reading the
     slides is the first half, embedding the passages the second."""
     share = done / total if total else 1.0
+    if stage == "pages":
+        return 0.0, f"Reading {total} pages (about {estimated_ingest_seconds(total)} s)…"
     if stage == "read":
         return 0.5 * share, f"Reading slide {done} of {total}…"
     if stage == "embed":

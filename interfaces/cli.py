@@ -15,12 +15,6 @@ from qa.settings import Settings
 EXIT_USAGE = 2
 # Above this many pages the CLI says how long the ingest will take before it starts.
 LONG_DOCUMENT_PAGES = 60
-# Measured ingest cost per page (`python -m eval bench`, 2 cores), for that estimate.
-SECONDS_PER_PAGE = 0.35
-
-
-def estimated_seconds(pages: int) -> int:
-    return max(1, round(pages * SECONDS_PER_PAGE))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,7 +55,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
     from ingest.embedding import prepare_query_embedder, shared_embedder
-    from ingest.index_store import build_index
+    from ingest.index_store import build_index, estimated_ingest_seconds
     from ingest.pdf_reader import check_page_count, validate_pdf
 
     deck = args.deck or settings.index.deck
@@ -72,13 +66,15 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     validate_pdf(deck)
     if pages > LONG_DOCUMENT_PAGES:
         print(
-            f"{deck.name}: {pages} pages; reading and indexing takes about {estimated_seconds(pages)} s",
+            f"{deck.name}: {pages} pages; reading and indexing takes about {estimated_ingest_seconds(pages)} s",
             file=sys.stderr,
         )
     embedder = shared_embedder(settings.index.embedding_model)
     bars: dict[str, tqdm] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
+        if stage == "pages":
+            return  # said above, before the model loaded
         label = {"read": "reading slides", "embed": "embedding"}.get(stage, stage)
         bar = bars.get(stage)
         if bar is None:

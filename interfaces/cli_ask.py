@@ -26,6 +26,9 @@ def add_serve_command(commands: Any) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--insecure", action="store_true", help="allow a non-loopback host without API keys")
+    serve.add_argument(
+        "--workers", type=_positive, default=1, help="worker processes sharing the read-only index (default 1)"
+    )
     serve.set_defaults(handler=_serve)
 
 
@@ -91,4 +94,14 @@ def _ask_batch(source: Path, out: Path | None, settings: Settings) -> int:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from interfaces.server import run_server
 
-    return run_server(settings, host=args.host, port=args.port, insecure=args.insecure)
+    return run_server(settings, host=args.host, port=args.port, insecure=args.insecure, workers=args.workers)
+
+
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return number

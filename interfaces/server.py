@@ -31,11 +31,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
+from ingest.errors import DeckQAError
 from interfaces.server_gate import PROBLEM_MEDIA_TYPE, KeyChecker, Problem, RateLimiter, RequestGate, problem_response
 from qa.answer import Answer
 from qa.deckqa import DeckQA
 from qa.settings import REPO_ROOT, Settings
-from understand.question import MAX_QUESTION_CHARS, QuestionError
+from understand.question import MAX_QUESTION_CHARS
 
 logger = logging.getLogger("interfaces.server")
 
@@ -145,7 +146,8 @@ def _install_error_handlers(app: FastAPI) -> None:
         detail = error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).description
         return problem_response(error.status_code, detail, request.url.path, dict(error.headers or {}))
 
-    async def on_question_error(request: Request, error: Exception) -> Response:
+    async def on_user_error(request: Request, error: Exception) -> Response:
+        # Any DeckQAError is something the caller can fix (a bad question, mostly).
         return problem_response(422, str(error), request.url.path)
 
     async def on_unexpected_error(request: Request, error: Exception) -> Response:
@@ -154,7 +156,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
-    app.add_exception_handler(QuestionError, on_question_error)
+    app.add_exception_handler(DeckQAError, on_user_error)
     app.add_exception_handler(Exception, on_unexpected_error)
 
 
@@ -376,8 +378,17 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def run_server(settings: Settings, host: str, port: int, insecure: bool) -> int:
-    """Serve the API; refuses (exit 2) a non-loopback host without API keys unless `insecure`."""
+def app_from_environment() -> FastAPI:
+    """The app of one worker process (`--workers N`): each worker reads the same
+    `DECKQA_*` settings and opens the same read-only index (a second or two, no torch)."""
+    settings = Settings.from_env()
+    return create_app(settings, DeckQA.load(settings))
+
+
+def run_server(settings: Settings, host: str, port: int, insecure: bool, workers: int = 1) -> int:
+    """Serve the API; refuses (exit 2) a non-loopback host without API keys unless `insecure`.
+    With `workers` > 1, that many processes share the port (answers are CPU-bound, so
+    threads in one process would wait on each other)."""
     keys = settings.server.api_key_set()
     if not is_loopback(host) and not keys and not insecure:
         print(
@@ -403,5 +414,17 @@ def run_server(settings: Settings, host: str, port: int, insecure: bool) -> int:
         f"{limit}/min per client" if limit else "off",
         ", ".join(settings.server.cors_origin_list()) or "none",
     )
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    if workers > 1:
+        logger.info("starting %d worker processes", workers)
+        uvicorn.run(
+            "interfaces.server:app_from_environment",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level="info",
+            server_header=False,
+        )
+    else:
+        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
     return 0

@@ -22,12 +22,19 @@ SENTENCE_COVERAGE = 0.75
 
 
 def display(fact: Fact) -> str:
-    """The figure as printed, with its unit when the print lacks it: "JPY158.0 billion",
-    "21,266 JPY million", "approx. 70%"."""
-    raw = fact.raw
-    if fact.unit in ("count", "year", "") or _unit_in_raw(raw, fact.unit):
-        return raw
-    return f"{raw} {fact.unit}"
+    """The figure as printed, with its unit when the print lacks it."""
+    return figure_text(fact.raw, fact.unit)
+
+
+def figure_text(printed: str, unit: str) -> str:
+    """A figure as printed with its unit when the print lacks it: "JPY158.0 billion",
+    "21,266 JPY million", "approx. 70%", "44.5%". The one figure formatter of the answers
+    and the chat."""
+    if unit in ("count", "year", "") or _unit_in_raw(printed, unit):
+        return printed
+    if unit == "%":
+        return f"{printed}%"
+    return f"{printed} {unit}"
 
 
 def _unit_in_raw(raw: str, unit: str) -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -46,3 +48,36 @@ def gold() -> list[dict]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def _is_local(host: object) -> bool:
+    if not isinstance(host, str) or host.startswith("/") or host == "localhost":
+        return True  # a Unix socket path, or this machine by name
+    try:
+        address = ipaddress.ip_address(host.split("%")[0])
+    except ValueError:
+        return False  # a name to resolve elsewhere: outbound
+    return address.is_loopback or address.is_unspecified
+
+
+@pytest.fixture(autouse=True)
+def no_outbound_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs offline: a connection to anything but this machine fails at once,
+    so nothing can silently depend on the network."""
+    connect, connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def guard(address: object) -> None:
+        host = address[0] if isinstance(address, tuple) else address
+        if not _is_local(host):
+            raise ConnectionRefusedError(f"outbound network is blocked in tests: {address!r}")
+
+    def guarded_connect(self: socket.socket, address: object) -> None:
+        guard(address)
+        return connect(self, address)
+
+    def guarded_connect_ex(self: socket.socket, address: object) -> int:
+        guard(address)
+        return connect_ex(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)

@@ -14,25 +14,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, FrameLocator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, FrameLocator, Page, expect
 
+from tests.e2e.conftest import skip_without_chromium
 from tests.e2e.load import free_port, stop
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STREAMLIT = REPO_ROOT / ".venv" / "bin" / "streamlit"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SERVER_START_SECONDS = 120
 # Generous: the first visit loads the model and opens the index, rebuilding it when the
 # deck or ingest code changed (about 50 s on an idle 2-core machine, minutes under load).
@@ -44,11 +34,6 @@ SCREENSHOT_MARGIN_PX = 40
 SETTLE_MS = 1000
 QUESTION = "What are IIJ's cloud competitive advantages?"
 CITED_SLIDE = "Slide 11"
-
-
-def skip_without_chromium() -> None:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: install the Debian chromium package to run browser tests")
 
 
 @pytest.fixture(scope="module")
@@ -86,15 +71,6 @@ def wait_for_health(url: str, server: subprocess.Popen[bytes], log: Path) -> Non
             pass
         time.sleep(0.5)
     pytest.fail(f"streamlit did not report healthy in {SERVER_START_SECONDS} s:\n{log.read_text()[-3000:]}")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    skip_without_chromium()
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def ask(page_or_frame: Page | FrameLocator, question: str) -> None:

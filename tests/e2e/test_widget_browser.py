@@ -21,11 +21,6 @@ from qa.settings import ServerSettings, Settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 KEY = "browser-key-0123456789"
 # Answers take well under a second; generous for a busy 2-core machine.
 ANSWER_TIMEOUT_MS = 30_000
@@ -96,18 +91,6 @@ def portal() -> Iterator[PortalPage]:
 def keyed_server(deck: DeckQA, portal: PortalPage) -> Iterator[str]:
     settings = Settings(server=ServerSettings(api_keys=KEY, cors_origins=portal.origin, rate_limit_per_minute=1000))
     yield from serve(create_app(settings, deck))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

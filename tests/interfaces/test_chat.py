@@ -15,7 +15,6 @@ from fpdf import FPDF
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from PIL import Image
 
-from ingest.embedding import Embedder
 from ingest.errors import DeckError
 from ingest.index_store import Manifest
 from interfaces.chat import (
@@ -49,6 +48,7 @@ from interfaces.chat import (
 )
 from llm.answerer import LLMAnswerer
 from qa import Answer, Citation, DeckQA, Value
+from qa.answer import TableTrace
 from qa.settings import IndexSettings, LLMSettings, Settings
 from tests.small_deck import small_deck_pdf
 
@@ -144,10 +144,10 @@ def test_source_table_has_unique_columns_and_the_matched_cell_marked(revenue_ans
     table_row = revenue_answer.debug.table_rows[0]
     frame = table_frame(table_row)
     assert frame.columns.is_unique
-    assert [name.strip("\u200b") for name in frame.columns] == table_row["header"], "repeated headers look the same"
+    assert [name.strip("\u200b") for name in frame.columns] == table_row.header, "repeated headers look the same"
     assert frame.iloc[0, 0] == "Total Revenues"
     styles = table_styles(table_row)
-    matched_column = list(frame.columns).index(table_row["column"])
+    matched_column = list(frame.columns).index(table_row.column)
     assert styles.iat[0, matched_column] == MATCHED_CELL_CSS
     assert [css for index, css in enumerate(styles.iloc[0]) if index != matched_column] == [MATCHED_ROW_CSS] * (
         len(frame.columns) - 1
@@ -173,7 +173,11 @@ def test_cache_key_changes_with_the_deck_and_index(tmp_path: Path) -> None:
 
 
 def test_table_with_ragged_rows_is_padded() -> None:
-    frame = table_frame({"header": ["Item", "FY15"], "rows": [["Revenue", "99.38", "extra"], ["Cost"]]})
+    ragged = TableTrace(
+        table_id="t", slide=1, title="t", unit="", header=["Item", "FY15"],
+        rows=[["Revenue", "99.38", "extra"], ["Cost"]], row_index=0, column="FY15",
+    )  # fmt: skip
+    frame = table_frame(ragged)
     assert frame.shape == (2, 3)
     assert frame.iloc[1].tolist() == ["Cost", "", ""]
 
@@ -239,13 +243,13 @@ BAD_FILES = {
 
 @pytest.mark.parametrize("kind", list(BAD_FILES))
 def test_bad_upload_raises_and_leaves_no_index(
-    kind: str, tmp_path: Path, deck: DeckQA, deck_pdf: Path, embedder: Embedder
+    kind: str, tmp_path: Path, deck: DeckQA, deck_pdf: Path, settings: Settings
 ) -> None:
     data = {"truncated": deck_pdf.read_bytes()[:20000], "no-text": picture_only_pdf()}.get(kind, BAD_FILES[kind])
     assert data is not None
     uploads = uploads_dir_for(tmp_path / "index")
     with pytest.raises(DeckError) as raised:
-        open_uploaded_deck(data, f"{kind}.pdf", uploads, embedder)
+        open_uploaded_deck(data, f"{kind}.pdf", uploads, settings.index)
     message = str(raised.value)
     assert f"{kind}.pdf" in message and str(uploads) not in message, "names the upload, not a temp path"
     assert "\n" not in message
@@ -253,12 +257,16 @@ def test_bad_upload_raises_and_leaves_no_index(
     assert deck.ask(CASH_QUESTION).value is not None, "the current deck still answers"
 
 
-def test_good_upload_is_indexed_under_its_hash_and_answers(tmp_path: Path, embedder: Embedder) -> None:
+def test_good_upload_is_indexed_under_its_hash_and_answers(tmp_path: Path, settings: Settings) -> None:
     uploads = uploads_dir_for(tmp_path / "index")
     assert uploads == tmp_path / "uploads"
     stages: list[str] = []
     uploaded = open_uploaded_deck(
-        small_deck_pdf(), "acme deck (final).pdf", uploads, embedder, progress=lambda stage, *_: stages.append(stage)
+        small_deck_pdf(),
+        "acme deck (final).pdf",
+        uploads,
+        settings.index,
+        progress=lambda stage, *_: stages.append(stage),
     )
     assert uploaded.title == "Acme Robotics Investor Update"
     assert [path.name for path in uploads.iterdir()] == [uploaded.index.manifest.deck_sha256[:12]]
@@ -268,7 +276,7 @@ def test_good_upload_is_indexed_under_its_hash_and_answers(tmp_path: Path, embed
     assert [citation.slide for citation in answer.citations] == [2]
     assert example_questions(uploaded) == ["What does the deck say about Warehouse Robots?"]
     built_at = uploaded.index.manifest.built_at
-    again = open_uploaded_deck(small_deck_pdf(), "acme.pdf", uploads, embedder)
+    again = open_uploaded_deck(small_deck_pdf(), "acme.pdf", uploads, settings.index)
     assert Manifest.read(again.index.folder) is not None and again.index.manifest.built_at == built_at, "reused"
 
 

@@ -45,7 +45,7 @@ TEST_TIMEOUT = 10.0
 @pytest.fixture(scope="module")
 def cloud(deck: DeckQA) -> tuple[list[SlideHit], Answer]:
     """The retrieved slides and the extractive answer for CLOUD_QUESTION."""
-    slides = deck.retriever.retrieve_slides(CLOUD_QUESTION, k=3, per_slide=50)
+    slides = deck.search.retrieve_slides(CLOUD_QUESTION, k=3, per_slide=50)
     assert CLOUD_SLIDE in [slide.slide for slide in slides], "slide 9 should be retrieved for the cloud question"
     extractive = deck.ask(CLOUD_QUESTION, use_llm=False)
     assert extractive.route == "text" and not extractive.refused
@@ -123,7 +123,7 @@ def test_a_figure_from_another_retrieved_slide_must_cite_that_slide(deck, cloud)
 def test_a_period_absent_from_the_cited_slides_falls_back(deck, cloud):
     result = ask_llm(replying(f"IIJ launched cloud services in FY12 [Slide {CLOUD_SLIDE}]."), deck, cloud)
     assert_fell_back(result, cloud[1])
-    assert result.debug.FY12 is not None.llm_rejected
+    assert "FY12" in result.debug.llm_rejected
 
 
 def test_an_answer_without_citations_falls_back(deck, cloud):
@@ -250,7 +250,7 @@ def test_table_figures_count_in_the_unit_of_their_table(deck):
     """Slide 38's cash-flow table prints "2,036" under "Unit: JPY million"; with the
     index the check knows that is JPY 2.036 billion."""
     question = "What was net income in the cash flow statement for 1Q-3Q16?"
-    slides = deck.retriever.retrieve_slides(question, k=3, per_slide=50)
+    slides = deck.search.retrieve_slides(question, k=3, per_slide=50)
     assert 38 in [slide.slide for slide in slides]
     extractive = deck.ask(question, use_llm=False)
     text = "Net income in 1Q-3Q16 was JPY 2.036 billion [Slide 38]."

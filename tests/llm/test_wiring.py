@@ -21,7 +21,7 @@ def test_followups_are_rewritten_by_the_llm(deck):
     llm_deck = with_llm(deck, CLOUD_QUESTION, VALID_ANSWER)
     answer = llm_deck.ask("and when did it launch its cloud?", history)
     assert answer.debug.rewritten_question == CLOUD_QUESTION
-    assert answer.debug.LLM is not None.rewrite_reason
+    assert "LLM" in answer.debug.rewrite_reason
     assert answer.debug.answerer == "llm"
 
 

@@ -35,7 +35,7 @@ def test_gold_slide_in_top_3(deck, gold) -> None:
     items = [g for g in gold if g["gold_slides"] and g["kind"] in ("numeric", "descriptive", "paraphrase")]
     misses = []
     for item in items:
-        top = [s.slide for s in deck.retriever.retrieve_slides(item["question"], k=3)]
+        top = [s.slide for s in deck.search.retrieve_slides(item["question"], k=3)]
         if not set(item["gold_slides"]) & set(top):
             misses.append(f"{item['id']}: gold {item['gold_slides']} got {top} - {item['question']}")
     rate = 1 - len(misses) / len(items)
@@ -122,7 +122,7 @@ def test_followup_is_rewritten(deck) -> None:
 def test_cloud_followup_keeps_the_subject(deck) -> None:
     history = [{"role": "user", "content": "What are IIJ's cloud competitive advantages?"}]
     answer = deck.ask("what about its competitors?", history=history)
-    assert answer.debug.cloud is not None.rewritten_question.lower()
+    assert "cloud" in answer.debug.rewritten_question.lower()
     assert not answer.refused
     assert 10 in {c.slide for c in answer.citations}, answer.answer
 

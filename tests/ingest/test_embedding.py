@@ -1,0 +1,33 @@
+"""The question embedder (ONNX Runtime, no torch) gives the ingest model's vectors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from ingest.embedding import Embedder, QueryEmbedder, prepare_query_embedder
+from qa.settings import Settings
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_onnx_vectors_match_sentence_transformers(embedder: Embedder, settings: Settings, gold: list[dict]) -> None:
+    query = prepare_query_embedder(None, settings.index.model_cache)
+    assert isinstance(query, QueryEmbedder) and query.model_id == embedder.model_id
+    questions = [item["question"] for item in gold]
+    cosines = np.sum(embedder.encode(questions) * query.encode(questions), axis=1)
+    assert cosines.min() >= 0.9999, questions[int(np.argmin(cosines))]
+
+
+def test_answering_never_imports_torch(deck) -> None:
+    code = (
+        "import sys; from qa import DeckQA; a = DeckQA.load().ask('What was operating income in 1Q-3Q16?'); "
+        "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers', 'pdfplumber') if m in sys.modules]; "
+        "print(a.route, heavy)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "table []"
