@@ -10,7 +10,17 @@ import re
 from dataclasses import dataclass
 
 # The gold unit vocabulary (eval/README.md, "Unit vocabulary").
-GOLD_UNITS = ("JPY trillion", "JPY billion", "JPY million", "%", "points", "thousand", "million", "count", "year")
+CURRENCIES = ("JPY", "USD", "EUR", "GBP")
+GOLD_UNITS = (
+    *(f"{currency} {scale}" for currency in CURRENCIES for scale in ("trillion", "billion", "million", "thousand")),
+    *CURRENCIES,
+    "%",
+    "points",
+    "thousand",
+    "million",
+    "count",
+    "year",
+)
 
 # Scale words and their factor. "mil", "mn" and "bn" are abbreviations answers use.
 SCALE_FACTORS = {
@@ -60,6 +70,10 @@ def parse_unit(unit: str) -> tuple[str | None, float]:
         return YEN, scale
     if "usd" in words or "$" in unit:
         return DOLLAR, scale
+    if "eur" in words or "€" in unit:
+        return "EUR", scale
+    if "gbp" in words or "£" in unit:
+        return "GBP", scale
     if "%" in words or "percent" in words:
         return PERCENT, 1.0
     if any(word in ("point", "points", "pts", "pp") for word in words):

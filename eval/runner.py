@@ -153,7 +153,10 @@ def threshold_failures(
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     """The `run` subcommand's options, one `--min-<metric>` per gated metric."""
-    parser.add_argument("--gold", type=Path, required=True, help="gold file (JSON Lines, see eval/README.md)")
+    parser.add_argument(
+        "--gold", type=Path, required=True, help="gold file (JSON Lines, see eval/README.md), or a folder of them"
+    )
+    parser.add_argument("--split", choices=("dev", "test"), help="only the items of this split")
     parser.add_argument("--out", type=Path, required=True, help="folder for report.md, report.json, charts")
     parser.add_argument("--baseline", action="store_true", help="also run and score the LangChain baseline")
     parser.add_argument("--judge", action="store_true", help="add LLM-judged metrics (needs DECKQA_LLM)")
@@ -176,7 +179,22 @@ def _share(text: str) -> float:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """`python -m eval run`: exit 0, 1 (below a threshold) or 2 (bad input)."""
+    """`python -m eval run`: exit 0, 1 (below a threshold) or 2 (bad input). A folder of
+    gold files runs each (its report in `--out/<file stem>/`) and prints a line per file."""
+    if not args.gold.is_dir():
+        return _run_one(args)
+    files = sorted(args.gold.glob("*.jsonl"))
+    if not files:
+        print(f"error: no *.jsonl gold files in {args.gold}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    codes = []
+    for path in files:
+        print(f"== {path.name}")
+        codes.append(_run_one(argparse.Namespace(**{**vars(args), "gold": path, "out": args.out / path.stem})))
+    return max(codes)
+
+
+def _run_one(args: argparse.Namespace) -> int:
     minimums = {key: getattr(args, f"min_{key}") for key in GATED_METRICS if getattr(args, f"min_{key}") is not None}
     if args.limit is not None and args.limit < 1:
         print("error: --limit must be at least 1", file=sys.stderr)
@@ -190,9 +208,21 @@ def run_command(args: argparse.Namespace) -> int:
     from ingest.errors import DeckError, StaleIndexError
     from llm.models import LLMConfigError
     from qa.deckqa import DeckQA
-    from qa.settings import Settings
+    from qa.settings import REPO_ROOT, Settings
 
     settings = Settings.from_env()
+    if args.split:
+        items = [item for item in items if item.data.get("split") == args.split]
+    documents = {item.data.get("document") for item in items} - {None}
+    if len(documents) > 1:
+        print(
+            f"error: {args.gold}: items name {len(documents)} documents; one gold file is one document", file=sys.stderr
+        )
+        return EXIT_BAD_INPUT
+    if documents:
+        # A gold file about another document: its own index beside the configured one.
+        document = REPO_ROOT / documents.pop()
+        settings = settings.with_index(deck=document, dir=settings.index.dir.parent / "eval" / document.stem)
     try:
         deck = DeckQA.load(settings)
         check_slide_range(args.gold, items, len(deck.index.slides))

@@ -96,7 +96,7 @@ class Settings(_Section):
             problem = error.errors()[0]
             where = ".".join(str(part) for part in problem["loc"])
             names = [name for name, target in ENVIRONMENT.items() if ".".join(target) == where]
-            raise SettingsError(f"{names[0] if names else where}: {problem['msg']}") from error
+            raise SettingsError(f"invalid setting {names[0] if names else where}: {problem['msg']}") from error
 
     def with_index(self, **changes: Any) -> Settings:
         """A copy with other index settings (another deck or folder)."""

@@ -24,11 +24,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STREAMLIT = REPO_ROOT / ".venv" / "bin" / "streamlit"
 SERVER_START_SECONDS = 120
-# Generous: the first visit loads the model and opens the index, rebuilding it when the
-# deck or ingest code changed (about 50 s on an idle 2-core machine, minutes under load).
+# Generous: the first visit opens the index, rebuilding it when the deck or ingest code
+# changed (about 25 s on an idle 2-core machine, minutes under load); else about a second.
 FIRST_LOAD_MS = 300_000
 ANSWER_MS = 120_000
-SPINNER_MS = 30_000
 # Room below the content for the pinned chat input; time for the resized layout to settle.
 SCREENSHOT_MARGIN_PX = 40
 SETTLE_MS = 1000
@@ -96,8 +95,8 @@ def test_question_answer_with_cited_slide_image(
     try:
         started = time.perf_counter()
         page.goto(app_url)
-        # A fresh server loads the index and model on the first visit: a spinner, not a frozen page.
-        expect(page.get_by_test_id("stSpinner")).to_contain_text("Loading the deck…", timeout=SPINNER_MS)
+        # A fresh server opens the index on the first visit (about a second: nothing is
+        # embedded at load); a spinner shows meanwhile, too briefly to assert on.
         expect(page.get_by_test_id("stChatInputTextArea")).to_be_editable(timeout=FIRST_LOAD_MS)
         ready = time.perf_counter()
         ask(page, QUESTION)
