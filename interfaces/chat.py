@@ -7,7 +7,6 @@ it is testable without a page.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 import tempfile
@@ -20,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pypdfium2 as pdfium
 from pandas.io.formats.style import Styler
 
 from ingest.errors import DeckError
 from ingest.index_store import Manifest, Progress, estimated_ingest_seconds, open_index
+from interfaces.slide_images import render_page_png
 from qa.answer import Answer, Citation, TableTrace, Value
 from qa.deckqa import REFUSAL_TEXT, DeckQA
 from qa.figure_answer import figure_text
@@ -55,8 +54,6 @@ INVISIBLE = "\u200b"
 MATCHED_ROW_CSS = "background-color: rgba(255, 196, 0, 0.18)"
 MATCHED_CELL_CSS = "background-color: rgba(255, 196, 0, 0.55); font-weight: 700"
 
-# pdfium is not thread-safe and Streamlit runs each session in its own thread.
-_pdfium_lock = threading.Lock()
 _feedback_lock = threading.Lock()
 
 
@@ -110,19 +107,7 @@ def badge_markers(markdown: str) -> str:
 def render_slide_png(pdf_path: Path, slide: int, scale: float = SLIDE_RENDER_SCALE) -> bytes:
     """Slide `slide` (1-based page) of `pdf_path` as PNG bytes. Raises `DeckError`
     for a page the PDF does not have."""
-    with _pdfium_lock:
-        document = pdfium.PdfDocument(pdf_path)
-        try:
-            if not 1 <= slide <= len(document):
-                raise DeckError(f"slide {slide} is not in {pdf_path.name} ({len(document)} slides)")
-            page = document[slide - 1]
-            image = page.render(scale=scale).to_pil()
-            page.close()
-        finally:
-            document.close()
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
+    return render_page_png(pdf_path, slide, scale=scale)
 
 
 def format_figure(value: Value) -> str:

@@ -8,11 +8,9 @@ with no internals in it. Requests to `/v1/...` pass a gate first: rate limit, be
 
 from __future__ import annotations
 
-import io
 import ipaddress
 import logging
 import sys
-import threading
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import asdict
@@ -33,6 +31,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from ingest.errors import DeckQAError
 from interfaces.server_gate import PROBLEM_MEDIA_TYPE, KeyChecker, Problem, RateLimiter, RequestGate, problem_response
+from interfaces.slide_images import render_page_png
 from qa.answer import Answer
 from qa.deckqa import DeckQA
 from qa.settings import REPO_ROOT, Settings
@@ -164,33 +163,17 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 class SlideImages:
-    """PNG renderings of the deck's pages, cached in memory. pdfium is not thread-safe,
-    so renders are serialised."""
+    """PNG renderings of the deck's pages, cached in memory."""
 
     def __init__(self, pdf_path: Path) -> None:
         self.pdf_path = pdf_path
-        self._lock = threading.Lock()
-        self._document: Any = None
         self.png: Callable[[int], bytes] = lru_cache(maxsize=SLIDE_PNG_CACHE)(self._render)
 
     def close(self) -> None:
-        with self._lock:
-            if self._document is not None:
-                self._document.close()
-                self._document = None
+        self.png.cache_clear()  # type: ignore[attr-defined]
 
     def _render(self, number: int) -> bytes:
-        import pypdfium2
-
-        with self._lock:
-            if self._document is None:
-                self._document = pypdfium2.PdfDocument(str(self.pdf_path))
-            page = self._document[number - 1]
-            width, _height = page.get_size()
-            image = page.render(scale=SLIDE_PNG_WIDTH / width).to_pil()
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG")
-        return buffer.getvalue()
+        return render_page_png(self.pdf_path, number, width=SLIDE_PNG_WIDTH)
 
 
 # ---------------------------------------------------------------- the app

@@ -1,1 +1,1 @@
-
+"""Understanding a question: validation, follow-up rewriting, routing, question words."""
