@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from ingest.numbers import PERIOD_RE, Figure, find_figures, find_periods, parse_figure, period_sort_key, period_year
 from ingest.records import Chunk, Fact, Table
+from ingest.statements import StatementTable
 
 UNIT_IN_TEXT_RE = re.compile(
     r"\bunit\s*[:=]?\s*(?P<unit>(?:JPY\s+)?(?:trillion|billion|million|thousand)|%)", re.IGNORECASE
@@ -202,10 +203,49 @@ def _chart_label(text: str, figure: Figure) -> str:
     return names[-1] if names else ""
 
 
-def all_facts(tables: Iterable[Table], chunks: Iterable[Chunk]) -> list[Fact]:
+def statement_facts(table_id: str, statement: StatementTable) -> list[Fact]:
+    """One fact per figure of an unruled table: its row (with section parents as the
+    heading), its column heading and that column's period, its unit from the caption."""
+    facts = []
+    for row_number, row in enumerate(statement.rows, start=1):
+        parents = " > ".join(row.path[:-1])
+        for cell in row.cells:
+            column = statement.columns[cell.column] if cell.column < len(statement.columns) else ""
+            period = statement.periods[cell.column] if cell.column < len(statement.periods) else None
+            tags = ["statement"]
+            if re.search(r"\bchange\b|\bincrease\b|\bdecrease\b|\bgrowth\b", column, re.IGNORECASE):
+                tags.append("change")
+            facts.append(
+                Fact(
+                    fact_id=f"{table_id}-r{row_number}-c{cell.column + 1}",
+                    slide=statement.page,
+                    label=row.label,
+                    value=cell.value,
+                    unit=cell.unit,
+                    period=period.label() if period else "",
+                    raw=cell.raw,
+                    context=row.text,
+                    table_id=table_id,
+                    row=row.label,
+                    column=column,
+                    tags=tuple(tags),
+                    heading=parents,
+                )
+            )
+    return facts
+
+
+def all_facts(
+    tables: Iterable[Table], chunks: Iterable[Chunk], statements: Iterable[tuple[str, StatementTable]] = ()
+) -> list[Fact]:
     facts: list[Fact] = []
+    statements = list(statements)
+    read_from_words = {table_id for table_id, _ in statements}
     for table in tables:
-        facts.extend(table_facts(table))
+        if table.table_id not in read_from_words:
+            facts.extend(table_facts(table))
+    for table_id, statement in statements:
+        facts.extend(statement_facts(table_id, statement))
     chunks = list(chunks)
     slide_units: dict[int, str] = {}
     for chunk in chunks:

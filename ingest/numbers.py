@@ -218,7 +218,12 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     # "fourth quarter of FY16", "Q4 FY16", "Q3 2016" (fiscal) -> "4Q16"
     (re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th) quarter (?:of |in )?(?:fiscal(?: year)? |FY\s?)(?:20)?(\d{2})\b", re.I),
      "{quarter}Q{year}"),
+    # "fourth quarter of 2022", "Q4 2022": a quarter of the fiscal year named by that year.
+    (re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th) quarter (?:of |in )?((?:19|20)\d{2})\b", re.I),
+     "{quarter}Q{year}"),
     (re.compile(r"\bQ([1-4])\s?(?:FY\s?)?(?:20)?(\d{2})\b", re.I), "{digit}Q{year}"),
+    # "full year 2022", "full-year 2022", "the whole fiscal year 2023" -> "FY22"
+    (re.compile(r"\b(?:full|entire|whole)[\s-](?:fiscal[\s-])?year (?:of |in )?(?:20)?(\d{2})\b", re.I), "FY{year}"),
     (re.compile(r"\bfiscal(?: year)? (?:20)?(\d{2})\b", re.I), "FY{year}"),
     # "the 9 months to Dec 2016", "nine months ended December 31, 2016": fiscal years start in April.
     (re.compile(r"\b(3|6|9|three|six|nine) months (?:to|ended|ending|through|until) "

@@ -23,6 +23,7 @@ from pypdf.errors import PdfReadError
 from ingest.errors import DeckError
 from ingest.files import open_checked
 from ingest.records import Chunk, Slide, Table
+from ingest.statements import StatementTable, complete_periods, inherit_headings, read_statements
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -46,6 +47,7 @@ class ParsedDeck:
     slides: tuple[Slide, ...]
     chunks: tuple[Chunk, ...]
     tables: tuple[Table, ...]
+    statements: tuple[tuple[str, StatementTable], ...] = ()  # (table id, unruled table read from word positions)
 
 
 def check_page_count(path: Path, max_pages: int) -> int:
@@ -93,6 +95,7 @@ def read_deck(path: Path, progress: Callable[[int, int], None] | None = None) ->
     slides: list[Slide] = []
     chunks: list[Chunk] = []
     tables: list[Table] = []
+    statements: list[StatementTable] = []
     try:
         with pdfplumber.open(path) as pdf:
             for number, (page, text) in enumerate(zip(pdf.pages, texts, strict=True), start=1):
@@ -106,6 +109,7 @@ def read_deck(path: Path, progress: Callable[[int, int], None] | None = None) ->
                     if table is not None:
                         tables.append(table)
                         chunks.extend(_table_row_chunks(table, title))
+                statements.extend(layout.statements)
                 page.close()  # drop the page's cached layout: memory stays flat on long documents
                 if progress is not None:
                     progress(number, len(texts))
@@ -113,6 +117,14 @@ def read_deck(path: Path, progress: Callable[[int, int], None] | None = None) ->
         raise
     except Exception as error:  # pdfminer raises many types on broken content streams
         raise DeckError(f"damaged PDF ({type(error).__name__}: {error}): {path}") from error
+    # Headings printed once for a statement continued over pages, years that stand for a
+    # fiscal year: completed from the whole document.
+    named = []
+    for index, statement in enumerate(complete_periods(inherit_headings(statements)), start=1):
+        table = statement_table(statement, f"p{statement.page}-u{index}")
+        tables.append(table)
+        chunks.extend(_table_row_chunks(table, slides[statement.page - 1].title))
+        named.append((table.table_id, statement))
     deck_title = metadata_title or (slides[0].title if slides else path.stem)
     return ParsedDeck(
         title=deck_title,
@@ -120,6 +132,7 @@ def read_deck(path: Path, progress: Callable[[int, int], None] | None = None) ->
         slides=tuple(slides),
         chunks=tuple(chunks),
         tables=tuple(tables),
+        statements=tuple(named),
     )
 
 
@@ -147,10 +160,20 @@ class _PageLayout:
     title: str
     lines: list[_Line]
     tables: list[_RawTable]
+    statements: list[StatementTable]
 
 
 def _read_page(page: Any, number: int) -> _PageLayout:
     found = page.find_tables(TABLE_SETTINGS)
+    # Unruled tables read from all the page's words: where one has column periods, the
+    # ruling pdfplumber found there is shading (one-row tables without headers), not the table.
+    all_words = page.extract_words(extra_attrs=["size", "fontname", "non_stroking_color"], use_text_flow=False)
+    read = [
+        statement
+        for statement in read_statements(all_words, number, float(page.width))
+        if any(statement.periods) and _ruling_is_fragmentary([t for t in found if _overlaps(t.bbox, statement)])
+    ]
+    found = [table for table in found if not any(_overlaps(table.bbox, statement) for statement in read)]
     boxes = [table.bbox for table in found]
 
     def outside_tables(obj: dict[str, Any]) -> bool:
@@ -161,6 +184,13 @@ def _read_page(page: Any, number: int) -> _PageLayout:
 
     free = page.filter(outside_tables)
     words = free.extract_words(extra_attrs=["size", "fontname", "non_stroking_color"], use_text_flow=False)
+    statements = read + [
+        table
+        for table in read_statements(words, number, float(page.width))
+        if not any(table.top <= other.bottom and table.bottom >= other.top for other in read)
+    ]
+    # A statement's lines are its rows (and their figures are its facts), not passages.
+    words = [word for word in words if not any(t.top - 1 <= float(word["top"]) <= t.bottom + 1 for t in statements)]
     lines = [line for line in _segments(words) if line.text]
     lines = _drop_page_furniture(lines, page.height, number)
     lines = reading_order(lines, float(page.width))
@@ -185,7 +215,7 @@ def _read_page(page: Any, number: int) -> _PageLayout:
             else:
                 title_text = line.text
         tables.append(_RawTable(title=title_text, unit=unit, cells=cells))
-    return _PageLayout(title=title, lines=body, tables=tables)
+    return _PageLayout(title=title, lines=body, tables=tables, statements=statements)
 
 
 # Words on one baseline further apart than this many font sizes belong to different
@@ -410,6 +440,40 @@ def _table_record(raw: _RawTable, slide: int, index: int) -> Table | None:
         unit=raw.unit,
         header=tuple(header),
         rows=tuple(tuple(row) for row in body),
+    )
+
+
+def _ruling_is_fragmentary(tables: list[Any]) -> bool:
+    """Whether pdfplumber's ruled tables over a region miss its structure: shaded rows
+    read as several tables, or as one table of a row or two."""
+    if len(tables) != 1:
+        return True
+    return len([row for row in tables[0].extract() if any(cell for cell in row)]) <= 2
+
+
+def _overlaps(box: tuple[float, float, float, float], statement: StatementTable) -> bool:
+    _x0, top, _x1, bottom = box
+    return top <= statement.bottom and bottom >= statement.top
+
+
+def statement_table(statement: StatementTable, table_id: str) -> Table:
+    """An unruled table as a `Table` record: the row label carries its section parents."""
+    width = len(statement.columns)
+    rows = []
+    for row in statement.rows:
+        cells = [""] * width
+        for cell in row.cells:
+            if cell.column < width:
+                cells[cell.column] = cell.raw
+        rows.append((" > ".join(row.path), *cells))
+    units = sorted({cell.unit for row in statement.rows for cell in row.cells if cell.unit})
+    return Table(
+        table_id=table_id,
+        slide=statement.page,
+        title=statement.title or f"Table on page {statement.page}",
+        unit=units[0] if len(units) == 1 else "",
+        header=("", *statement.columns),
+        rows=tuple(rows),
     )
 
 

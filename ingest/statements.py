@@ -1,0 +1,749 @@
+"""Tables without ruling lines, read from word positions: financial statements and the
+like ("Three Months Ended / January 28, / 2023  2022", "$" and "%" as separate tokens,
+negatives in parentheses, "—" for empty cells, indented rows under section headings).
+
+pdfplumber's `lines` strategy only finds ruled tables, and its `text` strategy splits a
+statement at every wide gap without knowing which words are a header. Here a table is
+what a reader sees: a run of lines that end in figures aligned in columns (right edges,
+as figures are right-aligned), the header lines above them that name each column's
+period, the caption that states the unit and scale, and row labels whose indentation
+and trailing colons give each row its section parents.
+
+Pure functions over pdfplumber word dicts (`text`, `x0`, `x1`, `top`, `bottom`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+Word = dict[str, Any]
+
+# Words on one line whose tops differ by at most this many points.
+LINE_TOLERANCE = 2.5
+# A figure's right edge within this many points of a column's belongs to it.
+COLUMN_GAP = 12.0
+# The label must end this far (points) left of the first figure of a row.
+LABEL_GAP = 6.0
+# Header words farther apart than this (points) are separate column headings.
+HEADER_SEGMENT_GAP = 7.0
+# A line with more words than this and no figures is prose, not a table line.
+PROSE_WORDS = 14
+# Lines farther apart than this many line heights break a table.
+MAX_LINE_GAP = 3.2
+# How many lines above a table's first row can hold its column headings and caption.
+HEADER_LINES = 5
+CAPTION_LINES = 4
+
+NUMBER_RE = re.compile(r"^\(?[-\u2212]?\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?\)?$")
+DASH_RE = re.compile(r"^[-\u2012\u2013\u2014\u2212]+$|^n/?[am]$|^nm$|^\*+$", re.IGNORECASE)
+YEAR_RE = re.compile(r"^(?:19|20)\d{2}$")
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+DATE_RE = re.compile(
+    r"\b(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>(?:19|20)\d{2})\d?\b",
+    re.IGNORECASE,
+)
+MONTH_DAY_RE = re.compile(
+    r"\b(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<day>\d{1,2})\b", re.I
+)
+WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "nine": 9, "twelve": 12}
+SPAN_RE = re.compile(r"\b(?P<count>\d{1,2}|one|two|three|four|six|nine|twelve)[\s-]+(?P<what>months?|weeks?)\b", re.I)
+QUARTER_RE = re.compile(r"\b(?:quarters?|qtd|q[1-4])\b", re.I)
+YEAR_SPAN_RE = re.compile(r"\b(?:years?|fiscal|fy|full[\s-]year|annual|ytd)\b|\bfy(?=\s?'?\d{2}\b)", re.I)
+YEAR_TO_DATE_RE = re.compile(r"\bq(?P<quarter>[1-4])\s*(?:ytd|year[\s-]to[\s-]date)\b", re.I)
+SCALES = {"thousand": "thousand", "thousands": "thousand", "000s": "thousand", "000": "thousand",
+          "million": "million", "millions": "million", "mn": "million",
+          "billion": "billion", "billions": "billion", "bn": "billion"}  # fmt: skip
+SCALE_RE = re.compile(r"\b(thousands?|millions?|billions?|mn|bn|000s?)\b", re.I)
+CURRENCY_SIGNS = (("$", "USD"), ("€", "EUR"), ("£", "GBP"), ("¥", "JPY"))
+CURRENCY_WORDS = re.compile(r"\b(dollars?|usd|euros?|eur|pounds?|gbp|yen|jpy)\b", re.I)
+CURRENCY_BY_WORD = {"dollar": "USD", "usd": "USD", "euro": "EUR", "eur": "EUR", "pound": "GBP", "gbp": "GBP",
+                    "yen": "JPY", "jpy": "JPY"}  # fmt: skip
+PER_SHARE_RE = re.compile(r"per\s+(?:common\s+|diluted\s+|basic\s+)?share|\beps\b|per\s+ads\b", re.I)
+COUNT_SCALE_RE = re.compile(r"\((?:in\s+)?(thousands?|millions?|000s?)\)", re.I)
+FOOTNOTE_RE = re.compile(r"(?<=[A-Za-z)])\d{1,2}(?:,\d)*$|\s*\(\d(?:,\d)*\)$|\*+$")
+
+
+@dataclass(frozen=True)
+class Period:
+    """What span a figure covers: `months` long ending on `end` (a duration), or the
+    balance on `end` (an instant, `months` 0). `end` is an ISO date, or a year alone
+    when the heading prints no day."""
+
+    kind: str
+    end: str
+    months: int
+    name: str = ""  # the canonical name questions use: "4Q23", "FY22", "1Q-3Q23", "Dec. 31, 2022"
+
+    def label(self) -> str:
+        if self.name:
+            return self.name
+        if not self.end:
+            return ""
+        if self.kind == "instant":
+            return f"as of {self.end}"
+        return f"{self.months} months ended {self.end}" if self.months else f"period ended {self.end}"
+
+
+@dataclass(frozen=True)
+class StatementCell:
+    value: float
+    raw: str
+    unit: str
+    column: int
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    path: tuple[str, ...]  # section parents, then the row's own label
+    cells: tuple[StatementCell, ...]
+    text: str  # the line as printed
+
+    @property
+    def label(self) -> str:
+        return self.path[-1] if self.path else ""
+
+
+@dataclass(frozen=True)
+class StatementTable:
+    page: int
+    title: str
+    caption: str
+    columns: tuple[str, ...]  # each column's heading, top line first
+    periods: tuple[Period | None, ...]
+    rows: tuple[StatementRow, ...]
+    top: float
+    bottom: float
+
+
+@dataclass
+class _Line:
+    words: list[Word]
+    label_words: list[Word] = field(default_factory=list)
+    cells: list[tuple[float, float, str, str]] = field(default_factory=list)  # (x0, x1, raw, currency)
+    dashes: list[tuple[float, float]] = field(default_factory=list)
+
+    @property
+    def top(self) -> float:
+        return min(float(w["top"]) for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(float(w["bottom"]) for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return float(self.words[0]["x0"])
+
+    @property
+    def text(self) -> str:
+        return " ".join(str(w["text"]) for w in self.words)
+
+    @property
+    def label(self) -> str:
+        return " ".join(str(w["text"]) for w in self.label_words)
+
+    @property
+    def label_x0(self) -> float:
+        return float(self.label_words[0]["x0"]) if self.label_words else self.x0
+
+    @property
+    def is_row(self) -> bool:
+        return bool(self.cells) and not self.is_year_header
+
+    @property
+    def is_year_header(self) -> bool:
+        # "2022 2021" (perhaps beside a caption): a heading line, not a row of figures.
+        years = [raw for _, _, raw, _ in self.cells if YEAR_RE.match(raw.strip("()"))]
+        return bool(years) and len(years) == len(self.cells) and (len(years) >= 2 or not self.label_words)
+
+
+def read_statements(words: list[Word], page: int, width: float) -> list[StatementTable]:
+    """Every unruled table of figures on one page, top to bottom."""
+    lines = [_split(line) for line in _lines(words)]
+    tables = []
+    index = 0
+    while index < len(lines):
+        if not lines[index].is_row:
+            index += 1
+            continue
+        end = _block_end(lines, index)
+        rows = [line for line in lines[index:end] if line.is_row]
+        if len(rows) >= 2:
+            table = _table(lines, index, end, page)
+            if table is not None:
+                tables.append(table)
+        index = max(end, index + 1)
+    return tables
+
+
+def inherit_headings(tables: list[StatementTable]) -> list[StatementTable]:
+    """A statement continued on the next page often prints its column headings once:
+    a table with no headings takes those of the table before it with as many columns."""
+    result: list[StatementTable] = []
+    for table in tables:
+        previous = result[-1] if result else None
+        if (
+            previous is not None
+            and not any(DASH_RE.sub("", column).strip() for column in table.columns)
+            and len(previous.columns) == len(table.columns)
+            and any(previous.columns)
+            and table.page - previous.page <= 1
+        ):
+            table = StatementTable(
+                table.page, table.title or previous.title, table.caption or previous.caption,
+                previous.columns, previous.periods, table.rows, table.top, table.bottom,
+            )  # fmt: skip
+        result.append(table)
+    return result
+
+
+def complete_periods(tables: list[StatementTable]) -> list[StatementTable]:
+    """Periods a heading states only in part, completed from the document's other headings:
+    a year alone ("Fourth Quarter 2022") ends on that fiscal year's last day as a full-date
+    heading prints it (the latest such date in that year or the first week of the next);
+    a span alone ("12 Weeks") ends on the document's latest full-date duration end."""
+    dated = sorted(
+        {period.end for table in tables for period in table.periods if period is not None and len(period.end) == 10}
+    )
+    durations = [
+        period.end
+        for table in tables
+        for period in table.periods
+        if period is not None and len(period.end) == 10 and period.kind == "duration"
+    ]
+    latest = max(durations, default="")
+
+    def year_end(year: str) -> str:
+        candidates = [
+            d for d in dated if d[:4] == year or (int(d[:4]) == int(year) + 1 and d[5:7] == "01" and int(d[8:]) <= 7)
+        ]
+        return max(candidates, default=year)
+
+    fiscal_end_month = _fiscal_year_end_month(tables)
+    completed = []
+    for table in tables:
+        periods = []
+        for heading, period in zip(table.columns, table.periods, strict=True):
+            if period is not None and len(period.end) == 4:
+                period = Period(period.kind, year_end(period.end), period.months)
+            elif period is None and latest and _months(heading):
+                period = Period("duration", latest, _months(heading))
+            if period is not None:
+                period = Period(period.kind, period.end, period.months, _period_name(period, fiscal_end_month))
+            periods.append(period)
+        completed.append(
+            StatementTable(
+                table.page,
+                table.title,
+                table.caption,
+                table.columns,
+                tuple(periods),
+                table.rows,
+                table.top,
+                table.bottom,
+            )
+        )
+    return completed
+
+
+def _fiscal_year_end_month(tables: list[StatementTable]) -> int:
+    """The month the document's fiscal year ends in: from its twelve-month columns, else
+    from its earlier balance-sheet dates (the prior year end beside the latest quarter)."""
+    years = [p.end for t in tables for p in t.periods if p is not None and p.months == 12 and len(p.end) == 10]
+    if not years:
+        instants = sorted(
+            {p.end for t in tables for p in t.periods if p is not None and p.kind == "instant" and len(p.end) == 10}
+        )
+        years = instants[:-1]
+    if not years:
+        return 12
+    months = [_closing_month(date.fromisoformat(end)) for end in years]
+    return max(set(months), key=months.count)
+
+
+def _closing_month(day: date) -> int:
+    """A period ending in the first week of a month closes the month before (52/53-week years)."""
+    if day.day <= 7:
+        return 12 if day.month == 1 else day.month - 1
+    return day.month
+
+
+def _period_name(period: Period, fiscal_end_month: int) -> str:
+    """The name an analyst uses: "FY23" for the fiscal year ending in 2023 (a year ending
+    in the first week of January is the previous one's), "4Q23", "1H23", "1Q-3Q23";
+    a balance on a date: "Dec. 31, 2022"."""
+    if len(period.end) != 10:
+        return ""
+    end = date.fromisoformat(period.end)
+    if period.kind == "instant":
+        return f"{end.strftime('%b')}. {end.day}, {end.year}".replace("May.", "May")
+    closing = _closing_month(end)
+    closing_year = end.year - 1 if closing == 12 and end.month == 1 else end.year
+    # The fiscal year this period falls in ends in `fiscal_end_month` of `fiscal_year`.
+    fiscal_year = closing_year if closing <= fiscal_end_month else closing_year + 1
+    quarter = ((closing - fiscal_end_month - 1) % 12) // 3 + 1
+    year = f"{fiscal_year % 100:02d}"
+    if period.months == 12:
+        return f"FY{year}"
+    if period.months == 3:
+        return f"{quarter}Q{year}"
+    if period.months == 6 and quarter == 2:
+        return f"1H{year}"
+    if period.months == 9 and quarter == 3:
+        return f"1Q-3Q{year}"
+    return ""
+
+
+def _lines(words: list[Word]) -> list[list[Word]]:
+    rows: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (float(w["top"]), float(w["x0"]))):
+        if rows and abs(float(rows[-1][0]["top"]) - float(word["top"])) <= LINE_TOLERANCE:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    return [sorted(row, key=lambda w: float(w["x0"])) for row in rows]
+
+
+def _merged_tokens(words: list[Word]) -> list[Word]:
+    """Glue what a PDF split: "1" ",696" -> "1,696"; "(" "50.9)" -> "(50.9)"; "1" "00.0" -> "100.0"."""
+    merged: list[Word] = []
+    for word in words:
+        text = str(word["text"])
+        if merged:
+            previous = merged[-1]
+            gap = float(word["x0"]) - float(previous["x1"])
+            before = str(previous["text"])
+            glue = (
+                (gap < 3.0 and re.fullmatch(r"\(?\$?\d+", before) and re.match(r"^(?:,\d{3}|0\d)", text))
+                or (gap < 3.0 and before in ("(", "$", "($") and re.match(r"^[\d.]", text))
+                # Touching fragments are one figure the PDF kerned apart: "3" "2.8", "0" ".7".
+                or (gap < 0.8 and re.fullmatch(r"\(?\$?[\d,]*\d", before) and re.match(r"^[\d.,]", text))
+            )
+            if glue:
+                merged[-1] = {**previous, "text": str(previous["text"]) + text, "x1": word["x1"]}
+                continue
+        merged.append(word)
+    return merged
+
+
+def _split(words: list[Word]) -> _Line:
+    """A line's label words and its trailing figures (with "$" and "%" folded in)."""
+    tokens = _merged_tokens(words)
+    line = _Line(words=words)
+    cells: list[tuple[float, float, str, str]] = []
+    dashes: list[tuple[float, float]] = []
+    index = len(tokens) - 1
+    pending_percent = False
+    while index >= 0:
+        token = tokens[index]
+        text = str(token["text"]).strip()
+        if text in ("%", "%)") or text == "pts":
+            pending_percent = True
+        elif text in ("$", "€", "£", "¥") and cells:
+            cells[-1] = (*cells[-1][:3], text)
+        elif NUMBER_RE.match(text) or (text.endswith("%") and NUMBER_RE.match(text[:-1] + "")):
+            raw = text + ("%" if pending_percent and not text.endswith("%") else "")
+            sign = ""
+            if text.startswith(("$", "($")):
+                sign = "$"
+            cells.append((float(token["x0"]), float(token["x1"]), raw, sign))
+            pending_percent = False
+        elif DASH_RE.match(text):
+            dashes.append((float(token["x0"]), float(token["x1"])))
+            pending_percent = False
+        else:
+            break
+        index -= 1
+    label = tokens[: index + 1]
+    figures = sorted(cells, key=lambda cell: cell[0])
+    # A figure that runs on from the label is part of it: "US Exports (4)", "Q4 2022".
+    while label and figures and figures[0][0] - float(label[-1]["x1"]) < LABEL_GAP:
+        x0, x1, raw, _currency = figures.pop(0)
+        label = [*label, {**label[-1], "text": raw, "x0": x0, "x1": x1}]
+    first_x0 = min([cell[0] for cell in figures] + [dash[0] for dash in dashes], default=None)
+    if label and first_x0 is not None and first_x0 - float(label[-1]["x1"]) < LABEL_GAP:
+        return _Line(words=words, label_words=list(words))
+    line.label_words = label
+    line.cells = figures
+    line.dashes = dashes
+    return line
+
+
+def _block_end(lines: list[_Line], start: int) -> int:
+    """One past the last line of the table starting at `start`."""
+    heights = [line.bottom - line.top for line in lines[start : start + 5]]
+    height = sorted(heights)[len(heights) // 2] if heights else 10.0
+    end = start + 1
+    last_row = start
+    while end < len(lines):
+        line = lines[end]
+        gap = line.top - lines[end - 1].bottom
+        if gap > MAX_LINE_GAP * height:
+            break
+        if not line.is_row:
+            if len(line.words) > PROSE_WORDS or line.is_year_header:
+                break
+            if end - last_row > 3:
+                break
+        else:
+            last_row = end
+        end += 1
+    return last_row + 1
+
+
+def _columns(rows: list[_Line]) -> list[tuple[float, float]]:
+    """Column spans (x0, x1) from the figures' right edges, left to right."""
+    edges = sorted({round(cell[1], 1) for row in rows for cell in row.cells})
+    groups: list[list[float]] = []
+    for edge in edges:
+        if groups and edge - groups[-1][-1] <= COLUMN_GAP:
+            groups[-1].append(edge)
+        else:
+            groups.append([edge])
+    spans = []
+    for group in groups:
+        low, high = group[0] - COLUMN_GAP / 2, group[-1] + COLUMN_GAP / 2
+        starts = [cell[0] for row in rows for cell in row.cells if low <= cell[1] <= high]
+        spans.append((min(starts), max(group)))
+    return spans
+
+
+def _column_of(cell_x1: float, spans: list[tuple[float, float]]) -> int:
+    return min(range(len(spans)), key=lambda i: abs(spans[i][1] - cell_x1))
+
+
+def _segments(words: list[Word]) -> list[tuple[float, float, str]]:
+    segments: list[list[Word]] = []
+    for word in words:
+        if segments and float(word["x0"]) - float(segments[-1][-1]["x1"]) <= HEADER_SEGMENT_GAP:
+            segments[-1].append(word)
+        else:
+            segments.append([word])
+    return [
+        (float(group[0]["x0"]), float(group[-1]["x1"]), " ".join(str(w["text"]) for w in group)) for group in segments
+    ]
+
+
+def _table(lines: list[_Line], start: int, end: int, page: int) -> StatementTable | None:
+    rows = [line for line in lines[start:end] if line.is_row]
+    spans = _columns(rows)
+    if not spans:
+        return None
+    label_right = min(span[0] for span in spans) - 4
+    first_row = start
+    # Section headings above the first row ("Assets", "Current assets:") belong to the table.
+    while start > 0:
+        line = lines[start - 1]
+        in_label_area = (
+            not line.is_row and float(line.words[-1]["x1"]) <= label_right and len(line.words) <= PROSE_WORDS
+        )
+        if not in_label_area or lines[start].top - line.bottom > 20 or line.text.strip().startswith("("):
+            break
+        start -= 1
+    # Column headings: the lines right above whose words sit over the columns.
+    headings: list[list[str]] = [[] for _ in spans]
+    root = ""
+    caption_parts: list[str] = []
+    above = start - 1
+    header_top = lines[start].top
+    taken = 0
+    while above >= 0 and taken < HEADER_LINES:
+        line = lines[above]
+        if line.is_row or header_top - line.bottom > 40:
+            break
+        segments = [
+            segment
+            for segment in _segments(line.words)
+            if segment[1] > label_right and not _is_caption(segment[2]) and not DASH_RE.match(segment[2])
+        ]
+        if not segments or (len(line.words) > PROSE_WORDS and len(segments) < 2):
+            break
+        others = [text for x0, x1, text in _segments(line.words) if (x0, x1, text) not in segments]
+        if taken == 0 and others and not _is_caption(others[0]) and start == first_row:
+            root = _clean_label(others[0])  # "Domestic Segment Results" beside the dates: the rows' section
+        else:
+            caption_parts[:0] = others
+        for column, texts in zip(range(len(spans)), _assign(segments, spans), strict=True):
+            headings[column][:0] = texts
+        header_top = line.top
+        above -= 1
+        taken += 1
+    # Caption and title: a few lines above the headings.
+    for line in reversed(lines[max(0, above - CAPTION_LINES + 1) : above + 1]):
+        if line.is_row or header_top - line.bottom > 60 or len(line.words) > PROSE_WORDS:
+            break
+        caption_parts.insert(0, line.text)
+        header_top = line.top
+    caption = " ".join(caption_parts)
+    title = next(
+        (part for part in reversed(caption_parts) if not _is_caption(part) and re.search(r"[A-Za-z]{3}", part)), ""
+    )
+    columns = tuple(" ".join(parts) for parts in headings)
+    periods = _periods(columns, caption)
+    currency = next((cell[3] for row in rows for cell in row.cells if cell[3]), "")
+    table_rows = _rows(lines[start:end], spans, caption, columns, currency, root)
+    if not table_rows:
+        return None
+    return StatementTable(
+        page=page,
+        title=title,
+        caption=caption,
+        columns=columns,
+        periods=periods,
+        rows=tuple(table_rows),
+        top=lines[start].top,
+        bottom=lines[end - 1].bottom,
+    )
+
+
+def _assign(segments: list[tuple[float, float, str]], spans: list[tuple[float, float]]) -> list[list[str]]:
+    """Which heading segment names each column. As many segments as columns or more: by
+    overlap. Fewer: each column takes the nearest one, so "Three Months Ended" centred
+    over two columns names both."""
+    named: list[list[str]] = [[] for _ in spans]
+    if len(segments) >= len(spans):
+        for x0, x1, text in segments:
+            if DASH_RE.match(text):
+                continue
+            hit = [i for i, (c0, c1) in enumerate(spans) if x0 <= c1 + 3 and x1 >= c0 - 3]
+            for i in hit or [min(range(len(spans)), key=lambda i: abs(sum(spans[i]) / 2 - (x0 + x1) / 2))]:
+                named[i].append(text)
+        return named
+    for i, (c0, c1) in enumerate(spans):
+        centre = (c0 + c1) / 2
+        x0, x1, text = min(segments, key=lambda segment: abs((segment[0] + segment[1]) / 2 - centre))
+        named[i].append(text)
+    return named
+
+
+def _is_caption(text: str) -> bool:
+    """ "(in millions, except per share data)", "($ and shares in millions ...)", "(Unaudited)"."""
+    stripped = text.strip()
+    return (stripped.startswith("(") and stripped.endswith(")")) or bool(
+        re.search(r"\bin\s+(?:thousands|millions|billions)\b|\bunaudited\b", stripped, re.I)
+    )
+
+
+def _rows(
+    lines: list[_Line],
+    spans: list[tuple[float, float]],
+    caption: str,
+    columns: tuple[str, ...],
+    currency: str,
+    root: str = "",
+) -> list[StatementRow]:
+    """Rows with their section parents: a label-only line opens a section; a row indented
+    under it (or any row, for a heading ending in ":" or in capitals, until a row comes
+    back out to the left of its first child) hangs under it."""
+    sections: list[dict[str, Any]] = []  # {"text", "x0", "child_x0", "strong"}
+    rows: list[StatementRow] = []
+    previous: _Line | None = None
+    for line in lines:
+        if not line.is_row:
+            text = _clean_label(line.label or line.text)
+            if not text:
+                continue
+            if previous is not None and previous.is_row and rows and re.match(r"^[a-z(]", text):
+                # The row's label wraps onto this line: "Earnings before ... in income" / "(loss) of affiliates".
+                last = rows[-1]
+                rows[-1] = StatementRow((*last.path[:-1], f"{last.label} {text}"), last.cells, f"{last.text} {text}")
+                previous = line
+                continue
+            _close_sections(sections, line.label_x0, opening=True)
+            strong = text.endswith(":") or (text.upper() == text and any(c.isalpha() for c in text))
+            sections.append(
+                {
+                    "text": text.rstrip(":").strip(),
+                    "x0": line.label_x0,
+                    "child_x0": None,
+                    "strong": strong,
+                    "line": line,
+                }
+            )
+            previous = line
+            continue
+        label = _clean_label(line.label)
+        x0 = line.label_x0
+        if (
+            label
+            and re.match(r"^[a-z]", label)
+            and sections
+            and sections[-1]["child_x0"] is None
+            and previous is sections[-1]["line"]
+        ):
+            # "Less: Accelerated Computing ..." / "intersegment revenue  (520)": one label on two lines.
+            label = f"{sections.pop()['text']} {label}"
+        _close_sections(sections, x0, opening=False)
+        for section in sections:
+            if section["child_x0"] is None:
+                section["child_x0"] = x0
+        path = ((root,) if root else ()) + tuple(section["text"] for section in sections) + ((label,) if label else ())
+        unit_text = " ".join((*path, caption))
+        cells = []
+        for _x0, x1_cell, raw, cell_currency in line.cells:
+            column = _column_of(x1_cell, spans)
+            value = _value(raw)
+            if value is None:
+                continue
+            header = columns[column] if column < len(columns) else ""
+            unit = _unit(raw, path, header, caption, cell_currency or currency, unit_text)
+            cells.append(StatementCell(value, raw, unit, column))
+        if cells:
+            rows.append(StatementRow(path, tuple(cells), line.text))
+        previous = line
+    return rows
+
+
+def _close_sections(sections: list[dict[str, Any]], x0: float, opening: bool) -> None:
+    while sections:
+        section = sections[-1]
+        child_x0 = section["child_x0"]
+        if opening:
+            # A new heading at or left of this one replaces it (a sibling or a way out).
+            if x0 <= section["x0"] + 2 or (child_x0 is not None and x0 < child_x0 - 2):
+                sections.pop()
+                continue
+            return
+        if (
+            x0 < section["x0"] - 2
+            or (child_x0 is not None and x0 < child_x0 - 2)
+            or (child_x0 is None and x0 <= section["x0"] + 2 and not section["strong"])
+        ):
+            sections.pop()
+        else:
+            return
+
+
+def _clean_label(text: str) -> str:
+    text = " ".join(text.split())
+    return FOOTNOTE_RE.sub("", text).strip()
+
+
+def _value(raw: str) -> float | None:
+    text = raw.replace("$", "").replace("%", "").replace(",", "").replace("\u2212", "-")
+    negative = text.startswith("(") and text.endswith(")")
+    text = text.strip("()")
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return -value if negative else value
+
+
+def _unit(raw: str, path: tuple[str, ...], header: str, caption: str, currency: str, unit_text: str) -> str:
+    label = " ".join(path)
+    if "%" in raw or "%" in header or "%" in label or re.search(r"\bpercent", f"{label} {header}", re.I):
+        return "%"
+    count_scale = COUNT_SCALE_RE.search(label)
+    if count_scale:
+        return SCALES.get(count_scale.group(1).lower(), "count")
+    money = _currency(currency, caption)
+    if PER_SHARE_RE.search(unit_text.replace(caption, "")) or PER_SHARE_RE.search(label):
+        return money or "USD"
+    if re.search(r"\bshares\b", label, re.I) and "$" not in raw:
+        shares_scale = re.search(r"shares\b[^)]*?\bin\s+(thousands|millions|billions)", caption, re.I)
+        scale_words = SCALE_RE.search(caption)
+        if shares_scale:
+            return SCALES[shares_scale.group(1).lower()]
+        if scale_words and "$" not in caption:
+            return SCALES.get(scale_words.group(1).lower(), "count")
+        return "count"
+    scale = _scale(label) or _scale(caption)
+    if money:
+        return f"{money} {scale}".strip()
+    return scale or ""
+
+
+def _scale(caption: str) -> str:
+    """The caption's scale, spelled-out words first ("in millions" over a "(000s)" elsewhere)."""
+    words = [match.group(1).lower() for match in SCALE_RE.finditer(caption)]
+    spelled = [word for word in words if word[0].isalpha()]
+    chosen = (spelled or words or [""])[0]
+    return SCALES.get(chosen, "")
+
+
+def _currency(sign: str, caption: str) -> str:
+    for symbol, code in CURRENCY_SIGNS:
+        if symbol in sign or symbol in caption:
+            return code
+    word = CURRENCY_WORDS.search(caption)
+    if word:
+        return CURRENCY_BY_WORD[word.group(1).lower().rstrip("s")]
+    return "USD" if sign else ""
+
+
+def _periods(columns: tuple[str, ...], caption: str) -> tuple[Period | None, ...]:
+    """Each column's period from its heading (and the caption, for "Years ended December 31")."""
+    month_day = MONTH_DAY_RE.search(caption)
+    periods = []
+    for heading in columns:
+        periods.append(parse_period(heading, caption, month_day))
+    return tuple(periods)
+
+
+def parse_period(heading: str, caption: str = "", month_day: re.Match[str] | None = None) -> Period | None:
+    """ "Three Months Ended January 28, 2023" -> 3 months ended 2023-01-28; "Dec 31, 2022"
+    -> as of 2022-12-31; "12 Weeks Ended November 20, 2022" -> 3 months; "FY22" -> 12
+    months ended 2022; "Twelve Months 2021" -> 12 months ended 2021."""
+    text = f"{heading}"
+    end = ""
+    found = DATE_RE.search(text)
+    if found:
+        end = _iso(found)
+    else:
+        years = re.findall(r"\b((?:19|20)\d{2})\b", text) or [
+            f"20{short}" for short in re.findall(r"\bFY\s?'?(\d{2})\b", text, re.I)
+        ]
+        if years:
+            year = years[-1]
+            if month_day is not None:
+                month = MONTHS[month_day.group("month")[:3].lower()]
+                end = date(int(year), month, int(month_day.group("day"))).isoformat()
+            else:
+                end = year
+    if not end:
+        return None
+    months = _months(text) or _months(caption)
+    if months:
+        return Period("duration", end, months)
+    if found and not YEAR_SPAN_RE.search(text):
+        return Period("instant", end, 0)
+    return (
+        Period("duration", end, 12)
+        if YEAR_SPAN_RE.search(f"{text} {caption}") or not found
+        else Period("instant", end, 0)
+    )
+
+
+def _months(text: str) -> int:
+    to_date = YEAR_TO_DATE_RE.search(text)
+    if to_date:
+        return 3 * int(to_date.group("quarter"))  # "Q4 YTD": the year to the fourth quarter's end
+    span = SPAN_RE.search(text)
+    if span:
+        count = span.group("count").lower()
+        number = WORD_NUMBERS.get(count) or int(count)
+        if span.group("what").lower().startswith("week"):
+            # 12-, 13- or 16-week quarters, 24/26 weeks, 36/39/40 weeks, 52/53 weeks.
+            return next(months for weeks, months in ((17, 3), (28, 6), (41, 9), (99, 12)) if number <= weeks)
+        return number
+    if QUARTER_RE.search(text):
+        return 3
+    if YEAR_SPAN_RE.search(text):
+        return 12
+    return 0
+
+
+def _iso(found: re.Match[str]) -> str:
+    try:
+        return date(
+            int(found.group("year")), MONTHS[found.group("month")[:3].lower()], int(found.group("day"))
+        ).isoformat()
+    except ValueError:
+        return found.group("year")
