@@ -46,7 +46,8 @@ def table_facts(table: Table) -> list[Fact]:
             label = " - ".join(part for part in (row_label, column_label) if part) or table.title
             column_unit = "%" if "%" in column else default_unit
             single = parse_figure(cell, column_unit)
-            whole_cell = single is not None and single.raw == cell.strip()
+            # "(12.0) %", "$ (34)": currency and percent signs printed apart are still one figure.
+            whole_cell = single is not None and _bare(single.raw) == _bare(cell)
             figures = [single] if whole_cell and single else find_figures(cell, column_unit)
             tag_source = column if has_period_columns else f"{column} {table.title}"
             previous_end = 0
@@ -269,6 +270,10 @@ def all_facts(
                 fact = dataclasses.replace(fact, period=max(siblings, key=period_sort_key))
             facts.append(fact)
     return facts
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"[\s$%]", "", text)
 
 
 def normalize_unit(unit: str) -> str:

@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from ingest.errors import DeckError
+from ingest.facts import table_facts
 from ingest.files import open_checked
 from ingest.records import Chunk, Slide, Table
 from ingest.statements import StatementTable, complete_periods, inherit_headings, read_statements
@@ -167,11 +168,13 @@ def _read_page(page: Any, number: int) -> _PageLayout:
     found = page.find_tables(TABLE_SETTINGS)
     # Unruled tables read from all the page's words: where one has column periods, the
     # ruling pdfplumber found there is shading (one-row tables without headers), not the table.
-    all_words = page.extract_words(extra_attrs=["size", "fontname", "non_stroking_color"], use_text_flow=False)
+    # Plain words: a font change inside a figure or a date must not split it.
+    all_words = page.extract_words(use_text_flow=False)
     read = [
         statement
         for statement in read_statements(all_words, number, float(page.width))
-        if any(statement.periods) and _ruling_is_fragmentary([t for t in found if _overlaps(t.bbox, statement)])
+        if any(statement.periods)
+        and _statement_reads_better(statement, [t for t in found if _overlaps(t.bbox, statement)], number)
     ]
     found = [table for table in found if not any(_overlaps(table.bbox, statement) for statement in read)]
     boxes = [table.bbox for table in found]
@@ -184,9 +187,10 @@ def _read_page(page: Any, number: int) -> _PageLayout:
 
     free = page.filter(outside_tables)
     words = free.extract_words(extra_attrs=["size", "fontname", "non_stroking_color"], use_text_flow=False)
+    free_words = free.extract_words(use_text_flow=False)
     statements = read + [
         table
-        for table in read_statements(words, number, float(page.width))
+        for table in read_statements(free_words, number, float(page.width))
         if not any(table.top <= other.bottom and table.bottom >= other.top for other in read)
     ]
     # A statement's lines are its rows (and their figures are its facts), not passages.
@@ -443,12 +447,25 @@ def _table_record(raw: _RawTable, slide: int, index: int) -> Table | None:
     )
 
 
-def _ruling_is_fragmentary(tables: list[Any]) -> bool:
-    """Whether pdfplumber's ruled tables over a region miss its structure: shaded rows
-    read as several tables, or as one table of a row or two."""
-    if len(tables) != 1:
+def _statement_reads_better(statement: StatementTable, ruled: list[Any], number: int) -> bool:
+    """Whether the unruled reading of a region dates more of its figures than pdfplumber's
+    ruled tables there do (shaded rows read as one-row tables, headings outside the
+    ruling): the reading that knows more figures' periods wins; a tie keeps the ruling."""
+    if not ruled:
         return True
-    return len([row for row in tables[0].extract() if any(cell for cell in row)]) <= 2
+    ruled_dated = 0
+    for index, table in enumerate(ruled, start=1):
+        record = _table_record(
+            _RawTable("", "", [[_clean_cell(c) for c in row] for row in table.extract()]), number, index
+        )
+        ruled_dated += sum(1 for fact in table_facts(record) if fact.period) if record else 0
+    statement_dated = sum(
+        1
+        for row in statement.rows
+        for cell in row.cells
+        if cell.column < len(statement.periods) and statement.periods[cell.column]
+    )
+    return statement_dated > ruled_dated
 
 
 def _overlaps(box: tuple[float, float, float, float], statement: StatementTable) -> bool:

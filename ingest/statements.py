@@ -66,7 +66,8 @@ CURRENCY_BY_WORD = {"dollar": "USD", "usd": "USD", "euro": "EUR", "eur": "EUR", 
                     "yen": "JPY", "jpy": "JPY"}  # fmt: skip
 PER_SHARE_RE = re.compile(r"per\s+(?:common\s+|diluted\s+|basic\s+)?share|\beps\b|per\s+ads\b", re.I)
 COUNT_SCALE_RE = re.compile(r"\((?:in\s+)?(thousands?|millions?|000s?)\)", re.I)
-FOOTNOTE_RE = re.compile(r"(?<=[A-Za-z)])\d{1,2}(?:,\d)*$|\s*\(\d(?:,\d)*\)$|\*+$")
+# Footnote marks after a label: "change1", "charges 3", "(2,3)", "*".
+FOOTNOTE_RE = re.compile(r"(?<=[A-Za-z)])\d{1,2}(?:,\d)*$|(?<=[a-z]{4})\s\d(?:,\d)*$|\s*\(\d(?:,\d)*\)$|\*+$")
 
 
 @dataclass(frozen=True)
@@ -225,7 +226,7 @@ def complete_periods(tables: list[StatementTable]) -> list[StatementTable]:
         ]
         return max(candidates, default=year)
 
-    fiscal_end_month = _fiscal_year_end_month(tables)
+    fiscal_end_month = fiscal_year_end_month(tables)
     completed = []
     for table in tables:
         periods = []
@@ -235,7 +236,7 @@ def complete_periods(tables: list[StatementTable]) -> list[StatementTable]:
             elif period is None and latest and _months(heading):
                 period = Period("duration", latest, _months(heading))
             if period is not None:
-                period = Period(period.kind, period.end, period.months, _period_name(period, fiscal_end_month))
+                period = Period(period.kind, period.end, period.months, period_name(period, fiscal_end_month))
             periods.append(period)
         completed.append(
             StatementTable(
@@ -252,7 +253,7 @@ def complete_periods(tables: list[StatementTable]) -> list[StatementTable]:
     return completed
 
 
-def _fiscal_year_end_month(tables: list[StatementTable]) -> int:
+def fiscal_year_end_month(tables: list[StatementTable]) -> int:
     """The month the document's fiscal year ends in: from its twelve-month columns, else
     from its earlier balance-sheet dates (the prior year end beside the latest quarter)."""
     years = [p.end for t in tables for p in t.periods if p is not None and p.months == 12 and len(p.end) == 10]
@@ -274,7 +275,7 @@ def _closing_month(day: date) -> int:
     return day.month
 
 
-def _period_name(period: Period, fiscal_end_month: int) -> str:
+def period_name(period: Period, fiscal_end_month: int) -> str:
     """The name an analyst uses: "FY23" for the fiscal year ending in 2023 (a year ending
     in the first week of January is the previous one's), "4Q23", "1H23", "1Q-3Q23";
     a balance on a date: "Dec. 31, 2022"."""
@@ -466,7 +467,7 @@ def _table(lines: list[_Line], start: int, end: int, page: int) -> StatementTabl
             break
         others = [text for x0, x1, text in _segments(line.words) if (x0, x1, text) not in segments]
         if taken == 0 and others and not _is_caption(others[0]) and start == first_row:
-            root = _clean_label(others[0])  # "Domestic Segment Results" beside the dates: the rows' section
+            root = clean_label(others[0])  # "Domestic Segment Results" beside the dates: the rows' section
         else:
             caption_parts[:0] = others
         for column, texts in zip(range(len(spans)), _assign(segments, spans), strict=True):
@@ -546,7 +547,7 @@ def _rows(
     previous: _Line | None = None
     for line in lines:
         if not line.is_row:
-            text = _clean_label(line.label or line.text)
+            text = clean_label(line.label or line.text)
             if not text:
                 continue
             if previous is not None and previous.is_row and rows and re.match(r"^[a-z(]", text):
@@ -568,7 +569,7 @@ def _rows(
             )
             previous = line
             continue
-        label = _clean_label(line.label)
+        label = clean_label(line.label)
         x0 = line.label_x0
         if (
             label
@@ -620,7 +621,7 @@ def _close_sections(sections: list[dict[str, Any]], x0: float, opening: bool) ->
             return
 
 
-def _clean_label(text: str) -> str:
+def clean_label(text: str) -> str:
     text = " ".join(text.split())
     return FOOTNOTE_RE.sub("", text).strip()
 
