@@ -278,7 +278,9 @@ def _closing_month(day: date) -> int:
 def period_name(period: Period, fiscal_end_month: int) -> str:
     """The name an analyst uses: "FY23" for the fiscal year ending in 2023 (a year ending
     in the first week of January is the previous one's), "4Q23", "1H23", "1Q-3Q23";
-    a balance on a date: "Dec. 31, 2022"."""
+    a balance on a date: "Dec. 31, 2022". Fiscal years are named by the calendar year they
+    end in, as US filings do; a document that names them by the year they begin (April
+    to March years, say) states its periods in its own headings, which are read as printed."""
     if len(period.end) != 10:
         return ""
     end = date.fromisoformat(period.end)
