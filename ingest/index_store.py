@@ -47,7 +47,7 @@ from ingest.text import tokenize
 if TYPE_CHECKING:
     from ingest.pdf_reader import ParsedDeck
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 TITLE_VECTORS = "titles.npy"
@@ -95,6 +95,8 @@ class Manifest:
     ingest_version: str
     built_at: str
     build_seconds: float
+    unruled_tables: int = 0
+    warnings: tuple[str, ...] = ()
 
     @classmethod
     def read(cls, folder: Path) -> Manifest | None:
@@ -103,7 +105,8 @@ class Manifest:
             return None
         try:
             data = json.loads(path.read_text())
-            return cls(**{name: data[name] for name in cls.__dataclass_fields__})
+            values = {name: data[name] for name in cls.__dataclass_fields__}
+            return cls(**{**values, "warnings": tuple(values["warnings"])})
         except (ValueError, KeyError, TypeError):
             return None
 
@@ -332,6 +335,8 @@ def _write_index(
         ingest_version=ingest_version(),
         built_at=datetime.now(UTC).isoformat(timespec="seconds"),
         build_seconds=round(time.perf_counter() - started, 2),
+        unruled_tables=len(parsed.statements),
+        warnings=parsed.warnings,
     )
     (temp / MANIFEST).write_text(json.dumps(asdict(manifest), indent=2) + "\n")
     return manifest
@@ -339,15 +344,18 @@ def _write_index(
 
 def _embed_in_batches(embedder: Embedder, texts: list[str], progress: Progress | None) -> np.ndarray:
     """One matrix of normalised float32 vectors, embedded a batch at a time so memory
-    stays bounded and the progress bar moves."""
-    matrix = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
+    stays bounded and the progress bar moves. Each distinct text is embedded once (the
+    facts of one table row share their description)."""
+    unique = list(dict.fromkeys(texts))
+    vectors = np.zeros((len(unique), embedder.dimension), dtype=np.float32)
     batch = 64
-    total = (len(texts) + batch - 1) // batch
-    for done, start in enumerate(range(0, len(texts), batch), start=1):
-        matrix[start : start + batch] = embedder.encode(texts[start : start + batch])
+    total = (len(unique) + batch - 1) // batch
+    for done, start in enumerate(range(0, len(unique), batch), start=1):
+        vectors[start : start + batch] = embedder.encode(unique[start : start + batch])
         if progress:
             progress("embed", done, total)
-    return matrix
+    row = {text: index for index, text in enumerate(unique)}
+    return vectors[[row[text] for text in texts]]
 
 
 def _write_records(path: Path, parsed: ParsedDeck, facts: list[Fact]) -> None:

@@ -49,6 +49,7 @@ class ParsedDeck:
     chunks: tuple[Chunk, ...]
     tables: tuple[Table, ...]
     statements: tuple[tuple[str, StatementTable], ...] = ()  # (table id, unruled table read from word positions)
+    warnings: tuple[str, ...] = ()  # what the reading had to work around, for the manifest and the CLI
 
 
 def check_page_count(path: Path, max_pages: int) -> int:
@@ -97,6 +98,7 @@ def read_deck(path: Path, progress: Callable[[int, int], None] | None = None) ->
     chunks: list[Chunk] = []
     tables: list[Table] = []
     statements: list[StatementTable] = []
+    split_pages: list[int] = []
     try:
         with pdfplumber.open(path) as pdf:
             for number, (page, text) in enumerate(zip(pdf.pages, texts, strict=True), start=1):
@@ -111,6 +113,8 @@ def read_deck(path: Path, progress: Callable[[int, int], None] | None = None) ->
                         tables.append(table)
                         chunks.extend(_table_row_chunks(table, title))
                 statements.extend(layout.statements)
+                if _digits_split(layout.plain_text, text):
+                    split_pages.append(number)
                 page.close()  # drop the page's cached layout: memory stays flat on long documents
                 if progress is not None:
                     progress(number, len(texts))
@@ -126,6 +130,13 @@ def read_deck(path: Path, progress: Callable[[int, int], None] | None = None) ->
         tables.append(table)
         chunks.extend(_table_row_chunks(table, slides[statement.page - 1].title))
         named.append((table.table_id, statement))
+    warnings = []
+    if split_pages:
+        pages = ", ".join(str(number) for number in split_pages[:8]) + (" ..." if len(split_pages) > 8 else "")
+        warnings.append(
+            f"figures split by the layout reader on {len(split_pages)} pages ({pages}), as in '1 ,696': "
+            "joined by position; the text reader keeps them whole"
+        )
     deck_title = metadata_title or (slides[0].title if slides else path.stem)
     return ParsedDeck(
         title=deck_title,
@@ -134,6 +145,7 @@ def read_deck(path: Path, progress: Callable[[int, int], None] | None = None) ->
         chunks=tuple(chunks),
         tables=tuple(tables),
         statements=tuple(named),
+        warnings=tuple(warnings),
     )
 
 
@@ -162,6 +174,7 @@ class _PageLayout:
     lines: list[_Line]
     tables: list[_RawTable]
     statements: list[StatementTable]
+    plain_text: str = ""
 
 
 def _read_page(page: Any, number: int) -> _PageLayout:
@@ -219,7 +232,8 @@ def _read_page(page: Any, number: int) -> _PageLayout:
             else:
                 title_text = line.text
         tables.append(_RawTable(title=title_text, unit=unit, cells=cells))
-    return _PageLayout(title=title, lines=body, tables=tables, statements=statements)
+    plain_text = " ".join(str(word["text"]) for word in all_words)
+    return _PageLayout(title=title, lines=body, tables=tables, statements=statements, plain_text=plain_text)
 
 
 # Words on one baseline further apart than this many font sizes belong to different
@@ -466,6 +480,17 @@ def _statement_reads_better(statement: StatementTable, ruled: list[Any], number:
         if cell.column < len(statement.periods) and statement.periods[cell.column]
     )
     return statement_dated > ruled_dated
+
+
+SPLIT_FIGURE_RE = re.compile(r"\b\d{1,3} ,\d{3}\b|\b\d \d{2}\.\d\b|\b0 \.\d\b")
+
+
+def _digits_split(layout_text: str, plain_text: str) -> bool:
+    """Whether the layout reader split figures the text reader keeps whole: "1 ,696"
+    where the text reader has "1,696" (the two readers of each page checked against each other)."""
+    suspects = SPLIT_FIGURE_RE.findall(layout_text)
+    whole = [suspect for suspect in suspects if suspect.replace(" ", "") in plain_text]
+    return len(whole) >= 2
 
 
 def _overlaps(box: tuple[float, float, float, float], statement: StatementTable) -> bool:

@@ -93,9 +93,12 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     manifest = result.manifest
     verb = "built" if result.rebuilt else "already current (use --force to rebuild)"
     print(
-        f"index {verb}: {manifest.slides} slides, {manifest.chunks} chunks, {manifest.tables} tables, "
-        f"{manifest.facts} facts in {time.perf_counter() - started:.1f} s -> {folder}"
+        f"index {verb}: {manifest.slides} pages, {manifest.chunks} passages, {manifest.tables} tables "
+        f"({manifest.unruled_tables} read from word positions), {manifest.facts} facts "
+        f"in {time.perf_counter() - started:.1f} s -> {folder}"
     )
+    for warning in manifest.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 
