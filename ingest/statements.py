@@ -451,6 +451,7 @@ def _table(lines: list[_Line], start: int, end: int, page: int) -> StatementTabl
         start -= 1
     # Column headings: the lines right above whose words sit over the columns.
     headings: list[list[str]] = [[] for _ in spans]
+    own: list[list[str]] = [[] for _ in spans]  # only the heading words right above each column
     root = ""
     caption_parts: list[str] = []
     above = start - 1
@@ -474,6 +475,10 @@ def _table(lines: list[_Line], start: int, end: int, page: int) -> StatementTabl
             caption_parts[:0] = others
         for column, texts in zip(range(len(spans)), _assign(segments, spans), strict=True):
             headings[column][:0] = texts
+        for x0, x1, text in segments:
+            for column, (c0, c1) in enumerate(spans):
+                if x0 <= c1 + 3 and x1 >= c0 - 3:
+                    own[column].insert(0, text)
         header_top = line.top
         above -= 1
         taken += 1
@@ -490,7 +495,7 @@ def _table(lines: list[_Line], start: int, end: int, page: int) -> StatementTabl
     columns = tuple(" ".join(parts) for parts in headings)
     periods = _periods(columns, caption)
     currency = next((cell[3] for row in rows for cell in row.cells if cell[3]), "")
-    table_rows = _rows(lines[start:end], spans, caption, columns, currency, root)
+    table_rows = _rows(lines[start:end], spans, caption, tuple(" ".join(parts) for parts in own), currency, root)
     if not table_rows:
         return None
     return StatementTable(
@@ -518,8 +523,8 @@ def _assign(segments: list[tuple[float, float, str]], spans: list[tuple[float, f
             for i in hit or [min(range(len(spans)), key=lambda i: abs(sum(spans[i]) / 2 - (x0 + x1) / 2))]:
                 named[i].append(text)
         return named
-    for i, (c0, c1) in enumerate(spans):
-        centre = (c0 + c1) / 2
+    centres = [(c0 + c1) / 2 for c0, c1 in spans]
+    for i, centre in enumerate(centres):
         x0, x1, text = min(segments, key=lambda segment: abs((segment[0] + segment[1]) / 2 - centre))
         named[i].append(text)
     return named
