@@ -131,6 +131,11 @@ class FactLookup:
         self._rare = {token for token, df in frequency.items() if df <= RARE_TERM_PASSAGES and token in names}
         self._vectors = index.fact_vectors  # embedded at ingest (`fact_description`)
         self._slide_periods = {slide.number: set(find_periods(slide.text)) for slide in index.slides}
+        # Where each fiscal year the document names ends ("FY22" -> "2022-12-31"): a
+        # balance on that day is the year-end figure.
+        self._year_ends = {
+            fact.period: fact.period_end for fact in self.facts if fact.period_end and fact.period.startswith("FY")
+        }
         self.deck_periods = {fact.period for fact in self.facts if fact.period}
         self.deck_periods |= {period for slide in index.slides for period in find_periods(slide.text)}
         # The weights of each fact's row words and part words do not depend on the question.
@@ -173,7 +178,9 @@ class FactLookup:
             coverage = _coverage(terms, self._wide[i], weights)
             narrow_coverage = _coverage(terms, self._narrow[i], weights)
             head_found = _head_named(head, self._metric[i], weights) if head else _coverage(terms, self._metric[i]) > 0
-            period_ok, period_score = _period_fit(periods, fact, self._slide_periods.get(fact.slide, set()))
+            period_ok, period_score = _period_fit(
+                periods, fact, self._slide_periods.get(fact.slide, set()), self._year_ends
+            )
             row_in_question = _coverage(self._row_terms[i], question_tokens, self._row_weights[i])
             metric_coverage = _coverage(terms, self._metric[i], weights)
             score = (
@@ -641,18 +648,37 @@ def _without_target_words(text: str) -> str:
     return " ".join(TARGET_RE.sub(" ", text).split())
 
 
-def _period_fit(periods: list[str], fact: Fact, slide_periods: set[str]) -> tuple[bool, float]:
+def _period_fit(
+    periods: list[str], fact: Fact, slide_periods: set[str], year_ends: dict[str, str] | None = None
+) -> tuple[bool, float]:
     """(acceptable, score adjustment) for a fact's period given the asked periods. A
-    figure printed without a period is acceptable when its slide is about that period."""
+    figure printed without a period is acceptable when its slide is about that period.
+    A date asked is the period ending on it ("the quarter ended November 20, 2022"); a
+    fiscal year asked of a balance is its year-end date."""
     if not periods:
         return True, 0.0
     if any(_same_period(period, fact.period) for period in periods):
+        return True, 0.3
+    if fact.period_end and any(
+        _iso_date(period) == fact.period_end or (year_ends or {}).get(period) == fact.period_end for period in periods
+    ):
         return True, 0.3
     if not fact.period and any(_same_period(period, p) for period in periods for p in find_periods(fact.context)):
         return True, 0.1
     if not fact.period and any(_same_period(period, p) for period in periods for p in slide_periods):
         return True, -0.25
     return False, -0.6
+
+
+def _iso_date(period: str) -> str:
+    """ "Nov. 20, 2022" -> "2022-11-20"; "" for anything that is not a day."""
+    match = re.fullmatch(r"(\w{3})\.? (\d{1,2}), (\d{4})", period)
+    if not match:
+        return ""
+    months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    if match.group(1) not in months:
+        return ""
+    return f"{match.group(3)}-{months.index(match.group(1)) + 1:02d}-{int(match.group(2)):02d}"
 
 
 def _same_period(asked: str, stated: str) -> bool:

@@ -231,6 +231,7 @@ def statement_facts(table_id: str, statement: StatementTable) -> list[Fact]:
                     column=column,
                     tags=tuple(tags),
                     heading=parents,
+                    period_end=period.end if period and len(period.end) == 10 else "",
                 )
             )
     return facts

@@ -47,7 +47,7 @@ from ingest.text import tokenize
 if TYPE_CHECKING:
     from ingest.pdf_reader import ParsedDeck
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 TITLE_VECTORS = "titles.npy"
@@ -249,10 +249,11 @@ def load_index(folder: Path, embedder: QueryEmbedder) -> DeckIndex:
                 qualifier=row[11],
                 tags=tuple(json.loads(row[12])),
                 heading=row[13],
+                period_end=row[14],
             )
             for row in db.execute(
                 "SELECT fact_id, slide, label, value, unit, period, raw, context, table_id, row_label,"
-                " column_label, qualifier, tags, heading FROM facts ORDER BY position"
+                " column_label, qualifier, tags, heading, period_end FROM facts ORDER BY position"
             )
         ]
     chunks = [Chunk(*row[:8]) for row in chunk_rows]
@@ -372,7 +373,7 @@ def _write_records(path: Path, parsed: ParsedDeck, facts: list[Fact]) -> None:
             CREATE TABLE facts (position INTEGER, fact_id TEXT PRIMARY KEY, slide INTEGER,
                 label TEXT, value REAL, unit TEXT, period TEXT, raw TEXT, context TEXT,
                 table_id TEXT, row_label TEXT, column_label TEXT, qualifier TEXT, tags TEXT,
-                heading TEXT);
+                heading TEXT, period_end TEXT);
             CREATE INDEX facts_by_period ON facts(period);
             """
         )
@@ -412,7 +413,7 @@ def _write_records(path: Path, parsed: ParsedDeck, facts: list[Fact]) -> None:
             ],
         )
         db.executemany(
-            "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     i,
@@ -430,6 +431,7 @@ def _write_records(path: Path, parsed: ParsedDeck, facts: list[Fact]) -> None:
                     f.qualifier,
                     json.dumps(list(f.tags)),
                     f.heading,
+                    f.period_end,
                 )
                 for i, f in enumerate(facts)
             ],

@@ -67,3 +67,4 @@ class Fact:
     qualifier: str = ""  # "approx.", "more than", "less than" ... as printed
     tags: tuple[str, ...] = field(default_factory=tuple)
     heading: str = ""  # the heading (and parent bullet) the passage sits under
+    period_end: str = ""  # ISO date the period ends on (or the balance date), when a heading prints it
