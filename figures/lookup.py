@@ -659,8 +659,10 @@ def _period_fit(
         return True, 0.0
     if any(_same_period(period, fact.period) for period in periods):
         return True, 0.3
+    is_balance = bool(_iso_date(fact.period))
     if fact.period_end and any(
-        _iso_date(period) == fact.period_end or (year_ends or {}).get(period) == fact.period_end for period in periods
+        _iso_date(period) == fact.period_end or (is_balance and (year_ends or {}).get(period) == fact.period_end)
+        for period in periods
     ):
         return True, 0.3
     if not fact.period and any(_same_period(period, p) for period in periods for p in find_periods(fact.context)):
