@@ -155,7 +155,13 @@ class DeckQA:
         if understanding.route.kind == "table":
             result = self.lookup.answer(understanding.standalone)
             lookup = result.explanation if result else "no figure matched"
-            if result is not None and result.confident:
+            # A name the document never mentions ("Walmart's net sales", "EBITDA") is about
+            # something else, however well a row matches the rest of the question: the
+            # text route's refusal policy decides.
+            strangers = self.refusal.unknown_names(understanding.standalone)
+            if strangers:
+                lookup += f"; names what the document never mentions: {', '.join(strangers)}"
+            if result is not None and result.confident and not strangers:
                 trace = understanding.trace.model_copy(update={"lookup": lookup})
                 return numeric_answer(understanding.asked, result, self.index, trace)
             understanding = _traced(understanding, lookup=lookup)

@@ -4,11 +4,12 @@ exist in the deck at all."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from ingest.numbers import find_periods
+from ingest.numbers import find_periods, strip_periods
 from retriever.hits import SlideHit
 from understand.question import key_terms
 from understand.terms import SYNONYMS, head_terms, written_as_name
@@ -62,6 +63,16 @@ class RefusalPolicy:
             for term in self.unknown_terms(question)
             if len(term) > 1 and (term in head or (cased and written_as_name(term, question)))
         ]
+
+    def unknown_names(self, question: str) -> list[str]:
+        """Unknown terms the question writes as names: capitalised inside a question that
+        is not all lower case ("Walmart", "EBITDA"), its first word aside."""
+        if question == question.lower():
+            return []
+        question = strip_periods(question)  # "Q4 FY16" is a period, not a name
+        words = re.findall(r"[A-Za-z][A-Za-z0-9]*", question)[1:]
+        named = {word.lower() for word in words if word[0].isupper()}
+        return [term for term in self.unknown_terms(question) if term in named and len(term) > 1]
 
     def _names_a_title(self, question: str, slides: list[SlideHit]) -> bool:
         """A question naming a retrieved slide's title ("what topics ..." -> "Contents")
