@@ -20,6 +20,7 @@ from figures.arithmetic import evaluate, number_text
 from ingest.index_store import DeckIndex
 from ingest.numbers import SCALES, convert, find_periods, period_sort_key, period_year, split_unit, strip_periods
 from ingest.records import Fact
+from ingest.statements import Period, fiscal_year_end_month_of, period_name
 from ingest.text import tokenize
 from understand.terms import FILLER_TERMS, MEASURE_WORDS, SYNONYMS, TARGET_RE, head_terms, written_as_name
 
@@ -133,11 +134,10 @@ class FactLookup:
         self._slide_periods = {slide.number: set(find_periods(slide.text)) for slide in index.slides}
         # Where each fiscal year the document names ends ("FY22" -> "2022-12-31"): a
         # balance on that day is the year-end figure.
-        self._year_ends = {
-            fact.period: fact.period_end for fact in self.facts if fact.period_end and fact.period.startswith("FY")
-        }
+        self.year_ends = _year_ends(self.facts)
         self.deck_periods = {fact.period for fact in self.facts if fact.period}
         self.deck_periods |= {period for slide in index.slides for period in find_periods(slide.text)}
+        self.deck_periods |= set(self.year_ends)  # a year whose closing balances are printed
         # The weights of each fact's row words and part words do not depend on the question.
         self._row_weights = [{t: self._weight(t) for t in terms} for terms in self._row_terms]
         self._qualifiers = [[t for t in terms if t not in FILLER_TERMS] for terms in self._qualifiers]
@@ -179,7 +179,7 @@ class FactLookup:
             narrow_coverage = _coverage(terms, self._narrow[i], weights)
             head_found = _head_named(head, self._metric[i], weights) if head else _coverage(terms, self._metric[i]) > 0
             period_ok, period_score = _period_fit(
-                periods, fact, self._slide_periods.get(fact.slide, set()), self._year_ends
+                periods, fact, self._slide_periods.get(fact.slide, set()), self.year_ends
             )
             row_in_question = _coverage(self._row_terms[i], question_tokens, self._row_weights[i])
             metric_coverage = _coverage(terms, self._metric[i], weights)
@@ -670,6 +670,24 @@ def _period_fit(
     if not fact.period and any(_same_period(period, p) for period in periods for p in slide_periods):
         return True, -0.25
     return False, -0.6
+
+
+def _year_ends(facts: list[Fact]) -> dict[str, str]:
+    """Where each fiscal year ends ("FY22" -> "2022-08-28"), from the document's dated
+    figures: its fiscal-year columns, else its balances on the month its years close in
+    (the prior year end a balance sheet prints beside the latest quarter)."""
+    years = {fact.period: fact.period_end for fact in facts if fact.period_end and fact.period.startswith("FY")}
+    balances = sorted({fact.period_end for fact in facts if fact.period_end and _iso_date(fact.period)})
+    if years:
+        closing_month = fiscal_year_end_month_of(list(years.values()))
+    elif len(balances) > 1:
+        closing_month = fiscal_year_end_month_of(balances[:-1])
+    else:
+        return years
+    for end in balances:
+        if fiscal_year_end_month_of([end]) == closing_month:
+            years.setdefault(period_name(Period("duration", end, 12), closing_month), end)
+    return years
 
 
 def _iso_date(period: str) -> str:

@@ -221,7 +221,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     # "fourth quarter of 2022", "Q4 2022": a quarter of the fiscal year named by that year.
     (re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th) quarter (?:of |in )?((?:19|20)\d{2})\b", re.I),
      "{quarter}Q{year}"),
-    (re.compile(r"\bQ([1-4])\s?(?:FY\s?)?(?:20)?(\d{2})\b", re.I), "{digit}Q{year}"),
+    (re.compile(r"\bQ([1-4])\s?(?:FY\s?|fiscal(?: year)?\s)?(?:20)?(\d{2})\b", re.I), "{digit}Q{year}"),
     # "at year end 2022", "fiscal year-end 2022": the balance at the fiscal year's end.
     (re.compile(r"\b(?:fiscal[\s-])?year[\s-]end (?:of )?(?:fiscal )?(?:20)?(\d{2})\b", re.I), "FY{year}"),
     # "full year 2022", "full-year 2022", "the whole fiscal year 2023" -> "FY22"

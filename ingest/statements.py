@@ -262,10 +262,13 @@ def fiscal_year_end_month(tables: list[StatementTable]) -> int:
             {p.end for t in tables for p in t.periods if p is not None and p.kind == "instant" and len(p.end) == 10}
         )
         years = instants[:-1]
-    if not years:
-        return 12
-    months = [_closing_month(date.fromisoformat(end)) for end in years]
-    return max(set(months), key=months.count)
+    return fiscal_year_end_month_of(years) if years else 12
+
+
+def fiscal_year_end_month_of(ends: list[str]) -> int:
+    """The month most of these ISO dates close (a date in a month's first week closes the month before)."""
+    months = [_closing_month(date.fromisoformat(end)) for end in ends]
+    return max(set(months), key=months.count) if months else 12
 
 
 def _closing_month(day: date) -> int:

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.runnables import RunnableLambda, RunnableParallel
 
 from ingest.index_store import DeckIndex, Progress, open_index
-from ingest.numbers import find_periods
 from ingest.records import Chunk
 from qa.answer import Answer, Citation, Trace, Value
 from qa.extractive import compose
@@ -92,8 +91,9 @@ class DeckQA:
             for table in index.tables
             for number, row in enumerate(table.rows, start=1)
         }
-        deck_periods = {period for slide in index.slides for period in find_periods(slide.text)}
-        self.refusal = RefusalPolicy(self.search.keyword.vocabulary, deck_periods)
+        # The document's own periods: as its pages word them, as its figures are named,
+        # and the fiscal years whose closing balances it prints.
+        self.refusal = RefusalPolicy(self.search.keyword.vocabulary, self.lookup.deck_periods)
         # The text route as LangChain runnables: our retriever, then the answer step.
         self.text_chain = RunnableParallel(
             understanding=RunnableLambda(lambda understanding: understanding),
