@@ -38,8 +38,10 @@ class RefusalPolicy:
         self.deck_periods = deck_periods
 
     def unknown_terms(self, question: str) -> list[str]:
+        """Content words the document never uses (typos and synonyms forgiven). Periods are
+        not words here: whether the document covers them is `unknown_periods`' question."""
         unknown = []
-        for term in key_terms(question):
+        for term in key_terms(strip_periods(question)):
             if term in self.vocabulary or term.isdigit():
                 continue
             if len(term) >= 5:
