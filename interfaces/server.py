@@ -74,16 +74,19 @@ class Turn(BaseModel):
         return _utf8_text(content)
 
 
+NOT_ONLY_WHITESPACE = r"[^\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
+
 class AskRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"question": "What was operating income in 1Q-3Q15?", "history": []}]},
     )
 
-    # At least one character that is not whitespace to Python's str.split() (which, unlike
-    # JSON Schema's \s, also splits on the \x1c-\x1f separators): the schema says exactly
-    # what `validate_question` accepts.
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=r"[^\s\x1c-\x1f]")
+    # At least one character that is not whitespace to Python's str.split(), spelled out:
+    # JSON Schema's \s differs from Python's (no \x1c-\x1f separators, no \x85, but \ufeff),
+    # so the schema says exactly what `validate_question` accepts.
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=NOT_ONLY_WHITESPACE)
     history: list[Turn] = Field(default_factory=list, max_length=MAX_HISTORY_TURNS)
 
     @field_validator("question")
