@@ -40,18 +40,18 @@ class RefusalPolicy:
     def unknown_terms(self, question: str) -> list[str]:
         """Content words the document never uses (typos and synonyms forgiven). Periods are
         not words here: whether the document covers them is `unknown_periods`' question."""
-        unknown = []
-        for term in key_terms(strip_periods(question)):
-            if term in self.vocabulary or term.isdigit():
-                continue
-            if len(term) >= 5:
-                match = process.extractOne(term, self._vocabulary_list, scorer=fuzz.ratio)
-                if match and match[1] >= TYPO_SIMILARITY:
-                    continue
-            if term.rstrip("s") in self.vocabulary or any(s in self.vocabulary for s in SYNONYMS.get(term, ())):
-                continue
-            unknown.append(term)
-        return unknown
+        return [term for term in key_terms(strip_periods(question)) if self._unknown(term)]
+
+    def _unknown(self, term: str) -> bool:
+        if term in self.vocabulary or term.isdigit():
+            return False
+        if term.rstrip("s") in self.vocabulary or any(s in self.vocabulary for s in SYNONYMS.get(term, ())):
+            return False
+        if len(term) >= 5:
+            match = process.extractOne(term, self._vocabulary_list, scorer=fuzz.ratio)
+            if match and match[1] >= TYPO_SIMILARITY:
+                return False
+        return True
 
     def decisive_unknown_terms(self, question: str) -> list[str]:
         """Unknown terms that name what the question is about: in the phrase after
@@ -74,7 +74,9 @@ class RefusalPolicy:
         question = strip_periods(question)  # "Q4 FY16" is a period, not a name
         words = re.findall(r"[A-Za-z][A-Za-z0-9]*", question)[1:]
         named = {word.lower() for word in words if word[0].isupper()}
-        return [term for term in self.unknown_terms(question) if term in named and len(term) > 1]
+        if not named:
+            return []
+        return [term for term in key_terms(question) if term in named and len(term) > 1 and self._unknown(term)]
 
     def _names_a_title(self, question: str, slides: list[SlideHit]) -> bool:
         """A question naming a retrieved slide's title ("what topics ..." -> "Contents")
