@@ -55,8 +55,9 @@ FACT_VECTORS = "facts.npy"
 # PDFs longer than this are refused before any work (`DECKQA_MAX_PAGES`).
 DEFAULT_MAX_PAGES = 500
 # Measured ingest cost per page of a long financial document (`python -m eval bench
-# --long-pdf`, 2 cores), for the estimate shown before a long ingest starts.
-SECONDS_PER_PAGE = 0.35
+# --long-pdf` on the corpus 10-K, 2 cores: 1.45-1.76 s), for the estimate shown before
+# a long ingest starts.
+SECONDS_PER_PAGE = 1.5
 
 
 def estimated_ingest_seconds(pages: int) -> int:
