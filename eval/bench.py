@@ -137,7 +137,7 @@ def run_bench(
     """Every measurement, in an order where each starts from a known state: the cold
     start first (nothing loaded yet in this process), then model + ingest, then queries."""
     from eval.baseline import LangChainBaseline
-    from ingest.embedding import shared_embedder
+    from ingest.embedding import ingest_embedder, shared_embedder
     from qa.deckqa import DeckQA
     from qa.settings import Settings
 
@@ -146,7 +146,7 @@ def run_bench(
     cold = measure_cold_start()
     progress("loading the embedding model...")
     started = time.perf_counter()
-    embedder = shared_embedder(settings.index.embedding_model)
+    embedder = ingest_embedder(settings.index.embedding_model, settings.index.model_cache)
     model_seconds = time.perf_counter() - started
     progress("ingest (forced rebuild into a temporary folder)...")
     ingest = {**measure_ingest(settings.index.deck, embedder), "model_load_seconds": round(model_seconds, 2)}
@@ -161,7 +161,7 @@ def run_bench(
     progress(f"throughput with {THREADS} threads...")
     throughput = measure_throughput(items, ask_ours, THREADS)
     progress("baseline (build + query latency)...")
-    baseline = LangChainBaseline(deck.index.pdf_path, embedder)
+    baseline = LangChainBaseline(deck.index.pdf_path, shared_embedder(settings.index.embedding_model))
     baseline_warm = measure_warm(items, lambda item: baseline.ask(item["question"]))
     long_document = None
     if long_pdf is not None:

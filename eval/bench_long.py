@@ -21,9 +21,11 @@ INGEST_CODE = """
 import json, resource, sys, time
 from pathlib import Path
 started = time.perf_counter()
-from ingest.embedding import prepare_query_embedder, shared_embedder
+from ingest.embedding import ingest_embedder
 from ingest.index_store import build_index
-result = build_index(Path(sys.argv[1]), Path(sys.argv[2]), shared_embedder(None), force=True)
+from qa.settings import Settings
+embedder = ingest_embedder(None, Settings.from_env().index.model_cache)
+result = build_index(Path(sys.argv[1]), Path(sys.argv[2]), embedder, force=True)
 print(json.dumps({"seconds": time.perf_counter() - started, "pages": result.manifest.slides,
                   "facts": result.manifest.facts, "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 """

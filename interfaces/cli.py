@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
-    from ingest.embedding import prepare_query_embedder, shared_embedder
+    from ingest.embedding import ingest_embedder, prepare_query_embedder
     from ingest.index_store import build_index, estimated_ingest_seconds
     from ingest.pdf_reader import check_page_count, validate_pdf
 
@@ -69,7 +69,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
             f"{deck.name}: {pages} pages; reading and indexing takes about {estimated_ingest_seconds(pages)} s",
             file=sys.stderr,
         )
-    embedder = shared_embedder(settings.index.embedding_model)
+    embedder = ingest_embedder(settings.index.embedding_model, settings.index.model_cache)
     bars: dict[str, tqdm] = {}
 
     def progress(stage: str, done: int, total: int) -> None:

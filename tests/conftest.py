@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.embedding import shared_embedder
+from ingest.embedding import ingest_embedder, shared_embedder
 from qa.deckqa import DeckQA
 from qa.settings import DEFAULT_DECK, Settings
 
@@ -25,7 +25,14 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def embedder():
+    """The torch model (what the ONNX export is checked against, and the baseline's)."""
     return shared_embedder(None)
+
+
+@pytest.fixture(scope="session")
+def index_embedder(settings: Settings):
+    """What a build embeds with: the ONNX export on every core."""
+    return ingest_embedder(None, settings.index.model_cache)
 
 
 @pytest.fixture(scope="session")

@@ -24,10 +24,10 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, deck_pdf, embedder) -> Path:
+def built(tmp_path_factory, deck_pdf, index_embedder) -> Path:
     """A fresh index of the bundled deck in a temp folder."""
     folder = tmp_path_factory.mktemp("index") / "index"
-    result = build_index(deck_pdf, folder, embedder)
+    result = build_index(deck_pdf, folder, index_embedder)
     assert result.rebuilt
     return folder
 
@@ -40,10 +40,10 @@ def _snapshot(folder: Path) -> dict[str, str]:
     }
 
 
-def test_manifest_and_no_pickle(built: Path, embedder) -> None:
+def test_manifest_and_no_pickle(built: Path, index_embedder) -> None:
     manifest = json.loads((built / MANIFEST).read_text())
     assert 40 <= manifest["slides"] <= 46
-    assert manifest["model_id"] == embedder.model_id
+    assert manifest["model_id"] == index_embedder.model_id
     assert manifest["dimension"] == 384
     assert len(manifest["deck_sha256"]) == 64
     for key in ("chunks", "tables", "facts", "schema_version", "built_at"):
@@ -70,13 +70,13 @@ def test_required_facts_in_sqlite(built: Path, label: str, value: float, unit: s
     assert matching, f"no fact {label}={value} {unit} {period!r} on slide {slide}; candidates: {rows}"
 
 
-def test_second_ingest_is_a_noop_unless_forced(built: Path, deck_pdf: Path, embedder) -> None:
+def test_second_ingest_is_a_noop_unless_forced(built: Path, deck_pdf: Path, index_embedder) -> None:
     before = _snapshot(built)
-    assert not build_index(deck_pdf, built, embedder).rebuilt
+    assert not build_index(deck_pdf, built, index_embedder).rebuilt
     assert _snapshot(built) == before
 
 
-def test_edited_deck_triggers_rebuild(built: Path, deck_pdf: Path, embedder, settings, tmp_path: Path) -> None:
+def test_edited_deck_triggers_rebuild(built: Path, deck_pdf: Path, index_embedder, settings, tmp_path: Path) -> None:
     writer = PdfWriter(clone_from=PdfReader(deck_pdf))
     writer.add_metadata({"/Subject": "edited copy"})
     edited = tmp_path / "edited.pdf"
@@ -85,7 +85,7 @@ def test_edited_deck_triggers_rebuild(built: Path, deck_pdf: Path, embedder, set
     folder = tmp_path / "index"
     shutil.copytree(built, folder)
     sha = hashlib.sha256(edited.read_bytes()).hexdigest()
-    assert needs_rebuild(folder, sha, embedder.model_id) == "the deck changed"
+    assert needs_rebuild(folder, sha, index_embedder.model_id) == "the deck changed"
     with pytest.raises(StaleIndexError):
         open_index(edited, folder, model_cache=settings.index.model_cache, rebuild=False)
     index = open_index(edited, folder, model_cache=settings.index.model_cache, rebuild=True)
@@ -125,11 +125,11 @@ BAD_KINDS = ["missing", "not a PDF", "truncated", "corrupted", "encrypted", "sca
 
 
 @pytest.mark.parametrize("kind", BAD_KINDS)
-def test_bad_input_raises_and_keeps_index(kind: str, built: Path, deck_pdf: Path, embedder, tmp_path: Path) -> None:
+def test_bad_input_raises_and_keeps_index(kind: str, built: Path, deck_pdf: Path, index_embedder, tmp_path: Path) -> None:
     bad = _bad_files(tmp_path, deck_pdf)[kind]
     before = _snapshot(built)
     with pytest.raises(DeckError) as raised:
-        build_index(bad, built, embedder, force=True)
+        build_index(bad, built, index_embedder, force=True)
     assert "\n" not in str(raised.value)
     assert _snapshot(built) == before
     assert not [p for p in built.parent.iterdir() if ".build-" in p.name], "a temp build folder was left behind"
