@@ -53,10 +53,10 @@ TITLE_VECTORS = "titles.npy"
 FACT_VECTORS = "facts.npy"
 # PDFs longer than this are refused before any work (`DECKQA_MAX_PAGES`).
 DEFAULT_MAX_PAGES = 500
-# Measured ingest cost per page of a long financial document (`python -m eval bench
-# --long-pdf` on the corpus 10-K, 2 cores: 1.45-1.76 s), for the estimate shown before
-# a long ingest starts.
-SECONDS_PER_PAGE = 1.5
+# Measured ingest cost per page of a long financial document (`python -m qa ingest` on
+# the corpus 10-K, 2 cores: 115 s for 160 pages), for the estimate shown before a long
+# ingest starts.
+SECONDS_PER_PAGE = 0.75
 # Texts per embedding call at ingest: short, length-sorted batches pad least (measured
 # on the bundled deck, 2 cores: 16 beats 64 by a fifth).
 EMBED_BATCH = 16

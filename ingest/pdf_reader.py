@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
+import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +44,11 @@ PARAGRAPH_GAP = 0.9
 # pdfplumber settings for ruled tables: every cell is bordered, so lines alone
 # delimit cells (text-based detection would split wrapped cells).
 TABLE_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+# Documents with at least this many pages are read by several processes, this many
+# pages per task (each reader process costs about a second of imports).
+PARALLEL_PAGES = 60
+PAGES_PER_TASK = 8
+MAX_READERS = 4
 
 
 @dataclass(frozen=True)
@@ -64,34 +74,42 @@ def check_page_count(path: Path, max_pages: int) -> int:
     return pages
 
 
-def validate_pdf(path: Path) -> list[str]:
-    """The text of each page, or a `DeckError` for a deck that cannot be used (missing,
-    not a PDF, truncated, damaged, encrypted, no extractable text). Cheap: no layout."""
+def validate_pdf(path: Path) -> None:
+    """A `DeckError` for a deck that cannot be used (missing, not a PDF, truncated,
+    damaged, encrypted, no extractable text). Cheap: no layout, and text only until a
+    page has some."""
     open_checked(path)
-    return _page_texts(path)
+    with _pdf_errors(path):
+        reader = _text_reader(path)
+        if not reader.pages:
+            raise DeckError(f"PDF has no pages: {path}")
+        if not any((page.extract_text() or "").strip() for page in reader.pages):
+            raise DeckError(f"no extractable text (a scanned deck? run OCR first): {path}")
 
 
-def _page_texts(path: Path) -> list[str]:
+@contextmanager
+def _pdf_errors(path: Path) -> Iterator[None]:
+    """Anything a PDF library raises on a broken file, as a one-line `DeckError`."""
     try:
-        reader = PdfReader(path, strict=False)
-        if reader.is_encrypted:
-            raise DeckError(f"encrypted PDF, decrypt it first: {path}")
-        texts = [page.extract_text() or "" for page in reader.pages]
+        yield
     except DeckError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+    except BrokenProcessPool as error:
+        raise DeckError(f"reading stopped: a reader process died (out of memory?): {path}") from error
+    except Exception as error:  # pypdf and pdfminer raise many types on broken content
         raise DeckError(f"damaged PDF ({type(error).__name__}: {error}): {path}") from error
-    if not texts:
-        raise DeckError(f"PDF has no pages: {path}")
-    if not any(text.strip() for text in texts):
-        raise DeckError(f"no extractable text (a scanned deck? run OCR first): {path}")
-    return texts
+
+
+def _text_reader(path: Path) -> PdfReader:
+    reader = PdfReader(path, strict=False)
+    if reader.is_encrypted:
+        raise DeckError(f"encrypted PDF, decrypt it first: {path}")
+    return reader
 
 
 def read_deck(path: Path, progress: Callable[[int, int], None] | None = None) -> ParsedDeck:
     """Parse the deck at `path`. Raises `DeckError` for anything unusable."""
     data = open_checked(path)
-    texts = _page_texts(path)
     metadata_title = _metadata_title(path)
 
     slides: list[Slide] = []
@@ -99,29 +117,24 @@ def read_deck(path: Path, progress: Callable[[int, int], None] | None = None) ->
     tables: list[Table] = []
     statements: list[StatementTable] = []
     split_pages: list[int] = []
-    try:
-        with pdfplumber.open(path) as pdf:
-            for number, (page, text) in enumerate(zip(pdf.pages, texts, strict=True), start=1):
-                layout = _read_page(page, number)
-                title = layout.title or _first_line(text) or f"Slide {number}"
-                slides.append(Slide(number=number, title=title, text=_clean_text(text)))
-                table_titles = {raw_table.title for raw_table in layout.tables if raw_table.title}
-                chunks.extend(_passages(layout.lines, number, title, table_titles))
-                for index, raw_table in enumerate(layout.tables, start=1):
-                    table = _table_record(raw_table, number, index)
-                    if table is not None:
-                        tables.append(table)
-                        chunks.extend(_table_row_chunks(table, title))
-                statements.extend(layout.statements)
-                if _digits_split(layout.plain_text, text):
-                    split_pages.append(number)
-                page.close()  # drop the page's cached layout: memory stays flat on long documents
-                if progress is not None:
-                    progress(number, len(texts))
-    except DeckError:
-        raise
-    except Exception as error:  # pdfminer raises many types on broken content streams
-        raise DeckError(f"damaged PDF ({type(error).__name__}: {error}): {path}") from error
+    with _pdf_errors(path):
+        for number, (text, layout) in enumerate(_read_pages(path, progress), start=1):
+            title = layout.title or _first_line(text) or f"Slide {number}"
+            slides.append(Slide(number=number, title=title, text=_clean_text(text)))
+            table_titles = {raw_table.title for raw_table in layout.tables if raw_table.title}
+            chunks.extend(_passages(layout.lines, number, title, table_titles))
+            for index, raw_table in enumerate(layout.tables, start=1):
+                table = _table_record(raw_table, number, index)
+                if table is not None:
+                    tables.append(table)
+                    chunks.extend(_table_row_chunks(table, title))
+            statements.extend(layout.statements)
+            if _digits_split(layout.plain_text, text):
+                split_pages.append(number)
+    if not slides:
+        raise DeckError(f"PDF has no pages: {path}")
+    if not any(slide.text.strip() for slide in slides):
+        raise DeckError(f"no extractable text (a scanned deck? run OCR first): {path}")
     # Headings printed once for a statement continued over pages, years that stand for a
     # fiscal year: completed from the whole document.
     named = []
@@ -147,6 +160,49 @@ def read_deck(path: Path, progress: Callable[[int, int], None] | None = None) ->
         statements=tuple(named),
         warnings=tuple(warnings),
     )
+
+
+def _read_pages(path: Path, progress: Callable[[int, int], None] | None) -> Iterator[tuple[str, _PageLayout]]:
+    """Each page's plain text (pypdf) and layout (pdfplumber), in page order. A long
+    document is read by one process per core, a few pages per task; a short one here
+    (a reader process costs about a second of imports)."""
+    total = len(_text_reader(path).pages)
+    workers = min(os.cpu_count() or 1, MAX_READERS)
+    if total < PARALLEL_PAGES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for number, page in enumerate(_read_range(path, 0, total), start=1):
+            yield page
+            if progress is not None:
+                progress(number, total)
+        return
+    ranges = [(first, min(first + PAGES_PER_TASK, total)) for first in range(0, total, PAGES_PER_TASK)]
+    # Forked: a spawned reader would re-run the caller's main script (the chat's, a
+    # server's). The child only reads the file with pure-Python libraries already imported.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        tasks = [pool.submit(_read_range_list, path, first, last) for first, last in ranges]
+        try:
+            for task, (_, last) in zip(tasks, ranges, strict=True):
+                yield from task.result()
+                if progress is not None:
+                    progress(last, total)
+        finally:
+            for task in tasks:
+                task.cancel()
+
+
+def _read_range(path: Path, first: int, last: int) -> Iterator[tuple[str, _PageLayout]]:
+    reader = _text_reader(path)
+    with pdfplumber.open(path) as pdf:
+        for index in range(first, last):
+            page = pdf.pages[index]
+            text = reader.pages[index].extract_text() or ""
+            yield text, _read_page(page, index + 1)
+            page.close()  # drop the page's cached layout: memory stays flat on long documents
+
+
+def _read_range_list(path: Path, first: int, last: int) -> list[tuple[str, _PageLayout]]:
+    """One reader process's task (its errors come back as `DeckError`)."""
+    with _pdf_errors(path):
+        return list(_read_range(path, first, last))
 
 
 @dataclass

@@ -1,0 +1,38 @@
+"""Reading a PDF: a long document read by several processes reads exactly as in one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import ingest.pdf_reader as pdf_reader
+from ingest.errors import DeckError
+
+CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"
+
+
+def test_parallel_reading_equals_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    pdf = CORPUS / "INTEL_2022Q4_EARNINGS.pdf"
+    alone = pdf_reader.read_deck(pdf)
+    # Every document counts as long, two pages per task: several tasks on several readers.
+    monkeypatch.setattr(pdf_reader, "PARALLEL_PAGES", 2)
+    monkeypatch.setattr(pdf_reader, "PAGES_PER_TASK", 2)
+    seen: list[tuple[int, int]] = []
+    shared = pdf_reader.read_deck(pdf, progress=lambda done, total: seen.append((done, total)))
+    assert len(alone.slides) > 4
+    assert shared == alone
+    assert seen[-1] == (len(alone.slides), len(alone.slides))
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+def test_a_broken_page_in_a_reader_process_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    pdf = CORPUS / "INTEL_2022Q4_EARNINGS.pdf"
+    monkeypatch.setattr(pdf_reader, "PARALLEL_PAGES", 2)
+
+    def broken(page, number):  # a content stream pdfminer cannot parse, as seen from the reader
+        raise ValueError("bad content stream")
+
+    monkeypatch.setattr(pdf_reader, "_read_page", broken)
+    with pytest.raises(DeckError, match=r"^damaged PDF \(ValueError: bad content stream\)"):
+        pdf_reader.read_deck(pdf)
