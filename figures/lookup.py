@@ -14,9 +14,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
-from rapidfuzz import fuzz
 
 from figures.arithmetic import evaluate, number_text
+from figures.term_index import WordSets, TermLists, expand
 from ingest.index_store import DeckIndex
 from ingest.numbers import SCALES, convert, find_periods, period_sort_key, period_year, split_unit, strip_periods
 from ingest.records import Fact
@@ -62,8 +62,6 @@ METRIC_WEIGHT = 0.3
 # Penalty for a fact whose heading names a part ("SI", "Network Services") the question
 # does not ask about.
 QUALIFIER_WEIGHT = 0.3
-# A typo within this rapidfuzz ratio still matches a word ("opertaing" ~ "operating").
-FUZZY_WORD = 84
 
 
 @dataclass(frozen=True)
@@ -97,32 +95,40 @@ class FactLookup:
         self.index = index
         self.facts = list(index.facts)
         titles = {slide.number: slide.title for slide in index.slides}
-        # Each slide's words, tokenised once and shared by all its facts' wide word sets.
-        slide_tokens = {slide.number: set(tokenize(f"{slide.title} {slide.text}")) for slide in index.slides}
         tables = {table.table_id: table for table in index.tables}
-        self._narrow: list[set[str]] = []
-        self._wide: list[set[str]] = []
-        self._row_terms: list[list[str]] = []
-        self._metric: list[set[str]] = []
-        self._qualifiers: list[list[str]] = []
+        # Facts repeat their parts (a row's label, a column's period, a table's title):
+        # each part is read once, and a fact's word set is the union of its parts'.
+        words = functools.lru_cache(maxsize=None)(lambda text: frozenset(expand(tokenize(text))))
+        terms_of = functools.lru_cache(maxsize=None)(lambda text: tuple(tokenize(text)))
+        narrow_sets, metric_sets, own_sets = [], [], []
+        row_terms: list[list[str]] = []
+        qualifiers: list[list[str]] = []
         for fact in self.facts:
             table_title = tables[fact.table_id].title if fact.table_id in tables else ""
-            narrow = f"{fact.label} {fact.row} {fact.column} {fact.heading} {table_title}"
+            parts = [fact.label, fact.row, fact.column, fact.heading, table_title]
             if not fact.table_id:
-                narrow += " " + _sentence_with(fact.context, fact.raw)
+                parts.append(_sentence_with(fact.context, fact.raw))
             if fact.unit == "%":
-                narrow += " ratio percentage"  # a share of something is a ratio
+                parts.append("ratio percentage")  # a share of something is a ratio
             if "change" in fact.tags:  # "up JPY49.4 billion from FY15" is an increase
-                narrow += " change increase growth" if fact.value >= 0 else " change decrease decline"
-            wide = set(tokenize(f"{narrow} {table_title} {fact.context}")) | slide_tokens.get(fact.slide, set())
-            self._narrow.append(_expand(set(tokenize(narrow))))
-            self._metric.append(_expand(set(tokenize(f"{narrow} {titles.get(fact.slide, '')}"))))
-            self._wide.append(_expand(wide))
-            self._row_terms.append(
-                tokenize(fact.row or (fact.label if "chart" in fact.tags else "") or fact.heading or table_title)
+                parts.append("change increase growth" if fact.value >= 0 else "change decrease decline")
+            narrow = frozenset().union(*(words(part) for part in parts))
+            narrow_sets.append(narrow)
+            metric_sets.append(narrow | words(titles.get(fact.slide, "")))
+            # Around the fact: its own words, then (`_wide`) its slide's.
+            own_sets.append(narrow | words(fact.context))
+            row_terms.append(
+                list(terms_of(fact.row or (fact.label if "chart" in fact.tags else "") or fact.heading or table_title))
             )
-            label_tokens = set(tokenize(f"{fact.label} {fact.row}"))
-            self._qualifiers.append([t for t in dict.fromkeys(tokenize(fact.heading)) if t not in label_tokens])
+            label_tokens = set(terms_of(fact.label)) | set(terms_of(fact.row))
+            qualifiers.append([t for t in dict.fromkeys(terms_of(fact.heading)) if t not in label_tokens])
+        self._narrow = WordSets(narrow_sets)
+        self._metric = WordSets(metric_sets)
+        self._own = WordSets(own_sets)
+        slide_numbers = [slide.number for slide in index.slides]
+        self._slides = WordSets([expand(tokenize(f"{slide.title} {slide.text}")) for slide in index.slides])
+        position = {number: index for index, number in enumerate(slide_numbers)}
+        self._fact_slide = np.array([position.get(fact.slide, -1) for fact in self.facts], dtype=np.int64)
         # Inverse document frequency over the deck's passages: rare words ("Seven",
         # "Dalton") decide more than common ones ("revenue").
         documents = [set(tokens) for tokens in index.chunk_tokens]
@@ -136,12 +142,30 @@ class FactLookup:
         # balance on that day is the year-end figure.
         self.year_ends = _year_ends(self.facts)
         self.deck_periods = {fact.period for fact in self.facts if fact.period}
-        self.deck_periods |= {period for slide in index.slides for period in find_periods(slide.text)}
+        self.deck_periods |= {period for periods in self._slide_periods.values() for period in periods}
         self.deck_periods |= set(self.year_ends)  # a year whose closing balances are printed
         # The weights of each fact's row words and part words do not depend on the question.
-        self._row_weights = [{t: self._weight(t) for t in terms} for terms in self._row_terms]
-        self._qualifiers = [[t for t in terms if t not in FILLER_TERMS] for terms in self._qualifiers]
-        self._qualifier_weights = [{t: self._weight(t) for t in terms} for terms in self._qualifiers]
+        qualifiers = [[t for t in terms if t not in FILLER_TERMS] for terms in qualifiers]
+        self._row_terms = TermLists(row_terms, [{t: self._weight(t) for t in terms} for terms in row_terms])
+        self._qualifiers = TermLists(qualifiers, [{t: self._weight(t) for t in terms} for terms in qualifiers])
+        # What the score's unit and tag rules read of each fact, as arrays.
+        units = [fact.unit for fact in self.facts]
+        self._is_target = np.array(["target" in fact.tags for fact in self.facts], dtype=bool)
+        self._is_change = np.array(["change" in fact.tags for fact in self.facts], dtype=bool)
+        self._is_percent = np.array([unit in ("%", "points") for unit in units], dtype=bool)
+        self._is_points = np.array([unit == "points" for unit in units], dtype=bool)
+        self._is_year = np.array([unit == "year" for unit in units], dtype=bool)
+        self._is_money = np.array([unit.startswith("JPY") for unit in units], dtype=bool)
+        # Facts that read the same to the period rule share one answer per question.
+        period_keys = [
+            (fact.period, fact.period_end, "" if fact.period else fact.context, 0 if fact.period else fact.slide)
+            for fact in self.facts
+        ]
+        distinct = {key: number for number, key in enumerate(dict.fromkeys(period_keys))}
+        self._period_keys = list(distinct)
+        self._context_periods: dict[str, list[str]] = {}
+        self._period_cache: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
+        self._period_key = np.array([distinct[key] for key in period_keys], dtype=np.int64)
 
     def _known(self, term: str) -> bool:
         return any(candidate in self._idf for candidate in (term, term.rstrip("s"), *SYNONYMS.get(term, ())))
@@ -149,11 +173,60 @@ class FactLookup:
     def _weight(self, term: str) -> float:
         return max((self._idf.get(c, 0.0) for c in (term, term.rstrip("s"), *SYNONYMS.get(term, ()))), default=1.0)
 
+    def _coverage(self, sets: WordSets, terms: list[str], weights: dict[str, float]) -> np.ndarray:
+        """Per fact, the weighted share of `terms` its words in `sets` hold."""
+        found = np.zeros(sets.size, dtype=np.float64)
+        total = 0.0
+        for term in terms:
+            weight = weights.get(term, 1.0)
+            total += weight
+            found += weight * sets.holding(term)
+        return found / total if total else found
+
+    def _wide(self, term: str) -> np.ndarray:
+        """Which facts hold `term` in their own words or anywhere on their slide."""
+        on_slide = self._slides.holding(term)[self._fact_slide] & (self._fact_slide >= 0)
+        return self._own.holding(term) | on_slide
+
+    def _period_scores(self, periods: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Per fact, whether its period fits `periods` and the score adjustment (the same
+        few periods come back with every question: remembered)."""
+        key = tuple(periods)
+        if key not in self._period_cache:
+            if len(self._period_cache) >= 256:
+                self._period_cache.clear()
+            self._period_cache[key] = self._period_fits(periods)
+        return self._period_cache[key]
+
+    def _period_fits(self, periods: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        fits = [
+            _period_fit(
+                periods,
+                Fact("", slide, "", 0.0, "", period, "", "", period_end=period_end),
+                self._slide_periods.get(slide, set()),
+                self._periods_in(context),
+                self.year_ends,
+            )
+            for period, period_end, context, slide in self._period_keys
+        ]
+        ok = np.array([fit[0] for fit in fits], dtype=bool)
+        score = np.array([fit[1] for fit in fits], dtype=np.float64)
+        return ok[self._period_key], score[self._period_key]
+
+    def _periods_in(self, context: str) -> list[str]:
+        """The periods a fact's context names (read once, on the first question asking a period)."""
+        found = self._context_periods.get(context)
+        if found is None:
+            found = self._context_periods[context] = find_periods(context) if context else []
+        return found
+
     # -- single figures -------------------------------------------------------------
 
-    def rank(self, question: str, periods: list[str] | None = None, change: bool | None = None) -> list[Match]:
-        """Facts ranked for `question`; `periods` overrides the periods named in it;
-        `change` keeps only changes (True) or only levels (False)."""
+    def rank(
+        self, question: str, periods: list[str] | None = None, change: bool | None = None, limit: int = 40
+    ) -> list[Match]:
+        """The `limit` facts ranked best for `question`; `periods` overrides the periods
+        named in it; `change` keeps only changes (True) or only levels (False)."""
         periods = find_periods(question) if periods is None else periods
         metric_text = _without_periods(question)
         # Words the deck never uses cannot tell facts apart (the refusal policy judges them).
@@ -161,7 +234,7 @@ class FactLookup:
         head = [term for term in head_terms(metric_text) if self._known(term)]
         weights = {term: self._weight(term) for term in {*terms, *head}}
         rare_terms = [term for term in terms if term in self._rare and written_as_name(term, question)]
-        question_tokens = _expand(set(tokenize(question)))
+        question_tokens = expand(tokenize(question))
         wants_target = bool(TARGET_RE.search(question))
         wants_change = bool(CHANGE_RE.search(question))
         wants_percent = bool(PERCENT_RE.search(question)) or bool(GROWTH_RATE_RE.search(question))
@@ -169,47 +242,65 @@ class FactLookup:
         wants_count = bool(COUNT_RE.search(question))
         wants_points = bool(POINTS_RE.search(question))
         wants_money = bool(MONEY_RE.search(question)) and not wants_percent
+        if not self.facts:
+            return []
         vector = self.index.embedder.encode([metric_text])[0]
-        dense = self._vectors @ vector if len(self.facts) else np.zeros(0)
-        matches = []
-        for i, fact in enumerate(self.facts):
-            if change is not None and ("change" in fact.tags) != change:
-                continue
-            coverage = _coverage(terms, self._wide[i], weights)
-            narrow_coverage = _coverage(terms, self._narrow[i], weights)
-            head_found = _head_named(head, self._metric[i], weights) if head else _coverage(terms, self._metric[i]) > 0
-            period_ok, period_score = _period_fit(
-                periods, fact, self._slide_periods.get(fact.slide, set()), self.year_ends
+        dense = (self._vectors @ vector).astype(np.float64)
+        wide = np.zeros(len(self.facts), dtype=np.float64)
+        total = 0.0
+        for term in terms:
+            weight = weights.get(term, 1.0)
+            total += weight
+            wide += weight * self._wide(term)
+        coverage = wide / total if total else wide
+        narrow_coverage = self._coverage(self._narrow, terms, weights)
+        metric_coverage = self._coverage(self._metric, terms, weights)
+        if head:
+            head_found = self._coverage(self._metric, head, weights) >= 0.5
+        else:
+            head_found = metric_coverage > 0
+        if periods:
+            period_ok, period_score = self._period_scores(periods)
+        else:
+            period_ok, period_score = np.ones(len(self.facts), dtype=bool), np.zeros(len(self.facts))
+        row_in_question = self._row_terms.found_share(question_tokens)
+        score = (
+            dense
+            + NARROW_WEIGHT * narrow_coverage
+            + WIDE_WEIGHT * coverage
+            + METRIC_WEIGHT * metric_coverage
+            + 0.3 * row_in_question
+        )
+        score += period_score
+        score += _tag_fit(self._is_target, self._is_change, self._is_percent, wants_target, wants_change, wants_percent)
+        score -= np.where(self._is_year != wants_year, 0.4, 0.0)
+        if wants_count:
+            score -= np.where(self._is_money | self._is_percent, 0.2, 0.0)
+        # "By how many points", "by how many JPY billion": the unit asked for.
+        if wants_points:
+            score += np.where(self._is_points, 0.3, np.where(self._is_money, -0.3, 0.0))
+        elif wants_money:
+            score -= np.where(self._is_percent, 0.4, 0.0)
+        # A figure for a part ("SI" under "Gross Margin") answers a question that
+        # names the part; asked without it, the whole is meant.
+        unasked = 1.0 - self._qualifiers.found_share(question_tokens)
+        score -= np.where(self._qualifiers.nonempty, QUALIFIER_WEIGHT * unasked, 0.0)
+        candidates = np.arange(len(self.facts))
+        if change is not None:
+            candidates = candidates[self._is_change == change]
+        order = candidates[np.argsort(-score[candidates], kind="stable")][:limit]
+        rare_held = {term: self._metric.holding(term) for term in rare_terms}
+        return [
+            Match(
+                self.facts[i],
+                float(score[i]),
+                float(coverage[i]),
+                bool(head_found[i]),
+                bool(period_ok[i]),
+                tuple(term for term in rare_terms if not rare_held[term][i]),
             )
-            row_in_question = _coverage(self._row_terms[i], question_tokens, self._row_weights[i])
-            metric_coverage = _coverage(terms, self._metric[i], weights)
-            score = (
-                float(dense[i])
-                + NARROW_WEIGHT * narrow_coverage
-                + WIDE_WEIGHT * coverage
-                + METRIC_WEIGHT * metric_coverage
-                + 0.3 * row_in_question
-            )
-            score += period_score
-            score += _tag_fit(fact, wants_target, wants_change, wants_percent)
-            if (fact.unit == "year") != wants_year:
-                score -= 0.4
-            if wants_count and (fact.unit.startswith("JPY") or fact.unit in ("%", "points")):
-                score -= 0.2
-            # "By how many points", "by how many JPY billion": the unit asked for.
-            if wants_points:
-                score += 0.3 if fact.unit == "points" else -0.3 if fact.unit.startswith("JPY") else 0.0
-            elif wants_money and fact.unit in ("%", "points"):
-                score -= 0.4
-            # A figure for a part ("SI" under "Gross Margin") answers a question that
-            # names the part; asked without it, the whole is meant.
-            if self._qualifiers[i]:
-                unasked = 1.0 - _coverage(self._qualifiers[i], question_tokens, self._qualifier_weights[i])
-                score -= QUALIFIER_WEIGHT * unasked
-            rare_missing = tuple(t for t in rare_terms if not _term_in(t, self._metric[i]))
-            matches.append(Match(fact, score, coverage, head_found, period_ok, rare_missing))
-        matches.sort(key=lambda match: -match.score)
-        return matches
+            for i in order
+        ]
 
     def find(self, question: str, periods: list[str] | None = None, change: bool | None = None) -> LookupResult | None:
         matches = self.rank(question, periods, change)
@@ -557,78 +648,6 @@ def _proper_nouns(text: str) -> set[str]:
     return {token for token, count in total.items() if capitalized.get(token, 0) >= 0.8 * count}
 
 
-class TokenSet(frozenset[str]):
-    """A fact's words, remembering which question terms it was found to hold (the same
-    terms come back with every question; matching them is the lookup's main cost)."""
-
-    MAX_REMEMBERED = 20_000
-
-    def __init__(self, tokens: object = ()) -> None:
-        self.stems = frozenset(stem(token) for token in self)
-        self.matches: dict[str, bool] = {}
-
-
-def _expand(tokens: set[str]) -> TokenSet:
-    expanded = set(tokens)
-    for token in tokens:
-        expanded.update(SYNONYMS.get(token, ()))
-        if token.endswith("s") and len(token) > 3:
-            expanded.add(token[:-1])
-    return TokenSet(expanded)
-
-
-def _head_named(head: list[str], tokens: set[str], weights: dict[str, float]) -> bool:
-    """Whether a fact names the metric asked for: most of the weight of the phrase
-    after "how many", "what was" ("earnings per share" is not "operating income")."""
-    return _coverage(head, tokens, weights) >= 0.5
-
-
-def _coverage(terms: list[str], tokens: set[str], weights: dict[str, float] | None = None) -> float:
-    """Weighted share of `terms` found in `tokens` (synonyms, plural, prefix, typos)."""
-    if not terms:
-        return 0.0
-    total = found = 0.0
-    for term in terms:
-        weight = weights.get(term, 1.0) if weights else 1.0
-        total += weight
-        if _term_in(term, tokens):
-            found += weight
-    return found / total if total else 0.0
-
-
-@functools.lru_cache(maxsize=65_536)
-def stem(word: str) -> str:
-    """A crude suffix stripper: "estimation", "estimated", "estimates" -> "estimat"."""
-    for suffix in ("ations", "ation", "ions", "ion", "ings", "ing", "ed", "es", "s", "e"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
-
-
-def _term_in(term: str, tokens: set[str]) -> bool:
-    if isinstance(tokens, TokenSet):
-        found = tokens.matches.get(term)
-        if found is None:
-            if len(tokens.matches) >= TokenSet.MAX_REMEMBERED:
-                tokens.matches.clear()
-            found = tokens.matches[term] = _term_matches(term, tokens, tokens.stems)
-        return found
-    return _term_matches(term, tokens, {stem(token) for token in tokens})
-
-
-def _term_matches(term: str, tokens: set[str] | frozenset[str], stems: set[str] | frozenset[str]) -> bool:
-    candidates = {term, *SYNONYMS.get(term, ()), term.rstrip("s")}
-    if candidates & tokens:
-        return True
-    if stem(term) in stems:
-        return True
-    if len(term) >= 4 and any(token.startswith(term) for token in tokens):
-        return True  # "shares" ~ "shareholders"
-    return len(term) >= 5 and any(
-        fuzz.ratio(term, token) >= FUZZY_WORD for token in tokens if abs(len(token) - len(term)) <= 2
-    )
-
-
 def _sentence_with(text: str, raw: str) -> str:
     """The sentence or clause group of `text` that holds the printed figure `raw`."""
     position = text.find(raw)
@@ -649,7 +668,11 @@ def _without_target_words(text: str) -> str:
 
 
 def _period_fit(
-    periods: list[str], fact: Fact, slide_periods: set[str], year_ends: dict[str, str] | None = None
+    periods: list[str],
+    fact: Fact,
+    slide_periods: set[str],
+    context_periods: list[str],
+    year_ends: dict[str, str],
 ) -> tuple[bool, float]:
     """(acceptable, score adjustment) for a fact's period given the asked periods. A
     figure printed without a period is acceptable when its slide is about that period.
@@ -661,11 +684,11 @@ def _period_fit(
         return True, 0.3
     is_balance = bool(_iso_date(fact.period))
     if fact.period_end and any(
-        _iso_date(period) == fact.period_end or (is_balance and (year_ends or {}).get(period) == fact.period_end)
+        _iso_date(period) == fact.period_end or (is_balance and year_ends.get(period) == fact.period_end)
         for period in periods
     ):
         return True, 0.3
-    if not fact.period and any(_same_period(period, p) for period in periods for p in find_periods(fact.context)):
+    if not fact.period and any(_same_period(period, p) for period in periods for p in context_periods):
         return True, 0.1
     if not fact.period and any(_same_period(period, p) for period in periods for p in slide_periods):
         return True, -0.25
@@ -721,22 +744,28 @@ def _same_period(asked: str, stated: str) -> bool:
     return False
 
 
-def _tag_fit(fact: Fact, wants_target: bool, wants_change: bool, wants_percent: bool) -> float:
-    score = 0.0
-    is_target = "target" in fact.tags
-    is_change = "change" in fact.tags
+def _tag_fit(
+    is_target: np.ndarray,
+    is_change: np.ndarray,
+    is_percent: np.ndarray,
+    wants_target: bool,
+    wants_change: bool,
+    wants_percent: bool,
+) -> np.ndarray:
+    """Per fact, the score adjustment for target, change and percent figures."""
+    score = np.zeros(len(is_target), dtype=np.float64)
     if wants_target:
-        score += 0.2 if is_target else -0.1
-    elif is_target:
-        score -= 0.05
+        score += np.where(is_target, 0.2, -0.1)
+    else:
+        score -= np.where(is_target, 0.05, 0.0)
     if wants_change:
-        score += 0.15 if is_change else 0.0
-    elif is_change:
-        score -= 0.3
+        score += np.where(is_change, 0.15, 0.0)
+    else:
+        score -= np.where(is_change, 0.3, 0.0)
     if wants_percent:
-        score += 0.2 if fact.unit in ("%", "points") else -0.15
-    elif fact.unit in ("%", "points"):
-        score -= 0.2
+        score += np.where(is_percent, 0.2, -0.15)
+    else:
+        score -= np.where(is_percent, 0.2, 0.0)
     return score
 
 

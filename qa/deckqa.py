@@ -10,14 +10,13 @@ is final; a text answer is `Evidence` that the optional LLM may improve on.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
-
-from langchain_core.runnables import RunnableLambda, RunnableParallel
 
 from ingest.index_store import DeckIndex, Progress, open_index
 from ingest.records import Chunk
@@ -26,7 +25,6 @@ from qa.extractive import compose
 from qa.figure_answer import numeric_answer, text_figure_answer
 from qa.refusal import RefusalPolicy
 from qa.settings import Settings
-from retriever.deck_retriever import DeckRetriever, slide_hits
 from retriever.hits import SlideHit
 from retriever.hybrid import HybridRetriever
 from understand.followup import rewrite_followup
@@ -34,7 +32,10 @@ from understand.question import validate_question
 from understand.router import Route, route
 
 if TYPE_CHECKING:
+    from langchain_core.runnables import Runnable
+
     from llm.answerer import AnswerStream, LLMAnswerer
+    from retriever.deck_retriever import DeckRetriever
 
 REFUSAL_TEXT = "The deck doesn't cover that."
 SUGGESTIONS = 2
@@ -94,8 +95,14 @@ class DeckQA:
         # The document's own periods: as its pages word them, as its figures are named,
         # and the fiscal years whose closing balances it prints.
         self.refusal = RefusalPolicy(self.search.keyword.vocabulary, self.lookup.deck_periods)
-        # The text route as LangChain runnables: our retriever, then the answer step.
-        self.text_chain = RunnableParallel(
+
+    @functools.cached_property
+    def text_chain(self) -> Runnable:
+        """The text route as LangChain runnables: our retriever, then the answer step
+        (built, and LangChain imported, at the first text question: a figure needs neither)."""
+        from langchain_core.runnables import RunnableLambda, RunnableParallel
+
+        return RunnableParallel(
             understanding=RunnableLambda(lambda understanding: understanding),
             documents=RunnableLambda(attrgetter("standalone")) | self.as_retriever(),
         ) | RunnableLambda(self._text_answer)
@@ -118,6 +125,8 @@ class DeckQA:
 
     def as_retriever(self, k: int = 3) -> DeckRetriever:
         """The deck's hybrid search as a LangChain retriever (one `Document` per slide)."""
+        from retriever.deck_retriever import DeckRetriever
+
         return DeckRetriever(search=self.search, k=k)
 
     def ask(self, question: str, history: Sequence[Any] | None = None, *, use_llm: bool = True) -> Answer:
@@ -182,6 +191,8 @@ class DeckQA:
         or compose an extractive answer from the retrieved slides."""
         understanding: Understanding = step["understanding"]
         asked, standalone = understanding.asked, understanding.standalone
+        from retriever.deck_retriever import slide_hits
+
         slides = slide_hits(step["documents"], self.chunks_by_id)
         verdict = self.refusal.judge(standalone, slides)
         trace = understanding.trace.model_copy(

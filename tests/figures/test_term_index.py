@@ -1,0 +1,42 @@
+"""The inverted word indexes give exactly what matching each fact's words one by one
+gives, on the real deck's facts and the gold questions' words (typos, plurals, prefixes)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from figures.term_index import TermLists, WordSets, expand, matches
+from ingest.text import tokenize
+from qa import DeckQA
+
+
+def question_words(gold: list[dict]) -> list[str]:
+    words = {word for item in gold for word in tokenize(item["question"])}
+    # Typos and a plural the deck never prints, beside the gold questions' own words.
+    return sorted(words | {"opertaing", "revenus", "subscribers", "shareholder", "capexes"})
+
+
+def test_word_sets_hold_what_each_set_holds(deck: DeckQA, gold: list[dict]) -> None:
+    sets = [expand(tokenize(f"{fact.label} {fact.row} {fact.column} {fact.context}")) for fact in deck.index.facts]
+    index = WordSets(sets)
+    words = question_words(gold)
+    held_somewhere = 0
+    for word in words:
+        expected = np.array([matches(word, frozenset(words_of_fact)) for words_of_fact in sets])
+        assert np.array_equal(index.holding(word), expected), word
+        held_somewhere += bool(expected.any())
+    assert held_somewhere > len(words) // 3  # the check exercised real matches
+
+
+def test_term_lists_share_what_each_list_shares(deck: DeckQA, gold: list[dict]) -> None:
+    lists = [tokenize(fact.row or fact.label) for fact in deck.index.facts]
+    weights = [{term: 1.0 + len(term) / 10 for term in terms} for terms in lists]
+    index = TermLists(lists, weights)
+    for item in gold[:60]:
+        tokens = frozenset(expand(tokenize(item["question"])))
+        expected = []
+        for terms, weight in zip(lists, weights, strict=True):
+            total = sum(weight[term] for term in terms)
+            found = sum(weight[term] for term in terms if matches(term, tokens))
+            expected.append(found / total if total else 0.0)
+        assert np.allclose(index.found_share(tokens), expected, rtol=0, atol=1e-12), item["question"]
