@@ -13,6 +13,7 @@ Python API (what the CI gate uses)::
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -187,10 +188,18 @@ def run_command(args: argparse.Namespace) -> int:
     if not files:
         print(f"error: no *.jsonl gold files in {args.gold}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    codes = []
+    from eval.documents import document_row, write_documents
+
+    codes, rows = [], []
     for path in files:
         print(f"== {path.name}")
-        codes.append(_run_one(argparse.Namespace(**{**vars(args), "gold": path, "out": args.out / path.stem})))
+        out = args.out / path.stem
+        codes.append(_run_one(argparse.Namespace(**{**vars(args), "gold": path, "out": out})))
+        if codes[-1] != EXIT_BAD_INPUT:
+            rows.append(document_row(path.stem, json.loads((out / "report.json").read_text(encoding="utf-8"))))
+    if rows:
+        written = write_documents(rows, args.out)
+        print(f"per document: {written[0]}")
     return max(codes)
 
 

@@ -44,9 +44,9 @@ PARAGRAPH_GAP = 0.9
 # pdfplumber settings for ruled tables: every cell is bordered, so lines alone
 # delimit cells (text-based detection would split wrapped cells).
 TABLE_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
-# Documents with at least this many pages are read by several processes, this many
-# pages per task (each reader process costs about a second of imports).
-PARALLEL_PAGES = 60
+# Documents with at least this many pages are read by several (forked) processes, this
+# many pages per task.
+PARALLEL_PAGES = 16
 PAGES_PER_TASK = 8
 MAX_READERS = 4
 
@@ -164,8 +164,7 @@ def read_deck(path: Path, progress: Callable[[int, int], None] | None = None) ->
 
 def _read_pages(path: Path, progress: Callable[[int, int], None] | None) -> Iterator[tuple[str, _PageLayout]]:
     """Each page's plain text (pypdf) and layout (pdfplumber), in page order. A long
-    document is read by one process per core, a few pages per task; a short one here
-    (a reader process costs about a second of imports)."""
+    document is read by one process per core, a few pages per task; a short one here."""
     total = len(_text_reader(path).pages)
     workers = min(os.cpu_count() or 1, MAX_READERS)
     if total < PARALLEL_PAGES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():

@@ -268,6 +268,8 @@ def test_a_folder_of_gold_files_runs_each_on_its_own_document(
     folder.mkdir()
     source = GOLD_PATH.parent / "gold" / "COSTCO_2023Q1_EARNINGS.jsonl"
     (folder / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    deck_items = [json.loads(line) for line in GOLD_PATH.read_text(encoding="utf-8").splitlines()]
+    write_gold(folder / "deck.jsonl", [item for item in deck_items if item["split"] == "test"][:5])
     out = tmp_path / "report"
     code = main(["run", "--gold", str(folder), "--split", "test", "--limit", "4", "--out", str(out)])
     captured = capsys.readouterr()
@@ -276,3 +278,14 @@ def test_a_folder_of_gold_files_runs_each_on_its_own_document(
     assert report["items"] == 4
     assert source.stem in report["deck_path"], "answered from the gold file's own document (its own index)"
     assert all(slide <= 4 for result in report["results"]["ours"] for slide in result["ranked_slides"])
+    # One row per document and a total, in a table, a JSON file and a chart.
+    rows = json.loads((out / "documents.json").read_text(encoding="utf-8"))
+    assert [row["document"] for row in rows] == [source.stem, "deck", "all"]
+    assert [row["items"] for row in rows] == [4, 4, 8]
+    deck_report = json.loads((out / "deck" / "report.json").read_text(encoding="utf-8"))
+    numeric = deck_report["ours"]["per_kind"].get("numeric", {"correct": 0, "items": 0})
+    assert rows[1]["numeric"] == [numeric["correct"], numeric["items"]]
+    assert rows[2]["numeric"][1] == rows[0]["numeric"][1] + rows[1]["numeric"][1]
+    table = (out / "documents.md").read_text(encoding="utf-8")
+    assert "| deck | 4 |" in table and "| all | 8 |" in table
+    assert_chart(out / "documents.png")
