@@ -18,7 +18,7 @@ import numpy as np
 from figures.arithmetic import evaluate, number_text
 from figures.term_index import WordSets, TermLists, expand
 from ingest.index_store import DeckIndex
-from ingest.numbers import SCALES, convert, find_periods, period_sort_key, period_year, split_unit, strip_periods
+from ingest.numbers import SCALES, convert, is_money, find_periods, period_sort_key, period_year, split_unit, strip_periods
 from ingest.records import Fact
 from ingest.statements import Period, fiscal_year_end_month_of, period_name
 from ingest.text import tokenize
@@ -42,7 +42,9 @@ PERCENT_RE = re.compile(
     re.IGNORECASE,
 )
 POINTS_RE = re.compile(r"\bpoints?\b|\bpercentage points?\b", re.IGNORECASE)
-MONEY_RE = re.compile(r"\b(jpy|yen|trillion|billion|million)\b", re.IGNORECASE)
+MONEY_RE = re.compile(
+    r"\b(jpy|yen|usd|dollars?|eur|euros?|gbp|pounds?|trillion|billion|million)\b|[$€£¥]", re.IGNORECASE
+)
 COUNT_RE = re.compile(r"\bhow many\b|\bnumber of\b", re.IGNORECASE)
 # A name (a word the deck capitalizes) found in at most this many passages names
 # something specific (a company, a program): the figure's own label or slide title must
@@ -155,7 +157,7 @@ class FactLookup:
         self._is_percent = np.array([unit in ("%", "points") for unit in units], dtype=bool)
         self._is_points = np.array([unit == "points" for unit in units], dtype=bool)
         self._is_year = np.array([unit == "year" for unit in units], dtype=bool)
-        self._is_money = np.array([unit.startswith("JPY") for unit in units], dtype=bool)
+        self._is_money = np.array([is_money(unit) for unit in units], dtype=bool)
         # Facts that read the same to the period rule share one answer per question.
         period_keys = [
             (fact.period, fact.period_end, "" if fact.period else fact.context, 0 if fact.period else fact.slide)
@@ -908,7 +910,7 @@ def _unit_asked_fits(question: str, unit: str) -> bool:
     if POINTS_RE.search(question):
         return unit == "points"
     if MONEY_RE.search(question):
-        return unit.startswith("JPY")
+        return is_money(unit)
     return True
 
 

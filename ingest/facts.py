@@ -9,18 +9,17 @@ import dataclasses
 import re
 from collections.abc import Iterable
 
-from ingest.numbers import PERIOD_RE, Figure, find_figures, find_periods, parse_figure, period_sort_key, period_year
+from ingest.numbers import CURRENCIES, PERIOD_RE, Figure, find_figures, find_periods, parse_figure, period_sort_key, period_year
 from ingest.records import Chunk, Fact, Table
 from ingest.statements import StatementTable
 
 UNIT_IN_TEXT_RE = re.compile(
-    r"\bunit\s*[:=]?\s*(?P<unit>(?:JPY\s+)?(?:trillion|billion|million|thousand)|%)", re.IGNORECASE
+    r"\bunit\s*[:=]?\s*(?P<unit>(?:(?:JPY|USD|EUR|GBP|yen)\s+)?(?:trillion|billion|million|thousand)|%)", re.IGNORECASE
 )
 TARGET_WORDS = ("target", "plan", "forecast", "outlook", "expect", "prospect", "aim")
 CHANGE_WORDS = ("yoy", "qoq", "change", "up ", "down ", "increase", "decrease")
 # How many words after a figure can name what it counts ("3,108 employees").
 TRAILING_WORDS = 3
-UNIT_WORDS = {"JPY": "JPY", "%": "%"}
 
 
 def table_facts(table: Table) -> list[Fact]:
@@ -44,7 +43,8 @@ def table_facts(table: Table) -> list[Fact]:
             )
             column_label = _strip_periods(column)
             label = " - ".join(part for part in (row_label, column_label) if part) or table.title
-            column_unit = "%" if "%" in column else default_unit
+            # A "%" column or a "... % change" row holds percentages printed without the sign.
+            column_unit = "%" if "%" in column or "%" in row_label else default_unit
             single = parse_figure(cell, column_unit)
             # "(12.0) %", "$ (34)": currency and percent signs printed apart are still one figure.
             whole_cell = single is not None and _bare(single.raw) == _bare(cell)
@@ -278,14 +278,14 @@ def _bare(text: str) -> str:
 
 
 def normalize_unit(unit: str) -> str:
-    """ "JPY billion" stays; "%" stays; "thousand" stays; "" stays."""
+    """ "JPY billion" stays; "yen billion" is "JPY billion"; "%" stays; "thousand" stays; "" stays."""
     cleaned = " ".join(unit.replace("Unit", "").replace(":", " ").split())
     lowered = cleaned.lower()
     if lowered in ("%", "percent"):
         return "%"
-    match = re.fullmatch(r"(jpy|yen)?\s*(trillion|billion|million|thousand)?", lowered)
+    match = re.fullmatch(r"(jpy|yen|usd|eur|gbp)?\s*(trillion|billion|million|thousand)?", lowered)
     if match and (match.group(1) or match.group(2)):
-        currency = "JPY" if match.group(1) else ""
+        currency = CURRENCIES.get(match.group(1) or "", "")
         return " ".join(part for part in (currency, match.group(2) or "") if part)
     return cleaned
 

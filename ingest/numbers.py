@@ -22,13 +22,13 @@ FIGURE_RE = re.compile(
     + r"(?P<dir>(?:up|down)\s+)?"
     + r"(?P<sign>[+\-\u2212])?"
     + r"(?P<open>\()?"
-    + r"(?P<cur>JPY\s?)?"
+    + r"(?P<cur>(?:JPY|USD|EUR|GBP|US\$|[$€£¥])\s?)?"
     + r"(?P<num>"
     + _NUMBER
     + r")"
     + r"(?P<pct>\s?%)?"
     + r"(?P<close>\))?"
-    + r"(?:\s?(?P<scale>trillion|billion|million|thousand|mil)\b)?"
+    + r"(?:\s?(?P<scale>trillion|billion|million|thousand|mil|bn|mn)\b)?"
     + r"(?:\s?(?P<points>points?)\b)?"
     + r"(?:(?<=%)|(?![A-Za-z0-9]|-\d|[.,]{1,2}\d))",
     re.IGNORECASE,
@@ -129,16 +129,27 @@ def _trim_unpaired_parens(raw: str, match: re.Match[str]) -> str:
     return raw
 
 
+# A currency as printed before a figure, as its ISO code.
+CURRENCIES = {"jpy": "JPY", "¥": "JPY", "yen": "JPY", "usd": "USD", "us$": "USD", "$": "USD", "eur": "EUR", "€": "EUR",
+              "gbp": "GBP", "£": "GBP"}  # fmt: skip
+SCALE_WORDS = {"mil": "million", "mn": "million", "bn": "billion"}
+
+
+def is_money(unit: str) -> bool:
+    """Whether `unit` is an amount of a currency ("USD million", "JPY")."""
+    return split_unit(unit)[0] in CURRENCIES.values()
+
+
 def _unit_of(match: re.Match[str], default_unit: str) -> str:
     scale = (match.group("scale") or "").lower()
-    if scale == "mil":
-        scale = "million"
+    scale = SCALE_WORDS.get(scale, scale)
     if match.group("pct"):
         return "%"
     if match.group("points"):
         return "points"
     if match.group("cur"):
-        return f"JPY {scale}".strip() if scale else "JPY"
+        currency = CURRENCIES[match.group("cur").strip().lower()]
+        return f"{currency} {scale}".strip()
     if scale:
         return scale
     return default_unit

@@ -15,7 +15,8 @@ Pure functions over pdfplumber word dicts (`text`, `x0`, `x1`, `top`, `bottom`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -59,8 +60,10 @@ YEAR_TO_DATE_RE = re.compile(r"\bq(?P<quarter>[1-4])\s*(?:ytd|year[\s-]to[\s-]da
 SCALES = {"thousand": "thousand", "thousands": "thousand", "000s": "thousand", "000": "thousand",
           "million": "million", "millions": "million", "mn": "million",
           "billion": "billion", "billions": "billion", "bn": "billion"}  # fmt: skip
-SCALE_RE = re.compile(r"\b(thousands?|millions?|billions?|mn|bn|000s?)\b", re.I)
+# "(000s)" is a scale; the zeros of "100,000,000 shares" are not.
+SCALE_RE = re.compile(r"(?<![\d,.])\b(thousands?|millions?|billions?|mn|bn|000s?)\b", re.I)
 CURRENCY_SIGNS = (("$", "USD"), ("€", "EUR"), ("£", "GBP"), ("¥", "JPY"))
+MONEY = frozenset(code for _, code in CURRENCY_SIGNS)
 CURRENCY_WORDS = re.compile(r"\b(dollars?|usd|euros?|eur|pounds?|gbp|yen|jpy)\b", re.I)
 CURRENCY_BY_WORD = {"dollar": "USD", "usd": "USD", "euro": "EUR", "eur": "EUR", "pound": "GBP", "gbp": "GBP",
                     "yen": "JPY", "jpy": "JPY"}  # fmt: skip
@@ -185,7 +188,9 @@ def read_statements(words: list[Word], page: int, width: float) -> list[Statemen
 
 def inherit_headings(tables: list[StatementTable]) -> list[StatementTable]:
     """A statement continued on the next page often prints its column headings once:
-    a table with no headings takes those of the table before it with as many columns."""
+    a table with no headings takes those of the table before it with as many columns,
+    and, when its amounts carry a currency but no scale, that table's scale ("in millions"
+    is printed once, over the statement's first page)."""
     result: list[StatementTable] = []
     for table in tables:
         previous = result[-1] if result else None
@@ -198,10 +203,29 @@ def inherit_headings(tables: list[StatementTable]) -> list[StatementTable]:
         ):
             table = StatementTable(
                 table.page, table.title or previous.title, table.caption or previous.caption,
-                previous.columns, previous.periods, table.rows, table.top, table.bottom,
+                previous.columns, previous.periods, _with_scale(table.rows, _money_scale(previous.rows)),
+                table.top, table.bottom,
             )  # fmt: skip
         result.append(table)
     return result
+
+
+def _money_scale(rows: tuple[StatementRow, ...]) -> str:
+    """The scale most of a table's amounts are in ("million"), or ""."""
+    units = [cell.unit.split() for row in rows for cell in row.cells]
+    scales = Counter(unit[1] for unit in units if len(unit) == 2 and unit[0] in MONEY)
+    return scales.most_common(1)[0][0] if scales else ""
+
+
+def _with_scale(rows: tuple[StatementRow, ...], scale: str) -> tuple[StatementRow, ...]:
+    """Rows whose amounts printed without a scale ("USD") take `scale`."""
+    if not scale:
+        return rows
+    return tuple(
+        replace(row, cells=tuple(replace(cell, unit=f"{cell.unit} {scale}") if cell.unit in MONEY else cell
+                                 for cell in row.cells))  # fmt: skip
+        for row in rows
+    )
 
 
 def complete_periods(tables: list[StatementTable]) -> list[StatementTable]:

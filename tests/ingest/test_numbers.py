@@ -115,3 +115,20 @@ def test_convert_round_trip(value: float) -> None:
 def test_convert_refuses_mixed_kinds() -> None:
     with pytest.raises(ValueError):
         convert(1.0, "JPY million", "%")
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("declared a quarterly dividend of $ 0.365 per share", 0.365, "USD"),  # the sign printed apart
+        ("expected to add approximately $ 700 million of revenue", 700.0, "USD million"),
+        ("net sales increased 18.3% to $10.2 billion", 10.2, "USD billion"),
+        ("revenue of €5.2bn", 5.2, "EUR billion"),
+        ("an impairment of £30 mn", 30.0, "GBP million"),
+        ("US$ 3 billion of buybacks", 3.0, "USD billion"),
+        ("revenue JPY119.9 billion", 119.9, "JPY billion"),
+    ],
+)
+def test_currencies_and_scales_in_sentences(text: str, value: float, unit: str) -> None:
+    figures = [figure for figure in find_figures(text) if figure.unit != "%"]
+    assert [(figure.value, figure.unit) for figure in figures] == [(value, unit)]
