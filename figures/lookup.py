@@ -22,6 +22,7 @@ from ingest.numbers import SCALES, convert, is_money, find_periods, period_sort_
 from ingest.records import Fact
 from ingest.statements import Period, fiscal_year_end_month_of, period_name
 from ingest.text import tokenize
+from understand.question import without_names
 from understand.terms import FILLER_TERMS, MEASURE_WORDS, SYNONYMS, TARGET_RE, head_terms, written_as_name
 
 CHANGE_RE = re.compile(
@@ -48,7 +49,7 @@ MONEY_RE = re.compile(
 COUNT_RE = re.compile(r"\bhow many\b|\bnumber of\b", re.IGNORECASE)
 # A name (a word the deck capitalizes) found in at most this many passages names
 # something specific (a company, a program): the figure's own label or slide title must
-# mention it, not just its slide ("Seven Bank" employees, "IIJ Deutschland" headcount).
+# mention it, not just its slide ("Acme Bank" employees, "Acme Deutschland" headcount).
 # Chosen on the gold set.
 RARE_TERM_PASSAGES = 3
 # A figure counts as found when its score beats this and its label names the metric.
@@ -96,6 +97,12 @@ class FactLookup:
     def __init__(self, index: DeckIndex) -> None:
         self.index = index
         self.facts = list(index.facts)
+        # The document's own company: a one-word name ("Acme", "ACM") stays in the
+        # question (rows that name it are the closer) but asks for nothing; a longer one
+        # ("Acme Stores") is read as "the company".
+        names = index.manifest.names
+        self._long_names = tuple(name for name in names if len(tokenize(name)) > 1)
+        self._filler = FILLER_TERMS | {tokens[0] for name in names if len(tokens := tokenize(name)) == 1}
         titles = {slide.number: slide.title for slide in index.slides}
         tables = {table.table_id: table for table in index.tables}
         # Facts repeat their parts (a row's label, a column's period, a table's title):
@@ -147,7 +154,7 @@ class FactLookup:
         self.deck_periods |= {period for periods in self._slide_periods.values() for period in periods}
         self.deck_periods |= set(self.year_ends)  # a year whose closing balances are printed
         # The weights of each fact's row words and part words do not depend on the question.
-        qualifiers = [[t for t in terms if t not in FILLER_TERMS] for terms in qualifiers]
+        qualifiers = [[t for t in terms if t not in self._filler] for terms in qualifiers]
         self._row_terms = TermLists(row_terms, [{t: self._weight(t) for t in terms} for terms in row_terms])
         self._qualifiers = TermLists(qualifiers, [{t: self._weight(t) for t in terms} for terms in qualifiers])
         # What the score's unit and tag rules read of each fact, as arrays.
@@ -168,6 +175,11 @@ class FactLookup:
         self._context_periods: dict[str, list[str]] = {}
         self._period_cache: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
         self._period_key = np.array([distinct[key] for key in period_keys], dtype=np.int64)
+
+    def covers(self, period: str) -> bool:
+        """Whether the document has figures or words for `period` ("2023" is covered by
+        "FY23" or "Dec. 31, 2023")."""
+        return any(_same_period(period, known) for known in self.deck_periods)
 
     def _known(self, term: str) -> bool:
         return any(candidate in self._idf for candidate in (term, term.rstrip("s"), *SYNONYMS.get(term, ())))
@@ -232,8 +244,8 @@ class FactLookup:
         periods = find_periods(question) if periods is None else periods
         metric_text = _without_periods(question)
         # Words the deck never uses cannot tell facts apart (the refusal policy judges them).
-        terms = [term for term in tokenize(metric_text) if term not in FILLER_TERMS and self._known(term)]
-        head = [term for term in head_terms(metric_text) if self._known(term)]
+        terms = [term for term in tokenize(metric_text) if term not in self._filler and self._known(term)]
+        head = [term for term in head_terms(metric_text) if term not in self._filler and self._known(term)]
         weights = {term: self._weight(term) for term in {*terms, *head}}
         rare_terms = [term for term in terms if term in self._rare and written_as_name(term, question)]
         question_tokens = expand(tokenize(question))
@@ -311,7 +323,7 @@ class FactLookup:
         best = matches[0]
         fact = best.fact
         asked_periods = find_periods(question) if periods is None else periods
-        unknown_periods = [p for p in asked_periods if not any(_same_period(p, known) for known in self.deck_periods)]
+        unknown_periods = [p for p in asked_periods if not self.covers(p)]
         confident = (
             best.score >= MIN_SCORE
             and best.head_found
@@ -350,6 +362,7 @@ class FactLookup:
     def answer(self, question: str) -> LookupResult | None:
         """A figure for `question`: derived (difference, change, sum, ratio) when the
         question asks for arithmetic, else a single looked-up figure."""
+        question = without_names(question, self._long_names)
         derived = self._derived(question)
         if derived is not None:
             return derived
@@ -631,7 +644,7 @@ class FactLookup:
         return [
             term
             for term in tokenize(_without_periods(text))
-            if term not in FILLER_TERMS and term not in MEASURE_WORDS and self._known(term)
+            if term not in self._filler and term not in MEASURE_WORDS and self._known(term)
         ]
 
 

@@ -40,13 +40,14 @@ from ingest.embedding import (
 )
 from ingest.errors import DeckError, StaleIndexError
 from ingest.files import open_checked
+from ingest.names import document_names
 from ingest.records import Chunk, Fact, Slide, Table
 from ingest.text import tokenize
 
 if TYPE_CHECKING:
     from ingest.pdf_reader import ParsedDeck
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 TITLE_VECTORS = "titles.npy"
@@ -100,6 +101,7 @@ class Manifest:
     build_seconds: float
     unruled_tables: int = 0
     warnings: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()  # the company's own names, as the document writes them (`ingest.names`)
 
     @classmethod
     def read(cls, folder: Path) -> Manifest | None:
@@ -109,7 +111,7 @@ class Manifest:
         try:
             data = json.loads(path.read_text())
             values = {name: data[name] for name in cls.__dataclass_fields__}
-            return cls(**{**values, "warnings": tuple(values["warnings"])})
+            return cls(**{**values, "warnings": tuple(values["warnings"]), "names": tuple(values["names"])})
         except (ValueError, KeyError, TypeError):
             return None
 
@@ -341,6 +343,7 @@ def _write_index(
         build_seconds=round(time.perf_counter() - started, 2),
         unruled_tables=len(parsed.statements),
         warnings=parsed.warnings,
+        names=document_names([slide.text for slide in parsed.slides]),
     )
     (temp / MANIFEST).write_text(json.dumps(asdict(manifest), indent=2) + "\n")
     return manifest

@@ -72,7 +72,7 @@ STOPWORDS = frozenset(
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-case word tokens without stopwords; "IIJ's" -> "iij"; "1,066" -> "1066"."""
+    """Lower-case word tokens without stopwords; "Acme's" -> "acme"; "1,066" -> "1066"."""
     tokens = []
     for match in TOKEN_RE.finditer(text.lower().replace("'s", "")):
         token = match.group(0).replace(",", "")

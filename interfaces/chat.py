@@ -6,6 +6,7 @@ it is testable without a page.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -37,14 +38,9 @@ UPLOADS_FOLDER = "uploads"
 UPLOAD_KEY_CHARS = 12
 # An investor deck is a few MB; the cap keeps one upload from tying up the index build.
 MAX_UPLOAD_MB = 50
-BUNDLED_DECK_TITLE = "Internet Initiative Japan Inc. Corporate Overview, February 2017"
-# Questions that show each route on the bundled deck (from DESIGN.md and eval/gold.jsonl).
-BUNDLED_EXAMPLES = (
-    "What are IIJ's cloud competitive advantages?",
-    "Explain the ATM business model",
-    "What was operating income in 1Q-3Q16?",
-    "What was cash and cash equivalents at Dec. 31, 2016?",
-)
+# Curated example questions per document (by its PDF's SHA-256): for the bundled deck,
+# one per route (from DESIGN.md and eval/gold.jsonl).
+EXAMPLES_FILE = Path(__file__).resolve().parent.parent / "data" / "examples.json"
 GENERIC_TITLES = frozenset({"contents", "agenda", "disclaimer", "table of contents"})
 EXAMPLES_FROM_TITLES = 3
 SLIDE_MARKER_RE = re.compile(r"\[Slide (\d+)\]")
@@ -199,11 +195,21 @@ def highlighted_table(table_row: TableTrace) -> Styler:
     return table_frame(table_row).style.apply(lambda _: styles, axis=None)
 
 
+@functools.cache
+def curated_examples() -> dict[str, tuple[str, ...]]:
+    try:
+        data = json.loads(EXAMPLES_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {key: tuple(value) for key, value in data.items() if isinstance(value, list)}
+
+
 def example_questions(deck: DeckQA) -> list[str]:
-    """Questions to offer: curated ones for the bundled deck, else one per content
-    slide title (first few), phrased so the answer cites that slide."""
-    if deck.title == BUNDLED_DECK_TITLE:
-        return list(BUNDLED_EXAMPLES)
+    """Questions to offer: curated ones for a document that has them (`EXAMPLES_FILE`),
+    else one per content slide title (first few), phrased so the answer cites that slide."""
+    curated = curated_examples().get(deck.index.manifest.deck_sha256)
+    if curated:
+        return list(curated)
     titles: list[str] = []
     for slide in deck.index.slides[1:]:
         title = slide.title.strip()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -28,7 +28,7 @@ from qa.settings import Settings
 from retriever.hits import SlideHit
 from retriever.hybrid import HybridRetriever
 from understand.followup import rewrite_followup
-from understand.question import validate_question
+from understand.question import validate_question, with_names, without_names
 from understand.router import Route, route
 
 if TYPE_CHECKING:
@@ -47,6 +47,7 @@ class Understanding:
 
     asked: str
     standalone: str
+    plain: str  # the standalone question with the document's own company as "the company"
     route: Route
     trace: Trace
 
@@ -94,7 +95,7 @@ class DeckQA:
         }
         # The document's own periods: as its pages word them, as its figures are named,
         # and the fiscal years whose closing balances it prints.
-        self.refusal = RefusalPolicy(self.search.keyword.vocabulary, self.lookup.deck_periods)
+        self.refusal = RefusalPolicy(self.search.keyword.vocabulary, self.lookup.covers)
 
     @functools.cached_property
     def text_chain(self) -> Runnable:
@@ -167,7 +168,7 @@ class DeckQA:
             # A name the document never mentions ("Walmart's net sales", "EBITDA") is about
             # something else, however well a row matches the rest of the question: the
             # text route's refusal policy decides.
-            strangers = self.refusal.unknown_names(understanding.standalone)
+            strangers = self.refusal.unknown_names(understanding.plain)
             if strangers:
                 lookup += f"; names what the document never mentions: {', '.join(strangers)}"
             if result is not None and result.confident and not strangers:
@@ -179,29 +180,42 @@ class DeckQA:
     def _understand(self, question: str, history: Sequence[Any] | None, use_llm: bool) -> Understanding:
         asked = validate_question(question)
         rewrite = self.llm_answerer.rewrite if use_llm and self.llm_answerer is not None else rewrite_followup
-        standalone, rewrite_reason = rewrite(asked, history)
-        chosen = route(standalone)
+        # The document's own company, however the user names it, is "the company".
+        names = self.index.manifest.names
+        turns = [
+            {"role": role, "content": without_names(content, names) if role == "user" else content}
+            for role, content in (_turn(turn) for turn in history or [])
+            if isinstance(content, str)
+        ]
+        plain, rewrite_reason = rewrite(without_names(asked, names), turns)
+        # Retrieval and the figure lookup read the name as written: a row or passage
+        # that names it ("Acme MVNO gross margin") is the closer for it.
+        standalone = asked
+        if rewrite_reason:
+            written = [asked, *(content for role, content in map(_turn, reversed(list(history or []))) if role == "user")]
+            standalone = with_names(plain, [text for text in written if isinstance(text, str)], names)
+        chosen = route(plain)
         trace = Trace(route_reason=chosen.reason)
         if rewrite_reason:
             trace = trace.model_copy(update={"rewritten_question": standalone, "rewrite_reason": rewrite_reason})
-        return Understanding(asked, standalone, chosen, trace)
+        return Understanding(asked, standalone, plain, chosen, trace)
 
     def _text_answer(self, step: dict[str, Any]) -> Answer | Evidence:
         """The answer step of the text route: refuse, state a figure found in a sentence,
         or compose an extractive answer from the retrieved slides."""
         understanding: Understanding = step["understanding"]
-        asked, standalone = understanding.asked, understanding.standalone
+        asked, plain = understanding.asked, understanding.plain
         from retriever.deck_retriever import slide_hits
 
         slides = slide_hits(step["documents"], self.chunks_by_id)
-        verdict = self.refusal.judge(standalone, slides)
+        verdict = self.refusal.judge(plain, slides)
         trace = understanding.trace.model_copy(
             update={"retrieved_slides": [slide.slide for slide in slides], "refusal_check": verdict.reason}
         )
         if verdict.refuse:
             return self._refused(asked, slides, trace)
         if understanding.route.kind == "table":
-            figure = text_figure_answer(standalone, slides)
+            figure = text_figure_answer(plain, slides)
             if figure is None:
                 # Never a guessed figure: no table cell or sentence states it, so say so.
                 reason = "a figure was asked for and no table cell or sentence states it"
@@ -209,7 +223,7 @@ class DeckQA:
             text, citation, value = figure
             trace = trace.model_copy(update={"fallback": "figure found in a retrieved sentence"})
             return Answer(question=asked, answer=text, route="text", citations=[citation], value=value, debug=trace)
-        composition = compose(standalone, slides, self.slide_chunks, self.row_texts)
+        composition = compose(plain, slides, self.slide_chunks, self.row_texts)
         extractive = Answer(
             question=asked, answer=composition.text, route="text", citations=composition.citations, debug=trace
         )
@@ -225,10 +239,18 @@ class DeckQA:
         return Answer(question=asked, answer=text, route="none", refused=True, suggestions=suggestions, debug=trace)
 
 
+def _turn(turn: Any) -> tuple[Any, Any]:
+    """(role, content) of a chat turn: a dict, or an object with those attributes."""
+    if isinstance(turn, Mapping):
+        return turn.get("role"), turn.get("content")
+    return getattr(turn, "role", None), getattr(turn, "content", None)
+
+
 def _traced(understanding: Understanding, **update: Any) -> Understanding:
     return Understanding(
         understanding.asked,
         understanding.standalone,
+        understanding.plain,
         understanding.route,
         understanding.trace.model_copy(update=update),
     )

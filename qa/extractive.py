@@ -89,8 +89,8 @@ def _passage_score(hit: Hit, terms: set[str]) -> float:
 
 def _heading_group(question: str, slides: list[SlideHit], slide_chunks: dict[int, list[Chunk]]) -> list[Chunk]:
     """A heading that names what the question asks about, with the passages under it.
-    The heading must cover most of the question's key terms ("IIJ's Cloud Competitive
-    Advantages" for "What are IIJ's cloud competitive advantages?")."""
+    The heading must cover most of the question's key terms ("Acme's Cloud Competitive
+    Advantages" for "What are Acme's cloud competitive advantages?")."""
     terms = set(key_terms(question))
     if not terms:
         return []
@@ -119,8 +119,8 @@ def _heading_group(question: str, slides: list[SlideHit], slide_chunks: dict[int
 
 
 def _outline(question: str, slide: SlideHit, slide_chunks: dict[int, list[Chunk]]) -> Composition | None:
-    """A question naming the best slide's title ("What is IIJ's MVNO business model?" on
-    "IIJ's MVNO Business Model") whose slide is laid out in headed sections: each section
+    """A question naming the best slide's title ("What is Acme's MVNO business model?" on
+    "Acme's MVNO Business Model") whose slide is laid out in headed sections: each section
     with its first line, an outline of the whole slide."""
     terms = set(key_terms(question))
     if not terms or _named_share(terms, slide.title) < OUTLINE_COVERAGE:

@@ -5,6 +5,7 @@ exist in the deck at all."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -32,10 +33,11 @@ class Verdict:
 
 
 class RefusalPolicy:
-    def __init__(self, vocabulary: set[str], deck_periods: set[str]) -> None:
+    def __init__(self, vocabulary: set[str], covers: Callable[[str], bool]) -> None:
+        """`covers(period)`: whether the document has anything for a period."""
         self.vocabulary = vocabulary
         self._vocabulary_list = sorted(vocabulary)
-        self.deck_periods = deck_periods
+        self.covers = covers
 
     def unknown_terms(self, question: str) -> list[str]:
         """Content words the document never uses (typos and synonyms forgiven). Periods are
@@ -55,7 +57,7 @@ class RefusalPolicy:
 
     def decisive_unknown_terms(self, question: str) -> list[str]:
         """Unknown terms that name what the question is about: in the phrase after
-        "what is", "how many", "who is" ("IIJ's CEO", "market capitalization"), or
+        "what is", "how many", "who is" ("Acme's CEO", "market capitalization"), or
         written as a name ("Tesla"). An unknown everyday word elsewhere ("to stay at
         the leading edge", "consist of") does not make the question out of scope."""
         head = set(head_terms(question))
@@ -85,7 +87,7 @@ class RefusalPolicy:
         return any(terms & set(key_terms(slide.title)) for slide in slides)
 
     def unknown_periods(self, question: str) -> list[str]:
-        return [period for period in find_periods(question) if period not in self.deck_periods]
+        return [period for period in find_periods(question) if not self.covers(period)]
 
     def judge(self, question: str, slides: list[SlideHit]) -> Verdict:
         if not slides:

@@ -13,11 +13,13 @@ from rank_bm25 import BM25Okapi
 from ingest.index_store import DeckIndex
 from ingest.text import tokenize
 from retriever.hits import Hit, SlideHit
-from understand.terms import QUESTION_FILLER, deck_name_terms
+from understand.terms import QUESTION_FILLER
 
 # Reciprocal rank fusion constant; 60 is the value from Cormack et al. (2009) and
 # behaved best on eval/gold.jsonl among 10/30/60.
 RRF_K = 60
+# Words of a company's legal name that never tell one passage from another.
+CORPORATE_SUFFIXES = frozenset(["inc", "co", "ltd", "limited", "corp", "corporation", "corporate", "overview"])
 # How many candidates each ranker contributes before fusion.
 CANDIDATES = 40
 # Weight of a slide-title match relative to a passage match (calibrated on the gold set).
@@ -38,9 +40,10 @@ class KeywordRetriever:
         self.index = index
         self.bm25 = BM25Okapi(index.chunk_tokens)
         self.vocabulary = {token for tokens in index.chunk_tokens for token in tokens}
-        # The company's name and question fillers match everywhere and drown the words
+        # The company's names and question fillers match everywhere and drown the words
         # that matter (hit@3 on descriptive gold items: 0.75 with them, 0.84 without).
-        self.ignored = QUESTION_FILLER | deck_name_terms(index.manifest.deck_title)
+        names = " ".join(index.manifest.names)
+        self.ignored = QUESTION_FILLER | set(tokenize(names)) | CORPORATE_SUFFIXES
 
     def query_tokens(self, question: str) -> list[str]:
         return [token for token in tokenize(question) if token not in self.ignored]

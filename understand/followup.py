@@ -95,7 +95,7 @@ def _swap_subject(previous: str, focus: str) -> str:
 
     def is_subject(word: str) -> bool:
         terms = key_terms(word)
-        return bool(terms) and not find_periods(word) and terms[0] not in METRIC_WORDS | {"iij", "business"}
+        return bool(terms) and not find_periods(word) and terms[0] not in METRIC_WORDS | {"business"}
 
     for start, word in enumerate(words):
         if not is_subject(word):
@@ -103,9 +103,12 @@ def _swap_subject(previous: str, focus: str) -> str:
         end = start + 1
         while end < len(words) and is_subject(words[end]):
             end += 1
-        # "IIJ America" -> "IIJ Europe", not "IIJ IIJ Europe".
-        if start > 0 and words[start - 1].lower() == focus.split()[0].lower():
-            start -= 1
+        # "the company America" -> "the company Europe", not "the company the company Europe".
+        lead = [word.lower() for word in focus.split()]
+        for shared in (2, 1):
+            if start >= shared and [word.lower() for word in words[start - shared : start]] == lead[:shared]:
+                start -= shared
+                break
         if any(term in focus_terms for term in key_terms(" ".join(words[start:end]))):
             return ""
         phrase = r"\W+".join(re.escape(w) for w in words[start:end])
@@ -123,9 +126,9 @@ def _replace_periods(text: str, old: list[str], new: list[str]) -> str:
 
 def _topic(previous: str, exclude: set[str]) -> str:
     """The subject of the previous question: its first key term, the thing it was about
-    ("cloud" in "What are IIJ's cloud competitive advantages?"), not what it asked."""
+    ("cloud" in "What are the company's cloud competitive advantages?"), not what it asked."""
     terms = [term for term in key_terms(previous) if term not in exclude]
     words = previous.rstrip("?").split()
     kept = [word for word in words if key_terms(word) and key_terms(word)[0] in terms]
     phrase = " ".join(kept[:TOPIC_WORDS])
-    return f"IIJ's {phrase}" if phrase and "iij" in previous.lower() else phrase
+    return f"the company's {phrase}" if phrase and "the company" in previous.lower() else phrase

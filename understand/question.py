@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ingest.errors import DeckQAError
 from ingest.text import tokenize
@@ -29,7 +30,7 @@ def validate_question(question: str) -> str:
 
 LIST_INTENT_RE = re.compile(
     r"^\s*(what\s+(are|were)|which|list|name|explain|describe|summari[sz]e|outline|how\s+(does|do|is|will)|"
-    r"why|tell me about|what\s+is\s+(iij'?s\s+)?(the\s+)?\w+\s+(model|strategy|strategies)|give)\b",
+    r"why|tell me about|what\s+is\s+(the\s+company'?s\s+|its\s+)?(the\s+)?\w+\s+(model|strategy|strategies)|give)\b",
     re.IGNORECASE,
 )
 PLURAL_HINTS = (
@@ -39,12 +40,43 @@ PLURAL_HINTS = (
 )  # fmt: skip
 
 # Words that say little about which passage answers: they occur all over the deck.
-GENERIC_TERMS = QUESTION_FILLER | frozenset({"iij", "iij's", "business"})
+GENERIC_TERMS = QUESTION_FILLER | frozenset({"business"})
 
 
 def wants_list(question: str) -> bool:
     lowered = question.lower()
     return bool(LIST_INTENT_RE.search(question)) or any(hint in lowered for hint in PLURAL_HINTS)
+
+
+def without_names(question: str, names: Sequence[str]) -> str:
+    """`question` with the document's own company names (`ingest.names`) read as "the
+    company": "How much did Acme collect ..." asks about the document, not about a
+    thing called Acme. Its subsidiaries keep their own words ("Acme Europe" -> "the
+    company Europe")."""
+    if not names:
+        return question
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    pattern = rf"(?<![\w&])(?:the\s+)?(?:{alternatives})(?P<owner>['’]s?)?(?![\w&])"
+
+    def company(match: re.Match[str]) -> str:
+        return "the company's" if match.group("owner") else "the company"
+
+    return " ".join(re.sub(pattern, company, question, flags=re.IGNORECASE).split())
+
+
+def with_names(text: str, written: Sequence[str], names: Sequence[str]) -> str:
+    """`text` (built from `without_names` questions) with "the company" written again as
+    the user named it in `written` (the question and the turns before it)."""
+    for source in written:
+        for name in sorted(names, key=len, reverse=True):
+            match = re.search(rf"(?<![\w&]){re.escape(name)}(?![\w&])", source, flags=re.IGNORECASE)
+            if match:
+                return re.sub(
+                    r"\bthe company(?P<owner>['’]s)?\b",
+                    lambda found: match.group(0) + (found.group("owner") or ""),
+                    text,
+                )
+    return text
 
 
 def key_terms(question: str) -> list[str]:

@@ -16,7 +16,7 @@ NUMERIC_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"\bwhat (is|was|were|are)\b.{0,60}\b(revenues?|sales|income|margin|cost|cash|assets|capex|"
      r"expenses|borrowings|profit|ratio|share|growth rate|target|employees|headcount|subscriptions?|"
      r"investment|penetration|rate)\b", "asks 'what is <...> <metric>'"),
-    (r"\bwhat (was|is|were|are) (the |its |iij'?s )?(total |number of |amount of )?"
+    (r"\bwhat (was|is|were|are) (the company'?s |the |its )?(total |number of |amount of )?"
      r"(revenue|revenues|sales|income|margin|cost|costs|cash|assets|liabilities|equity|capex|"
      r"expenses?|borrowings|profit|ratio|rate|share|growth|target|employees|headcount|"
      r"subscriptions?|subscribers|investment|depreciation|inventories|payable|receivable|"
@@ -31,7 +31,7 @@ NUMERIC_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"\b(difference|sum|total of|combined|gap|remaining|still needed|left to reach|per cent|times)\b", "asks for arithmetic over figures"),
     (r"\b(target|forecast|goal)\b.*\b(revenue|income|subscri|margin)|\b(revenue|income|subscri|margin)\w*\b.*\btarget\b", "asks for a target figure"),
     (r"\b(headcount|staff count|employees)\b", "asks for a headcount"),
-    (r"\b(jpy|yen|billion|million|thousand)\b", "mentions a currency or scale"),
+    (r"\b(jpy|yen|usd|dollars?|eur|euros?|gbp|pounds?|billion|million|thousand)\b|[$€£¥]", "mentions a currency or scale"),
 )  # fmt: skip
 DESCRIPTIVE_PATTERNS = re.compile(
     r"^\s*(why|explain|describe|what are|list|summari[sz]e|how does|how do|how will|how is|how did|tell me about)\b"

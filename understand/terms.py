@@ -100,8 +100,6 @@ FILLER_TERMS = frozenset(
         "amount",
         "number",
         "level",
-        "iij",
-        "iij's",
         "company",
         "deck",
         "slide",
@@ -148,7 +146,7 @@ FILLER_TERMS = frozenset(
     ]
 )
 HEAD_RE = re.compile(
-    r"\b(?:how\s+(?:much|many)|number\s+of|(?:what|who)\s*(?:is|was|were|are|'s)\s+(?:the\s+|its\s+|iij'?s\s+)?)"
+    r"\b(?:how\s+(?:much|many)|number\s+of|(?:what|who)\s*(?:is|was|were|are|'s)\s+(?:the\s+company'?s\s+|the\s+|its\s+)?)"
     r"(?P<head>[\w\s&/'-]+?)(?=\s+(?:does|did|do|is|was|were|are|has|have|had|in|at|for|as|of|by|from|on|during|to|will)\b|[?.,]|$)",
     re.IGNORECASE,
 )
@@ -174,27 +172,6 @@ QUESTION_FILLER = frozenset(
         "give",
     ]
 )
-# Corporate suffixes that never distinguish one passage from another.
-_NAME_SUFFIXES = frozenset(["inc", "co", "ltd", "limited", "corp", "corporation", "corporate", "overview"])
-
-
-def deck_name_terms(deck_title: str) -> frozenset[str]:
-    """The company's own name, taken from the deck title ("Internet Initiative Japan Inc.
-    Corporate Overview" -> iij, internet, initiative, japan, ...): it is on every slide."""
-    words = [word for word in deck_title.replace(",", " ").split() if word[:1].isupper()]
-    name_words = []
-    for word in words:
-        token = word.lower().strip(".")
-        if token in _NAME_SUFFIXES:
-            break
-        name_words.append(token)
-    acronym = "".join(word[0] for word in name_words)
-    terms = set(tokenize(" ".join(name_words))) | set(_NAME_SUFFIXES)
-    if len(acronym) >= 2:
-        terms.add(acronym)
-    return frozenset(terms)
-
-
 # Words that name a measure. A follow-up naming one asks for another figure of the same
 # subject ("what about net income?"), one naming none for another subject; a telegraphic
 # question naming one and a period asks for a figure ("cash balance end of Dec 2016?").

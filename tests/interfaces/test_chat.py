@@ -18,7 +18,7 @@ from PIL import Image
 from ingest.errors import DeckError
 from ingest.index_store import Manifest
 from interfaces.chat import (
-    BUNDLED_EXAMPLES,
+    EXAMPLES_FILE,
     MATCHED_CELL_CSS,
     MATCHED_ROW_CSS,
     ChatTurn,
@@ -213,8 +213,9 @@ def test_feedback_lines_are_appended(tmp_path: Path, cash_answer: Answer, deck: 
 
 
 def test_examples_for_the_bundled_deck_are_answered(deck: DeckQA) -> None:
-    assert example_questions(deck) == list(BUNDLED_EXAMPLES)
-    for question in BUNDLED_EXAMPLES:
+    curated = json.loads(EXAMPLES_FILE.read_text(encoding="utf-8"))[deck.index.manifest.deck_sha256]
+    assert example_questions(deck) == curated and len(curated) == 4
+    for question in curated:
         answer = deck.ask(question)
         assert not answer.refused and answer.citations, question
 
