@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from figures.arithmetic import evaluate, number_text
-from figures.term_index import WordSets, TermLists, expand
+from figures.term_index import TermLists, WordSets, expand, stem
 from ingest.index_store import DeckIndex
 from ingest.numbers import SCALES, convert, is_money, find_periods, period_sort_key, period_year, split_unit, strip_periods
 from ingest.records import Fact
@@ -46,6 +46,18 @@ POINTS_RE = re.compile(r"\bpoints?\b|\bpercentage points?\b", re.IGNORECASE)
 MONEY_RE = re.compile(
     r"\b(jpy|yen|usd|dollars?|eur|euros?|gbp|pounds?|trillion|billion|million)\b|[$€£¥]", re.IGNORECASE
 )
+# A change against the same period a year earlier, the earlier period left unsaid.
+YEAR_OVER_YEAR_RE = re.compile(
+    r"\b(?:year[- ]over[- ]year|yoy|y/y|(?:a|the) year (?:earlier|ago|before)|prior[- ]year|"
+    r"(?:versus|vs\.?|compared (?:with|to)) (?:the )?(?:prior|previous|last) year)\b"
+)
+CHANGE_WORDS_RE = re.compile(
+    r"\bhow fast\b|\bby what (?:percent(?:age)?|rate)\b|\bby how (?:much|many \w+)\b|" + CHANGE_RE.pattern, re.IGNORECASE
+)
+# An abbreviation as written in a question: "EPS", "R&D", "SG&A", "PP&E" (plural "s" aside).
+ACRONYM_RE = re.compile(r"\b(?P<letters>[A-Z]{1,3}[&/][A-Z]{1,3}|[A-Z]{2,5})(?=s?\b)")
+# Words that join the words of a name without being its initials ("and" in "R&D").
+CONNECTORS = frozenset(["and", "of", "the", "for", "in", "on", "to"])
 COUNT_RE = re.compile(r"\bhow many\b|\bnumber of\b", re.IGNORECASE)
 # A name (a word the deck capitalizes) found in at most this many passages names
 # something specific (a company, a program): the figure's own label or slide title must
@@ -143,6 +155,10 @@ class FactLookup:
         documents = [set(tokens) for tokens in index.chunk_tokens]
         frequency = Counter(token for document in documents for token in document)
         self._idf = {token: math.log((1 + len(documents)) / (1 + df)) + 1 for token, df in frequency.items()}
+        self._idf_by_stem: dict[str, float] = {}
+        for token, weight in self._idf.items():
+            key = stem(token)
+            self._idf_by_stem[key] = max(weight, self._idf_by_stem.get(key, 0.0))
         names = _proper_nouns(" ".join(slide.text for slide in index.slides))
         self._rare = {token for token, df in frequency.items() if df <= RARE_TERM_PASSAGES and token in names}
         self._vectors = index.fact_vectors  # embedded at ingest (`fact_description`)
@@ -173,8 +189,26 @@ class FactLookup:
         distinct = {key: number for number, key in enumerate(dict.fromkeys(period_keys))}
         self._period_keys = list(distinct)
         self._context_periods: dict[str, list[str]] = {}
+        self._phrases = _initial_phrases(fact.row or fact.label for fact in self.facts)
+        self._written = {
+            word.lower() for slide in index.slides for word in ACRONYM_RE.findall(f"{slide.title} {slide.text}")
+        }
         self._period_cache: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
         self._period_key = np.array([distinct[key] for key in period_keys], dtype=np.int64)
+
+    def spelled_out(self, question: str) -> str:
+        """Abbreviations the document does not write, written out as its row labels spell
+        them: "R&D" -> "research and development", "EPS" -> "earnings per share" (the
+        phrase whose words' initials they are; the most frequent when several)."""
+
+        def phrase(match: re.Match[str]) -> str:
+            letters = match.group("letters")
+            # One the document writes itself ("GAAP", "SG&A", its own name) stays.
+            if letters.lower() in self._written or letters.lower() in self._filler:
+                return letters
+            return self._phrases.get(re.sub(r"[&/]", "", letters).lower(), letters)
+
+        return ACRONYM_RE.sub(phrase, question)
 
     def covers(self, period: str) -> bool:
         """Whether the document has figures or words for `period` ("2023" is covered by
@@ -182,10 +216,14 @@ class FactLookup:
         return any(_same_period(period, known) for known in self.deck_periods)
 
     def _known(self, term: str) -> bool:
-        return any(candidate in self._idf for candidate in (term, term.rstrip("s"), *SYNONYMS.get(term, ())))
+        return any(candidate in self._idf for candidate in (term, term.rstrip("s"), *SYNONYMS.get(term, ()))) or (
+            stem(term) in self._idf_by_stem
+        )
 
     def _weight(self, term: str) -> float:
-        return max((self._idf.get(c, 0.0) for c in (term, term.rstrip("s"), *SYNONYMS.get(term, ()))), default=1.0)
+        weight = max((self._idf.get(c, 0.0) for c in (term, term.rstrip("s"), *SYNONYMS.get(term, ()))), default=1.0)
+        # A word the document writes in another form ("inventory" for "inventories").
+        return weight or self._idf_by_stem.get(stem(term), 0.0)
 
     def _coverage(self, sets: WordSets, terms: list[str], weights: dict[str, float]) -> np.ndarray:
         """Per fact, the weighted share of `terms` its words in `sets` hold."""
@@ -362,7 +400,7 @@ class FactLookup:
     def answer(self, question: str) -> LookupResult | None:
         """A figure for `question`: derived (difference, change, sum, ratio) when the
         question asks for arithmetic, else a single looked-up figure."""
-        question = without_names(question, self._long_names)
+        question = self.spelled_out(without_names(question, self._long_names))
         derived = self._derived(question)
         if derived is not None:
             return derived
@@ -406,6 +444,8 @@ class FactLookup:
             return self._sum_periods(question, _expand_periods(periods, lowered))
         if len(periods) >= 2 and re.search(r"\bfrom\b", lowered):
             return self._change_between(question, periods)
+        if len(periods) == 1 and YEAR_OVER_YEAR_RE.search(lowered):
+            return self._year_over_year(question, periods[0])
         if summing and re.search(
             r"\b(categories|subsidiaries|items|rows|breakdown|all|five|three|each|targets|segments|add up|adds up)\b"
             r"|\+",
@@ -547,9 +587,12 @@ class FactLookup:
             result.period = base_periods[0]
         return result
 
-    def _change_between(self, question: str, periods: list[str]) -> LookupResult | None:
+    def _change_between(self, question: str, periods: list[str], percent: bool | None = None) -> LookupResult | None:
+        """The change from the earlier to the later period; in % when `percent` (by default,
+        when the question says so)."""
         ordered = sorted(periods[:2], key=period_sort_key)
-        percent = bool(re.search(r"(%|percent|percentage|rate of change|growth rate)", question, re.I))
+        if percent is None:
+            percent = bool(re.search(r"(%|percent|percentage|rate of change|growth rate)", question, re.I))
         if not percent:
             # A printed change ("Changes" column, "up 320 YoY") answers directly.
             direct = self.find(question, periods=[ordered[1]], change=True)
@@ -576,6 +619,22 @@ class FactLookup:
                 result.unit = "points"
             return result
         return _combine(later, earlier, "-", f"change from {ordered[0]} to {ordered[1]}", "change")
+
+    def _year_over_year(self, question: str, period: str) -> LookupResult | None:
+        """A change on the same period a year earlier ("How fast did R&D grow year over year
+        in 2022?"): the document's printed change when it has one, else computed; None
+        (a plain lookup) when neither is found."""
+        wants_percent = bool(PERCENT_RE.search(question) or GROWTH_RATE_RE.search(question))
+        printed = self.find(question, periods=[period], change=True)
+        if printed is not None and printed.confident and (printed.unit in ("%", "points")) == wants_percent:
+            return printed
+        earlier = _year_before(period)
+        if not earlier or not self.covers(earlier):
+            return None
+        # The figures compared are named by what is left once the words of change are gone.
+        metric = " ".join(CHANGE_WORDS_RE.sub(" ", YEAR_OVER_YEAR_RE.sub(" ", question)).split())
+        computed = self._change_between(metric, [earlier, period], percent=wants_percent)
+        return computed if computed is not None and computed.confident else None
 
     def _sum_periods(self, question: str, periods: list[str]) -> LookupResult | None:
         question = _without_sum_words(question)
@@ -726,6 +785,43 @@ def _year_ends(facts: list[Fact]) -> dict[str, str]:
         if fiscal_year_end_month_of([end]) == closing_month:
             years.setdefault(period_name(Period("duration", end, 12), closing_month), end)
     return years
+
+
+def _initial_phrases(labels: Iterable[str]) -> dict[str, str]:
+    """Each run of 2-5 words in the labels by its initials ("research and development"
+    under "rd"), the most frequent phrase for each; connecting words do not count."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for label in set(labels):
+        words = re.findall(r"[A-Za-z][A-Za-z'-]*", label)
+        for start in range(len(words)):
+            content = 0
+            for end in range(start + 1, min(len(words), start + 9) + 1):
+                word = words[end - 1].lower()
+                if word in CONNECTORS:
+                    continue
+                content += 1
+                if words[start].lower() in CONNECTORS or content > 5:
+                    break
+                if content >= 2:
+                    run = words[start:end]
+                    initials = "".join(w[0].lower() for w in run if w.lower() not in CONNECTORS)
+                    counts[(initials, " ".join(run).lower())] += 1
+    best: dict[str, tuple[int, str]] = {}
+    for (initials, text), count in counts.items():
+        if count > best.get(initials, (0, ""))[0]:
+            best[initials] = (count, text)
+    return {initials: text for initials, (_, text) in best.items()}
+
+
+def _year_before(period: str) -> str:
+    """The same period a year earlier: "FY22" -> "FY21", "4Q22" -> "4Q21", "2022" -> "2021",
+    "Dec. 31, 2022" -> "Dec. 31, 2021"; "" when the period names no year."""
+    match = re.search(r"(\d{4}|\d{2})(-end)?$", period)
+    if not match:
+        return ""
+    year = match.group(1)
+    earlier = f"{(int(year) - 1) % 10 ** len(year):0{len(year)}d}"
+    return period[: match.start(1)] + earlier + (match.group(2) or "")
 
 
 def _iso_date(period: str) -> str:

@@ -32,7 +32,12 @@ FUZZY_MIN = 5
 
 @functools.lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
-    """A crude suffix stripper: "estimation", "estimated", "estimates" -> "estimat"."""
+    """A crude suffix stripper: "estimated", "estimates" -> "estimat"; "inventories",
+    "inventory" -> "inventor"."""
+    if word.endswith("ies") and len(word) >= 6:
+        word = word[:-3] + "y"
+    if word.endswith("y") and len(word) >= 6:
+        return word[:-1]
     for suffix in ("ations", "ation", "ions", "ion", "ings", "ing", "ed", "es", "s", "e"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]

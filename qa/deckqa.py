@@ -188,6 +188,7 @@ class DeckQA:
             if isinstance(content, str)
         ]
         plain, rewrite_reason = rewrite(without_names(asked, names), turns)
+        plain = self.lookup.spelled_out(plain)  # "SG&A" as the document writes it out
         # Retrieval and the figure lookup read the name as written: a row or passage
         # that names it ("Acme MVNO gross margin") is the closer for it.
         standalone = asked

@@ -119,3 +119,26 @@ def test_unknown_subjects_are_refused(deck: DeckQA, question: str) -> None:
 def test_everyday_words_do_not_refuse(deck: DeckQA, question: str) -> None:
     answer = deck.ask(question)
     assert not answer.refused, answer.debug.refusal_check
+
+
+@pytest.mark.parametrize(
+    ("period", "earlier"),
+    [("FY22", "FY21"), ("4Q22", "4Q21"), ("1Q-3Q16", "1Q-3Q15"), ("2022", "2021"), ("Dec. 31, 2022", "Dec. 31, 2021"),
+     ("3Q16-end", "3Q15-end"), ("FY00", "FY99"), ("Jan. 2023", "Jan. 2022"), ("Contents", "")],
+)  # fmt: skip
+def test_the_same_period_a_year_earlier(period: str, earlier: str) -> None:
+    from figures.lookup import _year_before
+
+    assert _year_before(period) == earlier
+
+
+def test_abbreviations_from_the_labels_initials() -> None:
+    from figures.lookup import _initial_phrases
+
+    labels = ["Research and development", "Selling, general and administrative", "Property, plant and equipment, net",
+              "Diluted earnings per share", "Research and development", "Restructuring and other charges"]  # fmt: skip
+    phrases = _initial_phrases(labels)
+    assert phrases["rd"] == "research and development"  # the more frequent of two "r... d..." runs
+    assert phrases["sga"] == "selling general and administrative"
+    assert phrases["ppe"] == "property plant and equipment"
+    assert phrases["eps"] == "earnings per share"

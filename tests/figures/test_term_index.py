@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from figures.term_index import TermLists, WordSets, expand, matches
+from figures.term_index import TermLists, WordSets, expand, matches, stem
 from ingest.text import tokenize
 from qa import DeckQA
 
@@ -40,3 +40,9 @@ def test_term_lists_share_what_each_list_shares(deck: DeckQA, gold: list[dict]) 
             found = sum(weight[term] for term in terms if matches(term, tokens))
             expected.append(found / total if total else 0.0)
         assert np.allclose(index.found_share(tokens), expected, rtol=0, atol=1e-12), item["question"]
+
+
+def test_plurals_in_ies_share_the_stem() -> None:
+    assert stem("inventories") == stem("inventory")
+    assert stem("subsidiaries") == stem("subsidiary")
+    assert stem("estimated") == stem("estimates") == "estimat"

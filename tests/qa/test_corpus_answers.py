@@ -47,3 +47,36 @@ def test_statement_figures_with_their_period(release: DeckQA, question: str, val
 def test_what_the_release_never_mentions_is_refused(release: DeckQA, question: str) -> None:
     answer = release.ask(question)
     assert answer.refused, answer.answer
+
+
+@pytest.fixture(scope="module")
+def costco(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> DeckQA:
+    pdf = REPO_ROOT / "data" / "corpus" / "COSTCO_2023Q1_EARNINGS.pdf"
+    return DeckQA.load(settings.with_index(deck=pdf, dir=tmp_path_factory.mktemp("costco") / "index"))
+
+
+@pytest.mark.parametrize(
+    ("question", "value", "unit"),
+    [
+        # the company's own name asks for nothing: "Costco" is the document, not a row
+        ("How much did Costco take in from membership fees in Q1 fiscal 2023?", 1000.0, "USD million"),
+        # "inventory" for the printed "inventories"; a balance on the quarter's last day
+        ("How much merchandise inventory did Costco hold on November 20, 2022?", 18571.0, "USD million"),
+        # the balance sheet continued on the next page keeps its "in millions"
+        ("What was long-term debt, excluding the current portion, on November 20, 2022?", 6472.0, "USD million"),
+        # an abbreviation the release never writes, as its row spells it out
+        ("What was SG&A in Q1 fiscal 2023?", 4917.0, "USD million"),
+    ],
+)
+def test_figures_named_as_an_analyst_would(costco: DeckQA, question: str, value: float, unit: str) -> None:
+    answer = costco.ask(question)
+    assert answer.value is not None and not answer.refused, answer.debug
+    assert (answer.value.number, answer.value.unit) == (value, unit), answer.answer
+
+
+def test_year_over_year_growth_against_the_same_quarter_a_year_earlier(costco: DeckQA) -> None:
+    answer = costco.ask("What was the year-over-year growth in Costco's net income in Q1 fiscal 2023?")
+    assert answer.value is not None and answer.value.unit == "%", answer.answer
+    assert answer.value.formula == "(1364 - 1324) / 1324 * 100"
+    assert round(answer.value.number, 2) == 3.02
+    assert {citation.slide for citation in answer.citations} == {3}
