@@ -196,15 +196,19 @@ class FactLookup:
         self._period_cache: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
         self._period_key = np.array([distinct[key] for key in period_keys], dtype=np.int64)
 
-    def spelled_out(self, question: str) -> str:
+    def spelled_out(self, question: str, letters_only: bool = True) -> str:
         """Abbreviations the document does not write, written out as its row labels spell
         them: "R&D" -> "research and development", "EPS" -> "earnings per share" (the
-        phrase whose words' initials they are; the most frequent when several)."""
+        phrase whose words' initials they are; the most frequent when several).
+        `letters_only` off: only those joined by "&" or "/", which never name a company."""
 
         def phrase(match: re.Match[str]) -> str:
             letters = match.group("letters")
-            # One the document writes itself ("GAAP", "SG&A", its own name) stays.
+            # One the document writes itself ("GAAP", "SG&A", its own name) stays; so does
+            # a bare one when asked (it may name another company: "AMD").
             if letters.lower() in self._written or letters.lower() in self._filler:
+                return letters
+            if letters.isalpha() and not letters_only:
                 return letters
             return self._phrases.get(re.sub(r"[&/]", "", letters).lower(), letters)
 

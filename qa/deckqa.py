@@ -28,7 +28,8 @@ from qa.settings import Settings
 from retriever.hits import SlideHit
 from retriever.hybrid import HybridRetriever
 from understand.followup import rewrite_followup
-from understand.question import validate_question, with_names, without_names
+from ingest.numbers import find_periods
+from understand.question import validate_question, wants_list, with_names, without_names
 from understand.router import Route, route
 
 if TYPE_CHECKING:
@@ -162,7 +163,7 @@ class DeckQA:
     def _prepare(self, question: str, history: Sequence[Any] | None, use_llm: bool) -> Answer | Evidence:
         """A final answer (a figure, a refusal), or the text route's evidence."""
         understanding = self._understand(question, history, use_llm)
-        if understanding.route.kind == "table":
+        if understanding.route.kind == "table" or self._asks_a_printed_figure(understanding):
             result = self.lookup.answer(understanding.standalone)
             lookup = result.explanation if result else "no figure matched"
             # A name the document never mentions ("Walmart's net sales", "EBITDA") is about
@@ -177,6 +178,15 @@ class DeckQA:
             understanding = _traced(understanding, lookup=lookup)
         return self.text_chain.invoke(understanding)
 
+    def _asks_a_printed_figure(self, understanding: Understanding) -> bool:
+        """A question worded as for an explanation that names a period and one figure the
+        document prints for it ("How did e-commerce comps come in for Q1 fiscal 2023?")."""
+        plain = understanding.plain
+        if wants_list(plain) or not find_periods(plain):
+            return False
+        result = self.lookup.answer(understanding.standalone)
+        return result is not None and result.confident and not result.formula
+
     def _understand(self, question: str, history: Sequence[Any] | None, use_llm: bool) -> Understanding:
         asked = validate_question(question)
         rewrite = self.llm_answerer.rewrite if use_llm and self.llm_answerer is not None else rewrite_followup
@@ -188,7 +198,7 @@ class DeckQA:
             if isinstance(content, str)
         ]
         plain, rewrite_reason = rewrite(without_names(asked, names), turns)
-        plain = self.lookup.spelled_out(plain)  # "SG&A" as the document writes it out
+        plain = self.lookup.spelled_out(plain, letters_only=False)  # "SG&A" as the document writes it out
         # Retrieval and the figure lookup read the name as written: a row or passage
         # that names it ("Acme MVNO gross margin") is the closer for it.
         standalone = asked
