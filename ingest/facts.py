@@ -336,6 +336,10 @@ def _label_around(text: str, figure: Figure) -> str:
     # comma separates two figures ("22,472 ATMs, revenue JPY119.9 billion").
     if ", " in clause and find_figures(clause.rsplit(", ", 1)[0]):
         clause = clause.rsplit(", ", 1)[1].strip()
+    # A sibling item of a list ("including 107 in Canada, 40 in Mexico") names its own
+    # figure, not this one: only the words that lead the list stay.
+    if before.rstrip().endswith((",", ";")) and (siblings := find_figures(clause)):
+        clause = clause[: siblings[0].start].strip()
     # In a list of figures ("By 16.9% (FY15), 23.5% (FY14), ...") the words before the
     # first figure name them all.
     residue = _without_figures(clause)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,9 @@ TABLE_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_stra
 # Documents with at least this many pages are read by several (forked) processes, this
 # many pages per task.
 PARALLEL_PAGES = 16
+# Above this share of a page's characters in grey, grey is the text's colour, not a
+# chart's mark.
+GREY_TEXT_SHARE = 0.8
 PAGES_PER_TASK = 8
 MAX_READERS = 4
 
@@ -264,6 +267,11 @@ def _read_page(page: Any, number: int) -> _PageLayout:
     # A statement's lines are its rows (and their figures are its facts), not passages.
     words = [word for word in words if not any(t.top - 1 <= float(word["top"]) <= t.bottom + 1 for t in statements)]
     lines = [line for line in _segments(words) if line.text]
+    # Grey marks a chart's figures where it sets them apart from the page's text; on a
+    # page mostly printed in grey it is just the colour of the text.
+    grey_chars = sum(len(line.text) for line in lines if line.grey)
+    if grey_chars > GREY_TEXT_SHARE * sum(len(line.text) for line in lines):
+        lines = [replace(line, grey=False) for line in lines]
     lines = _drop_page_furniture(lines, page.height, number)
     lines = reading_order(lines, float(page.width))
     title_lines = _title_lines(lines, page.height)

@@ -247,11 +247,11 @@ def test_test_split_meets_its_gate(deck: DeckQA) -> None:
 
 
 # The corpus documents' held-out items, gated at their measured level (python -m eval
-# run --gold eval/gold --split test): numeric exact 11/28, derived 2/12, out of scope
-# refused 12/12, answerable refused 18/52; per document, at least its numeric count.
-CORPUS_TEST_FLOOR = {"numeric": 11, "derived": 2, "out_of_scope_refused": 12}
-CORPUS_TEST_MAX_FALSE_REFUSALS = 18
-CORPUS_NUMERIC_FLOOR = {"BESTBUY_2023Q4_EARNINGS": 2, "COSTCO_2023Q1_EARNINGS": 2,
+# run --gold eval/gold --split test): numeric exact 14/28, derived 2/12, out of scope
+# refused 12/12, answerable refused 15/52; per document, at least its numeric count.
+CORPUS_TEST_FLOOR = {"numeric": 14, "derived": 2, "out_of_scope_refused": 12}
+CORPUS_TEST_MAX_FALSE_REFUSALS = 15
+CORPUS_NUMERIC_FLOOR = {"BESTBUY_2023Q4_EARNINGS": 2, "COSTCO_2023Q1_EARNINGS": 5,
                         "INTEL_2022Q4_EARNINGS": 5, "JOHNSON_JOHNSON_2022Q4_EARNINGS": 2}  # fmt: skip
 
 

@@ -81,3 +81,14 @@ def test_each_item_of_a_cell_names_its_figures() -> None:
         ("up JPY30.9 billion", "FY20", False),
         ("approx. JPY65 billion", "FY20", True),
     ]
+
+
+def test_each_item_of_a_list_of_counts_is_labelled_by_its_own_words() -> None:
+    from ingest.facts import _label_around
+    from ingest.numbers import find_figures
+
+    text = "The company operates 847 stores, including 107 in Canada, 40 in Mexico, 31 in Japan"
+    labels = {figure.raw: _label_around(text, figure) for figure in find_figures(text)}
+    assert labels["847"].endswith("847 stores")
+    assert "Canada" not in labels["40"] and labels["40"].endswith("40 in Mexico")
+    assert "Mexico" not in labels["31"] and labels["31"].endswith("31 in Japan")

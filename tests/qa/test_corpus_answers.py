@@ -66,6 +66,8 @@ def costco(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> Deck
         ("What was long-term debt, excluding the current portion, on November 20, 2022?", 6472.0, "USD million"),
         # an abbreviation the release never writes, as its row spells it out
         ("What was SG&A in Q1 fiscal 2023?", 4917.0, "USD million"),
+        # prose printed in grey is text, not chart residue; a list item names its own figure
+        ("How many warehouses does Costco operate in Canada?", 107.0, "count"),
     ],
 )
 def test_figures_named_as_an_analyst_would(costco: DeckQA, question: str, value: float, unit: str) -> None:
