@@ -181,6 +181,13 @@ class FactLookup:
         self._is_points = np.array([unit == "points" for unit in units], dtype=bool)
         self._is_year = np.array([unit == "year" for unit in units], dtype=bool)
         self._is_money = np.array([is_money(unit) for unit in units], dtype=bool)
+        # What a fact's label negates ("Non-GAAP" negates "gaap"): asked for the plain
+        # measure, the negated one is not it.
+        self._negated = {
+            i: negated
+            for i, fact in enumerate(self.facts)
+            if (negated := set(re.findall(r"\bnon[- ]?([a-z]+)", f"{fact.label} {fact.row}".lower())))
+        }
         # Facts that read the same to the period rule share one answer per question.
         period_keys = [
             (fact.period, fact.period_end, "" if fact.period else fact.context, 0 if fact.period else fact.slide)
@@ -341,6 +348,12 @@ class FactLookup:
         # names the part; asked without it, the whole is meant.
         unasked = 1.0 - self._qualifiers.found_share(question_tokens)
         score -= np.where(self._qualifiers.nonempty, QUALIFIER_WEIGHT * unasked, 0.0)
+        # "GAAP diluted EPS" is not the "Non-GAAP" row.
+        asked = set(tokenize(question))
+        if "non" not in asked:
+            for i, negated in self._negated.items():
+                if negated & asked:
+                    score[i] -= QUALIFIER_WEIGHT
         candidates = np.arange(len(self.facts))
         if change is not None:
             candidates = candidates[self._is_change == change]
@@ -759,7 +772,11 @@ def _period_fit(
     if not periods:
         return True, 0.0
     if any(_same_period(period, fact.period) for period in periods):
-        return True, 0.3
+        # A bare year asked ("for 2022") is the year's figure before one of its quarters'.
+        part_of_year = all(re.fullmatch(r"(19|20)\d\d", period) for period in periods) and re.match(
+            r"\dQ(?!-)", fact.period
+        )
+        return True, 0.1 if part_of_year else 0.3
     is_balance = bool(_iso_date(fact.period))
     if fact.period_end and any(
         _iso_date(period) == fact.period_end or (is_balance and year_ends.get(period) == fact.period_end)

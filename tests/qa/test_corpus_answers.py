@@ -82,3 +82,15 @@ def test_year_over_year_growth_against_the_same_quarter_a_year_earlier(costco: D
     assert answer.value.formula == "(1364 - 1324) / 1324 * 100"
     assert round(answer.value.number, 2) == 3.02
     assert {citation.slide for citation in answer.citations} == {3}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much were GAAP diluted earnings per share in full-year 2022?",
+        "What were GAAP diluted earnings per share for 2022?",  # a bare year: the year's figure, not Q4's
+    ],
+)
+def test_a_plain_measure_is_not_its_non_gaap_row(release: DeckQA, question: str) -> None:
+    answer = release.ask(question)
+    assert answer.value is not None and (answer.value.number, answer.value.period) == (1.94, "FY22"), answer.answer
