@@ -48,7 +48,9 @@ def peak_kib():
 """
 # Runs in a fresh interpreter: imports, model load, index load and one answer, then
 # reports its own peak RSS (KiB on Linux). The question arrives as argv[1].
-COLD_START_CODE = PEAK_KIB + """
+COLD_START_CODE = (
+    PEAK_KIB
+    + """
 import json, sys, time
 started = time.perf_counter()
 from qa import DeckQA
@@ -59,6 +61,7 @@ answered = time.perf_counter()
 print(json.dumps({"load_seconds": loaded - started, "first_answer_seconds": answered - loaded,
                   "max_rss_kib": peak_kib()}))
 """
+)
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ROUTES = ("table", "text", "none")
 

@@ -18,7 +18,9 @@ from eval.scoring import percentile
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Builds one index in a fresh interpreter and reports its own time and peak RSS (KiB).
-INGEST_CODE = PEAK_KIB + """
+INGEST_CODE = (
+    PEAK_KIB
+    + """
 import json, resource, sys, time
 from pathlib import Path
 started = time.perf_counter()
@@ -31,8 +33,11 @@ print(json.dumps({"seconds": time.perf_counter() - started, "pages": result.mani
                   "facts": result.manifest.facts, "max_rss_kib": peak_kib(),
                   "readers_max_rss_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
 """
+)
 # Opens a built index in a fresh interpreter, answers argv[1:] and reports timings.
-ASK_CODE = PEAK_KIB + """
+ASK_CODE = (
+    PEAK_KIB
+    + """
 import json, sys, time
 started = time.perf_counter()
 from qa import DeckQA
@@ -46,6 +51,7 @@ for question in sys.argv[1:] * 3:
 print(json.dumps({"cold_seconds": answered - started, "load_seconds": first - started, "warm": warm,
                   "max_rss_kib": peak_kib()}))
 """
+)
 QUESTIONS = (
     "What was net income in 2018?",
     "What were total assets at the end of 2018?",

@@ -65,7 +65,7 @@ def document_row(name: str, report: dict[str, Any]) -> DocumentRow:
 def write_documents(rows: list[DocumentRow], out: Path) -> list[Path]:
     """The table (Markdown and JSON) and the chart, with an "all" row summed over documents."""
     out.mkdir(parents=True, exist_ok=True)
-    table = rows + [_total(rows)] if len(rows) > 1 else rows
+    table = [*rows, _total(rows)] if len(rows) > 1 else rows
     markdown = out / "documents.md"
     markdown.write_text(_markdown(table), encoding="utf-8")
     data = out / "documents.json"
@@ -115,7 +115,7 @@ def _markdown(rows: list[DocumentRow]) -> str:
         f"| {pair(row.out_of_scope_refused)} | {pair(row.answerable_refused)} | {share(row.citation_hit3)} |"
         for row in rows
     ]
-    note = "\n(The \"all\" row sums counts over documents; its key points and citations are means of the documents'.)\n"
+    note = '\n(The "all" row sums counts over documents; its key points and citations are means of the documents\'.)\n'
     return "# Results per document\n\n" + header + "\n".join(lines) + "\n" + (note if len(rows) > 1 else "")
 
 

@@ -11,6 +11,7 @@ import functools
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,7 +19,16 @@ import numpy as np
 from figures.arithmetic import evaluate, number_text
 from figures.term_index import TermLists, WordSets, expand, stem
 from ingest.index_store import DeckIndex
-from ingest.numbers import SCALES, convert, is_money, find_periods, period_sort_key, period_year, split_unit, strip_periods
+from ingest.numbers import (
+    SCALES,
+    convert,
+    find_periods,
+    is_money,
+    period_sort_key,
+    period_year,
+    split_unit,
+    strip_periods,
+)
 from ingest.records import Fact
 from ingest.statements import Period, fiscal_year_end_month_of, period_name
 from ingest.text import tokenize
@@ -52,7 +62,8 @@ YEAR_OVER_YEAR_RE = re.compile(
     r"(?:versus|vs\.?|compared (?:with|to)) (?:the )?(?:prior|previous|last) year)\b"
 )
 CHANGE_WORDS_RE = re.compile(
-    r"\bhow fast\b|\bby what (?:percent(?:age)?|rate)\b|\bby how (?:much|many \w+)\b|" + CHANGE_RE.pattern, re.IGNORECASE
+    r"\bhow fast\b|\bby what (?:percent(?:age)?|rate)\b|\bby how (?:much|many \w+)\b|" + CHANGE_RE.pattern,
+    re.IGNORECASE,
 )
 # An abbreviation as written in a question: "EPS", "R&D", "SG&A", "PP&E" (plural "s" aside).
 ACRONYM_RE = re.compile(r"\b(?P<letters>[A-Z]{1,3}[&/][A-Z]{1,3}|[A-Z]{2,5})(?=s?\b)")
@@ -318,10 +329,7 @@ class FactLookup:
         coverage = wide / total if total else wide
         narrow_coverage = self._coverage(self._narrow, terms, weights)
         metric_coverage = self._coverage(self._metric, terms, weights)
-        if head:
-            head_found = self._coverage(self._metric, head, weights) >= 0.5
-        else:
-            head_found = metric_coverage > 0
+        head_found = self._coverage(self._metric, head, weights) >= 0.5 if head else metric_coverage > 0
         if periods:
             period_ok, period_score = self._period_scores(periods)
         else:

@@ -15,12 +15,12 @@ Both give exactly what matching set by set gives (tested).
 from __future__ import annotations
 
 import bisect
-import functools
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from ingest.text import stem
 from understand.terms import SYNONYMS
 
 # A typo within this rapidfuzz ratio still matches a word ("opertaing" ~ "operating").
@@ -28,20 +28,6 @@ FUZZY_WORD = 84
 # Shortest word matched as a prefix of a longer one, and shortest matched through a typo.
 PREFIX_MIN = 4
 FUZZY_MIN = 5
-
-
-@functools.lru_cache(maxsize=65_536)
-def stem(word: str) -> str:
-    """A crude suffix stripper: "estimated", "estimates" -> "estimat"; "inventories",
-    "inventory" -> "inventor"."""
-    if word.endswith("ies") and len(word) >= 6:
-        word = word[:-3] + "y"
-    if word.endswith("y") and len(word) >= 6:
-        return word[:-1]
-    for suffix in ("ations", "ation", "ions", "ion", "ings", "ing", "ed", "es", "s", "e"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
 
 
 def expand(tokens: Iterable[str]) -> set[str]:

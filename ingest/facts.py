@@ -9,7 +9,16 @@ import dataclasses
 import re
 from collections.abc import Iterable
 
-from ingest.numbers import CURRENCIES, PERIOD_RE, Figure, find_figures, find_periods, parse_figure, period_sort_key, period_year
+from ingest.numbers import (
+    CURRENCIES,
+    PERIOD_RE,
+    Figure,
+    find_figures,
+    find_periods,
+    parse_figure,
+    period_sort_key,
+    period_year,
+)
 from ingest.records import Chunk, Fact, Table
 from ingest.statements import StatementTable
 

@@ -221,11 +221,11 @@ def _with_scale(rows: tuple[StatementRow, ...], scale: str) -> tuple[StatementRo
     """Rows whose amounts printed without a scale ("USD") take `scale`."""
     if not scale:
         return rows
-    return tuple(
-        replace(row, cells=tuple(replace(cell, unit=f"{cell.unit} {scale}") if cell.unit in MONEY else cell
-                                 for cell in row.cells))  # fmt: skip
-        for row in rows
-    )
+
+    def scaled(cell: StatementCell) -> StatementCell:
+        return replace(cell, unit=f"{cell.unit} {scale}") if cell.unit in MONEY else cell
+
+    return tuple(replace(row, cells=tuple(scaled(cell) for cell in row.cells)) for row in rows)
 
 
 def complete_periods(tables: list[StatementTable]) -> list[StatementTable]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 TOKEN_RE = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*", re.IGNORECASE)
@@ -79,3 +80,17 @@ def tokenize(text: str) -> list[str]:
         if token not in STOPWORDS:
             tokens.append(token)
     return tokens
+
+
+@functools.lru_cache(maxsize=65_536)
+def stem(word: str) -> str:
+    """A crude suffix stripper: "estimated", "estimates" -> "estimat"; "inventories",
+    "inventory" -> "inventor"."""
+    if word.endswith("ies") and len(word) >= 6:
+        word = word[:-3] + "y"
+    if word.endswith("y") and len(word) >= 6:
+        return word[:-1]
+    for suffix in ("ations", "ation", "ions", "ion", "ings", "ing", "ed", "es", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word

@@ -19,6 +19,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from ingest.index_store import DeckIndex, Progress, open_index
+from ingest.numbers import find_periods
 from ingest.records import Chunk
 from qa.answer import Answer, Citation, Trace, Value
 from qa.extractive import compose
@@ -28,7 +29,7 @@ from qa.settings import Settings
 from retriever.hits import SlideHit
 from retriever.hybrid import HybridRetriever
 from understand.followup import rewrite_followup
-from ingest.numbers import find_periods
+from understand.kinds import asks_for_explanation
 from understand.question import validate_question, wants_list, with_names, without_names
 from understand.router import Route, route
 
@@ -182,7 +183,7 @@ class DeckQA:
         """A question worded as for an explanation that names a period and one figure the
         document prints for it ("How did e-commerce comps come in for Q1 fiscal 2023?")."""
         plain = understanding.plain
-        if wants_list(plain) or not find_periods(plain):
+        if wants_list(plain) or asks_for_explanation(plain) or not find_periods(plain):
             return False
         result = self.lookup.answer(understanding.standalone)
         return result is not None and result.confident and not result.formula
@@ -203,7 +204,10 @@ class DeckQA:
         # that names it ("Acme MVNO gross margin") is the closer for it.
         standalone = asked
         if rewrite_reason:
-            written = [asked, *(content for role, content in map(_turn, reversed(list(history or []))) if role == "user")]
+            written = [
+                asked,
+                *(content for role, content in map(_turn, reversed(list(history or []))) if role == "user"),
+            ]
             standalone = with_names(plain, [text for text in written if isinstance(text, str)], names)
         chosen = route(plain)
         trace = Trace(route_reason=chosen.reason)
@@ -234,7 +238,7 @@ class DeckQA:
             text, citation, value = figure
             trace = trace.model_copy(update={"fallback": "figure found in a retrieved sentence"})
             return Answer(question=asked, answer=text, route="text", citations=[citation], value=value, debug=trace)
-        composition = compose(plain, slides, self.slide_chunks, self.row_texts)
+        composition = compose(plain, slides, self.slide_chunks, self.row_texts, self.search.keyword.bm25.idf)
         extractive = Answer(
             question=asked, answer=composition.text, route="text", citations=composition.citations, debug=trace
         )

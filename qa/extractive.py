@@ -1,17 +1,24 @@
-"""The default answerer: extractive and deterministic. It picks the passages of the best
-slides that answer the question and composes a lead sentence, then bullets when the
-question asks for a list. Every line carries its [Slide N]; nothing is added that is
-not on a cited slide."""
+"""The default answerer: extractive and deterministic. It reads the best pages'
+passages as units (a bullet, a table row, each sentence of a paragraph), scores each
+against the question (embedding similarity, the question's words weighted by rarity,
+and whether it answers in the asked way: a cause for "why", names for "who"), and picks
+a few with diversity (maximal marginal relevance) under a length budget, from one or
+several pages. A heading that names the question's subject answers with its passages,
+keeping the page's structure. Every line carries its [Slide N]; nothing is added that
+is not on a cited page."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ingest.records import Chunk
-from ingest.text import tokenize
+from ingest.text import stem, tokenize
 from qa.answer import Citation
-from retriever.hits import Hit, SlideHit
-from understand.question import key_terms, wants_list
+from retriever.hits import SlideHit
+from understand.kinds import Kind, cue, is_quote, question_kind
+from understand.question import key_terms
 
 # A slide joins the answer only if it scores at least this fraction of the best slide.
 SLIDE_KEEP_RATIO = 0.8
@@ -19,12 +26,46 @@ SLIDE_KEEP_RATIO = 0.8
 # OUTLINE_MIN_SECTIONS headed sections, is answered with the slide's outline.
 OUTLINE_COVERAGE = 0.8
 OUTLINE_MIN_SECTIONS = 3
-# A passage joins a list answer if its relevance is at least this fraction of the best.
-PASSAGE_KEEP_RATIO = 0.75
 MAX_BULLETS = 8
 # A heading naming at least this share of the question's key terms answers with the
 # whole group of passages under it (chosen on the descriptive gold items).
 HEADING_COVERAGE = 0.6
+TITLE_MAX_WORDS = 10
+
+# Unit selection. A paragraph longer than SPLIT_WORDS is read sentence by sentence.
+SPLIT_WORDS = 25
+# Score of a unit: W_DENSE x its passage's cosine similarity to the question + W_WORDS x
+# the rarity-weighted share of the question's words it holds (words only in its heading
+# or page title count CONTEXT_SHARE) + W_CUE x whether it answers in the asked way +
+# W_PAGE x its page's retrieval score relative to the best page, less the penalties.
+# Fitted on the dev descriptive items of every gold file (key-point coverage).
+W_DENSE = 1.0
+W_WORDS = 0.6
+W_CUE = 0.25
+W_PAGE = 0.6
+CONTEXT_SHARE = 0.8
+PENALTY_KIND = 0.15  # chart residue and footnotes
+PENALTY_QUOTE = 0.2  # a quotation, unless the question asks what someone said
+PENALTY_FIGURES = 0.3  # x the share of figures in a unit, for "what is X"
+# Maximal marginal relevance: relevance minus MMR_REDUNDANCY x the closest word overlap
+# with what is already chosen. A unit below KEEP_RATIO of the best unit's score is left out.
+MMR_REDUNDANCY = 0.5
+KEEP_RATIO = 0.6
+# Length budget: at most MAX_UNITS units and about WORD_BUDGET words; never more than
+# MAX_WORDS (a heading's group is trimmed to it too).
+MAX_UNITS = 6
+WORD_BUDGET = 120
+MAX_WORDS = 200
+
+# A sentence ends at ".", "!" or "?" before a capital or a figure, unless the word before
+# is an abbreviation ("approx.", "Inc.", "U.S.").
+SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-Z0-9$])")
+ABBREVIATION_RE = re.compile(
+    r"(?:\b[A-Za-z]|\b(?:approx|inc|co|corp|ltd|no|nos|vs|etc|mr|mrs|ms|dr|st|jr|fig|e\.g|i\.e|u\.s|"
+    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec))\.$",
+    re.IGNORECASE,
+)
+FIGURE_RE = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -34,57 +75,188 @@ class Composition:
     passages: list[Chunk]
 
 
+@dataclass(frozen=True)
+class Unit:
+    """A passage, or one sentence of a long paragraph, with what scores it."""
+
+    chunk: Chunk
+    text: str
+    order: tuple[int, int, int]  # page, passage, sentence: reading order
+    dense: float
+    page: float  # the page's retrieval score relative to the best page
+
+
 def compose(
     question: str,
     slides: list[SlideHit],
     slide_chunks: dict[int, list[Chunk]],
     row_texts: dict[str, str] | None = None,
+    idf: Mapping[str, float] | None = None,
 ) -> Composition:
     """Compose an answer from `slides` (best first). `slide_chunks` maps a slide number
     to all its passages in reading order; `row_texts` maps a table-row chunk to the row's
-    cells as printed, which is what its citation quotes."""
+    cells as printed, which is what its citation quotes; `idf` weighs the question's
+    words by how rare they are in the document."""
     best = slides[0]
     kept = [slide for slide in slides if slide.score >= best.score * SLIDE_KEEP_RATIO]
-    listing = wants_list(question)
     outline = _outline(question, kept[0], slide_chunks)
     if outline:
         return outline
+    rows = row_texts or {}
     group = _heading_group(question, kept, slide_chunks)
     if group:
-        lead_chunk, bullets = group[0], group[1:]
-    else:
-        ranked = sorted(_relevance(question, kept), key=lambda item: -item[1])
-        lead_chunk = ranked[0][0]
-        bullets = _children(lead_chunk, slide_chunks)
-        if listing:
-            threshold = ranked[0][1] * PASSAGE_KEEP_RATIO
-            extra = [chunk for chunk, score in ranked[1:] if score >= threshold and chunk not in bullets]
-            bullets = _reading_order([*bullets, *extra[: MAX_BULLETS - 1]], slide_chunks)
-        bullets = [chunk for chunk in bullets if chunk != lead_chunk][:MAX_BULLETS]
-    lines = [f"{_sentence(lead_chunk)} [Slide {lead_chunk.slide}]"]
+        return _written(group[0], [Unit(c, _passage_text(c), (0, 0, 0), 0.0, 0.0) for c in group[1:]], rows)
+    units = _units(slides, slide_chunks, rows)
+    if not units:
+        first = best.hits[0].chunk if best.hits else slide_chunks[best.slide][0]
+        return _written(first, [], rows)
+    chosen = _select(question, units, idf or {}, slide_chunks)
+    lead, rest = chosen[0], sorted(chosen[1:], key=lambda unit: unit.order)
+    return _written(lead.chunk, rest, rows, lead_text=lead.text)
+
+
+def _units(slides: list[SlideHit], slide_chunks: dict[int, list[Chunk]], rows: dict[str, str]) -> list[Unit]:
+    """Every passage of the retrieved pages as units, long paragraphs as sentences."""
+    best = slides[0].score or 1.0
+    units = []
+    for slide in slides:
+        dense = {hit.chunk.chunk_id: hit.dense for hit in slide.hits}
+        for position, chunk in enumerate(slide_chunks.get(slide.slide, [])):
+            if chunk.kind == "heading" or chunk.chunk_id not in dense:
+                continue
+            text = _passage_text(chunk)
+            pieces = sentences(text) if chunk.kind in ("text", "bullet") and len(text.split()) > SPLIT_WORDS else [text]
+            for number, piece in enumerate(pieces):
+                order = (slide.slide, position, number)
+                units.append(Unit(chunk, piece, order, dense[chunk.chunk_id], slide.score / best))
+    return units
+
+
+def sentences(text: str) -> list[str]:
+    """`text` cut into sentences (abbreviations such as "approx." do not end one)."""
+    pieces: list[str] = []
+    for piece in SENTENCE_END_RE.split(text):
+        if pieces and ABBREVIATION_RE.search(pieces[-1]):
+            pieces[-1] = f"{pieces[-1]} {piece}"
+        else:
+            pieces.append(piece)
+    return [piece.strip() for piece in pieces if piece.strip()]
+
+
+def _select(
+    question: str, units: list[Unit], idf: Mapping[str, float], slide_chunks: dict[int, list[Chunk]]
+) -> list[Unit]:
+    """The best unit, what hangs under it (a heading's passages, a line's sub-bullets or
+    the items after its colon), then the next best units by maximal marginal relevance,
+    within the length budget."""
+    kind = question_kind(question)
+    weights: dict[str, float] = {}
+    for term in key_terms(question):
+        weights[stem(term)] = max(weights.get(stem(term), 0.0), idf.get(term, 1.0))
+    scored = sorted(((_score(unit, weights, kind), unit) for unit in units), key=lambda pair: -pair[0])
+    top, lead = scored[0]
+    words = {id(unit): {stem(t) for t in tokenize(unit.text)} for _, unit in scored}
+    children = (
+        {chunk.chunk_id for chunk in _children(lead.chunk, slide_chunks)}
+        if lead.text == _passage_text(lead.chunk)
+        else set()
+    )
+    chosen = [
+        lead,
+        *(unit for _, unit in sorted(scored, key=lambda pair: pair[1].order) if unit.chunk.chunk_id in children),
+    ]
+    chosen = _within_budget(chosen)
+    length = sum(len(unit.text.split()) for unit in chosen)
+    candidates = [(score, unit) for score, unit in scored[1:] if score >= top * KEEP_RATIO and unit not in chosen]
+    while candidates and len(chosen) < MAX_UNITS and length < WORD_BUDGET:
+
+        def marginal(pair: tuple[float, Unit]) -> float:
+            overlap = max(_jaccard(words[id(pair[1])], words[id(unit)]) for unit in chosen)
+            return pair[0] - MMR_REDUNDANCY * overlap
+
+        pick = max(candidates, key=marginal)
+        candidates.remove(pick)
+        size = len(pick[1].text.split())
+        if length + size > MAX_WORDS:
+            continue
+        if _jaccard(words[id(pick[1])], set().union(*(words[id(unit)] for unit in chosen))) > 0.9:
+            continue  # says nothing new
+        chosen.append(pick[1])
+        length += size
+    return chosen
+
+
+def _within_budget(units: list[Unit]) -> list[Unit]:
+    """The first units up to MAX_BULLETS + 1 and MAX_WORDS words (the first always)."""
+    kept, length = [], 0
+    for unit in units[: MAX_BULLETS + 1]:
+        length += len(unit.text.split())
+        if kept and length > MAX_WORDS:
+            break
+        kept.append(unit)
+    return kept
+
+
+def _score(unit: Unit, weights: dict[str, float], kind: Kind) -> float:
+    total = sum(weights.values())
+    words = {stem(t) for t in tokenize(unit.text)}
+    # What the unit is about may be said around it: its heading, its page's title, the
+    # bullet it hangs under, the rest of its paragraph.
+    around = f"{unit.chunk.heading} {unit.chunk.title} {unit.chunk.parent}"
+    if unit.text != unit.chunk.text:
+        around += f" {unit.chunk.text}"
+    context = {stem(t) for t in tokenize(around)}
+    named = sum(w for t, w in weights.items() if t in words)
+    named += CONTEXT_SHARE * sum(w for t, w in weights.items() if t not in words and t in context)
+    score = W_DENSE * unit.dense + W_WORDS * (named / total if total else 0.0)
+    score += W_CUE * cue(kind, unit.text) + W_PAGE * unit.page
+    if unit.chunk.kind in ("chart_data", "note"):
+        score -= PENALTY_KIND
+    if kind != "said" and is_quote(unit.text):
+        score -= PENALTY_QUOTE
+    if kind == "definition":
+        tokens = unit.text.split()
+        score -= PENALTY_FIGURES * sum(1 for t in tokens if FIGURE_RE.search(t)) / max(1, len(tokens))
+    return score
+
+
+def _jaccard(first: set[str], second: set[str]) -> float:
+    return len(first & second) / len(first | second) if first and second else 0.0
+
+
+def _written(lead: Chunk, rest: list[Unit], rows: dict[str, str], lead_text: str | None = None) -> Composition:
+    """The answer: the lead line, then the other units as bullets, each with its
+    [Slide N], trimmed to MAX_WORDS. Units under two or more headings of a page (the
+    columns of a comparison) are written as one labelled line per heading."""
+    first = lead_text if lead_text is not None else _sentence(lead)
+    lines = [f"{first} [Slide {lead.slide}]"]
+    length = len(first.split())
+    bullets = []
+    for unit in rest:
+        length += len(unit.text.split())
+        if length > MAX_WORDS:
+            break
+        bullets.append(unit)
     if bullets:
         lines.append("")
-        lines.extend(f"- {_passage_text(chunk)} [Slide {chunk.slide}]" for chunk in bullets)
-    used = [lead_chunk, *bullets]
-    rows = row_texts or {}
-    citations = [Citation(slide=c.slide, title=c.title, text=rows.get(c.chunk_id, c.text)) for c in used]
-    return Composition(text="\n".join(lines), citations=citations, passages=used)
-
-
-def _relevance(question: str, slides: list[SlideHit]) -> list[tuple[Chunk, float]]:
-    terms = set(key_terms(question))
-    scored = []
-    for slide in slides:
-        for hit in slide.hits:
-            scored.append((hit.chunk, _passage_score(hit, terms)))
-    return scored
-
-
-def _passage_score(hit: Hit, terms: set[str]) -> float:
-    tokens = set(tokenize(f"{hit.chunk.heading} {hit.chunk.text}"))
-    overlap = len(terms & tokens) / len(terms) if terms else 0.0
-    kind_penalty = 0.15 if hit.chunk.kind in ("chart_data", "note") else 0.0
-    return hit.dense + 0.5 * overlap - kind_penalty
+        headings = {unit.chunk.heading for unit in bullets if unit.chunk.kind != "table_row"}
+        if len(headings - {"", lead.heading, lead.text}) >= 2 and "" not in headings:
+            groups: dict[tuple[int, str], list[Unit]] = {}
+            for unit in bullets:
+                groups.setdefault((unit.chunk.slide, unit.chunk.heading), []).append(unit)
+            lines.extend(
+                f"- **{heading.rstrip(':')}**: {'; '.join(unit.text for unit in units)} [Slide {slide}]"
+                for (slide, heading), units in groups.items()
+            )
+        else:
+            lines.extend(f"- {unit.text} [Slide {unit.chunk.slide}]" for unit in bullets)
+    quoted = [(lead, lead_text if lead_text is not None and lead.kind != "table_row" else None)]
+    quoted += [(unit.chunk, unit.text if unit.chunk.kind != "table_row" else None) for unit in bullets]
+    citations = [
+        Citation(slide=chunk.slide, title=chunk.title, text=text or rows.get(chunk.chunk_id, chunk.text))
+        for chunk, text in quoted
+    ]
+    return Composition(text="\n".join(lines), citations=citations, passages=[chunk for chunk, _ in quoted])
 
 
 def _heading_group(question: str, slides: list[SlideHit], slide_chunks: dict[int, list[Chunk]]) -> list[Chunk]:
@@ -109,8 +281,9 @@ def _heading_group(question: str, slides: list[SlideHit], slide_chunks: dict[int
             score = coverage - 0.05 * rank  # ties go to the better slide
             if members and score > best[0]:
                 best = (score, [chunk, *members[:MAX_BULLETS]])
-        # The slide title heads the whole slide ("MVNO Market in Japan").
-        coverage = _named_share(terms, slide.title)
+        # The slide title heads the whole slide ("MVNO Market in Japan"); a page's first
+        # line of running text is no title.
+        coverage = _named_share(terms, slide.title) if len(slide.title.split()) <= TITLE_MAX_WORDS else 0.0
         score = coverage - 0.05 * rank - 0.01
         members = [c for c in chunks if c.kind in ("bullet", "text") and c.level <= 1]
         if coverage and coverage >= HEADING_COVERAGE and members and score > best[0]:
@@ -163,11 +336,6 @@ def _children(lead: Chunk, slide_chunks: dict[int, list[Chunk]]) -> list[Chunk]:
             break
         children.append(chunk)
     return children[:MAX_BULLETS]
-
-
-def _reading_order(chunks: list[Chunk], slide_chunks: dict[int, list[Chunk]]) -> list[Chunk]:
-    position = {c.chunk_id: i for chunks_ in slide_chunks.values() for i, c in enumerate(chunks_)}
-    return sorted(chunks, key=lambda c: (c.slide, position.get(c.chunk_id, 0)))
 
 
 def _passage_text(chunk: Chunk) -> str:

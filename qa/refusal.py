@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 
 from ingest.numbers import find_periods, strip_periods
 from retriever.hits import SlideHit
+from understand.kinds import question_kind
 from understand.question import key_terms
 from understand.terms import SYNONYMS, head_terms, written_as_name
 
@@ -86,6 +87,15 @@ class RefusalPolicy:
         terms = {t for term in key_terms(question) for t in (term, *SYNONYMS.get(term, ()))}
         return any(terms & set(key_terms(slide.title)) for slide in slides)
 
+    def _quotes_a_known_name(self, question: str) -> bool:
+        """ "How did <someone the document names> characterize the quarter?": what a
+        person the document quotes said is in it, however loosely the words match."""
+        if question_kind(question) != "said":
+            return False
+        words = re.findall(r"[A-Za-z][A-Za-z0-9]*", strip_periods(question))[1:]
+        names = [word.lower() for word in words if word[0].isupper() and word.lower() != "company"]
+        return bool(names) and all(name in self.vocabulary for name in names)
+
     def unknown_periods(self, question: str) -> list[str]:
         return [period for period in find_periods(question) if not self.covers(period)]
 
@@ -96,7 +106,7 @@ class RefusalPolicy:
         if periods:
             return Verdict(True, f"the deck has nothing for {', '.join(periods)}")
         best = max(slide.best_dense for slide in slides)
-        if best < MIN_DENSE and not self._names_a_title(question, slides):
+        if best < MIN_DENSE and not self._names_a_title(question, slides) and not self._quotes_a_known_name(question):
             return Verdict(True, f"best passage similarity {best:.2f} < {MIN_DENSE}")
         unknown = self.decisive_unknown_terms(question)
         if unknown and best < MIN_DENSE_WITH_UNKNOWN_TERM:

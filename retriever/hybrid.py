@@ -64,6 +64,11 @@ class HybridRetriever:
         self.keyword = KeywordRetriever(index)
         self._title_vectors = index.title_vectors  # embedded at ingest
         self._title_bm25 = BM25Okapi([tokenize(slide.title) or ["_"] for slide in index.slides])
+        # A heading inside a page titles the passages under it as a page title does.
+        self._headings = [i for i, chunk in enumerate(index.chunks) if chunk.kind == "heading"]
+        self._heading_bm25 = (
+            BM25Okapi([tokenize(index.chunks[i].text) or ["_"] for i in self._headings]) if self._headings else None
+        )
         self._vectors = index.vectors.reconstruct_n(0, index.vectors.ntotal)
         # Which passages hold each word pair side by side.
         self._pair_passages: dict[tuple[str, str], set[int]] = defaultdict(set)
@@ -116,7 +121,14 @@ class HybridRetriever:
         dense = self._title_vectors @ vector
         keyword = np.asarray(self._title_bm25.get_scores(self.keyword.query_tokens(question) or ["_"]))
         fused = _rrf(dense, keyword)
-        return {slide.number: float(fused[i]) for i, slide in enumerate(self.index.slides)}
+        scores = {slide.number: float(fused[i]) for i, slide in enumerate(self.index.slides)}
+        if self._heading_bm25 is not None:
+            dense = self._vectors[self._headings] @ vector
+            keyword = np.asarray(self._heading_bm25.get_scores(self.keyword.query_tokens(question) or ["_"]))
+            for i, score in zip(self._headings, _rrf(dense, keyword), strict=True):
+                number = self.index.chunks[i].slide
+                scores[number] = max(scores.get(number, 0.0), float(score))
+        return scores
 
 
 def _rank_scores(scores: np.ndarray) -> np.ndarray:

@@ -71,9 +71,10 @@ def with_names(text: str, written: Sequence[str], names: Sequence[str]) -> str:
         for name in sorted(names, key=len, reverse=True):
             match = re.search(rf"(?<![\w&]){re.escape(name)}(?![\w&])", source, flags=re.IGNORECASE)
             if match:
+                as_written = match.group(0)
                 return re.sub(
                     r"\bthe company(?P<owner>['’]s)?\b",
-                    lambda found: match.group(0) + (found.group("owner") or ""),
+                    lambda found: as_written + (found.group("owner") or ""),  # noqa: B023 (returns at once)
                     text,
                 )
     return text

@@ -9,6 +9,7 @@ from typing import Literal
 
 from ingest.numbers import find_periods
 from ingest.text import tokenize
+from understand.kinds import asks_for_explanation
 from understand.terms import METRIC_WORDS
 
 NUMERIC_PATTERNS: tuple[tuple[str, str], ...] = (
@@ -52,6 +53,8 @@ def route(question: str) -> Route:
     # "whats", "what's" -> "what is"
     question = re.sub(r"\bwhat'?s\b", "what is", question, flags=re.IGNORECASE)
     lowered = question.lower()
+    if asks_for_explanation(question):
+        return Route("text", "asks for causes or what someone said")
     if DESCRIPTIVE_PATTERNS.search(question) and not re.search(
         r"\bhow (much|many|big|large|fast)\b|\bwhat (percentage|share)\b", lowered
     ):

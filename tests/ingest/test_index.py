@@ -125,7 +125,9 @@ BAD_KINDS = ["missing", "not a PDF", "truncated", "corrupted", "encrypted", "sca
 
 
 @pytest.mark.parametrize("kind", BAD_KINDS)
-def test_bad_input_raises_and_keeps_index(kind: str, built: Path, deck_pdf: Path, index_embedder, tmp_path: Path) -> None:
+def test_bad_input_raises_and_keeps_index(
+    kind: str, built: Path, deck_pdf: Path, index_embedder, tmp_path: Path
+) -> None:
     bad = _bad_files(tmp_path, deck_pdf)[kind]
     before = _snapshot(built)
     with pytest.raises(DeckError) as raised:

@@ -1,0 +1,97 @@
+"""What kind of explanation a question asks for, and which sentences give that kind.
+
+The kinds are English grammar, not any document's vocabulary: "why" and "what drove"
+ask for causes; "who" and "which companies" for names; "how does" for means; "what
+is X" for a definition. The composer prefers sentences that answer in the asked way
+("driven by", "due to" for a cause), and the router sends a cause question to the
+text even when it names a figure ("What caused revenue to fall in Q4?").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Kind = Literal["cause", "who", "how", "definition", "said", "other"]
+
+CAUSE_QUESTION_RE = re.compile(
+    r"^\s*why\b|\bwhat\s+(?:[\w-]+\s+){0,2}(drove|drives|driven|caused|causes|led to|leads to|explains?|"
+    r"affected|affects|offset|was behind|is behind|contributed)\b|\b(reasons?|drivers?|factors?)\b|"
+    r"\bwhich\b.*\b(drove|drive|caused|offset|affected|contributed)\b",
+    re.IGNORECASE,
+)
+WHO_QUESTION_RE = re.compile(
+    r"^\s*(who|whom)\b|\bwith whom\b|\bcompet(e|es|ing|itors?)\b|"
+    r"\bwhich\s+(companies|firms|customers|clients|partners|shareholders|subsidiaries)\b",
+    re.IGNORECASE,
+)
+SAID_QUESTION_RE = re.compile(r"\b(say|said|says|characteri[sz]e\w*|comment\w*|quoted?)\b", re.IGNORECASE)
+HOW_QUESTION_RE = re.compile(
+    r"^\s*how\s+(does|do|did|is|are|was|were|will|can|could)\b|\bin how\b|\bhow\s+\w+\s+(is|are)\s+\w+ed\b",
+    re.IGNORECASE,
+)
+DEFINITION_QUESTION_RE = re.compile(
+    r"^\s*(what|who)\s+(is|are)\s+(an?\s+|the\s+)?(?P<subject>[^?,]{1,40}?)\s*\??\s*$"
+    r"|^\s*define\b|\bwhat does\b.*\b(mean|stand for)\b",
+    re.IGNORECASE,
+)
+# "What changed in how ... is calculated", "explain how ...": a how-clause inside the question.
+EMBEDDED_HOW_RE = re.compile(r"\b(in|explain|describe)\s+how\b(?!\s+(much|many)\b)", re.IGNORECASE)
+HOW_MUCH_RE = re.compile(r"\bhow (much|many|big|large|high|low|fast)\b", re.IGNORECASE)
+
+# Sentence cues for each kind: the grammar of an answer of that kind.
+CAUSE_CUE_RE = re.compile(
+    r"\b(due to|driven by|drive[ns]?|because|as a result|result(?:ed|ing)? (?:from|in)|reflect(?:s|ed|ing)?|"
+    r"primarily|mainly|largely|attributable|led by|owing to|offset|impact(?:s|ed)? (?:of|by|from)|"
+    r"thanks to|reason|contribut\w+)\b",
+    re.IGNORECASE,
+)
+HOW_CUE_RE = re.compile(
+    r"\b(by|through|using|via|exclud\w+|includ\w+|calculat\w+|based on|in order to|measured)\b", re.IGNORECASE
+)
+DEFINITION_CUE_RE = re.compile(r"\b(is|are|means?|refers? to|provides?|offers?|consists? of)\b", re.IGNORECASE)
+# A name: a capitalised word that does not open the sentence, or an all-capital one.
+NAME_RE = re.compile(r"(?<=[\w,;:(/]\s)[A-Z][\w&.-]+|\b[A-Z]{2,}\b")
+QUOTE_RE = re.compile(r"[“”\"]|\b(said|says)\b")
+
+
+def question_kind(question: str) -> Kind:
+    """The kind of answer `question` asks for."""
+    if HOW_MUCH_RE.search(question):
+        return "other"
+    if CAUSE_QUESTION_RE.search(question):
+        return "cause"
+    if WHO_QUESTION_RE.search(question):
+        return "who"
+    if SAID_QUESTION_RE.search(question):
+        return "said"
+    if HOW_QUESTION_RE.search(question):
+        return "how"
+    if DEFINITION_QUESTION_RE.search(question):
+        return "definition"
+    return "other"
+
+
+def asks_for_explanation(question: str) -> bool:
+    """A question asking why or how something happened, or what someone said, rather
+    than for a figure, however many figures it names."""
+    return question_kind(question) in ("cause", "said") or bool(EMBEDDED_HOW_RE.search(question))
+
+
+def cue(kind: Kind, sentence: str) -> float:
+    """How much `sentence` reads like an answer of `kind` (0 to 1)."""
+    if kind == "cause":
+        return 1.0 if CAUSE_CUE_RE.search(sentence) else 0.0
+    if kind == "how":
+        return 1.0 if HOW_CUE_RE.search(sentence) else 0.0
+    if kind == "who":
+        return min(1.0, len(NAME_RE.findall(sentence)) / 2)
+    if kind == "definition":
+        return 1.0 if DEFINITION_CUE_RE.search(sentence) else 0.0
+    if kind == "said":
+        return 1.0 if QUOTE_RE.search(sentence) else 0.0
+    return 0.0
+
+
+def is_quote(sentence: str) -> bool:
+    return bool(QUOTE_RE.search(sentence))
