@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.records import Chunk
 from ingest.text import stem, tokenize
@@ -31,6 +31,9 @@ MAX_BULLETS = 8
 # whole group of passages under it (chosen on the descriptive gold items).
 HEADING_COVERAGE = 0.6
 TITLE_MAX_WORDS = 10
+# A page of 2 to MAX_COLUMNS headed columns answers with COLUMN_ITEMS passages of each.
+MAX_COLUMNS = 4
+COLUMN_ITEMS = 3
 
 # Unit selection. A paragraph longer than SPLIT_WORDS is read sentence by sentence.
 SPLIT_WORDS = 25
@@ -41,12 +44,13 @@ SPLIT_WORDS = 25
 # Fitted on the dev descriptive items of every gold file (key-point coverage).
 W_DENSE = 1.0
 W_WORDS = 0.6
-W_CUE = 0.25
+W_CUE = 0.15
 W_PAGE = 0.6
 CONTEXT_SHARE = 0.8
 PENALTY_KIND = 0.15  # chart residue and footnotes
 PENALTY_QUOTE = 0.2  # a quotation, unless the question asks what someone said
 PENALTY_FIGURES = 0.3  # x the share of figures in a unit, for "what is X"
+PENALTY_TABLE = 0.2  # a table row, for "why", "how", "what is X" and "what did they say"
 # Maximal marginal relevance: relevance minus MMR_REDUNDANCY x the closest word overlap
 # with what is already chosen. A unit below KEEP_RATIO of the best unit's score is left out.
 MMR_REDUNDANCY = 0.5
@@ -56,7 +60,11 @@ KEEP_RATIO = 0.6
 MAX_UNITS = 6
 WORD_BUDGET = 120
 MAX_WORDS = 200
+# A table row in a list of passages shows its first ROW_WORDS words (its label and first cells).
+ROW_WORDS = 40
 
+# Kinds of question answered in sentences rather than table cells.
+EXPLANATIONS = frozenset({"cause", "how", "definition", "said"})
 # A sentence ends at ".", "!" or "?" before a capital or a figure, unless the word before
 # is an abbreviation ("approx.", "Inc.", "U.S.").
 SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-Z0-9$])")
@@ -66,6 +74,8 @@ ABBREVIATION_RE = re.compile(
     re.IGNORECASE,
 )
 FIGURE_RE = re.compile(r"\d")
+# Two word stems this long match when one starts the other.
+PREFIX_MIN = 5
 
 
 @dataclass(frozen=True)
@@ -103,7 +113,7 @@ def compose(
     if outline:
         return outline
     rows = row_texts or {}
-    group = _heading_group(question, kept, slide_chunks)
+    group = _heading_group(question, kept, slide_chunks, question_kind(question))
     if group:
         return _written(group[0], [Unit(c, _passage_text(c), (0, 0, 0), 0.0, 0.0) for c in group[1:]], rows)
     units = _units(slides, slide_chunks, rows)
@@ -206,8 +216,9 @@ def _score(unit: Unit, weights: dict[str, float], kind: Kind) -> float:
     if unit.text != unit.chunk.text:
         around += f" {unit.chunk.text}"
     context = {stem(t) for t in tokenize(around)}
-    named = sum(w for t, w in weights.items() if t in words)
-    named += CONTEXT_SHARE * sum(w for t, w in weights.items() if t not in words and t in context)
+    found = {t for t in weights if _holds(words, t)}
+    named = sum(weights[t] for t in found)
+    named += CONTEXT_SHARE * sum(w for t, w in weights.items() if t not in found and _holds(context, t))
     score = W_DENSE * unit.dense + W_WORDS * (named / total if total else 0.0)
     score += W_CUE * cue(kind, unit.text) + W_PAGE * unit.page
     if unit.chunk.kind in ("chart_data", "note"):
@@ -215,9 +226,41 @@ def _score(unit: Unit, weights: dict[str, float], kind: Kind) -> float:
     if kind != "said" and is_quote(unit.text):
         score -= PENALTY_QUOTE
     if kind == "definition":
-        tokens = unit.text.split()
-        score -= PENALTY_FIGURES * sum(1 for t in tokens if FIGURE_RE.search(t)) / max(1, len(tokens))
+        score -= PENALTY_FIGURES * _figure_share(unit.text)
+    if kind in EXPLANATIONS and unit.chunk.kind == "table_row":
+        score -= PENALTY_TABLE
     return score
+
+
+def _trimmed(text: str, limit: int = WORD_BUDGET) -> str:
+    """`text` cut to its first sentences within `limit` words (a single longer
+    sentence is cut at a word, with an ellipsis)."""
+    if len(text.split()) <= limit:
+        return text
+    kept: list[str] = []
+    for sentence in sentences(text):
+        if kept and len(" ".join([*kept, sentence]).split()) > limit:
+            break
+        kept.append(sentence)
+    trimmed = " ".join(kept)
+    if len(trimmed.split()) > limit:
+        trimmed = " ".join(trimmed.split()[:limit]) + " …"
+    return trimmed
+
+
+def _holds(stems: set[str], term: str) -> bool:
+    """Whether `stems` hold `term` (a stem), or a longer or shorter form of it
+    ("differentiat" ~ "differenti" of "differentiation")."""
+    if term in stems:
+        return True
+    if len(term) < PREFIX_MIN:
+        return False
+    return any(len(s) >= PREFIX_MIN and (s.startswith(term) or term.startswith(s)) for s in stems)
+
+
+def _figure_share(text: str) -> float:
+    tokens = text.split()
+    return sum(1 for token in tokens if FIGURE_RE.search(token)) / max(1, len(tokens))
 
 
 def _jaccard(first: set[str], second: set[str]) -> float:
@@ -228,12 +271,15 @@ def _written(lead: Chunk, rest: list[Unit], rows: dict[str, str], lead_text: str
     """The answer: the lead line, then the other units as bullets, each with its
     [Slide N], trimmed to MAX_WORDS. Units under two or more headings of a page (the
     columns of a comparison) are written as one labelled line per heading."""
-    first = lead_text if lead_text is not None else _sentence(lead)
+    first = _trimmed(lead_text if lead_text is not None else _sentence(lead))
+    if first != (lead_text or _sentence(lead)):
+        lead_text = first
     lines = [f"{first} [Slide {lead.slide}]"]
     length = len(first.split())
     bullets = []
     for unit in rest:
-        length += len(unit.text.split())
+        unit = replace(unit, text=_trimmed(unit.text, ROW_WORDS if unit.chunk.kind == "table_row" else WORD_BUDGET))
+        length += len(unit.text.split()) + 1 + len(unit.chunk.heading.split())  # the marker, a label
         if length > MAX_WORDS:
             break
         bullets.append(unit)
@@ -259,10 +305,13 @@ def _written(lead: Chunk, rest: list[Unit], rows: dict[str, str], lead_text: str
     return Composition(text="\n".join(lines), citations=citations, passages=[chunk for chunk, _ in quoted])
 
 
-def _heading_group(question: str, slides: list[SlideHit], slide_chunks: dict[int, list[Chunk]]) -> list[Chunk]:
+def _heading_group(
+    question: str, slides: list[SlideHit], slide_chunks: dict[int, list[Chunk]], kind: Kind
+) -> list[Chunk]:
     """A heading that names what the question asks about, with the passages under it.
     The heading must cover most of the question's key terms ("Acme's Cloud Competitive
-    Advantages" for "What are Acme's cloud competitive advantages?")."""
+    Advantages" for "What are Acme's cloud competitive advantages?"). Asked what a thing
+    is, the heading over sentences beats the heading over its figures."""
     terms = set(key_terms(question))
     if not terms:
         return []
@@ -279,6 +328,8 @@ def _heading_group(question: str, slides: list[SlideHit], slide_chunks: dict[int
             if not any(c.kind != "chart_data" for c in members):
                 continue  # a chart's caption ("Unit: %") says nothing
             score = coverage - 0.05 * rank  # ties go to the better slide
+            if kind == "definition":
+                score -= PENALTY_FIGURES * _figure_share(" ".join(c.text for c in members))
             if members and score > best[0]:
                 best = (score, [chunk, *members[:MAX_BULLETS]])
         # The slide title heads the whole slide ("MVNO Market in Japan"); a page's first
@@ -287,8 +338,24 @@ def _heading_group(question: str, slides: list[SlideHit], slide_chunks: dict[int
         score = coverage - 0.05 * rank - 0.01
         members = [c for c in chunks if c.kind in ("bullet", "text") and c.level <= 1]
         if coverage and coverage >= HEADING_COVERAGE and members and score > best[0]:
-            best = (score, [members[0], *members[1:MAX_BULLETS]])
+            columns = _columns(slide, chunks)
+            best = (score, columns or [members[0], *members[1:MAX_BULLETS]])
     return best[1]
+
+
+def _columns(slide: SlideHit, chunks: list[Chunk]) -> list[Chunk]:
+    """A page laid out under two or more headings (the columns of a comparison) as its
+    title, then the first COLUMN_ITEMS passages under each heading; [] otherwise."""
+    columns = [
+        [c for c in chunks if c.heading == heading.text and c.kind in ("bullet", "text")][:COLUMN_ITEMS]
+        for heading in chunks
+        if heading.kind == "heading"
+    ]
+    columns = [column for column in columns if column]
+    if not 2 <= len(columns) <= MAX_COLUMNS:
+        return []
+    title = Chunk(f"{slide.slide}-title", slide.slide, slide.title, slide.title, kind="heading")
+    return [title, *(chunk for column in columns for chunk in column)]
 
 
 def _outline(question: str, slide: SlideHit, slide_chunks: dict[int, list[Chunk]]) -> Composition | None:
@@ -316,9 +383,9 @@ def _outline(question: str, slide: SlideHit, slide_chunks: dict[int, list[Chunk]
 
 
 def _named_share(terms: set[str], text: str) -> float:
-    """The share of `terms` that `text` (a heading, a slide title) names, plurals included."""
-    words = set(tokenize(text))
-    return sum(1 for t in terms if t in words or t.rstrip("s") in words) / len(terms) if terms else 0.0
+    """The share of `terms` that `text` (a heading, a slide title) names, in any form."""
+    stems = {stem(word) for word in tokenize(text)}
+    return sum(1 for t in terms if _holds(stems, stem(t))) / len(terms) if terms else 0.0
 
 
 def _children(lead: Chunk, slide_chunks: dict[int, list[Chunk]]) -> list[Chunk]:

@@ -1,0 +1,64 @@
+"""The extractive composer on the real deck and a real earnings release: units from the
+pages that answer, the asked kind of answer first, page structure kept, short answers.
+Questions in my own wording, not the gold files'."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from qa.deckqa import DeckQA
+from qa.extractive import MAX_WORDS, sentences
+from qa.settings import Settings
+from understand.kinds import CAUSE_CUE_RE, is_quote
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+MARKER_RE = re.compile(r"\[(Slide|Page)s? [\d, ]+\]")
+
+
+def words(answer: str) -> int:
+    return len(MARKER_RE.sub("", answer).split())
+
+
+def test_sentences_do_not_end_at_abbreviations() -> None:
+    text = "Orders reached approx. 900 units. Revenue rose 5% at Acme Inc. in the U.S. market. Costs fell."
+    assert sentences(text) == [
+        "Orders reached approx. 900 units.",
+        "Revenue rose 5% at Acme Inc. in the U.S. market.",
+        "Costs fell.",
+    ]
+
+
+def test_a_definition_comes_from_the_page_that_says_what_it_is(deck: DeckQA) -> None:
+    answer = deck.ask("What is the GIO P2 service?")
+    assert not answer.refused
+    assert {citation.slide for citation in answer.citations} == {10}, answer.answer
+    assert "Hybrid (private & public)" in answer.answer
+
+
+def test_a_comparison_page_is_written_as_labelled_columns(deck: DeckQA) -> None:
+    answer = deck.ask("How does IIJ's cloud compare with its competitors?")
+    labels = re.findall(r"^- \*\*(.+?)\*\*:", answer.answer, flags=re.MULTILINE)
+    assert len(labels) >= 2 and "Competitors" in labels, answer.answer
+    assert "Strong scale merit" in answer.answer
+
+
+def test_every_descriptive_answer_is_short(deck: DeckQA, gold: list[dict]) -> None:
+    questions = [item["question"] for item in gold if "key_points" in item["expected"] and not item["history"]]
+    assert len(questions) > 50
+    lengths = {question: words(deck.ask(question).answer) for question in questions}
+    assert max(lengths.values()) <= MAX_WORDS, max(lengths.items(), key=lambda pair: pair[1])
+
+
+@pytest.mark.slow
+def test_a_cause_question_is_answered_with_the_cause_not_a_quote(settings: Settings) -> None:
+    pdf = REPO_ROOT / "data" / "corpus" / "JOHNSON_JOHNSON_2022Q4_EARNINGS.pdf"
+    release = DeckQA.load(settings.with_index(deck=pdf, dir=settings.index.dir.parent / "eval" / pdf.stem))
+    answer = release.ask("Why did Pharmaceutical sales decline in the fourth quarter?")
+    assert answer.route == "text" and not answer.refused
+    lead = answer.answer.splitlines()[0]
+    assert CAUSE_CUE_RE.search(lead) and not is_quote(lead), answer.answer
+    assert "foreign exchange" in lead
+    assert words(answer.answer) <= MAX_WORDS
