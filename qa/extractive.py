@@ -52,9 +52,10 @@ PENALTY_QUOTE = 0.2  # a quotation, unless the question asks what someone said
 PENALTY_FIGURES = 0.3  # x the share of figures in a unit, for "what is X"
 PENALTY_TABLE = 0.2  # a table row, for "why", "how", "what is X" and "what did they say"
 # Maximal marginal relevance: relevance minus MMR_REDUNDANCY x the closest word overlap
-# with what is already chosen. A unit below KEEP_RATIO of the best unit's score is left out.
+# with what is already chosen. A unit below KEEP_RATIO of the best unit's score (its page
+# aside) is left out.
 MMR_REDUNDANCY = 0.5
-KEEP_RATIO = 0.6
+KEEP_RATIO = 0.4
 # Length budget: at most MAX_UNITS units and about WORD_BUDGET words; never more than
 # MAX_WORDS (a heading's group is trimmed to it too).
 MAX_UNITS = 6
@@ -177,7 +178,15 @@ def _select(
     ]
     chosen = _within_budget(chosen)
     length = sum(len(unit.text.split()) for unit in chosen)
-    candidates = [(score, unit) for score, unit in scored[1:] if score >= top * KEEP_RATIO and unit not in chosen]
+    # Whether a unit is relevant enough is judged on what it says, not on its page.
+    floor = (top - W_PAGE * lead.page) * KEEP_RATIO
+    candidates = [
+        (score, unit)
+        for score, unit in scored[1:]
+        if score - W_PAGE * unit.page >= floor
+        and unit not in chosen
+        and (unit.chunk.slide == lead.chunk.slide or _says_any(unit, weights))
+    ]
     while candidates and len(chosen) < MAX_UNITS and length < WORD_BUDGET:
 
         def marginal(pair: tuple[float, Unit]) -> float:
@@ -230,6 +239,14 @@ def _score(unit: Unit, weights: dict[str, float], kind: Kind) -> float:
     if kind in EXPLANATIONS and unit.chunk.kind == "table_row":
         score -= PENALTY_TABLE
     return score
+
+
+def _says_any(unit: Unit, weights: dict[str, float]) -> bool:
+    """Whether the unit, its paragraph, its heading or the bullet it hangs under holds a
+    question word: another page's title naming the subject does not make every line on
+    that page worth adding."""
+    stems = {stem(t) for t in tokenize(f"{unit.chunk.text} {unit.chunk.parent} {unit.chunk.heading}")}
+    return any(_holds(stems, term) for term in weights)
 
 
 def _trimmed(text: str, limit: int = WORD_BUDGET) -> str:
