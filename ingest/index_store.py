@@ -41,6 +41,7 @@ from ingest.embedding import (
 from ingest.errors import DeckError, StaleIndexError
 from ingest.files import open_checked
 from ingest.names import document_names
+from ingest.ocr import CONFIDENT, OcrReading, ocr_key
 from ingest.records import Chunk, Fact, Slide, Table
 from ingest.text import tokenize
 
@@ -102,6 +103,17 @@ class Manifest:
     unruled_tables: int = 0
     warnings: tuple[str, ...] = ()
     names: tuple[str, ...] = ()  # the company's own names, as the document writes them (`ingest.names`)
+    # Pages read by OCR: engine, page numbers, retried pages, seconds, and the facts
+    # whose figure, row or column OCR read with low confidence (`unsure_facts`).
+    ocr: dict[str, Any] | None = None
+
+    @property
+    def ocr_pages(self) -> frozenset[int]:
+        return frozenset(self.ocr["pages"]) if self.ocr else frozenset()
+
+    @property
+    def unsure_facts(self) -> frozenset[str]:
+        return frozenset(self.ocr.get("unsure_facts", ())) if self.ocr else frozenset()
 
     @classmethod
     def read(cls, folder: Path) -> Manifest | None:
@@ -110,7 +122,8 @@ class Manifest:
             return None
         try:
             data = json.loads(path.read_text())
-            values = {name: data[name] for name in cls.__dataclass_fields__}
+            values = {name: data[name] for name in cls.__dataclass_fields__ if name != "ocr"}
+            values["ocr"] = data.get("ocr")
             return cls(**{**values, "warnings": tuple(values["warnings"]), "names": tuple(values["names"])})
         except (ValueError, KeyError, TypeError):
             return None
@@ -203,7 +216,9 @@ def build_index(
         if progress:
             progress("pages", pages, pages)  # before the work: lets a UI say how long it will take
         parsed = read_deck(
-            deck_path, progress=(lambda done, total: progress("read", done, total)) if progress else None
+            deck_path,
+            progress=(lambda done, total: progress("read", done, total)) if progress else None,
+            ocr_progress=(lambda done, total: progress("ocr", done, total)) if progress else None,
         )
         folder.parent.mkdir(parents=True, exist_ok=True)
         temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.build-", dir=folder.parent))
@@ -344,6 +359,7 @@ def _write_index(
         unruled_tables=len(parsed.statements),
         warnings=parsed.warnings,
         names=document_names([slide.text for slide in parsed.slides]),
+        ocr={**parsed.ocr.summary(), "unsure_facts": _unsure_facts(facts, parsed.ocr)} if parsed.ocr else None,
     )
     (temp / MANIFEST).write_text(json.dumps(asdict(manifest), indent=2) + "\n")
     return manifest
@@ -363,6 +379,22 @@ def _embed_in_batches(embedder: QueryEmbedder, texts: list[str], progress: Progr
             progress("embed", done, total)
     row = {text: index for index, text in enumerate(unique)}
     return vectors[[row[text] for text in texts]]
+
+
+def _unsure_facts(facts: list[Fact], reading: OcrReading) -> list[str]:
+    """Facts on OCR'd pages whose figure, row label or column OCR read with low
+    confidence (a word not found as read, e.g. joined differently, does not count)."""
+    confidence = reading.word_confidence()
+    unsure = []
+    for fact in facts:
+        words = confidence.get(fact.slide)
+        if words is None:
+            continue
+        keys = [ocr_key(word) for word in f"{fact.raw} {fact.row} {fact.column}".split()]
+        read = [words[key] for key in keys if key in words]
+        if read and min(read) < CONFIDENT:
+            unsure.append(fact.fact_id)
+    return unsure
 
 
 def _write_records(path: Path, parsed: ParsedDeck, facts: list[Fact]) -> None:

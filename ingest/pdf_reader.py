@@ -28,6 +28,7 @@ from pypdf.errors import PdfReadError
 from ingest.errors import DeckError
 from ingest.facts import table_facts
 from ingest.files import open_checked
+from ingest.ocr import INSTALL_HINT, OcrReading, ocr_pdf, ocr_workdir, pages_without_text, tesseract_version
 from ingest.records import Chunk, Slide, Table
 from ingest.statements import StatementTable, complete_periods, inherit_headings, read_statements
 
@@ -63,6 +64,7 @@ class ParsedDeck:
     tables: tuple[Table, ...]
     statements: tuple[tuple[str, StatementTable], ...] = ()  # (table id, unruled table read from word positions)
     warnings: tuple[str, ...] = ()  # what the reading had to work around, for the manifest and the CLI
+    ocr: OcrReading | None = None  # the pages read by OCR, when any
 
 
 def check_page_count(path: Path, max_pages: int) -> int:
@@ -79,15 +81,15 @@ def check_page_count(path: Path, max_pages: int) -> int:
 
 def validate_pdf(path: Path) -> None:
     """A `DeckError` for a deck that cannot be used (missing, not a PDF, truncated,
-    damaged, encrypted, no extractable text). Cheap: no layout, and text only until a
-    page has some."""
+    damaged, encrypted, no text and no OCR engine to read it). Cheap: no layout, and
+    text only until a page has some."""
     open_checked(path)
     with _pdf_errors(path):
         reader = _text_reader(path)
         if not reader.pages:
             raise DeckError(f"PDF has no pages: {path}")
-        if not any((page.extract_text() or "").strip() for page in reader.pages):
-            raise DeckError(f"no extractable text (a scanned deck? run OCR first): {path}")
+        if not any((page.extract_text() or "").strip() for page in reader.pages) and tesseract_version() is None:
+            raise DeckError(f"no text layer on any page (an image-only PDF); {INSTALL_HINT}: {path}")
 
 
 @contextmanager
@@ -110,8 +112,14 @@ def _text_reader(path: Path) -> PdfReader:
     return reader
 
 
-def read_deck(path: Path, progress: Callable[[int, int], None] | None = None) -> ParsedDeck:
-    """Parse the deck at `path`. Raises `DeckError` for anything unusable."""
+def read_deck(
+    path: Path,
+    progress: Callable[[int, int], None] | None = None,
+    ocr_progress: Callable[[int, int], None] | None = None,
+) -> ParsedDeck:
+    """Parse the deck at `path`. Raises `DeckError` for anything unusable. Pages with no
+    text layer are read by OCR when Tesseract is installed (`ocr_progress` then counts
+    them, starting at 0 before the first)."""
     data = open_checked(path)
     metadata_title = _metadata_title(path)
 
@@ -120,8 +128,16 @@ def read_deck(path: Path, progress: Callable[[int, int], None] | None = None) ->
     tables: list[Table] = []
     statements: list[StatementTable] = []
     split_pages: list[int] = []
+    warnings = []
     with _pdf_errors(path):
-        for number, (text, layout) in enumerate(_read_pages(path, progress), start=1):
+        pages = list(_read_pages(path, progress))
+    if not pages:
+        raise DeckError(f"PDF has no pages: {path}")
+    pages, ocr, unread = _with_ocr(path, pages, ocr_progress)
+    if unread:
+        warnings.append(f"{len(unread)} pages have no text layer and were not read ({_listed(unread)}); {INSTALL_HINT}")
+    with _pdf_errors(path):
+        for number, (text, layout) in enumerate(pages, start=1):
             title = layout.title or _first_line(text) or f"Slide {number}"
             slides.append(Slide(number=number, title=title, text=_clean_text(text)))
             table_titles = {raw_table.title for raw_table in layout.tables if raw_table.title}
@@ -134,10 +150,9 @@ def read_deck(path: Path, progress: Callable[[int, int], None] | None = None) ->
             statements.extend(layout.statements)
             if _digits_split(layout.plain_text, text):
                 split_pages.append(number)
-    if not slides:
-        raise DeckError(f"PDF has no pages: {path}")
     if not any(slide.text.strip() for slide in slides):
-        raise DeckError(f"no extractable text (a scanned deck? run OCR first): {path}")
+        read = "OCR found no text either" if ocr else "no text layer (an image-only PDF?)"
+        raise DeckError(f"no extractable text: {read}: {path}")
     # Headings printed once for a statement continued over pages, years that stand for a
     # fiscal year: completed from the whole document.
     named = []
@@ -146,11 +161,9 @@ def read_deck(path: Path, progress: Callable[[int, int], None] | None = None) ->
         tables.append(table)
         chunks.extend(_table_row_chunks(table, slides[statement.page - 1].title))
         named.append((table.table_id, statement))
-    warnings = []
     if split_pages:
-        pages = ", ".join(str(number) for number in split_pages[:8]) + (" ..." if len(split_pages) > 8 else "")
         warnings.append(
-            f"figures split by the layout reader on {len(split_pages)} pages ({pages}), as in '1 ,696': "
+            f"figures split by the layout reader on {len(split_pages)} pages ({_listed(split_pages)}), as in '1 ,696': "
             "joined by position; the text reader keeps them whole"
         )
     deck_title = metadata_title or (slides[0].title if slides else path.stem)
@@ -162,7 +175,38 @@ def read_deck(path: Path, progress: Callable[[int, int], None] | None = None) ->
         tables=tuple(tables),
         statements=tuple(named),
         warnings=tuple(warnings),
+        ocr=ocr,
     )
+
+
+def _with_ocr(
+    path: Path, pages: list[tuple[str, _PageLayout]], progress: Callable[[int, int], None] | None
+) -> tuple[list[tuple[str, _PageLayout]], OcrReading | None, list[int]]:
+    """`pages` with those that have no text layer read again from their OCR text layer;
+    the OCR reading; the pages left unread (no OCR engine)."""
+    empty = pages_without_text([text for text, _ in pages])
+    if not empty:
+        return pages, None, []
+    if tesseract_version() is None:
+        if len(empty) == len(pages):
+            raise DeckError(f"no text layer on any page (an image-only PDF); {INSTALL_HINT}: {path}")
+        return pages, None, empty
+    if progress is not None:
+        progress(0, len(empty))
+    with ocr_workdir() as work, _pdf_errors(path):
+        merged, reading = ocr_pdf(path, empty, Path(work), progress)
+        read = dict(zip(empty, _read_numbers(merged, empty), strict=True))
+    return [read.get(number, page) for number, page in enumerate(pages, start=1)], reading, []
+
+
+def _read_numbers(path: Path, numbers: list[int]) -> Iterator[tuple[str, _PageLayout]]:
+    """Pages `numbers` (1-based) of `path`, as `_read_range` reads them."""
+    for number in numbers:
+        yield from _read_range(path, number - 1, number)
+
+
+def _listed(numbers: list[int], shown: int = 8) -> str:
+    return ", ".join(str(number) for number in numbers[:shown]) + (" ..." if len(numbers) > shown else "")
 
 
 def _read_pages(path: Path, progress: Callable[[int, int], None] | None) -> Iterator[tuple[str, _PageLayout]]:

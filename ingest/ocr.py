@@ -1,0 +1,318 @@
+"""Pages without a text layer, read with OCR (Tesseract).
+
+A page whose text layer holds fewer than `MIN_TEXT_CHARS` characters (a slide exported
+as a picture, a scan) is rendered with pdfium and read by Tesseract, which writes an
+invisible text layer for it (a text-only PDF page, word by word, at the words'
+positions) and each word's confidence. `ocr_pdf` returns a copy of the PDF whose image
+pages are replaced by those text pages, so the rest of the reading (lines, passages,
+tables from word positions, facts) is the same as for any PDF, page by page in a
+document that mixes both.
+
+A page that comes back near-empty or unsure is read again from a grey, contrast-stretched
+image thresholded by Sauvola's method (light text on coloured cells survives it), and
+the reading with more confidently read characters is kept.
+
+Tesseract is a system program (Debian: `apt install tesseract-ocr`); without it a
+document with image pages is refused with a message that says so.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from threading import Lock
+from typing import Any
+
+from ingest.errors import DeckError
+
+# A page with fewer non-space characters in its text layer is read by OCR.
+MIN_TEXT_CHARS = 20
+DPI = 300
+# Tesseract's word confidence (0-100) from which a word counts as read.
+CONFIDENT = 60.0
+# A first reading with fewer confident characters than this, or a lower share of
+# confident characters, is read again with the other preprocessing.
+RETRY_CHARS = 40
+RETRY_SHARE = 0.6
+PAGE_TIMEOUT_S = 180
+# Ruling lines in a page image: darker than the page's background by this much (0-255),
+# at least this long, at most this thick; ends this close count as touching.
+DARKER_THAN_BACKGROUND = 60
+MIN_RULE_INCH = 0.25
+MAX_RULE_PX = 8
+RULE_TOUCH_PX = 6
+INSTALL_HINT = "install Tesseract OCR to read it (Debian/Ubuntu: apt install tesseract-ocr)"
+
+
+@dataclass(frozen=True)
+class OcrWord:
+    text: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    number: int  # 1-based page number in the document
+    words: tuple[OcrWord, ...]
+    variant: str  # which preprocessing gave the kept reading
+    retried: bool
+    seconds: float
+
+    @property
+    def confident_chars(self) -> int:
+        return sum(len(word.text) for word in self.words if word.confidence >= CONFIDENT)
+
+    @property
+    def chars(self) -> int:
+        return sum(len(word.text) for word in self.words)
+
+
+@dataclass(frozen=True)
+class OcrReading:
+    engine: str
+    pages: tuple[OcrPage, ...]
+    seconds: float
+
+    def summary(self) -> dict[str, Any]:
+        """What the index manifest records."""
+        return {
+            "engine": self.engine,
+            "pages": [page.number for page in self.pages],
+            "retried": [page.number for page in self.pages if page.retried],
+            "seconds": round(self.seconds, 2),
+            "seconds_per_page": round(self.seconds / max(1, len(self.pages)), 2),
+        }
+
+    def word_confidence(self) -> dict[int, dict[str, float]]:
+        """Per page, each word as read (lowercased, outer punctuation stripped) and its
+        lowest confidence there."""
+        found: dict[int, dict[str, float]] = {}
+        for page in self.pages:
+            words = found.setdefault(page.number, {})
+            for word in page.words:
+                key = ocr_key(word.text)
+                if key:
+                    words[key] = min(words.get(key, 100.0), word.confidence)
+        return found
+
+
+def ocr_key(text: str) -> str:
+    return text.strip(" .,;:()[]{}'\"*").lower()
+
+
+@functools.cache
+def tesseract_version() -> str | None:
+    """'tesseract 5.3.0', or None when Tesseract is not installed."""
+    program = shutil.which("tesseract")
+    if program is None:
+        return None
+    try:
+        done = subprocess.run([program, "--version"], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    lines = (done.stdout or done.stderr).splitlines()
+    return lines[0].strip() if lines else "tesseract"
+
+
+def pages_without_text(page_texts: list[str]) -> list[int]:
+    """1-based numbers of the pages whose text layer is (nearly) empty."""
+    return [
+        number
+        for number, text in enumerate(page_texts, start=1)
+        if sum(not char.isspace() for char in text) < MIN_TEXT_CHARS
+    ]
+
+
+def ocr_pdf(
+    path: Path,
+    numbers: list[int],
+    folder: Path,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Path, OcrReading]:
+    """Read pages `numbers` of `path` with OCR; return a copy of the PDF (in `folder`)
+    with those pages replaced by their text layer, and what was read."""
+    import pypdfium2
+    from pypdf import PdfReader, PdfWriter
+
+    engine = tesseract_version()
+    if engine is None:
+        raise DeckError(f"{len(numbers)} pages have no text layer; {INSTALL_HINT}: {path}")
+    started = time.perf_counter()
+    document = pypdfium2.PdfDocument(str(path))
+    render_lock = Lock()  # pdfium is not thread-safe; Tesseract runs in its own process
+
+    def read(number: int) -> tuple[OcrPage, Path]:
+        with render_lock:
+            image = document[number - 1].render(scale=DPI / 72).to_pil().convert("RGB")
+        return _read_page_image(image, number, folder)
+
+    workers = max(1, min(os.cpu_count() or 1, len(numbers)))
+    pages: list[OcrPage] = []
+    layers: dict[int, Path] = {}
+    try:
+        with ThreadPoolExecutor(workers) as pool:
+            for done, (page, layer) in enumerate(pool.map(read, numbers), start=1):
+                pages.append(page)
+                layers[page.number] = layer
+                if progress is not None:
+                    progress(done, len(numbers))
+    finally:
+        document.close()
+    writer = PdfWriter()
+    original = PdfReader(path, strict=False)
+    for number, page in enumerate(original.pages, start=1):
+        writer.add_page(PdfReader(layers[number]).pages[0] if number in layers else page)
+    merged = folder / "ocr.pdf"
+    with merged.open("wb") as out:
+        writer.write(out)
+    return merged, OcrReading(engine, tuple(pages), time.perf_counter() - started)
+
+
+def ruling_lines(grey: Any) -> list[tuple[int, int, int, int]]:
+    """The ruling lines of a page image (a 2-D uint8 array): thin straight dark runs, as
+    (x0, y0, x1, y1) pixel boxes. Horizontal ones at least `MIN_RULE_INCH` long; vertical
+    ones as long and touching a horizontal one (a table's borders cross; a tall
+    letter's stroke does not reach a rule)."""
+    import numpy as np
+
+    background = float(np.median(grey))
+    dark = grey < max(0.0, background - DARKER_THAN_BACKGROUND)
+    shortest = round(MIN_RULE_INCH * DPI)
+    horizontal = _runs(dark, shortest)
+    vertical = [(y0, x0, y1, x1) for x0, y0, x1, y1 in _runs(dark.T, shortest)]
+    near = RULE_TOUCH_PX
+
+    def touches(line: tuple[int, int, int, int]) -> bool:
+        x0, y0, x1, y1 = line
+        return any(
+            hx0 - near <= x1 and x0 <= hx1 + near and y0 - near <= hy1 and hy0 <= y1 + near
+            for hx0, hy0, hx1, hy1 in horizontal
+        )
+
+    return horizontal + [line for line in vertical if touches(line)]
+
+
+def _runs(dark: Any, shortest: int) -> list[tuple[int, int, int, int]]:
+    """Thin horizontal runs of True in `dark` at least `shortest` long, as (x0, y0, x1, y1)
+    boxes; runs in consecutive rows with the same ends are one line, kept only when at
+    most `MAX_RULE_PX` thick."""
+    import numpy as np
+
+    edges = np.diff(np.pad(dark, ((0, 0), (1, 1))).astype(np.int8), axis=1)
+    rows, starts = np.nonzero(edges == 1)
+    _, ends = np.nonzero(edges == -1)
+    long = ends - starts >= shortest
+    open_lines: dict[tuple[int, int], list[int]] = {}  # (start, end) // tolerance -> [x0, y0, x1, y1]
+    lines: list[list[int]] = []
+    for y, x0, x1 in zip(rows[long].tolist(), starts[long].tolist(), ends[long].tolist(), strict=True):
+        key = (x0 // RULE_TOUCH_PX, x1 // RULE_TOUCH_PX)
+        line = open_lines.get(key)
+        if line is not None and line[3] >= y - 1:
+            line[3] = y
+            continue
+        open_lines[key] = line = [x0, y, x1 - 1, y]
+        lines.append(line)
+    return [(x0, y0, x1, y1) for x0, y0, x1, y1 in lines if y1 - y0 < MAX_RULE_PX]
+
+
+def _without_lines(image: Any, lines: list[tuple[int, int, int, int]]) -> Any:
+    """The image with its ruling lines painted over in the background colour: Tesseract
+    reads a vertical rule as '|' and a cell's text better without its borders."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.array(image)
+    background = np.median(pixels.reshape(-1, pixels.shape[-1]) if pixels.ndim == 3 else pixels, axis=0)
+    for x0, y0, x1, y1 in lines:
+        pixels[max(0, y0 - 1) : y1 + 2, max(0, x0 - 1) : x1 + 2] = background
+    return Image.fromarray(pixels)
+
+
+def _with_lines(layer: Path, lines: list[tuple[int, int, int, int]], size: tuple[int, int]) -> None:
+    """Draw `lines` (pixel boxes of an image `size`) into the one-page PDF `layer`, so the
+    layout reader finds the ruled tables the picture had."""
+    if not lines:
+        return
+    from fpdf import FPDF
+    from pypdf import PdfReader, PdfWriter
+
+    scale = 72 / DPI
+    drawing = FPDF(unit="pt", format=(size[0] * scale, size[1] * scale))
+    drawing.add_page()
+    drawing.set_line_width(0.5)
+    for x0, y0, x1, y1 in lines:
+        if x1 - x0 >= y1 - y0:
+            middle = (y0 + y1) / 2 * scale
+            drawing.line(x0 * scale, middle, x1 * scale, middle)
+        else:
+            middle = (x0 + x1) / 2 * scale
+            drawing.line(middle, y0 * scale, middle, y1 * scale)
+    writer = PdfWriter()
+    page = writer.add_page(PdfReader(layer).pages[0])
+    page.merge_page(PdfReader(io.BytesIO(bytes(drawing.output()))).pages[0])
+    with layer.open("wb") as out:
+        writer.write(out)
+
+
+def _read_page_image(image: Any, number: int, folder: Path) -> tuple[OcrPage, Path]:
+    import numpy as np
+
+    started = time.perf_counter()
+    lines = ruling_lines(np.asarray(image.convert("L")))
+    image = _without_lines(image, lines)
+    words, layer = _tesseract(image, [], folder / f"p{number}")
+    page = OcrPage(number, words, "plain", False, 0.0)
+    if page.confident_chars < RETRY_CHARS or page.confident_chars < RETRY_SHARE * max(1, page.chars):
+        from PIL import ImageOps
+
+        grey = ImageOps.autocontrast(image.convert("L"))
+        retry_words, retry_layer = _tesseract(grey, ["-c", "thresholding_method=2"], folder / f"p{number}-sauvola")
+        retry = OcrPage(number, retry_words, "grey-sauvola", True, 0.0)
+        if retry.confident_chars > page.confident_chars:
+            page, layer = retry, retry_layer
+        else:
+            page = OcrPage(number, words, "plain", True, 0.0)
+    _with_lines(layer, lines, image.size)
+    seconds = time.perf_counter() - started
+    return OcrPage(page.number, page.words, page.variant, page.retried, seconds), layer
+
+
+def _tesseract(image: Any, options: list[str], base: Path) -> tuple[tuple[OcrWord, ...], Path]:
+    """Run Tesseract on one page image: its words with confidences, and a one-page
+    text-only PDF (`base`.pdf) of the same size as the page."""
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", compress_level=1)
+    command = ["tesseract", "-", str(base), "--dpi", str(DPI), "-l", "eng", "-c", "textonly_pdf=1", *options]
+    command += ["pdf", "tsv"]
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one page per core, not one page on all
+    try:
+        done = subprocess.run(
+            command, input=buffer.getvalue(), capture_output=True, timeout=PAGE_TIMEOUT_S, env=env, check=False
+        )
+    except subprocess.TimeoutExpired as error:
+        raise DeckError(f"OCR of a page took over {PAGE_TIMEOUT_S} s") from error
+    layer, table = base.with_suffix(".pdf"), base.with_suffix(".tsv")
+    if done.returncode != 0 or not layer.exists() or not table.exists():
+        message = done.stderr.decode(errors="replace").strip().splitlines()
+        raise DeckError(f"OCR failed ({message[-1] if message else done.returncode})")
+    words = []
+    with table.open(newline="", encoding="utf-8", errors="replace") as rows:
+        for row in csv.DictReader(rows, delimiter="\t", quoting=csv.QUOTE_NONE):
+            text = (row.get("text") or "").strip()
+            if text and row.get("level") == "5":
+                words.append(OcrWord(text, float(row.get("conf") or 0)))
+    return tuple(words), layer
+
+
+def ocr_workdir() -> tempfile.TemporaryDirectory[str]:
+    return tempfile.TemporaryDirectory(prefix="deckqa-ocr-")
