@@ -119,7 +119,8 @@ def draw_slide(deck: DeckQA, slide: int) -> None:
 def draw_citations(deck: DeckQA, groups: list[SlideCitations], heading: str) -> None:
     st.markdown(f"**{heading}**")
     for group in groups:
-        with st.expander(f"Slide {group.slide} · {group.title}", icon=":material/slideshow:"):
+        icon = ":material/document_scanner:" if group.ocr else ":material/slideshow:"
+        with st.expander(group.label, icon=icon):
             picture, passages = st.columns([3, 2], gap="medium")
             with picture:
                 draw_slide(deck, group.slide)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from statistics import mean
 import shutil
 import sqlite3
 import tempfile
@@ -41,7 +43,7 @@ from ingest.embedding import (
 from ingest.errors import DeckError, StaleIndexError
 from ingest.files import open_checked
 from ingest.names import document_names
-from ingest.ocr import CONFIDENT, OcrReading, ocr_key
+from ingest.ocr import FIGURE_CONFIDENT, OcrReading, ocr_key
 from ingest.records import Chunk, Fact, Slide, Table
 from ingest.text import tokenize
 
@@ -62,6 +64,10 @@ SECONDS_PER_PAGE = 0.75
 # Texts per embedding call at ingest: short, length-sorted batches pad least (measured
 # on the bundled deck, 2 cores: 16 beats 64 by a fifth).
 EMBED_BATCH = 16
+# A table cell that is one figure (sign, digits, separators, a percent), and one with decimals.
+DIGITS_RE = re.compile(r"[+\-(]?[\d,.]+\)?%?")
+DECIMAL_RE = re.compile(r"\d\.\d")
+WORD_RE = re.compile(r"\d|[^\W\d_]{2}")  # a figure, or a word of two letters or more
 
 
 def estimated_ingest_seconds(pages: int) -> int:
@@ -359,7 +365,9 @@ def _write_index(
         unruled_tables=len(parsed.statements),
         warnings=parsed.warnings,
         names=document_names([slide.text for slide in parsed.slides]),
-        ocr={**parsed.ocr.summary(), "unsure_facts": _unsure_facts(facts, parsed.ocr)} if parsed.ocr else None,
+        ocr={**parsed.ocr.summary(), "unsure_facts": _unsure_facts(facts, parsed.tables, parsed.ocr)}
+        if parsed.ocr
+        else None,
     )
     (temp / MANIFEST).write_text(json.dumps(asdict(manifest), indent=2) + "\n")
     return manifest
@@ -381,20 +389,39 @@ def _embed_in_batches(embedder: QueryEmbedder, texts: list[str], progress: Progr
     return vectors[[row[text] for text in texts]]
 
 
-def _unsure_facts(facts: list[Fact], reading: OcrReading) -> list[str]:
-    """Facts on OCR'd pages whose figure, row label or column OCR read with low
-    confidence (a word not found as read, e.g. joined differently, does not count)."""
+def _unsure_facts(facts: list[Fact], tables: tuple[Table, ...], reading: OcrReading) -> list[str]:
+    """Facts on OCR'd pages whose figure OCR read with low confidence, or its row label
+    and column on average (one garbled word does not void a label; a word not found as
+    read, e.g. joined differently, does not count), or whose figure lacks the decimal places every other figure of its table row has (OCR
+    drops a small decimal point confidently: '18.5' read as '185')."""
     confidence = reading.word_confidence()
+    rows = {table.table_id: table.rows for table in tables}
     unsure = []
     for fact in facts:
         words = confidence.get(fact.slide)
         if words is None:
             continue
-        keys = [ocr_key(word) for word in f"{fact.raw} {fact.row} {fact.column}".split()]
-        read = [words[key] for key in keys if key in words]
-        if read and min(read) < CONFIDENT:
+        figure, label = _read_confidence(fact.raw, words), _read_confidence(f"{fact.row} {fact.column}", words)
+        row = next((row for row in rows.get(fact.table_id, ()) if fact.raw in row), ())
+        doubtful = (figure and min(figure) < FIGURE_CONFIDENT) or (label and mean(label) < FIGURE_CONFIDENT)
+        if doubtful or _decimals_missing(fact.raw, row):
             unsure.append(fact.fact_id)
     return unsure
+
+
+def _read_confidence(text: str, words: dict[str, float]) -> list[float]:
+    keys = [ocr_key(word) for word in text.split()]
+    return [words[key] for key in keys if key in words and WORD_RE.search(key)]
+
+
+def _decimals_missing(raw: str, cells: tuple[str, ...]) -> bool:
+    others = [cell for cell in cells if cell != raw and DIGITS_RE.fullmatch(cell.strip())]
+    return (
+        bool(DIGITS_RE.fullmatch(raw.strip()))
+        and "." not in raw
+        and len(others) >= 2
+        and all(DECIMAL_RE.search(cell) for cell in others)
+    )
 
 
 def _write_records(path: Path, parsed: ParsedDeck, facts: list[Fact]) -> None:

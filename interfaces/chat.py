@@ -24,6 +24,7 @@ from pandas.io.formats.style import Styler
 
 from ingest.errors import DeckError
 from ingest.index_store import Manifest, Progress, estimated_ingest_seconds, open_index
+from ingest.ocr import estimated_ocr_seconds
 from interfaces.slide_images import render_page_png
 from qa.answer import Answer, Citation, TableTrace, Value
 from qa.deckqa import REFUSAL_TEXT, DeckQA
@@ -71,6 +72,11 @@ class SlideCitations:
     slide: int
     title: str
     passages: tuple[str, ...]
+    ocr: bool = False  # the slide was read by OCR
+
+    @property
+    def label(self) -> str:
+        return f"Slide {self.slide} · {self.title}" + (" · read by OCR" if self.ocr else "")
 
 
 def history_for(turns: Sequence[ChatTurn]) -> list[dict[str, str]]:
@@ -87,12 +93,15 @@ def group_citations(citations: Sequence[Citation]) -> list[SlideCitations]:
     """Citations grouped by slide (first-cited slide first), passages de-duplicated."""
     titles: dict[int, str] = {}
     passages: dict[int, list[str]] = {}
+    ocr: set[int] = set()
     for citation in citations:
         titles.setdefault(citation.slide, citation.title)
         kept = passages.setdefault(citation.slide, [])
         if citation.text and citation.text not in kept:
             kept.append(citation.text)
-    return [SlideCitations(slide, titles[slide], tuple(passages[slide])) for slide in titles]
+        if citation.ocr:
+            ocr.add(citation.slide)
+    return [SlideCitations(slide, titles[slide], tuple(passages[slide]), slide in ocr) for slide in titles]
 
 
 def badge_markers(markdown: str) -> str:
@@ -137,8 +146,9 @@ def answer_caption(answer: Answer) -> str:
 def index_summary(manifest: Manifest) -> str:
     """Two lines on the deck's index: its counts, and when and how fast it was built."""
     built = datetime.fromisoformat(manifest.built_at).astimezone(UTC).strftime("%d %b %Y %H:%M UTC")
+    ocr = f" · {len(manifest.ocr_pages)} read by OCR" if manifest.ocr else ""
     return (
-        f"{manifest.slides} slides · {manifest.tables} tables · {manifest.facts} figures  \n"
+        f"{manifest.slides} slides{ocr} · {manifest.tables} tables · {manifest.facts} figures  \n"
         f"Indexed {built} in {manifest.build_seconds:.1f} s"
     )
 
@@ -240,7 +250,7 @@ def conversation_markdown(turns: Sequence[ChatTurn], deck_title: str, exported_a
         if sources:
             lines.append("**Closest slides:**" if answer.refused else "**Sources:**")
             for group in group_citations(sources):
-                lines.append(f"- Slide {group.slide} — {group.title}")
+                lines.append(f"- Slide {group.slide} — {group.title}" + (" (read by OCR)" if group.ocr else ""))
                 lines += [f"  > {passage}" for passage in group.passages]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -291,6 +301,13 @@ def progress_step(stage: str, done: int, total: int) -> tuple[float, str]:
         return 0.0, f"Reading {total} pages (about {estimated_ingest_seconds(total)} s)…"
     if stage == "read":
         return 0.5 * share, f"Reading slide {done} of {total}…"
+    if stage == "ocr":
+        if done == 0:
+            return (
+                0.1,
+                f"{total} pages have no text layer: reading them with OCR (about {estimated_ocr_seconds(total)} s)…",
+            )
+        return 0.1 + 0.4 * share, f"Reading page {done} of {total} with OCR…"
     if stage == "embed":
         return 0.5 + 0.5 * share, f"Indexing passages ({done}/{total})…"
     return share, f"{stage} {done}/{total}…"

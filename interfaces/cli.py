@@ -56,6 +56,7 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 
     from ingest.embedding import ingest_embedder, prepare_query_embedder
     from ingest.index_store import build_index, estimated_ingest_seconds
+    from ingest.ocr import estimated_ocr_seconds, tesseract_version
     from ingest.pdf_reader import check_page_count, validate_pdf
 
     deck = args.deck or settings.index.deck
@@ -75,7 +76,13 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     def progress(stage: str, done: int, total: int) -> None:
         if stage == "pages":
             return  # said above, before the model loaded
-        label = {"read": "reading slides", "embed": "embedding"}.get(stage, stage)
+        if stage == "ocr" and done == 0:
+            print(
+                f"{total} pages have no text layer: reading them with OCR ({tesseract_version()}), "
+                f"about {estimated_ocr_seconds(total)} s",
+                file=sys.stderr,
+            )
+        label = {"read": "reading slides", "ocr": "OCR", "embed": "embedding"}.get(stage, stage)
         bar = bars.get(stage)
         if bar is None:
             bar = bars[stage] = tqdm(total=total, desc=label, unit="step", file=sys.stderr, leave=False)
@@ -92,8 +99,9 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
             bar.close()
     manifest = result.manifest
     verb = "built" if result.rebuilt else "already current (use --force to rebuild)"
+    ocr = f"; {len(manifest.ocr_pages)} read by OCR ({manifest.ocr['engine']})" if manifest.ocr else ""
     print(
-        f"index {verb}: {manifest.slides} pages, {manifest.chunks} passages, {manifest.tables} tables "
+        f"index {verb}: {manifest.slides} pages{ocr}, {manifest.chunks} passages, {manifest.tables} tables "
         f"({manifest.unruled_tables} read from word positions), {manifest.facts} facts "
         f"in {time.perf_counter() - started:.1f} s -> {folder}"
     )

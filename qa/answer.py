@@ -19,6 +19,7 @@ class Citation(BaseModel):
     slide: int = Field(description="1-based page number of the deck PDF")
     title: str
     text: str = Field(description="the cited passage, verbatim from the slide")
+    ocr: bool = Field(default=False, description="the page has no text layer and was read by OCR")
 
 
 class Value(BaseModel):

@@ -138,11 +138,13 @@ class DeckQA:
         started = time.perf_counter()
         prepared = self._prepare(question, history, use_llm)
         if isinstance(prepared, Answer):
-            return _timed(prepared, started)
+            return self._finished(prepared, started)
         if use_llm and self.llm_answerer is not None:
             asked, standalone = prepared.understanding.asked, prepared.understanding.standalone
-            return _timed(self.llm_answerer.answer(asked, standalone, prepared.slides, prepared.extractive), started)
-        return _timed(prepared.extractive, started)
+            return self._finished(
+                self.llm_answerer.answer(asked, standalone, prepared.slides, prepared.extractive), started
+            )
+        return self._finished(prepared.extractive, started)
 
     def ask_stream(self, question: str, history: Sequence[Any] | None = None, *, use_llm: bool = True) -> AnswerStream:
         """Like `ask`, for a UI: `.tokens()` yields the LLM's text as it arrives, then
@@ -154,12 +156,25 @@ class DeckQA:
         started = time.perf_counter()
         prepared = self._prepare(question, history, use_llm)
         if isinstance(prepared, Answer):
-            return AnswerStream.of(_timed(prepared, started))
+            return AnswerStream.of(self._finished(prepared, started))
         if not use_llm or self.llm_answerer is None:
-            return AnswerStream.of(_timed(prepared.extractive, started))
+            return AnswerStream.of(self._finished(prepared.extractive, started))
         asked, standalone = prepared.understanding.asked, prepared.understanding.standalone
         stream = self.llm_answerer.stream_answer(asked, standalone, prepared.slides, prepared.extractive)
-        return stream.then(lambda answer: _timed(answer, started))
+        return stream.then(lambda answer: self._finished(answer, started))
+
+    def _finished(self, answer: Answer, started: float) -> Answer:
+        """The answer as returned: timed, with the citations of pages read by OCR marked."""
+        ocr = self.index.manifest.ocr_pages
+        if ocr:
+
+            def marked(citations: list[Citation]) -> list[Citation]:
+                return [c.model_copy(update={"ocr": True}) if c.slide in ocr else c for c in citations]
+
+            answer = answer.model_copy(
+                update={"citations": marked(answer.citations), "suggestions": marked(answer.suggestions)}
+            )
+        return _timed(answer, started)
 
     def _prepare(self, question: str, history: Sequence[Any] | None, use_llm: bool) -> Answer | Evidence:
         """A final answer (a figure, a refusal), or the text route's evidence."""

@@ -86,6 +86,18 @@ def numeric_answer(asked: str, result: LookupResult, index: DeckIndex, trace: Tr
     ]
     rows = [row for row in (table_trace(f, index) for f in result.facts) if row]
     trace = trace.model_copy(update={"facts": facts, "table_rows": rows})
+    unsure = [fact for fact in result.facts if fact.fact_id in index.manifest.unsure_facts]
+    if unsure:
+        # OCR read this figure, its row or its column with low confidence: the page is
+        # shown, the figure is not stated.
+        fact = unsure[0]
+        period = f" ({_period_phrase(fact)})" if fact.period else ""
+        text = (
+            f"{_label_phrase(fact)}{period} is on slide {fact.slide}, but that page has no text layer and OCR "
+            f"could not read the figure reliably: please check the slide. [Slide {fact.slide}]"
+        )
+        trace = trace.model_copy(update={"lookup": f"{trace.lookup or ''}; OCR read {fact.fact_id} unsure"})
+        return Answer(question=asked, answer=text, route="table", citations=citations, debug=trace)
     if result.formula is None:
         fact = result.facts[0]
         period = f" ({_period_phrase(fact)})" if fact.period else ""
