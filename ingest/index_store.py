@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from statistics import mean
 import shutil
 import sqlite3
 import tempfile
@@ -28,6 +27,7 @@ from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from statistics import mean
 from typing import TYPE_CHECKING, Any
 
 import faiss
@@ -67,6 +67,8 @@ EMBED_BATCH = 16
 # A table cell that is one figure (sign, digits, separators, a percent), and one with decimals.
 DIGITS_RE = re.compile(r"[+\-(]?[\d,.]+\)?%?")
 DECIMAL_RE = re.compile(r"\d\.\d")
+# A whole number this many times the largest decimal figure of its row lost its point.
+DROPPED_POINT_RATIO = 5
 WORD_RE = re.compile(r"\d|[^\W\d_]{2}")  # a figure, or a word of two letters or more
 
 
@@ -415,13 +417,23 @@ def _read_confidence(text: str, words: dict[str, float]) -> list[float]:
 
 
 def _decimals_missing(raw: str, cells: tuple[str, ...]) -> bool:
-    others = [cell for cell in cells if cell != raw and DIGITS_RE.fullmatch(cell.strip())]
-    return (
-        bool(DIGITS_RE.fullmatch(raw.strip()))
-        and "." not in raw
-        and len(others) >= 2
-        and all(DECIMAL_RE.search(cell) for cell in others)
-    )
+    """A whole number in a table row whose other figures mostly have decimals and are
+    all far smaller: a decimal point OCR dropped ('185' among '19.4 19.5 18.3')."""
+    if not DIGITS_RE.fullmatch(raw.strip()) or "." in raw:
+        return False
+    figures = [cell for cell in cells if cell != raw and DIGITS_RE.fullmatch(cell.strip())]
+    decimals = [abs(value) for cell in figures if DECIMAL_RE.search(cell) and (value := _number(cell)) is not None]
+    value = _number(raw)
+    if value is None or len(decimals) < 2 or 2 * len(decimals) < len(figures):
+        return False
+    return abs(value) >= DROPPED_POINT_RATIO * max(decimals)
+
+
+def _number(cell: str) -> float | None:
+    try:
+        return float(re.sub(r"[^\d.]", "", cell))
+    except ValueError:
+        return None
 
 
 def _write_records(path: Path, parsed: ParsedDeck, facts: list[Fact]) -> None:

@@ -85,7 +85,9 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         label = {"read": "reading slides", "ocr": "OCR", "embed": "embedding"}.get(stage, stage)
         bar = bars.get(stage)
         if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=label, unit="step", file=sys.stderr, leave=False)
+            bar = bars[stage] = tqdm(
+                total=total, desc=label, unit="step", file=sys.stderr, leave=False, disable=None
+            )  # no bars when stderr is not a terminal
         bar.n = done
         bar.refresh()
 
