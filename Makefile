@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup ingest eval bench lint serve clean
+.PHONY: run test setup system-deps ingest eval bench lint serve clean
 
 setup: $(STAMP)
 
@@ -13,6 +13,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
+
+# Optional system programs (Debian/Ubuntu, as root): chromium for the browser tests,
+# tesseract-ocr to read image-only PDFs.
+system-deps:
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium tesseract-ocr
 
 run: setup
 	$(PY) -m qa ingest

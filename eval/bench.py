@@ -11,6 +11,7 @@ bench.json. A measurement, not a test: nothing here asserts a speed.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
@@ -32,6 +33,9 @@ from eval.scoring import percentile
 # Two threads: the throughput a small server (or two Streamlit users) would see on the
 # two-core machines this runs on; `DeckQA.ask` is documented thread-safe.
 THREADS = 2
+# The OCR measure: the deck's first pages as pictures at a slide-sharing site's resolution.
+OCR_BENCH_PAGES = 8
+PICTURE_DPI = 150
 COLD_START_QUESTION = "What was operating income in 1Q-3Q16?"
 # A process's own peak RSS in KiB: the kernel's high-water mark of this program's memory
 # (`ru_maxrss` would not do: on Linux it carries over the parent's peak through exec).
@@ -119,6 +123,50 @@ def measure_ingest(deck_path: Path, embedder: Any) -> dict[str, Any]:
     }
 
 
+def picture_pdf(pdf: Path, pages: Sequence[int], out: Path, dpi: int = PICTURE_DPI, keep_others: bool = True) -> Path:
+    """`pdf` with `pages` (1-based) replaced by pictures of themselves at `dpi`, with no
+    text layer (what a deck exported as images looks like); other pages kept or dropped."""
+    import pypdfium2
+    from pypdf import PdfReader, PdfWriter
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    writer = PdfWriter()
+    for number, page in enumerate(PdfReader(pdf).pages, start=1):
+        if number in pages:
+            picture = document[number - 1].render(scale=dpi / 72).to_pil().convert("RGB")
+            buffer = io.BytesIO()
+            picture.save(buffer, "PDF", resolution=dpi)
+            writer.add_page(PdfReader(buffer).pages[0])
+        elif keep_others:
+            writer.add_page(page)
+    document.close()
+    with out.open("wb") as file:
+        writer.write(file)
+    return out
+
+
+def measure_ocr_ingest(deck_path: Path, embedder: Any, pages: int = OCR_BENCH_PAGES) -> dict[str, Any] | None:
+    """Ingest of the deck's first `pages` pages as pictures (read by OCR); None without Tesseract."""
+    from ingest.index_store import build_index
+    from ingest.ocr import tesseract_version
+
+    if tesseract_version() is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="deckqa-bench-ocr-") as folder:
+        pdf = picture_pdf(deck_path, range(1, pages + 1), Path(folder) / "pictures.pdf", keep_others=False)
+        started = time.perf_counter()
+        result = build_index(pdf, Path(folder) / "index", embedder, force=True)
+        seconds = time.perf_counter() - started
+    ocr = result.manifest.ocr or {}
+    return {
+        "pages": pages,
+        "dpi": PICTURE_DPI,
+        "seconds": round(seconds, 2),
+        "ocr_seconds_per_page": ocr.get("seconds_per_page"),
+        "engine": ocr.get("engine"),
+    }
+
+
 def measure_warm(items: Sequence[GoldItem], ask: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
     """Answer every item once, one at a time; latency per route the answer took."""
     by_route: dict[str, list[float]] = defaultdict(list)
@@ -166,6 +214,8 @@ def run_bench(
     model_seconds = time.perf_counter() - started
     progress("ingest (forced rebuild into a temporary folder)...")
     ingest = {**measure_ingest(settings.index.deck, embedder), "model_load_seconds": round(model_seconds, 2)}
+    progress(f"ingest of {OCR_BENCH_PAGES} picture pages (OCR)...")
+    ocr_ingest = measure_ocr_ingest(settings.index.deck, embedder)
     deck = DeckQA.load(settings)
     deck.ask(COLD_START_QUESTION)  # warm-up: first-call costs are the cold start's, not latency
 
@@ -195,6 +245,7 @@ def run_bench(
         },
         "questions": len(items),
         "ingest": ingest,
+        "ocr_ingest": ocr_ingest,
         "cold_start": cold,
         "warm_latency": warm,
         "throughput": {"threads": THREADS, "questions_per_second": throughput},
@@ -213,6 +264,7 @@ def format_bench(result: dict[str, Any]) -> str:
     rows = [
         ("ingest (forced rebuild, model loaded)", f"{result['ingest']['seconds']} s"),
         ("embedding model load", f"{result['ingest']['model_load_seconds']} s"),
+        _ocr_row(result.get("ocr_ingest")),
         ("cold start to first answer (subprocess)", f"{cold['seconds']} s"),
         ("  of which load / first answer", f"{cold['load_seconds']} s / {cold['first_answer_seconds']} s"),
     ]
@@ -238,6 +290,15 @@ def format_bench(result: dict[str, Any]) -> str:
     machine = result["machine"]
     lines.append(f"({machine['cpus']} CPUs, load average {machine['load_average_1min']} at the end of the run)")
     return "\n".join(lines)
+
+
+def _ocr_row(ocr: dict[str, Any] | None) -> tuple[str, str]:
+    if not ocr:
+        return ("ingest of picture pages (OCR)", "n/a: Tesseract is not installed")
+    return (
+        f"ingest of {ocr['pages']} picture pages (OCR, {ocr['dpi']} dpi)",
+        f"{ocr['seconds']} s ({ocr['ocr_seconds_per_page']} s/page OCR, {ocr['engine']})",
+    )
 
 
 def _p50_p95(stats: dict[str, Any]) -> str:

@@ -114,6 +114,16 @@ class OcrReading:
         return found
 
 
+# Letters OCR confuses with each other ('IIJ' read as 'IlJ', 'FY00' as 'FYOO'), folded to one.
+CONFUSABLE = str.maketrans({"l": "i", "1": "i", "|": "i", "!": "i", "0": "o"})
+
+
+def ocr_form(word: str) -> str:
+    """`word` lowercased with the letters OCR confuses folded together: two spellings
+    with the same form may be one word read two ways."""
+    return word.lower().translate(CONFUSABLE)
+
+
 def ocr_key(text: str) -> str:
     return text.strip(" .,;:()[]{}'\"*").lower()
 

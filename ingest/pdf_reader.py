@@ -2,8 +2,8 @@
 
 pypdf gives each page's plain text (the `Slide`); pdfplumber gives the layout: ruled
 tables (`Table`) and the lines outside them, grouped into passages (`Chunk`) by
-bullet markers, indentation, font size and vertical gaps. Works for any text-based
-deck PDF; one slide per page.
+bullet markers, indentation, font size and vertical gaps. Pages without a text layer
+are read from the text layer OCR gives them (`ingest.ocr`). One slide per page.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from ingest.numbers import find_periods, strip_periods
+from ingest.ocr import ocr_form
 from retriever.hits import SlideHit
 from understand.kinds import question_kind
 from understand.question import key_terms
@@ -34,10 +35,13 @@ class Verdict:
 
 
 class RefusalPolicy:
-    def __init__(self, vocabulary: set[str], covers: Callable[[str], bool]) -> None:
-        """`covers(period)`: whether the document has anything for a period."""
+    def __init__(self, vocabulary: set[str], covers: Callable[[str], bool], ocr: bool = False) -> None:
+        """`covers(period)`: whether the document has anything for a period. `ocr`: some
+        of its pages were read by OCR, so a word may be written with letters OCR confuses
+        ("IlJ" for "IIJ")."""
         self.vocabulary = vocabulary
         self._vocabulary_list = sorted(vocabulary)
+        self._ocr_forms = {ocr_form(word) for word in vocabulary} if ocr else set()
         self.covers = covers
 
     def unknown_terms(self, question: str) -> list[str]:
@@ -46,7 +50,7 @@ class RefusalPolicy:
         return [term for term in key_terms(strip_periods(question)) if self._unknown(term)]
 
     def _unknown(self, term: str) -> bool:
-        if term in self.vocabulary or term.isdigit():
+        if term in self.vocabulary or term.isdigit() or ocr_form(term) in self._ocr_forms:
             return False
         if term.rstrip("s") in self.vocabulary or any(s in self.vocabulary for s in SYNONYMS.get(term, ())):
             return False

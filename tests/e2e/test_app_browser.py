@@ -194,3 +194,41 @@ def test_upload_works_in_a_same_site_portal_iframe(portal_port: int, browser: Br
         expect(error).to_contain_text("Could not use notes.pdf", timeout=ANSWER_MS)
     finally:
         page.close()
+
+
+def test_picture_deck_upload_is_read_by_ocr_and_cited_as_such(
+    app_url: str, browser: Browser, artifacts: Path, tmp_path: Path
+) -> None:
+    """A deck of pictures (no text layer) uploaded in the chat is read by OCR; the answer
+    cites its slide marked "read by OCR"."""
+    from eval.bench import picture_pdf
+    from ingest.ocr import tesseract_version
+
+    if tesseract_version() is None:
+        pytest.skip("Tesseract is not installed (make system-deps)")
+    pictures = picture_pdf(REPO_ROOT / "data" / "deck.pdf", (3, 12), tmp_path / "pictures.pdf", keep_others=False)
+    page: Page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    try:
+        page.goto(app_url)
+        expect(page.get_by_test_id("stChatInputTextArea")).to_be_editable(timeout=FIRST_LOAD_MS)
+        page.locator("input[type=file]").set_input_files(
+            files=[{"name": "pictures.pdf", "mimeType": "application/pdf", "buffer": pictures.read_bytes()}]
+        )
+        expect(page.get_by_text("Now answering from")).to_be_visible(timeout=ANSWER_MS)
+        expect(page.get_by_text("2 read by OCR")).to_be_visible()
+        ask(page, "How much cloud-related CAPEX was spent in FY14?")
+        answer = page.get_by_test_id("stChatMessage").last
+        expect(answer.get_by_text("Route: ")).to_be_visible(timeout=ANSWER_MS)
+        expect(answer).to_contain_text("1.7")
+        citation = answer.get_by_test_id("stExpander").filter(has_text="Slide 2 · Cloud Business Model").first
+        expect(citation).to_contain_text("read by OCR")
+        citation.locator("summary").click()
+        image = citation.locator("img")
+        expect(image).to_be_visible(timeout=30_000)
+        page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+        full_page_screenshot(page, artifacts / "app-ocr.png")
+    except AssertionError:
+        full_page_screenshot(page, artifacts / "app-ocr-failure.png")
+        raise
+    finally:
+        page.close()

@@ -4,15 +4,13 @@ other pages left as they are (a document that mixes both)."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
-import pypdfium2
 import pytest
 from PIL import Image, ImageDraw
-from pypdf import PdfReader, PdfWriter
 
+from eval.bench import picture_pdf
 from eval.scoring import score_item
 from ingest.errors import DeckError
 from ingest.index_store import build_index, open_index
@@ -21,27 +19,7 @@ from qa.deckqa import DeckQA
 from qa.settings import Settings
 
 IMAGE_PAGES = (12, 23, 29, 35, 37, 39)  # tables, charts and bullets
-DPI = 150
 needs_tesseract = pytest.mark.skipif(tesseract_version() is None, reason="Tesseract is not installed")
-
-
-def image_only(deck_pdf: Path, pages: tuple[int, ...], out: Path, keep_others: bool = True) -> Path:
-    """`deck_pdf` with `pages` replaced by pictures of themselves (no text layer)."""
-    document = pypdfium2.PdfDocument(str(deck_pdf))
-    original = PdfReader(deck_pdf)
-    writer = PdfWriter()
-    for number, page in enumerate(original.pages, start=1):
-        if number in pages:
-            picture = document[number - 1].render(scale=DPI / 72).to_pil().convert("RGB")
-            buffer = io.BytesIO()
-            picture.save(buffer, "PDF", resolution=DPI)
-            writer.add_page(PdfReader(buffer).pages[0])
-        elif keep_others:
-            writer.add_page(page)
-    document.close()
-    with out.open("wb") as file:
-        writer.write(file)
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +27,7 @@ def mixed(deck_pdf: Path, settings: Settings, tmp_path_factory: pytest.TempPathF
     if tesseract_version() is None:
         pytest.skip("Tesseract is not installed")
     folder = tmp_path_factory.mktemp("ocr")
-    pdf = image_only(deck_pdf, IMAGE_PAGES, folder / "mixed.pdf")
+    pdf = picture_pdf(deck_pdf, IMAGE_PAGES, folder / "mixed.pdf")
     return DeckQA(open_index(pdf, folder / "index", model_cache=settings.index.model_cache))
 
 
@@ -129,7 +107,7 @@ def test_image_only_pdf_without_an_ocr_engine_names_what_to_install(
 ) -> None:
     import ingest.pdf_reader
 
-    pdf = image_only(deck_pdf, (1, 2), tmp_path / "pictures.pdf", keep_others=False)
+    pdf = picture_pdf(deck_pdf, (1, 2), tmp_path / "pictures.pdf", keep_others=False)
     monkeypatch.setattr(ingest.pdf_reader, "tesseract_version", lambda: None)
     with pytest.raises(DeckError, match="apt install tesseract-ocr"):
         ingest.pdf_reader.validate_pdf(pdf)
