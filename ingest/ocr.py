@@ -51,6 +51,11 @@ FIGURE_CONFIDENT = 50.0
 RETRY_CHARS = 40
 RETRY_SHARE = 0.6
 PAGE_TIMEOUT_S = 180
+# Tesseract's page segmentation: 11, "sparse text", finds every piece of text wherever it
+# is; the layout reader puts words back in lines and columns from their positions. On the
+# bundled deck at 150 dpi: figures read 96.6% against 96.0% for the default (3), which
+# missed a whole table column on one slide.
+PAGE_SEGMENTATION = "11"
 # Wall seconds per page read by OCR on 2 cores (measured on a 43-slide deck at 150 dpi).
 SECONDS_PER_PAGE = 0.8
 # Ruling lines in a page image: darker than the page's background by this much (0-255),
@@ -315,7 +320,8 @@ def _tesseract(image: Any, options: list[str], base: Path) -> tuple[tuple[OcrWor
     text-only PDF (`base`.pdf) of the same size as the page."""
     buffer = io.BytesIO()
     image.save(buffer, "PNG", compress_level=1)
-    command = ["tesseract", "-", str(base), "--dpi", str(DPI), "-l", "eng", "-c", "textonly_pdf=1", *options]
+    command = ["tesseract", "-", str(base), "--dpi", str(DPI), "--psm", PAGE_SEGMENTATION, "-l", "eng"]
+    command += ["-c", "textonly_pdf=1", *options]
     command += ["pdf", "tsv"]
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one page per core, not one page on all
     try:

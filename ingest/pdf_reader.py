@@ -88,8 +88,11 @@ def validate_pdf(path: Path) -> None:
         reader = _text_reader(path)
         if not reader.pages:
             raise DeckError(f"PDF has no pages: {path}")
-        if not any((page.extract_text() or "").strip() for page in reader.pages) and tesseract_version() is None:
-            raise DeckError(f"no text layer on any page (an image-only PDF); {INSTALL_HINT}: {path}")
+        if not any((page.extract_text() or "").strip() for page in reader.pages):
+            if not any(_has_image(page) for page in reader.pages):
+                raise DeckError(f"no extractable text, and no pictures to read by OCR: {path}")
+            if tesseract_version() is None:
+                raise DeckError(f"no text layer on any page (an image-only PDF); {INSTALL_HINT}: {path}")
 
 
 @contextmanager
@@ -185,10 +188,13 @@ def _with_ocr(
     """`pages` with those that have no text layer read again from their OCR text layer;
     the OCR reading; the pages left unread (no OCR engine)."""
     empty = pages_without_text([text for text, _ in pages])
+    if empty:
+        reader = _text_reader(path)
+        empty = [number for number in empty if _has_image(reader.pages[number - 1])]
     if not empty:
         return pages, None, []
     if tesseract_version() is None:
-        if len(empty) == len(pages):
+        if len(empty) == len(pages) or not any(text.strip() for text, _ in pages):
             raise DeckError(f"no text layer on any page (an image-only PDF); {INSTALL_HINT}: {path}")
         return pages, None, empty
     if progress is not None:
@@ -197,6 +203,21 @@ def _with_ocr(
         merged, reading = ocr_pdf(path, empty, Path(work), progress)
         read = dict(zip(empty, _read_numbers(merged, empty), strict=True))
     return [read.get(number, page) for number, page in enumerate(pages, start=1)], reading, []
+
+
+def _has_image(page: Any, depth: int = 3) -> bool:
+    """Whether a page draws a picture (an image XObject, directly or inside a form): a page
+    without text and without pictures (blank, or vector drawings) has nothing to OCR."""
+    resources = page.get("/Resources")
+    objects = resources.get_object().get("/XObject") if resources is not None else None
+    if objects is None:
+        return False
+    for reference in objects.get_object().values():
+        xobject = reference.get_object()
+        subtype = xobject.get("/Subtype")
+        if subtype == "/Image" or (subtype == "/Form" and depth > 0 and _has_image(xobject, depth - 1)):
+            return True
+    return False
 
 
 def _read_numbers(path: Path, numbers: list[int]) -> Iterator[tuple[str, _PageLayout]]:

@@ -18,7 +18,6 @@ from pypdf import PdfReader, PdfWriter
 
 from ingest.errors import DeckError, StaleIndexError
 from ingest.index_store import MANIFEST, build_index, needs_rebuild, open_index
-from ingest.ocr import tesseract_version
 from qa.settings import REPO_ROOT
 
 pytestmark = pytest.mark.slow
@@ -152,6 +151,5 @@ def test_cli_bad_input_one_line_exit_2(kind: str, built: Path, deck_pdf: Path, t
     assert completed.returncode == 2, completed.stderr
     lines = [line for line in completed.stderr.splitlines() if line.strip()]
     assert lines[-1].startswith("error: ") and sum(line.startswith("error: ") for line in lines) == 1, lines
-    # A picture-only PDF is read by OCR first (said in one line) and refused after.
-    assert len(lines) == (2 if kind == "scanned" and tesseract_version() else 1), lines
+    assert len(lines) == 1, lines
     assert _snapshot(built) == before
