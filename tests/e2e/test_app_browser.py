@@ -10,11 +10,12 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, FrameLocator, Page, expect
+from playwright.sync_api import Browser, FrameLocator, Locator, Page, expect
 
 from tests.e2e.conftest import skip_without_chromium
 from tests.e2e.load import free_port, stop
@@ -79,6 +80,26 @@ def ask(page_or_frame: Page | FrameLocator, question: str) -> None:
     chat.press("Enter")
 
 
+@contextmanager
+def screenshot_on_failure(page: Page, path: Path) -> Iterator[None]:
+    """Screenshot the page to `path` when an assertion fails inside; close it after."""
+    try:
+        yield
+    except AssertionError:
+        full_page_screenshot(page, path)
+        raise
+    finally:
+        page.close()
+
+
+def open_slide_image(page: Page, citation: Locator) -> None:
+    """Open a citation's expander and wait until its slide image has loaded."""
+    citation.locator("summary").click()
+    image = citation.locator("img")
+    expect(image).to_be_visible(timeout=30_000)
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+
+
 def full_page_screenshot(page: Page, path: Path) -> None:
     """Streamlit scrolls inside its own container, so a full-page screenshot only shows
     the viewport: grow the viewport to the tallest scrolling content first."""
@@ -92,7 +113,7 @@ def test_question_answer_with_cited_slide_image(
     app_url: str, browser: Browser, artifacts: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     page: Page = browser.new_page(viewport={"width": 1440, "height": 1000})
-    try:
+    with screenshot_on_failure(page, artifacts / "app-failure.png"):
         started = time.perf_counter()
         page.goto(app_url)
         # A fresh server opens the index on the first visit (about a second: nothing is
@@ -111,16 +132,8 @@ def test_question_answer_with_cited_slide_image(
             )
         citation = answer.get_by_test_id("stExpander").filter(has_text=CITED_SLIDE).first
         expect(citation).to_be_visible()
-        citation.locator("summary").click()
-        image = citation.locator("img")
-        expect(image).to_be_visible(timeout=30_000)
-        page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+        open_slide_image(page, citation)
         full_page_screenshot(page, artifacts / "app.png")
-    except AssertionError:
-        full_page_screenshot(page, artifacts / "app-failure.png")
-        raise
-    finally:
-        page.close()
 
 
 class PortalPage(http.server.BaseHTTPRequestHandler):
@@ -208,7 +221,7 @@ def test_picture_deck_upload_is_read_by_ocr_and_cited_as_such(
         pytest.skip("Tesseract is not installed (make system-deps)")
     pictures = picture_pdf(REPO_ROOT / "data" / "deck.pdf", (3, 12), tmp_path / "pictures.pdf", keep_others=False)
     page: Page = browser.new_page(viewport={"width": 1440, "height": 1000})
-    try:
+    with screenshot_on_failure(page, artifacts / "app-ocr-failure.png"):
         page.goto(app_url)
         expect(page.get_by_test_id("stChatInputTextArea")).to_be_editable(timeout=FIRST_LOAD_MS)
         page.locator("input[type=file]").set_input_files(
@@ -222,13 +235,5 @@ def test_picture_deck_upload_is_read_by_ocr_and_cited_as_such(
         expect(answer).to_contain_text("1.7")
         citation = answer.get_by_test_id("stExpander").filter(has_text="Slide 2 · Cloud Business Model").first
         expect(citation).to_contain_text("read by OCR")
-        citation.locator("summary").click()
-        image = citation.locator("img")
-        expect(image).to_be_visible(timeout=30_000)
-        page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+        open_slide_image(page, citation)
         full_page_screenshot(page, artifacts / "app-ocr.png")
-    except AssertionError:
-        full_page_screenshot(page, artifacts / "app-ocr-failure.png")
-        raise
-    finally:
-        page.close()

@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 from eval.bench import picture_pdf
 from eval.scoring import score_item
 from ingest.errors import DeckError
-from ingest.index_store import build_index, open_index
+from ingest.index_store import _decimals_missing, build_index, open_index
 from ingest.ocr import pages_without_text, ruling_lines, tesseract_version
 from qa.deckqa import DeckQA
 from qa.settings import Settings
@@ -64,9 +64,9 @@ def test_mixed_document_reads_image_pages_by_ocr(mixed: DeckQA) -> None:
 
 @needs_tesseract
 def test_ocr_pages_answer_figures_at_a_measured_rate(mixed: DeckQA, deck: DeckQA, gold: list[dict]) -> None:
-    """Gold test figures on the pictured pages: measured 27 right of the 38 the text
-    layer gets (0.71); four misread figures are withheld, not stated. The bar sits a
-    little under the measure."""
+    """Gold test figures on the pictured pages: measured 34 right of the 38 the text
+    layer gets (0.89); misread figures are withheld, not stated. The bar sits a little
+    under the measure."""
     items = [
         item
         for item in gold
@@ -78,7 +78,7 @@ def test_ocr_pages_answer_figures_at_a_measured_rate(mixed: DeckQA, deck: DeckQA
     assert len(items) >= 30
     text = [score_item(item, deck.ask(item["question"]), 0.0).correct for item in items]
     ocr = [score_item(item, mixed.ask(item["question"]), 0.0).correct for item in items]
-    assert sum(ocr) >= 0.65 * sum(text), (sum(ocr), sum(text))
+    assert sum(ocr) >= 0.8 * sum(text), (sum(ocr), sum(text))
 
 
 @needs_tesseract
@@ -93,13 +93,22 @@ def test_citations_of_ocr_pages_say_so(mixed: DeckQA) -> None:
 
 @needs_tesseract
 def test_a_figure_read_unsure_is_not_stated(mixed: DeckQA) -> None:
-    """OCR reads '46.9' in a row of one-decimal figures as '469' (the point is lost at
-    150 dpi): the answer shows the slide and says the figure could not be read."""
-    answer = mixed.ask("How much SG&A did the ATM business incur in 4Q15?")
+    """OCR reads the cell '3.0 (1.6)' of slide 39's CAPEX table with confidence 45 (under
+    50): the answer names the row and slide and says the figure could not be read."""
+    answer = mixed.ask("How much GIO P2-related CAPEX was there in 1Q-3Q16?")
     assert answer.value is None
     assert "could not read the figure reliably" in answer.answer
-    assert [citation.slide for citation in answer.citations] == [35]
-    assert "469" not in answer.answer
+    assert [citation.slide for citation in answer.citations] == [39]
+    assert "1.6" not in answer.answer
+
+
+def test_a_whole_number_among_decimals_lost_its_point() -> None:
+    """At 150 dpi OCR reads '18.5' as '185' and '46.9' as '469' with high confidence."""
+    row = ("Substantial margin", "19.4", "19.5", "185", "186", "18.3", "17.9")
+    assert _decimals_missing("185", row) and _decimals_missing("186", row)
+    assert not _decimals_missing("19.4", row)
+    assert not _decimals_missing("185", ("Headcount", "120", "185", "190"))  # no decimals in the row
+    assert not _decimals_missing("25", ("Margin", "19.4", "19.5", "25"))  # not far larger
 
 
 def test_image_only_pdf_without_an_ocr_engine_names_what_to_install(
