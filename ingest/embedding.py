@@ -176,6 +176,10 @@ class QueryEmbedder:
             str(folder / ONNX_FILE), options, providers=["CPUExecutionProvider"]
         )
 
+    def token_counts(self, texts: list[str]) -> list[int]:
+        """How many tokens each text is embedded as (after truncation)."""
+        return [sum(item.attention_mask) for item in self.tokenizer.encode_batch(texts)] if texts else []
+
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
