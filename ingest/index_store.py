@@ -34,6 +34,7 @@ import faiss
 import numpy as np
 
 from ingest.embedding import (
+    BatchEmbedder,
     QueryEmbedder,
     ingest_embedder,
     model_fingerprint,
@@ -200,7 +201,7 @@ def needs_rebuild(folder: Path, deck_sha256: str, model_id: str) -> str:
 def build_index(
     deck_path: Path,
     folder: Path,
-    embedder: QueryEmbedder,
+    embedder: BatchEmbedder,
     *,
     force: bool = False,
     progress: Progress | None = None,
@@ -327,7 +328,7 @@ def _write_index(
     parsed: ParsedDeck,
     deck_path: Path,
     temp: Path,
-    embedder: QueryEmbedder,
+    embedder: BatchEmbedder,
     progress: Progress | None,
     started: float,
 ) -> Manifest:
@@ -375,7 +376,7 @@ def _write_index(
     return manifest
 
 
-def _embed_in_batches(embedder: QueryEmbedder, texts: list[str], progress: Progress | None) -> np.ndarray:
+def _embed_in_batches(embedder: BatchEmbedder, texts: list[str], progress: Progress | None) -> np.ndarray:
     """One matrix of normalised float32 vectors, embedded a batch at a time so memory
     stays bounded and the progress bar moves. Each distinct text is embedded once (the
     facts of one table row share their description), in order of token count, so a batch
@@ -384,11 +385,12 @@ def _embed_in_batches(embedder: QueryEmbedder, texts: list[str], progress: Progr
     distinct = list(dict.fromkeys(texts))
     unique = [text for _, text in sorted(zip(embedder.token_counts(distinct), distinct, strict=True))]
     vectors = np.zeros((len(unique), embedder.dimension), dtype=np.float32)
-    total = (len(unique) + EMBED_BATCH - 1) // EMBED_BATCH
-    for done, start in enumerate(range(0, len(unique), EMBED_BATCH), start=1):
-        vectors[start : start + EMBED_BATCH] = embedder.encode(unique[start : start + EMBED_BATCH])
+    batches = [unique[start : start + EMBED_BATCH] for start in range(0, len(unique), EMBED_BATCH)]
+    for done, batch_vectors in enumerate(embedder.encode_batches(batches), start=1):
+        start = (done - 1) * EMBED_BATCH
+        vectors[start : start + len(batch_vectors)] = batch_vectors
         if progress:
-            progress("embed", done, total)
+            progress("embed", done, len(batches))
     row = {text: index for index, text in enumerate(unique)}
     return vectors[[row[text] for text in texts]]
 
