@@ -6,6 +6,7 @@ Run: `streamlit run app.py` (embed in a portal with `?embed=true`).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -58,8 +59,11 @@ LLM = "llm"
 
 @st.cache_resource(show_spinner=False)
 def load_configured_deck(_settings: Settings, cache_key: str) -> DeckQA:
-    """The configured deck, index and model: loaded once per process (per `cache_key`)."""
-    return DeckQA.load(_settings)
+    """The configured deck, index and model: loaded once per process (per `cache_key`),
+    warmed up in the background while the page draws."""
+    deck = DeckQA.load(_settings)
+    threading.Thread(target=deck.warm_up, name="warm-up", daemon=True).start()
+    return deck
 
 
 @st.cache_data(max_entries=SLIDE_IMAGE_CACHE_ENTRIES, show_spinner=False)

@@ -201,9 +201,16 @@ class BatchEmbedder:
     texts on 2 cores: about 5.0 s against 5.3 s). Same export, same vectors."""
 
     def __init__(self, folder: Path, workers: int) -> None:
-        self.sessions = [QueryEmbedder(folder, threads=1) for _ in range(max(1, workers))]
-        self.model_id = self.sessions[0].model_id
-        self.dimension = self.sessions[0].dimension
+        config = json.loads((folder / ONNX_CONFIG).read_text())
+        self.model_id: str = config["model_id"]
+        self.dimension: int = int(config["dimension"])
+        self.folder, self.workers = folder, max(1, workers)
+
+    @functools.cached_property
+    def sessions(self) -> list[QueryEmbedder]:
+        """Loaded at the first text embedded: the page readers a build forks before
+        that do not carry them."""
+        return [QueryEmbedder(self.folder, threads=1) for _ in range(self.workers)]
 
     def encode(self, texts: list[str]) -> np.ndarray:
         return self.sessions[0].encode(texts)

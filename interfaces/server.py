@@ -187,12 +187,11 @@ def create_app(settings: Settings, deck: DeckQA | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if deck is None:
-            from anyio import to_thread
+        from anyio import to_thread
 
-            app.state.deck = await to_thread.run_sync(DeckQA.load, settings)
-        else:
-            app.state.deck = deck
+        app.state.deck = deck if deck is not None else await to_thread.run_sync(DeckQA.load, settings)
+        # The first request answers as fast as the next ones.
+        await to_thread.run_sync(app.state.deck.warm_up)
         app.state.slide_images = SlideImages(app.state.deck.index.pdf_path)
         yield
         app.state.slide_images.close()

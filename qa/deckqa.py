@@ -122,6 +122,13 @@ class DeckQA:
 
         return cls(index, build_llm_answerer(settings, index=index))
 
+    def warm_up(self) -> None:
+        """Pay the first answer's one-time costs now (LangChain's import and the text
+        chain, the question model's first run), e.g. in a background thread while a page
+        loads. Answers are the same either way."""
+        self.text_chain  # noqa: B018 - builds and caches the chain
+        self.index.embedder.encode(["warm up"])
+
     @property
     def title(self) -> str:
         return self.index.manifest.deck_title
