@@ -64,6 +64,10 @@ DARKER_THAN_BACKGROUND = 60
 MIN_RULE_INCH = 0.25
 MAX_RULE_PX = 8
 RULE_TOUCH_PX = 6
+# A painted-out rule inside a dark band takes the colour of this many pixels on either
+# side of it, this far from it (past its blurred edge).
+SIDE_PX = 4
+SIDE_GAP_PX = 4
 INSTALL_HINT = "install Tesseract OCR to read it (Debian/Ubuntu: apt install tesseract-ocr)"
 
 
@@ -260,9 +264,28 @@ def _without_lines(image: Any, lines: list[tuple[int, int, int, int]]) -> Any:
     from PIL import Image
 
     pixels = np.array(image)
-    background = np.median(pixels.reshape(-1, pixels.shape[-1]) if pixels.ndim == 3 else pixels, axis=0)
+    original = pixels.copy()
+    height, width = pixels.shape[:2]
+    background = np.median(pixels.reshape(-1, *pixels.shape[2:]), axis=0)
     for x0, y0, x1, y1 in lines:
-        pixels[max(0, y0 - 1) : y1 + 2, max(0, x0 - 1) : x1 + 2] = background
+        top, bottom, left, right = max(0, y0 - 1), min(height, y1 + 2), max(0, x0 - 1), min(width, x1 + 2)
+        # A rule inside a dark band takes the band's colour (painted the page's white, it
+        # would cut the band into white boxes OCR skips); elsewhere the page's background.
+        near, far = SIDE_GAP_PX, SIDE_GAP_PX + SIDE_PX  # past the rule's blurred edge
+        if x1 - x0 >= y1 - y0:
+            around = [
+                original[max(0, top - far) : max(0, top - near), left:right],
+                original[bottom + near : bottom + far, left:right],
+            ]
+        else:
+            around = [
+                original[top:bottom, max(0, left - far) : max(0, left - near)],
+                original[top:bottom, right + near : right + far],
+            ]
+        samples = np.concatenate([part.reshape(-1, *pixels.shape[2:]) for part in around if part.size])
+        side = np.median(samples, axis=0) if len(samples) else background
+        dark = float(np.mean(background)) - float(np.mean(side)) > DARKER_THAN_BACKGROUND
+        pixels[top:bottom, left:right] = side if dark else background
     return Image.fromarray(pixels)
 
 
