@@ -40,6 +40,8 @@ BULLET_RE = re.compile(
 )
 UNIT_LINE_RE = re.compile(r"^\(?\s*unit\s*[:=]?\s*(?P<unit>[^)]+?)\s*\)?$", re.IGNORECASE)
 CHART_PREFIX = "Chart data:"
+# An OCR'd word's right edge is moved right by this share of its height (see `_read_page`).
+OCR_INK_WIDENING = 0.45
 # Lines further apart than this many line-heights start a new passage.
 PARAGRAPH_GAP = 0.9
 # pdfplumber settings for ruled tables: every cell is bordered, so lines alone
@@ -223,7 +225,7 @@ def _has_image(page: Any, depth: int = 3) -> bool:
 def _read_numbers(path: Path, numbers: list[int]) -> Iterator[tuple[str, _PageLayout]]:
     """Pages `numbers` (1-based) of `path`, as `_read_range` reads them."""
     for number in numbers:
-        yield from _read_range(path, number - 1, number)
+        yield from _read_range(path, number - 1, number, ocr=True)
 
 
 def _listed(numbers: list[int], shown: int = 8) -> str:
@@ -256,13 +258,13 @@ def _read_pages(path: Path, progress: Callable[[int, int], None] | None) -> Iter
                 task.cancel()
 
 
-def _read_range(path: Path, first: int, last: int) -> Iterator[tuple[str, _PageLayout]]:
+def _read_range(path: Path, first: int, last: int, ocr: bool = False) -> Iterator[tuple[str, _PageLayout]]:
     reader = _text_reader(path)
     with pdfplumber.open(path) as pdf:
         for index in range(first, last):
             page = pdf.pages[index]
             text = reader.pages[index].extract_text() or ""
-            yield text, _read_page(page, index + 1)
+            yield text, _read_page(page, index + 1, ocr)
             page.close()  # drop the page's cached layout: memory stays flat on long documents
 
 
@@ -300,12 +302,24 @@ class _PageLayout:
     plain_text: str = ""
 
 
-def _read_page(page: Any, number: int) -> _PageLayout:
+def _read_page(page: Any, number: int, ocr: bool = False) -> _PageLayout:
+    """One page's layout. `ocr`: its text layer is OCR's, whose words span their ink,
+    narrower than a font's advance widths by about 0.45 of the word's height (median over
+    the words of the bundled deck and a release, matched with their text layers); for
+    reading tables from word positions each word is widened by that much, so the gaps
+    between a label and its figures read as in a text PDF."""
+
+    def extract_words(source: Any, **options: Any) -> list[dict[str, Any]]:
+        words = source.extract_words(use_text_flow=False, **options)
+        if not ocr:
+            return words
+        return [{**word, "x1": word["x1"] + OCR_INK_WIDENING * (word["bottom"] - word["top"])} for word in words]
+
     found = page.find_tables(TABLE_SETTINGS)
     # Unruled tables read from all the page's words: where one has column periods, the
     # ruling pdfplumber found there is shading (one-row tables without headers), not the table.
     # Plain words: a font change inside a figure or a date must not split it.
-    all_words = page.extract_words(use_text_flow=False)
+    all_words = extract_words(page)
     read = [
         statement
         for statement in read_statements(all_words, number, float(page.width))
@@ -323,7 +337,7 @@ def _read_page(page: Any, number: int) -> _PageLayout:
 
     free = page.filter(outside_tables)
     words = free.extract_words(extra_attrs=["size", "fontname", "non_stroking_color"], use_text_flow=False)
-    free_words = free.extract_words(use_text_flow=False)
+    free_words = extract_words(free)
     statements = read + [
         table
         for table in read_statements(free_words, number, float(page.width))

@@ -30,7 +30,7 @@ def test_a_broken_page_in_a_reader_process_is_a_one_line_error(monkeypatch: pyte
     pdf = CORPUS / "INTEL_2022Q4_EARNINGS.pdf"
     monkeypatch.setattr(pdf_reader, "PARALLEL_PAGES", 2)
 
-    def broken(page, number):  # a content stream pdfminer cannot parse, as seen from the reader
+    def broken(page, number, ocr=False):  # a content stream pdfminer cannot parse, as seen from the reader
         raise ValueError("bad content stream")
 
     monkeypatch.setattr(pdf_reader, "_read_page", broken)
