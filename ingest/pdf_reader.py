@@ -324,7 +324,8 @@ def _read_page(page: Any, number: int, ocr: bool = False) -> _PageLayout:
         statement
         for statement in read_statements(all_words, number, float(page.width))
         if any(statement.periods)
-        and _statement_reads_better(statement, [t for t in found if _overlaps(t.bbox, statement)], number)
+        # On an OCR'd page the rulings are rules drawn back from its image, not shading.
+        and _statement_reads_better(statement, [t for t in found if _overlaps(t.bbox, statement)], number, ocr)
     ]
     found = [table for table in found if not any(_overlaps(table.bbox, statement) for statement in read)]
     boxes = [table.bbox for table in found]
@@ -603,12 +604,15 @@ def _table_record(raw: _RawTable, slide: int, index: int) -> Table | None:
     )
 
 
-def _statement_reads_better(statement: StatementTable, ruled: list[Any], number: int) -> bool:
+def _statement_reads_better(statement: StatementTable, ruled: list[Any], number: int, ocr: bool = False) -> bool:
     """Whether the unruled reading of a region dates more of its figures than pdfplumber's
     ruled tables there do (shaded rows read as one-row tables, headings outside the
-    ruling): the reading that knows more figures' periods wins; a tie keeps the ruling."""
+    ruling): the reading that knows more figures' periods wins; a tie keeps the ruling.
+    On an OCR'd page the ruling always wins where there is one."""
     if not ruled:
         return True
+    if ocr:
+        return False
     ruled_dated = 0
     for index, table in enumerate(ruled, start=1):
         record = _table_record(
