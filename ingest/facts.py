@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 from ingest.numbers import (
@@ -219,7 +220,12 @@ def statement_facts(table_id: str, statement: StatementTable) -> list[Fact]:
     facts = []
     for row_number, row in enumerate(statement.rows, start=1):
         parents = " > ".join(row.path[:-1])
+        # Two figures under one column heading ("-37 4%", a figure OCR split in two):
+        # which one the column holds is unknown, so neither is stated.
+        shared = {column for column, count in Counter(cell.column for cell in row.cells).items() if count > 1}
         for cell in row.cells:
+            if cell.column in shared:
+                continue
             column = statement.columns[cell.column] if cell.column < len(statement.columns) else ""
             period = statement.periods[cell.column] if cell.column < len(statement.periods) else None
             tags = ["statement"]

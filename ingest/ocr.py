@@ -8,6 +8,10 @@ pages are replaced by those text pages, so the rest of the reading (lines, passa
 tables from word positions, facts) is the same as for any PDF, page by page in a
 document that mixes both.
 
+OCR's text layer has one font and no bullets; `_typography` measures on the image what
+the layout reader needs of them: each line's stroke width (bold), and the bullet marks
+OCR left out or read as a stray character.
+
 A page that comes back near-empty or unsure is read again from a grey, contrast-stretched
 image thresholded by Sauvola's method (light text on coloured cells survives it), and
 the reading with more confidently read characters is kept.
@@ -22,10 +26,12 @@ import csv
 import functools
 import io
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 import time
+import unicodedata
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -68,6 +74,17 @@ RULE_TOUCH_PX = 6
 # side of it, this far from it (past its blurred edge).
 SIDE_PX = 4
 SIDE_GAP_PX = 4
+# A bullet mark: a blob at most this share of its line's height on either side (and at
+# least the smaller), this solid (its ink over its box: a disc fills 0.79, a bold "<"
+# 0.51), within this many line heights left of the line's first word and with no ink
+# this many line heights left of it (a letter of a word before it has ink beside it).
+# Measured on the bundled deck and two releases rasterised at 150 dpi, against their
+# text layers: of the 190 bullets OCR did not read, 147 were found; of 2,590 lines with
+# no bullet, none got one. Every bullet found filled at least 0.8 of its box.
+MARK_SIZE = (0.15, 0.75)
+MARK_FILL = 0.7
+MARK_REACH = 2.5
+MARK_CLEAR = 1.0
 INSTALL_HINT = "install Tesseract OCR to read it (Debian/Ubuntu: apt install tesseract-ocr)"
 
 
@@ -75,6 +92,10 @@ INSTALL_HINT = "install Tesseract OCR to read it (Debian/Ubuntu: apt install tes
 class OcrWord:
     text: str
     confidence: float
+    box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # x0, top, x1, bottom in points
+    # The mean stroke width of the ink of the word's line, in points: with the line's
+    # font size it tells bold from regular (OCR's text layer has one font).
+    line_stroke: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -84,6 +105,9 @@ class OcrPage:
     variant: str  # which preprocessing gave the kept reading
     retried: bool
     seconds: float
+    # Bullet marks, as boxes in points: a small solid blob left of a line that OCR did
+    # not read as text, or a lone non-alphanumeric character it read in place of one.
+    marks: tuple[tuple[float, float, float, float], ...] = ()
 
     @property
     def confident_chars(self) -> int:
@@ -131,6 +155,26 @@ def ocr_form(word: str) -> str:
     """`word` lowercased with the letters OCR confuses folded together: two spellings
     with the same form may be one word read two ways."""
     return word.lower().translate(CONFUSABLE)
+
+
+# A run of capitals with a lowercase "l" among them ("IlJ", "llJ"): OCR's usual misreading
+# of a capital "I" in an acronym.
+# Two capitals, or a capital after the first letter ("llJ"); not "Ill", a word.
+_CAPS_WITH_L = re.compile(
+    r"(?<![A-Za-z])(?=[A-Zl]*l)(?=[A-Zl]*[A-Z][A-Zl]*[A-Z]|[A-Zl][A-Zl]*[A-Z])[A-Zl]+(?![A-Za-z])"
+)
+
+
+# A day and a year OCR ran together at the comma ("Dec 31,2022"); no figure is grouped so.
+_DAY_COMMA_YEAR = re.compile(r"\b(\d{1,2}),((?:19|20)\d{2})\b")
+
+
+def ocr_spelling(text: str) -> str:
+    """`text` as OCR read it with the "l" of an acronym of capitals read back as "I"
+    ("IlJ's" -> "IIJ's"; a word with other lowercase letters is left as read), and the
+    space after a date's comma put back ("Dec 31,2022" -> "Dec 31, 2022")."""
+    text = _DAY_COMMA_YEAR.sub(r"\1, \2", text)
+    return _CAPS_WITH_L.sub(lambda found: found.group().replace("l", "I"), text)
 
 
 def ocr_key(text: str) -> str:
@@ -322,25 +366,154 @@ def _read_page_image(image: Any, number: int, folder: Path) -> tuple[OcrPage, Pa
     lines = ruling_lines(np.asarray(image.convert("L")))
     image = _without_lines(image, lines)
     words, layer = _tesseract(image, [], folder / f"p{number}")
-    page = OcrPage(number, words, "plain", False, 0.0)
+    page = OcrPage(number, tuple(word for word, _ in words), "plain", False, 0.0)
     if page.confident_chars < RETRY_CHARS or page.confident_chars < RETRY_SHARE * max(1, page.chars):
         from PIL import ImageOps
 
         grey = ImageOps.autocontrast(image.convert("L"))
         retry_words, retry_layer = _tesseract(grey, ["-c", "thresholding_method=2"], folder / f"p{number}-sauvola")
-        retry = OcrPage(number, retry_words, "grey-sauvola", True, 0.0)
+        retry = OcrPage(number, tuple(word for word, _ in retry_words), "grey-sauvola", True, 0.0)
         if retry.confident_chars > page.confident_chars:
-            page, layer = retry, retry_layer
+            page, layer, words = retry, retry_layer, retry_words
         else:
-            page = OcrPage(number, words, "plain", True, 0.0)
+            page = OcrPage(number, page.words, "plain", True, 0.0)
     _with_lines(layer, lines, image.size)
+    typed, marks = _typography(np.asarray(image.convert("L")), words)
     seconds = time.perf_counter() - started
-    return OcrPage(page.number, page.words, page.variant, page.retried, seconds), layer
+    return OcrPage(page.number, typed, page.variant, page.retried, seconds, marks), layer
 
 
-def _tesseract(image: Any, options: list[str], base: Path) -> tuple[tuple[OcrWord, ...], Path]:
-    """Run Tesseract on one page image: its words with confidences, and a one-page
-    text-only PDF (`base`.pdf) of the same size as the page."""
+def _typography(
+    grey: Any, words: tuple[tuple[OcrWord, tuple[int, int, int]], ...]
+) -> tuple[tuple[OcrWord, ...], tuple[tuple[float, float, float, float], ...]]:
+    """What OCR's text drops of a page's typography, read from its image (`grey`, 2-D
+    uint8): each word with its line's stroke width, and the bullet marks."""
+    scale = 72 / DPI
+    lines: dict[tuple[int, int, int], list[OcrWord]] = {}
+    for word, line in words:
+        lines.setdefault(line, []).append(word)
+    typed: list[OcrWord] = []
+    marks: list[tuple[float, float, float, float]] = []
+    for members in lines.values():
+        members.sort(key=lambda word: word.box[0])
+        strokes = [(_stroke_width(grey, word.box), len(word.text)) for word in members]
+        weights = sum(count for width, count in strokes if width is not None)
+        stroke = sum(width * count for width, count in strokes if width is not None) / weights if weights else 0.0
+        typed.extend(
+            OcrWord(word.text, word.confidence, tuple(v * scale for v in word.box), stroke * scale)  # type: ignore[arg-type]
+            for word in members
+        )
+        heights = sorted(word.box[3] - word.box[1] for word in members)
+        height = heights[len(heights) // 2]
+        top, bottom = min(word.box[1] for word in members), max(word.box[3] for word in members)
+        first = members[0]
+        if _read_as_mark(first.text) and _solid(grey, first.box):
+            marks.append(first.box)
+        else:
+            mark = _mark_left_of(grey, first.box[0], top, bottom, height)
+            if mark is not None:
+                marks.append(mark)
+    return tuple(typed), tuple(tuple(v * scale for v in box) for box in marks)  # type: ignore[misc]
+
+
+def _read_as_mark(text: str) -> bool:
+    """A lone character OCR may read in place of a bullet ("=", "_", "«", "."): not a
+    letter or digit, a currency sign, a bracket or a percent sign."""
+    return (
+        len(text) == 1 and not text.isalnum() and unicodedata.category(text) not in {"Sc", "Ps", "Pe"} and text != "%"
+    )
+
+
+def _solid(grey: Any, box: tuple[float, float, float, float]) -> bool:
+    """Whether the ink in `box` is one solid, squarish blob (a bullet's dot or square),
+    not a character's strokes ("<", "*")."""
+    import numpy as np
+    from scipy import ndimage
+
+    x0, top, x1, bottom = (int(v) for v in box)
+    crop = grey[max(0, top - 1) : bottom + 1, max(0, x0 - 1) : x1 + 1]
+    if crop.shape[0] < 3 or crop.shape[1] < 3:
+        return False
+    background = np.median(np.concatenate([crop[0], crop[-1], crop[:, 0], crop[:, -1]]))
+    labels, count = ndimage.label(np.abs(crop.astype(np.int16) - int(background)) > DARKER_THAN_BACKGROUND)
+    if not count:
+        return False
+    largest = int(np.argmax(np.bincount(labels.ravel())[1:])) + 1
+    rows, cols = ndimage.find_objects(labels)[largest - 1]
+    tall, wide = rows.stop - rows.start, cols.stop - cols.start
+    return 0.4 <= wide / tall <= 2.5 and (labels[rows, cols] == largest).sum() >= MARK_FILL * tall * wide
+
+
+def _stroke_width(grey: Any, box: tuple[float, float, float, float]) -> float | None:
+    """The mean stroke width of the ink in `box` (pixels): twice its area over its
+    boundary. Ink is what differs from the box's border by at least half the most any
+    pixel does, so light text on a dark band is measured as well as dark on light."""
+    import numpy as np
+
+    x0, top, x1, bottom = (int(v) for v in box)
+    crop = grey[max(0, top - 2) : bottom + 2, max(0, x0 - 2) : x1 + 2].astype(np.float32)
+    if crop.shape[0] < 3 or crop.shape[1] < 3:
+        return None
+    background = np.median(np.concatenate([crop[0], crop[-1], crop[:, 0], crop[:, -1]]))
+    deviation = np.abs(crop - background)
+    peak = float(np.percentile(deviation, 99))
+    if peak < DARKER_THAN_BACKGROUND * 2 / 3:
+        return None
+    ink = deviation > peak / 2
+    area = int(ink.sum())
+    if area < 10:
+        return None
+    padded = np.pad(ink, 1)
+    inner = padded[1:-1, 1:-1] & padded[:-2, 1:-1] & padded[2:, 1:-1] & padded[1:-1, :-2] & padded[1:-1, 2:]
+    return 2 * area / max(1, area - int(inner.sum()))
+
+
+def _mark_left_of(grey: Any, left: float, top: float, bottom: float, height: float) -> tuple[int, int, int, int] | None:
+    """A bullet mark OCR left out, left of a line that starts at `left`: a small solid
+    blob, vertically inside the line, with nothing right beside it on its left."""
+    import numpy as np
+    from scipy import ndimage
+
+    x_start = max(0, int(left - (MARK_REACH + MARK_CLEAR + 0.5) * height))
+    y_start = max(0, int(top) - 2)
+    region = grey[y_start : int(bottom) + 2, x_start : max(x_start, int(left) - 1)]
+    if region.shape[0] < 3 or region.shape[1] < 3:
+        return None
+    background = np.median(np.concatenate([region[0], region[-1], region[:, 0]]))
+    labels, _ = ndimage.label(np.abs(region.astype(np.int16) - int(background)) > DARKER_THAN_BACKGROUND)
+    blobs = ndimage.find_objects(labels)
+    smallest, largest = (share * height for share in MARK_SIZE)
+    found = None
+    for index, (rows, cols) in enumerate(blobs, start=1):
+        tall, wide = rows.stop - rows.start, cols.stop - cols.start
+        if cols.start == 0 or cols.stop < region.shape[1] - MARK_REACH * height:
+            continue
+        if not (smallest <= tall <= largest and smallest <= wide <= largest and 0.4 <= wide / tall <= 2.5):
+            continue
+        if (labels[rows, cols] == index).sum() < MARK_FILL * tall * wide:
+            continue
+        middle = (rows.start + rows.stop) / 2 + y_start
+        if not (top + 0.2 * (bottom - top) <= middle <= top + 0.9 * (bottom - top)):
+            continue
+        beside = any(
+            other is not None
+            and number != index
+            and cols.start - MARK_CLEAR * height < other[1].stop <= cols.start
+            and other[0].start < rows.stop
+            and other[0].stop > rows.start
+            for number, other in enumerate(blobs, start=1)
+        )
+        if not beside and (found is None or cols.stop > found[2] - x_start):
+            found = (x_start + cols.start, y_start + rows.start, x_start + cols.stop, y_start + rows.stop)
+    return found
+
+
+def _tesseract(
+    image: Any, options: list[str], base: Path
+) -> tuple[tuple[tuple[OcrWord, tuple[int, int, int]], ...], Path]:
+    """Run Tesseract on one page image: its words with confidences and pixel boxes, each
+    with its (block, paragraph, line), and a one-page text-only PDF (`base`.pdf) of the
+    same size as the page."""
     buffer = io.BytesIO()
     image.save(buffer, "PNG", compress_level=1)
     command = ["tesseract", "-", str(base), "--dpi", str(DPI), "--psm", PAGE_SEGMENTATION, "-l", "eng"]
@@ -362,7 +535,10 @@ def _tesseract(image: Any, options: list[str], base: Path) -> tuple[tuple[OcrWor
         for row in csv.DictReader(rows, delimiter="\t", quoting=csv.QUOTE_NONE):
             text = (row.get("text") or "").strip()
             if text and row.get("level") == "5":
-                words.append(OcrWord(text, float(row.get("conf") or 0)))
+                left, top = int(row.get("left") or 0), int(row.get("top") or 0)
+                box = (left, top, left + int(row.get("width") or 0), top + int(row.get("height") or 0))
+                line = (int(row.get("block_num") or 0), int(row.get("par_num") or 0), int(row.get("line_num") or 0))
+                words.append((OcrWord(text, float(row.get("conf") or 0), box), line))
     return tuple(words), layer
 
 

@@ -45,8 +45,9 @@ MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
+# "August 28, 2022"; OCR reads the comma as a point at times ("August 28. 2022").
 DATE_RE = re.compile(
-    r"\b(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>(?:19|20)\d{2})\d?\b",
+    r"\b(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<day>\d{1,2})[,.]?\s+(?P<year>(?:19|20)\d{2})\d?\b",
     re.IGNORECASE,
 )
 MONTH_DAY_RE = re.compile(
@@ -54,6 +55,19 @@ MONTH_DAY_RE = re.compile(
 )
 WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "nine": 9, "twelve": 12}
 SPAN_RE = re.compile(r"\b(?P<count>\d{1,2}|one|two|three|four|six|nine|twelve)[\s-]+(?P<what>months?|weeks?)\b", re.I)
+QUARTER_ORDINAL_RE = re.compile(
+    r"\b(?P<word>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\b|\bq(?P<digit>[1-4])\b", re.I
+)
+QUARTER_ORDINALS = {
+    "first": "1",
+    "second": "2",
+    "third": "3",
+    "fourth": "4",
+    "1st": "1",
+    "2nd": "2",
+    "3rd": "3",
+    "4th": "4",
+}
 QUARTER_RE = re.compile(r"\b(?:quarters?|qtd|q[1-4])\b", re.I)
 YEAR_SPAN_RE = re.compile(r"\b(?:years?|fiscal|fy|full[\s-]year|annual|ytd)\b|\bfy(?=\s?'?\d{2}\b)", re.I)
 YEAR_TO_DATE_RE = re.compile(r"\bq(?P<quarter>[1-4])\s*(?:ytd|year[\s-]to[\s-]date)\b", re.I)
@@ -260,7 +274,8 @@ def complete_periods(tables: list[StatementTable]) -> list[StatementTable]:
             elif period is None and latest and _months(heading):
                 period = Period("duration", latest, _months(heading))
             if period is not None:
-                period = Period(period.kind, period.end, period.months, period_name(period, fiscal_end_month))
+                name = period_name(period, fiscal_end_month) or _name_from_heading(heading, period)
+                period = Period(period.kind, period.end, period.months, name)
             periods.append(period)
         completed.append(
             StatementTable(
@@ -275,6 +290,21 @@ def complete_periods(tables: list[StatementTable]) -> list[StatementTable]:
             )
         )
     return completed
+
+
+def _name_from_heading(heading: str, period: Period) -> str:
+    """The name of a period whose end only its year tells (no heading in the document
+    dates it): "FY22" for twelve months of 2022, "4Q22" for "Fourth Quarter 2022"."""
+    if period.kind != "duration" or len(period.end) != 4:
+        return ""
+    year = period.end[2:]
+    if period.months == 12:
+        return f"FY{year}"
+    ordinal = QUARTER_ORDINAL_RE.search(heading)
+    if period.months == 3 and ordinal:
+        word = (ordinal.group("word") or ordinal.group("digit")).lower()
+        return f"{QUARTER_ORDINALS.get(word, word)}Q{year}"
+    return ""
 
 
 def fiscal_year_end_month(tables: list[StatementTable]) -> int:

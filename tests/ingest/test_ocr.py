@@ -14,7 +14,8 @@ from eval.bench import picture_pdf
 from eval.scoring import score_item
 from ingest.errors import DeckError
 from ingest.index_store import _decimals_missing, build_index, open_index
-from ingest.ocr import pages_without_text, ruling_lines, tesseract_version
+from ingest.ocr import _mark_left_of, _solid, ocr_spelling, pages_without_text, ruling_lines, tesseract_version
+from ingest.pdf_reader import _on_baselines
 from qa.deckqa import DeckQA
 from qa.settings import Settings
 
@@ -47,6 +48,46 @@ def test_ruling_lines_are_a_tables_borders_not_letters() -> None:
     assert sorted(line[0] for line in vertical) == [100, 400, 700, 1000]
 
 
+def test_bullet_marks_are_solid_blobs_before_a_line_not_letters() -> None:
+    """A line 40 px tall starting at x=300: a solid dot before it is its bullet mark; a
+    dot with ink just left of it (the last letter of a word before) is not; nor is a
+    chevron-like stroke read as a lone character."""
+    image = Image.new("L", (1000, 400), 255)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((250, 110, 266, 126), fill=0)  # a bullet dot, 16 px, mid-line
+    draw.rectangle((300, 100, 600, 140), fill=0)  # the line's words
+    draw.ellipse((250, 210, 266, 226), fill=0)  # a dot right after a word's ink
+    draw.rectangle((200, 205, 240, 235), fill=0)
+    draw.rectangle((300, 200, 600, 240), fill=0)
+    draw.line((700, 300, 720, 315, 700, 330), fill=0, width=2)  # "<"
+    grey = np.asarray(image)
+    assert _mark_left_of(grey, 300, 100, 140, 40) == (250, 110, 267, 127)
+    assert _mark_left_of(grey, 300, 200, 240, 40) is None
+    assert _solid(grey, (248, 108, 269, 129))
+    assert not _solid(grey, (698, 298, 723, 333))
+
+
+def test_ocr_spelling_reads_back_acronyms_and_dates() -> None:
+    assert ocr_spelling("IlJ's") == "IIJ's" and ocr_spelling("(llJ)") == "(IIJ)"
+    assert ocr_spelling("Ill") == "Ill" and ocr_spelling("Hello") == "Hello" and ocr_spelling("IlLImio") == "IlLImio"
+    assert ocr_spelling("Dec 31,2022") == "Dec 31, 2022"
+    assert ocr_spelling("12,345") == "12,345"
+
+
+def test_ocr_words_on_one_baseline_share_a_top() -> None:
+    """OCR sizes "(3.2)%" from its brackets: it starts higher than the figures beside it."""
+    words = [
+        {"text": "17.0", "top": 72.1, "bottom": 81.1},
+        {"text": "(3.2)%", "top": 69.1, "bottom": 81.1},
+        {"text": "8.5", "top": 72.1, "bottom": 81.2},
+        {"text": "Tax", "top": 85.0, "bottom": 94.0},
+    ]
+    tops = {word["text"]: word["top"] for word in _on_baselines(words)}
+    row = [tops["17.0"], tops["(3.2)%"], tops["8.5"]]
+    assert max(row) - min(row) <= 0.2 and row[0] == pytest.approx(72.1, abs=0.2)
+    assert tops["Tax"] == pytest.approx(85.0)
+
+
 def test_pages_without_text() -> None:
     assert pages_without_text(["Revenue grew 12% in the quarter", "", " 3 ", "Page 4"]) == [2, 3, 4]
 
@@ -64,8 +105,8 @@ def test_mixed_document_reads_image_pages_by_ocr(mixed: DeckQA) -> None:
 
 @needs_tesseract
 def test_ocr_pages_answer_figures_at_a_measured_rate(mixed: DeckQA, deck: DeckQA, gold: list[dict]) -> None:
-    """Gold test figures on the pictured pages: measured 34 right of the 38 the text
-    layer gets (0.89); misread figures are withheld, not stated. The bar sits a little
+    """Gold test figures on the pictured pages: measured 36 right of the 38 the text
+    layer gets (0.95); misread figures are withheld, not stated. The bar sits a little
     under the measure."""
     items = [
         item
@@ -78,7 +119,30 @@ def test_ocr_pages_answer_figures_at_a_measured_rate(mixed: DeckQA, deck: DeckQA
     assert len(items) >= 30
     text = [score_item(item, deck.ask(item["question"]), 0.0).correct for item in items]
     ocr = [score_item(item, mixed.ask(item["question"]), 0.0).correct for item in items]
-    assert sum(ocr) >= 0.8 * sum(text), (sum(ocr), sum(text))
+    assert sum(ocr) >= 0.9 * sum(text), (sum(ocr), sum(text))
+
+
+@needs_tesseract
+def test_ocr_pages_keep_headings_and_bullets(mixed: DeckQA, deck: DeckQA) -> None:
+    """OCR's text layer has one font and drops bullet marks; bold is read back from the
+    ink's stroke width and bullets from solid blobs before lines. Passages of the pictured
+    pages read the same (kind and heading) as from the text layer: measured 27 of 32."""
+    import re
+
+    def shape(qa: DeckQA) -> dict[str, tuple[str, str]]:
+        key = lambda text: re.sub(r"[^a-z0-9]", "", text.lower())  # noqa: E731
+        return {
+            key(chunk.text): (chunk.kind, key(chunk.heading))
+            for chunk in qa.index.chunks
+            if chunk.slide in IMAGE_PAGES and chunk.kind in ("bullet", "heading", "text")
+        }
+
+    text, ocr = shape(deck), shape(mixed)
+    both = text.keys() & ocr.keys()
+    assert len(both) >= 25
+    assert sum(text[key] == ocr[key] for key in both) >= 0.8 * len(both)
+    sales = [chunk for chunk in mixed.index.chunks if chunk.slide == 35 and "JPY550 million" in chunk.text]
+    assert [(chunk.kind, chunk.heading) for chunk in sales] == [("bullet", "Sales & marketing expenses")]
 
 
 @needs_tesseract

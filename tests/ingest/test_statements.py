@@ -8,7 +8,17 @@ from pathlib import Path
 import pytest
 
 from eval.table_check import check_all
-from ingest.statements import Period, parse_period, period_name, read_statements
+from ingest.facts import statement_facts
+from ingest.statements import (
+    Period,
+    StatementCell,
+    StatementRow,
+    StatementTable,
+    complete_periods,
+    parse_period,
+    period_name,
+    read_statements,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,6 +57,29 @@ def test_period_from_a_column_heading(heading: str, kind: str, end: str, months:
 )
 def test_fiscal_names_of_periods(end: str, months: int, fiscal_end_month: int, name: str) -> None:
     assert period_name(Period("duration", end, months), fiscal_end_month) == name
+
+
+def test_periods_no_heading_dates_are_named_from_their_headings() -> None:
+    """A document whose headings give years only ("Fourth Quarter 2022", "Twelve Months
+    2022"; a dated one was misread) still names its quarters and years."""
+    columns = ("FOURTH QUARTER 2022", "FOURTH QUARTER 2021", "Q1 2023", "TWELVE MONTHS 2022", "% Change")
+    periods = tuple(parse_period(column) for column in columns)
+    table = StatementTable(1, "", "", columns, periods, (), 0.0, 10.0)
+    (completed,) = complete_periods([table])
+    assert [period.label() if period else "" for period in completed.periods] == ["4Q22", "4Q21", "1Q23", "FY22", ""]
+
+
+def test_two_figures_under_one_column_are_not_stated() -> None:
+    """OCR split "-37.4%" into "-37" and "4%": both fall under one column, and which one
+    it holds is unknown."""
+    cells = (
+        StatementCell(29.0, "29", "USD million", 0),
+        StatementCell(-37.0, "-37", "%", 1),
+        StatementCell(4.0, "4%", "%", 1),
+    )
+    row = StatementRow(("US",), cells, "US 29 -37 4%")
+    table = StatementTable(1, "", "", ("2022", "% Change"), (None, None), (row,), 0.0, 10.0)
+    assert [(fact.raw, fact.column) for fact in statement_facts("p1-u1", table)] == [("29", "2022")]
 
 
 def _word(text: str, x0: float, top: float, width: float | None = None) -> dict:
