@@ -148,7 +148,7 @@ class OcrReading:
         return found
 
 
-# Letters OCR confuses with each other ('IIJ' read as 'IlJ', 'FY00' as 'FYOO'), folded to one.
+# Letters OCR confuses with each other ('FIFO' read as 'FlFO', 'FY00' as 'FYOO'), folded to one.
 CONFUSABLE = str.maketrans({"l": "i", "1": "i", "|": "i", "!": "i", "0": "o"})
 
 
@@ -158,9 +158,9 @@ def ocr_form(word: str) -> str:
     return word.lower().translate(CONFUSABLE)
 
 
-# A run of capitals with a lowercase "l" among them ("IlJ", "llJ"): OCR's usual misreading
+# A run of capitals with a lowercase "l" among them ("FlFO", "lPO"): OCR's usual misreading
 # of a capital "I" in an acronym.
-# Two capitals, or a capital after the first letter ("llJ"); not "Ill", a word.
+# Two capitals, or a capital after the first letter ("lPO"); not "Ill", a word.
 _CAPS_WITH_L = re.compile(
     r"(?<![A-Za-z])(?=[A-Zl]*l)(?=[A-Zl]*[A-Z][A-Zl]*[A-Z]|[A-Zl][A-Zl]*[A-Z])[A-Zl]+(?![A-Za-z])"
 )
@@ -172,7 +172,7 @@ _DAY_COMMA_YEAR = re.compile(r"\b(\d{1,2}),((?:19|20)\d{2})\b")
 
 def ocr_spelling(text: str) -> str:
     """`text` as OCR read it with the "l" of an acronym of capitals read back as "I"
-    ("IlJ's" -> "IIJ's"; a word with other lowercase letters is left as read), and the
+    ("FlFO's" -> "FIFO's"; a word with other lowercase letters is left as read), and the
     space after a date's comma put back ("Dec 31,2022" -> "Dec 31, 2022")."""
     text = _DAY_COMMA_YEAR.sub(r"\1, \2", text)
     return _CAPS_WITH_L.sub(lambda found: found.group().replace("l", "I"), text)

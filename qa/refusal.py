@@ -38,7 +38,7 @@ class RefusalPolicy:
     def __init__(self, vocabulary: set[str], covers: Callable[[str], bool], ocr: bool = False) -> None:
         """`covers(period)`: whether the document has anything for a period. `ocr`: some
         of its pages were read by OCR, so a word may be written with letters OCR confuses
-        ("IlJ" for "IIJ")."""
+        ("FlFO" for "FIFO")."""
         self.vocabulary = vocabulary
         self._vocabulary_list = sorted(vocabulary)
         self._ocr_forms = {ocr_form(word) for word in vocabulary} if ocr else set()
