@@ -17,7 +17,7 @@ from ingest.records import Chunk
 from ingest.text import stem, tokenize
 from qa.answer import Citation
 from retriever.hits import SlideHit
-from understand.kinds import Kind, cue, is_quote, question_kind
+from understand.kinds import Kind, asks_to_compare, cue, is_quote, question_kind, sets_against
 from understand.question import key_terms
 
 # A slide joins the answer only if it scores at least this fraction of the best slide.
@@ -114,6 +114,9 @@ def compose(
     if outline:
         return outline
     rows = row_texts or {}
+    compared = _comparison(question, slides[:2], slide_chunks)
+    if compared:
+        return _written(compared[0], [Unit(c, _passage_text(c), (0, 0, 0), 0.0, 0.0) for c in compared[1:]], rows)
     group = _heading_group(question, kept, slide_chunks, question_kind(question))
     if group:
         return _written(group[0], [Unit(c, _passage_text(c), (0, 0, 0), 0.0, 0.0) for c in group[1:]], rows)
@@ -358,6 +361,45 @@ def _heading_group(
             columns = _columns(slide, chunks)
             best = (score, columns or [members[0], *members[1:MAX_BULLETS]])
     return best[1]
+
+
+def _comparison(question: str, slides: list[SlideHit], slide_chunks: dict[int, list[Chunk]]) -> list[Chunk]:
+    """Asked how something compares, on a slide with a heading that sets one side against
+    another ("Competitors", "Differentiation points towards competitors"): that heading's
+    passages, after those of the heading naming the question's subject if one names more
+    of its words than any other ("Acme's Cloud"); each group is then written as one
+    labelled line. [] otherwise."""
+    if not asks_to_compare(question):
+        return []
+    # The subject is named by the question's other words ("Acme's cloud" in "How does
+    # Acme's cloud compare with its competitors?").
+    terms = {term for term in key_terms(question) if not asks_to_compare(term)}
+    for slide in slides:
+        chunks = slide_chunks.get(slide.slide, [])
+        headings = [chunk for chunk in chunks if chunk.kind == "heading"]
+        against = [heading for heading in headings if sets_against(heading.text)]
+        if not against:
+            continue
+        # The subject's heading names more of the question's other words than any other.
+        shares = sorted(
+            (
+                (_named_share(terms, heading.text), index)
+                for index, heading in enumerate(headings)
+                if heading not in against
+            ),
+            reverse=True,
+        )
+        if shares and shares[0][0] > 0 and (len(shares) == 1 or shares[1][0] < shares[0][0]):
+            against = [headings[shares[0][1]], *against]
+        groups = [[c for c in chunks if c.heading == h.text and c.kind in ("bullet", "text")] for h in against]
+        groups = [group for group in groups if group]
+        if not groups:
+            continue
+        if len(groups) == 1:
+            return [against[0], *groups[0]]
+        title = Chunk(f"{slide.slide}-title", slide.slide, slide.title, slide.title, kind="heading")
+        return [title, *(chunk for group in groups for chunk in group)]
+    return []
 
 
 def _columns(slide: SlideHit, chunks: list[Chunk]) -> list[Chunk]:

@@ -35,6 +35,17 @@ DEFINITION_QUESTION_RE = re.compile(
     r"|^\s*define\b|\bwhat does\b.*\b(mean|stand for)\b",
     re.IGNORECASE,
 )
+# A question that asks how things compare ("how do they compare", "stack up against",
+# "differentiate from", "competitors"), and a heading that sets one side against another
+# ("Competitors", "Differentiation points"): the grammar of comparison.
+COMPARE_QUESTION_RE = re.compile(
+    r"\bcompar(?:e|es|ed|ing|ison)\b|\bversus\b|\bvs\b|\bstacks? up\b|\bdifferentiat\w*|\bdiffers? from\b|"
+    r"\bcompetitors?\b|\bcompetes?\b|\bcompetition\b",
+    re.IGNORECASE,
+)
+COMPARISON_HEADING_RE = re.compile(
+    r"\bcompetitors?\b|\bcompetition\b|\bdifferentiat\w*|\bcomparison\b|\bversus\b|\bvs\b", re.IGNORECASE
+)
 # "What changed in how ... is calculated", "explain how ...": a how-clause inside the question.
 EMBEDDED_HOW_RE = re.compile(r"\b(in|explain|describe)\s+how\b(?!\s+(much|many)\b)", re.IGNORECASE)
 HOW_MUCH_RE = re.compile(r"\bhow (much|many|big|large|high|low|fast)\b", re.IGNORECASE)
@@ -70,6 +81,16 @@ def question_kind(question: str) -> Kind:
     if DEFINITION_QUESTION_RE.search(question):
         return "definition"
     return "other"
+
+
+def asks_to_compare(question: str) -> bool:
+    """Whether `question` asks how one thing compares with others."""
+    return bool(COMPARE_QUESTION_RE.search(question)) and not HOW_MUCH_RE.search(question)
+
+
+def sets_against(heading: str) -> bool:
+    """Whether a heading names a comparison or the other side of one ("Competitors")."""
+    return bool(COMPARISON_HEADING_RE.search(heading))
 
 
 def asks_for_explanation(question: str) -> bool:

@@ -45,6 +45,18 @@ def test_a_comparison_page_is_written_as_labelled_columns(deck: DeckQA) -> None:
     assert "Strong scale merit" in answer.answer
 
 
+def test_a_comparison_sets_the_subject_against_its_competitors(deck: DeckQA) -> None:
+    """Asked how something compares, the heading that sets one side against another
+    ("Competitors") answers with its whole group, after the subject's own heading."""
+    answer = deck.ask("In the comparison with rivals, where is IIJ's cloud weaker or stronger?")
+    labels = re.findall(r"^- \*\*(.+?)\*\*:", answer.answer, flags=re.MULTILINE)
+    assert labels == ["IIJ's Cloud", "Competitors"], answer.answer
+    assert "Tailored toward individual private cloud" in answer.answer and "Own-service developments" in answer.answer
+    single = deck.ask("How is IIJ differentiated from telecom carriers and SIers?")
+    assert {citation.slide for citation in single.citations} == {8}, single.answer
+    assert "Flat organization structure" in single.answer and "Many highly skilled network engineers" in single.answer
+
+
 def test_every_descriptive_answer_is_short(deck: DeckQA, gold: list[dict]) -> None:
     questions = [item["question"] for item in gold if "key_points" in item["expected"] and not item["history"]]
     assert len(questions) > 50
