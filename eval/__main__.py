@@ -1,4 +1,5 @@
-"""`python -m eval run|bench`: evaluate on a gold file, or benchmark speed."""
+"""`python -m eval run|bench|tables|fit-ranker|loo`: evaluate on a gold file, benchmark speed,
+check tables, fit the figure ranker, measure it leave-one-document-out."""
 
 from __future__ import annotations
 
@@ -24,12 +25,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     tables = commands.add_parser("tables", help="the table-reading check against hand-checked cells")
     tables.add_argument("--cells", type=Path, default=Path("eval/cells"), help="folder of <PDF stem>.jsonl cell files")
     tables.add_argument("-v", "--verbose", action="store_true", help="list the cells read wrong")
+    from eval.ranker_fit import add_fit_arguments
+
+    add_fit_arguments(commands.add_parser("fit-ranker", help="fit the figure ranker on every gold file's dev items"))
+    add_fit_arguments(commands.add_parser("loo", help="leave-one-document-out: fit on the others, test on each"))
     args = parser.parse_args(argv)
     try:
         if args.command == "tables":
             from eval.table_check import tables_command
 
             return tables_command(args.cells, args.verbose)
+        if args.command in ("fit-ranker", "loo"):
+            from eval.ranker_fit import fit_command, loo_command
+
+            return (fit_command if args.command == "fit-ranker" else loo_command)(args)
         if args.command == "run":
             from eval.runner import run_command
 

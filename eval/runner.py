@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from eval.baseline import LangChainBaseline
     from qa.answer import Answer
     from qa.deckqa import DeckQA
+    from qa.settings import Settings
 
 EXIT_OK = 0
 EXIT_BELOW_THRESHOLD = 1
@@ -203,6 +204,23 @@ def run_command(args: argparse.Namespace) -> int:
     return max(codes)
 
 
+def open_deck_for(items: Sequence[GoldItem], settings: Settings | None = None) -> DeckQA:
+    """The deck a gold file's items are about: the PDF they name, indexed beside the
+    configured index, else the configured deck. Raises GoldError when they name several."""
+    from qa.deckqa import DeckQA
+    from qa.settings import REPO_ROOT, Settings
+
+    settings = settings or Settings.from_env()
+    documents = {item.data.get("document") for item in items} - {None}
+    if len(documents) > 1:
+        raise GoldError(f"items name {len(documents)} documents; one gold file is one document")
+    if documents:
+        # A gold file about another document: its own index beside the configured one.
+        document = REPO_ROOT / documents.pop()
+        settings = settings.with_index(deck=document, dir=settings.index.dir.parent / "eval" / document.stem)
+    return DeckQA.load(settings)
+
+
 def _run_one(args: argparse.Namespace) -> int:
     minimums = {key: getattr(args, f"min_{key}") for key in GATED_METRICS if getattr(args, f"min_{key}") is not None}
     if args.limit is not None and args.limit < 1:
@@ -216,27 +234,16 @@ def _run_one(args: argparse.Namespace) -> int:
     from ingest.embedding import shared_embedder
     from ingest.errors import DeckError, StaleIndexError
     from llm.models import LLMConfigError
-    from qa.deckqa import DeckQA
-    from qa.settings import REPO_ROOT, Settings
+    from qa.settings import Settings
 
     settings = Settings.from_env()
     if args.split:
         items = [item for item in items if item.data.get("split") == args.split]
-    documents = {item.data.get("document") for item in items} - {None}
-    if len(documents) > 1:
-        print(
-            f"error: {args.gold}: items name {len(documents)} documents; one gold file is one document", file=sys.stderr
-        )
-        return EXIT_BAD_INPUT
-    if documents:
-        # A gold file about another document: its own index beside the configured one.
-        document = REPO_ROOT / documents.pop()
-        settings = settings.with_index(deck=document, dir=settings.index.dir.parent / "eval" / document.stem)
     try:
-        deck = DeckQA.load(settings)
+        deck = open_deck_for(items, settings)
         check_slide_range(args.gold, items, len(deck.index.slides))
     except (DeckError, StaleIndexError, GoldError, LLMConfigError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {args.gold}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     items = items[: args.limit] if args.limit else items
     baseline = None

@@ -11,12 +11,13 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from figures.arithmetic import evaluate, number_text
+from figures.ranker import FEATURES, Ranker, load_ranker
 from figures.term_index import TermLists, WordSets, expand, stem
 from ingest.index_store import DeckIndex
 from ingest.numbers import (
@@ -75,19 +76,13 @@ COUNT_RE = re.compile(r"\bhow many\b|\bnumber of\b", re.IGNORECASE)
 # mention it, not just its slide ("Acme Bank" employees, "Acme Deutschland" headcount).
 # Chosen on the gold set.
 RARE_TERM_PASSAGES = 3
-# A figure counts as found when its score beats this and its label names the metric.
-MIN_SCORE = 0.55
-# Needed share of the question's key terms found around a fact (label, row, slide).
+# Needed share of the question's key words (weighted by rarity) found around a fact: its
+# description or its page. Fewer, and the question asks about something else.
 MIN_COVERAGE = 0.6
-# How much the question's terms found around a fact weigh against the embedding
-# similarity: in the fact's own label/row/column (narrow), with its slide's title
-# (metric), anywhere on its slide (wide). Chosen on the gold set.
-NARROW_WEIGHT = 0.6
-WIDE_WEIGHT = 0.6
-METRIC_WEIGHT = 0.3
-# Penalty for a fact whose heading names a part ("SI", "Network Services") the question
-# does not ask about.
-QUALIFIER_WEIGHT = 0.3
+# How a fact's period meets the one asked (`_period_fit`): nothing asked, the same period
+# (or the day it ends), the year asked and the fact one of its quarters, a period its
+# sentence names, one its page names, another.
+PERIOD_CATEGORIES = ("", "exact", "part_of_year", "context", "page", "other")
 
 
 @dataclass(frozen=True)
@@ -98,6 +93,41 @@ class Match:
     head_found: bool
     period_ok: bool
     rare_missing: tuple[str, ...] = ()
+
+
+def confidence_features(
+    candidates: Candidates, scores: np.ndarray, order: np.ndarray, values: Sequence[tuple[float, str]]
+) -> dict[str, float]:
+    """The ranker's CONFIDENCE_FEATURES of the best fact, `order` being the facts ranked
+    by `scores`, best first, and `values` each fact's (value, unit)."""
+    best = int(order[0])
+    # The margin is over the best figure that differs: the same figure printed twice
+    # (a summary and a statement) is no rival.
+    rival = next((scores[i] for i in order[1:] if values[i] != values[best]), None)
+    # The best fact's share of the softmax over the ranked facts: unlike the score, it
+    # means the same whether or not the question names a period.
+    ranked = scores[order] - scores[best]
+    return {
+        "probability": float(1.0 / np.exp(ranked).sum()),
+        "margin": float(scores[best] - rival) if rival is not None else 1.0,
+        "wide": float(candidates.column("wide")[best]),
+        "narrow": float(candidates.column("narrow")[best]),
+        "names_missing": float(candidates.column("names_missing")[best]),
+    }
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Every fact's features for one question, rows in the lookup's fact order."""
+
+    features: np.ndarray  # facts × FEATURES
+    head_found: np.ndarray  # the question's head words are in the fact's description
+    period_ok: np.ndarray
+    rare_terms: tuple[str, ...]  # names the question writes that few pages use
+    rare_held: dict[str, np.ndarray]  # which facts' descriptions hold each of them
+
+    def column(self, name: str) -> np.ndarray:
+        return self.features[:, FEATURES.index(name)]
 
 
 @dataclass
@@ -117,8 +147,9 @@ class LookupResult:
 
 
 class FactLookup:
-    def __init__(self, index: DeckIndex) -> None:
+    def __init__(self, index: DeckIndex, ranker: Ranker | None = None) -> None:
         self.index = index
+        self.ranker = ranker or load_ranker()
         self.facts = list(index.facts)
         # The document's own company: a one-word name ("Acme", "ACM") stays in the
         # question (rows that name it are the closer) but asks for nothing; a longer one
@@ -192,6 +223,8 @@ class FactLookup:
         self._is_points = np.array([unit == "points" for unit in units], dtype=bool)
         self._is_year = np.array([unit == "year" for unit in units], dtype=bool)
         self._is_money = np.array([is_money(unit) for unit in units], dtype=bool)
+        self._is_prose = np.array([not fact.table_id for fact in self.facts], dtype=bool)
+        self._values = [(fact.value, fact.unit) for fact in self.facts]
         # What a fact's label negates ("Non-GAAP" negates "gaap"): asked for the plain
         # measure, the negated one is not it.
         self._negated = {
@@ -263,8 +296,8 @@ class FactLookup:
         return self._own.holding(term) | on_slide
 
     def _period_scores(self, periods: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Per fact, whether its period fits `periods` and the score adjustment (the same
-        few periods come back with every question: remembered)."""
+        """Per fact, whether its period fits `periods` and how (its PERIOD_CATEGORIES code;
+        the same few periods come back with every question: remembered)."""
         key = tuple(periods)
         if key not in self._period_cache:
             if len(self._period_cache) >= 256:
@@ -284,8 +317,8 @@ class FactLookup:
             for period, period_end, context, slide in self._period_keys
         ]
         ok = np.array([fit[0] for fit in fits], dtype=bool)
-        score = np.array([fit[1] for fit in fits], dtype=np.float64)
-        return ok[self._period_key], score[self._period_key]
+        category = np.array([fit[1] for fit in fits], dtype=np.int64)
+        return ok[self._period_key], category[self._period_key]
 
     def _periods_in(self, context: str) -> list[str]:
         """The periods a fact's context names (read once, on the first question asking a period)."""
@@ -301,6 +334,37 @@ class FactLookup:
     ) -> list[Match]:
         """The `limit` facts ranked best for `question`; `periods` overrides the periods
         named in it; `change` keeps only changes (True) or only levels (False)."""
+        return self._ranked(question, periods, change, limit)[0]
+
+    def _ranked(
+        self, question: str, periods: list[str] | None, change: bool | None, limit: int
+    ) -> tuple[list[Match], float]:
+        """The ranked matches (as `rank`) and the confidence that the first is right."""
+        if not self.facts:
+            return [], 0.0
+        found = self.features(question, periods)
+        score = self.ranker.score(found.features)
+        candidates = np.arange(len(self.facts))
+        if change is not None:
+            candidates = candidates[self._is_change == change]
+        order = candidates[np.argsort(-score[candidates], kind="stable")][:limit]
+        if not len(order):
+            return [], 0.0
+        matches = [
+            Match(
+                self.facts[i],
+                float(score[i]),
+                float(found.column("wide")[i]),
+                bool(found.head_found[i]),
+                bool(found.period_ok[i]),
+                tuple(term for term in found.rare_terms if not found.rare_held[term][i]),
+            )
+            for i in order
+        ]
+        return matches, self.ranker.confidence(confidence_features(found, score, order, self._values))
+
+    def features(self, question: str, periods: list[str] | None = None) -> Candidates:
+        """Every fact's FEATURES for `question` (periods as in `rank`)."""
         periods = find_periods(question) if periods is None else periods
         metric_text = _without_periods(question)
         # Words the deck never uses cannot tell facts apart (the refusal policy judges them).
@@ -316,8 +380,6 @@ class FactLookup:
         wants_count = bool(COUNT_RE.search(question))
         wants_points = bool(POINTS_RE.search(question))
         wants_money = bool(MONEY_RE.search(question)) and not wants_percent
-        if not self.facts:
-            return []
         vector = self.index.embedder.encode([metric_text])[0]
         dense = (self._vectors @ vector).astype(np.float64)
         wide = np.zeros(len(self.facts), dtype=np.float64)
@@ -331,73 +393,77 @@ class FactLookup:
         metric_coverage = self._coverage(self._metric, terms, weights)
         head_found = self._coverage(self._metric, head, weights) >= 0.5 if head else metric_coverage > 0
         if periods:
-            period_ok, period_score = self._period_scores(periods)
+            period_ok, period_category = self._period_scores(periods)
         else:
-            period_ok, period_score = np.ones(len(self.facts), dtype=bool), np.zeros(len(self.facts))
+            period_ok, period_category = np.ones(len(self.facts), dtype=bool), np.zeros(len(self.facts), dtype=np.int64)
         row_in_question = self._row_terms.found_share(question_tokens)
-        score = (
-            dense
-            + NARROW_WEIGHT * narrow_coverage
-            + WIDE_WEIGHT * coverage
-            + METRIC_WEIGHT * metric_coverage
-            + 0.3 * row_in_question
-        )
-        score += period_score
-        score += _tag_fit(self._is_target, self._is_change, self._is_percent, wants_target, wants_change, wants_percent)
-        score -= np.where(self._is_year != wants_year, 0.4, 0.0)
-        if wants_count:
-            score -= np.where(self._is_money | self._is_percent, 0.2, 0.0)
-        # "By how many points", "by how many JPY billion": the unit asked for.
-        if wants_points:
-            score += np.where(self._is_points, 0.3, np.where(self._is_money, -0.3, 0.0))
-        elif wants_money:
-            score -= np.where(self._is_percent, 0.4, 0.0)
         # A figure for a part ("SI" under "Gross Margin") answers a question that
         # names the part; asked without it, the whole is meant.
-        unasked = 1.0 - self._qualifiers.found_share(question_tokens)
-        score -= np.where(self._qualifiers.nonempty, QUALIFIER_WEIGHT * unasked, 0.0)
+        unasked = np.where(self._qualifiers.nonempty, 1.0 - self._qualifiers.found_share(question_tokens), 0.0)
         # "GAAP diluted EPS" is not the "Non-GAAP" row.
         asked = set(tokenize(question))
+        negated = np.zeros(len(self.facts))
         if "non" not in asked:
-            for i, negated in self._negated.items():
-                if negated & asked:
-                    score[i] -= QUALIFIER_WEIGHT
-        candidates = np.arange(len(self.facts))
-        if change is not None:
-            candidates = candidates[self._is_change == change]
-        order = candidates[np.argsort(-score[candidates], kind="stable")][:limit]
+            for i, negated_words in self._negated.items():
+                if negated_words & asked:
+                    negated[i] = 1.0
+        names_missing = np.zeros(len(self.facts))
+        for term in rare_terms:
+            names_missing += ~self._metric.holding(term)
+        if rare_terms:
+            names_missing /= len(rare_terms)
+        columns = {
+            "dense": dense,
+            "narrow": narrow_coverage,
+            "wide": coverage,
+            "metric": metric_coverage,
+            "row_asked": row_in_question,
+            **{f"period_{name}": period_category == code for code, name in enumerate(PERIOD_CATEGORIES) if name},
+            "target_asked_is": wants_target & self._is_target,
+            "target_asked_not": wants_target & ~self._is_target,
+            "target_unasked_is": (not wants_target) & self._is_target,
+            "change_asked_is": wants_change & self._is_change,
+            "change_unasked_is": (not wants_change) & self._is_change,
+            "percent_asked_is": wants_percent & self._is_percent,
+            "percent_asked_not": wants_percent & ~self._is_percent,
+            "percent_unasked_is": (not wants_percent) & self._is_percent,
+            "year_mismatch": self._is_year != wants_year,
+            "count_asked_amount": wants_count & (self._is_money | self._is_percent),
+            "points_asked_is": wants_points & self._is_points,
+            "points_asked_money": wants_points & self._is_money,
+            "money_asked_percent": (wants_money and not wants_points) & self._is_percent,
+            "part_unasked": unasked,
+            "negated_asked": negated,
+            "names_missing": names_missing,
+            "prose": self._is_prose,
+        }
+        features = np.column_stack([np.asarray(columns[name], dtype=np.float64) for name in FEATURES])
         rare_held = {term: self._metric.holding(term) for term in rare_terms}
-        return [
-            Match(
-                self.facts[i],
-                float(score[i]),
-                float(coverage[i]),
-                bool(head_found[i]),
-                bool(period_ok[i]),
-                tuple(term for term in rare_terms if not rare_held[term][i]),
-            )
-            for i in order
-        ]
+        return Candidates(features, head_found, period_ok, tuple(rare_terms), rare_held)
 
     def find(self, question: str, periods: list[str] | None = None, change: bool | None = None) -> LookupResult | None:
-        matches = self.rank(question, periods, change)
+        matches, probability = self._ranked(question, periods, change, limit=40)
         if not matches:
             return None
         best = matches[0]
         fact = best.fact
         asked_periods = find_periods(question) if periods is None else periods
         unknown_periods = [p for p in asked_periods if not self.covers(p)]
+        # A figure for another period than the one asked, one whose description does not
+        # name the metric, a period the document never covers, a name the figure's page
+        # never writes: not this figure, however well the rest matches.
         confident = (
-            best.score >= MIN_SCORE
-            and best.head_found
+            probability >= self.ranker.threshold
             and best.coverage >= MIN_COVERAGE
             and best.period_ok
+            and best.head_found
             and not unknown_periods
             and not best.rare_missing
         )
         explanation = (
             f"best fact {fact.fact_id} '{fact.label}' = {fact.raw} ({fact.period or 'no period'}), "
-            f"score {best.score:.2f}, coverage {best.coverage:.2f}, metric named: {best.head_found}, "
+            f"score {best.score:.2f}, confidence {probability:.2f}, coverage {best.coverage:.2f}, "
+            f"metric named: {best.head_found}, "
             f"period ok: {best.period_ok}"
             + (f", not named by it: {', '.join(best.rare_missing)}" if best.rare_missing else "")
         )
@@ -772,30 +838,30 @@ def _period_fit(
     slide_periods: set[str],
     context_periods: list[str],
     year_ends: dict[str, str],
-) -> tuple[bool, float]:
-    """(acceptable, score adjustment) for a fact's period given the asked periods. A
+) -> tuple[bool, int]:
+    """(acceptable, PERIOD_CATEGORIES code) for a fact's period given the asked periods. A
     figure printed without a period is acceptable when its slide is about that period.
     A date asked is the period ending on it ("the quarter ended November 20, 2022"); a
     fiscal year asked of a balance is its year-end date."""
     if not periods:
-        return True, 0.0
+        return True, 0
     if any(_same_period(period, fact.period) for period in periods):
         # A bare year asked ("for 2022") is the year's figure before one of its quarters'.
         part_of_year = all(re.fullmatch(r"(19|20)\d\d", period) for period in periods) and re.match(
             r"\dQ(?!-)", fact.period
         )
-        return True, 0.1 if part_of_year else 0.3
+        return True, 2 if part_of_year else 1
     is_balance = bool(_iso_date(fact.period))
     if fact.period_end and any(
         _iso_date(period) == fact.period_end or (is_balance and year_ends.get(period) == fact.period_end)
         for period in periods
     ):
-        return True, 0.3
+        return True, 1
     if not fact.period and any(_same_period(period, p) for period in periods for p in context_periods):
-        return True, 0.1
+        return True, 3
     if not fact.period and any(_same_period(period, p) for period in periods for p in slide_periods):
-        return True, -0.25
-    return False, -0.6
+        return True, 4
+    return False, 5
 
 
 def _year_ends(facts: list[Fact]) -> dict[str, str]:
@@ -882,31 +948,6 @@ def _same_period(asked: str, stated: str) -> bool:
     if asked_month and stated_day:
         return asked_month.groups() == stated_day.groups()
     return False
-
-
-def _tag_fit(
-    is_target: np.ndarray,
-    is_change: np.ndarray,
-    is_percent: np.ndarray,
-    wants_target: bool,
-    wants_change: bool,
-    wants_percent: bool,
-) -> np.ndarray:
-    """Per fact, the score adjustment for target, change and percent figures."""
-    score = np.zeros(len(is_target), dtype=np.float64)
-    if wants_target:
-        score += np.where(is_target, 0.2, -0.1)
-    else:
-        score -= np.where(is_target, 0.05, 0.0)
-    if wants_change:
-        score += np.where(is_change, 0.15, 0.0)
-    else:
-        score -= np.where(is_change, 0.3, 0.0)
-    if wants_percent:
-        score += np.where(is_percent, 0.2, -0.15)
-    else:
-        score -= np.where(is_percent, 0.2, 0.0)
-    return score
 
 
 def _same_metric_other_periods(fact: Fact, others: list[Fact]) -> list[Fact]:

@@ -329,3 +329,37 @@ def test_a_folder_of_gold_files_runs_each_on_its_own_document(
     table = (out / "documents.md").read_text(encoding="utf-8")
     assert "| deck | 4 |" in table and "| all | 8 |" in table
     assert_chart(out / "documents.png")
+
+
+# Leave-one-document-out (python -m eval loo, 2026-12-01): each document's test items
+# answered with weights fitted on the other documents' dev items, gated at that level.
+LOO_FLOOR = {
+    "deck": {"numeric": 97, "derived": 12, "out_of_scope_refused": 9, "answerable_refused_at_most": 0},
+    "BESTBUY_2023Q4_EARNINGS": {"numeric": 2, "derived": 0, "out_of_scope_refused": 3, "answerable_refused_at_most": 3},
+    "COSTCO_2023Q1_EARNINGS": {"numeric": 5, "derived": 1, "out_of_scope_refused": 3, "answerable_refused_at_most": 5},
+    "INTEL_2022Q4_EARNINGS": {"numeric": 5, "derived": 1, "out_of_scope_refused": 3, "answerable_refused_at_most": 3},
+    "JOHNSON_JOHNSON_2022Q4_EARNINGS": {
+        "numeric": 2, "derived": 0, "out_of_scope_refused": 3, "answerable_refused_at_most": 4,
+    },
+}  # fmt: skip
+
+
+@pytest.mark.slow
+def test_leave_one_document_out_holds_its_measured_level(tmp_path) -> None:
+    import argparse
+
+    from eval.ranker_fit import loo_command
+
+    out = tmp_path / "loo"
+    assert loo_command(argparse.Namespace(gold=[GOLD_PATH, GOLD_PATH.parent / "gold"], out=out)) == 0
+    rows = {row["document"]: row for row in json.loads((out / "documents.json").read_text(encoding="utf-8"))}
+    for document, floor in LOO_FLOOR.items():
+        row = rows[document]
+        assert row["numeric"][0] >= floor["numeric"], (document, row["numeric"])
+        assert row["derived"][0] >= floor["derived"], (document, row["derived"])
+        assert row["out_of_scope_refused"][0] >= floor["out_of_scope_refused"], (document, row)
+        assert row["answerable_refused"][0] <= floor["answerable_refused_at_most"], (document, row)
+    # each document's weights were fitted without it
+    for document in LOO_FLOOR:
+        fitted = json.loads((out / f"ranker-without-{document}.json").read_text(encoding="utf-8"))["fitted"]["on"]
+        assert document not in fitted and len(fitted) == len(LOO_FLOOR) - 1
