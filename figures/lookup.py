@@ -62,6 +62,8 @@ YEAR_OVER_YEAR_RE = re.compile(
     r"\b(?:year[- ]over[- ]year|yoy|y/y|(?:a|the) year (?:earlier|ago|before)|prior[- ]year|"
     r"(?:versus|vs\.?|compared (?:with|to)) (?:the )?(?:prior|previous|last) year)\b"
 )
+# What asks for a rate rather than an amount ("by what percentage", "growth rate").
+PERCENT_WORDS_RE = re.compile(r"%|\b(?:percent|percentage|rate of change|growth rate|rate)\b", re.IGNORECASE)
 CHANGE_WORDS_RE = re.compile(
     r"\bhow fast\b|\bby what (?:percent(?:age)?|rate)\b|\bby how (?:much|many \w+)\b|" + CHANGE_RE.pattern,
     re.IGNORECASE,
@@ -208,6 +210,13 @@ class FactLookup:
         # Where each fiscal year the document names ends ("FY22" -> "2022-12-31"): a
         # balance on that day is the year-end figure.
         self.year_ends = _year_ends(self.facts)
+        # Each period a heading dates ("Three Months Ended Nov. 20, 2022" is 1Q23): its end,
+        # when all its figures agree on it.
+        ends: dict[str, set[str]] = {}
+        for fact in self.facts:
+            if fact.period and fact.period_end:
+                ends.setdefault(fact.period, set()).add(fact.period_end)
+        self._period_ends = {period: days.pop() for period, days in ends.items() if len(days) == 1}
         self.deck_periods = {fact.period for fact in self.facts if fact.period}
         self.deck_periods |= {period for periods in self._slide_periods.values() for period in periods}
         self.deck_periods |= set(self.year_ends)  # a year whose closing balances are printed
@@ -681,16 +690,23 @@ class FactLookup:
     def _change_between(self, question: str, periods: list[str], percent: bool | None = None) -> LookupResult | None:
         """The change from the earlier to the later period; in % when `percent` (by default,
         when the question says so)."""
-        ordered = sorted(periods[:2], key=period_sort_key)
+        ordered = self._chronological(periods[:2])
         if percent is None:
-            percent = bool(re.search(r"(%|percent|percentage|rate of change|growth rate)", question, re.I))
-        if not percent:
+            percent = bool(re.search(r"(%|percent|percentage|rate of change|growth rate)", question, re.I)) and not (
+                POINTS_RE.search(question)
+            )
+        levels = question
+        if percent:
+            # The rate is computed from the two amounts: they are named by what is left
+            # once the words of rate and change are gone.
+            levels = " ".join(CHANGE_WORDS_RE.sub(" ", PERCENT_WORDS_RE.sub(" ", question)).split())
+        else:
             # A printed change ("Changes" column, "up 320 YoY") answers directly.
             direct = self.find(question, periods=[ordered[1]], change=True)
             if direct is not None and direct.confident and _unit_asked_fits(question, direct.unit):
                 return direct
-        earlier = self.find(question, periods=[ordered[0]], change=False)
-        later = self.find(question, periods=[ordered[1]], change=False)
+        earlier = self.find(levels, periods=[ordered[0]], change=False)
+        later = self.find(levels, periods=[ordered[1]], change=False)
         if not (earlier and later and earlier.confident and later.confident):
             return _not_found(earlier if not (earlier and earlier.confident) else later, "a period's figure is missing")
         if earlier.facts[0].fact_id == later.facts[0].fact_id:
@@ -710,6 +726,19 @@ class FactLookup:
                 result.unit = "points"
             return result
         return _combine(later, earlier, "-", f"change from {ordered[0]} to {ordered[1]}", "change")
+
+    def _chronological(self, periods: list[str]) -> list[str]:
+        """`periods` earliest first: by the days they end on when the document dates them
+        all (a fiscal year by its closing balance sheet), else by their names."""
+        ends = [self._period_end(period) for period in periods]
+        if all(ends):
+            return [period for _, period in sorted(zip(ends, periods, strict=True))]
+        return sorted(periods, key=period_sort_key)
+
+    def _period_end(self, period: str) -> str:
+        """The ISO day `period` ends on, as the document dates it; "" when it does not."""
+        base = period.replace("-end", "")
+        return _iso_date(base) or self.year_ends.get(base, "") or self._period_ends.get(base, "")
 
     def _year_over_year(self, question: str, period: str) -> LookupResult | None:
         """A change on the same period a year earlier ("How fast did R&D grow year over year
