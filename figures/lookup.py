@@ -234,6 +234,7 @@ class FactLookup:
         self._is_money = np.array([is_money(unit) for unit in units], dtype=bool)
         self._is_prose = np.array([not fact.table_id for fact in self.facts], dtype=bool)
         self._values = [(fact.value, fact.unit) for fact in self.facts]
+        self._position = {fact.fact_id: i for i, fact in enumerate(self.facts)}
         # What a fact's label negates ("Non-GAAP" negates "gaap"): asked for the plain
         # measure, the negated one is not it.
         self._negated = {
@@ -346,14 +347,20 @@ class FactLookup:
         return self._ranked(question, periods, change, limit)[0]
 
     def _ranked(
-        self, question: str, periods: list[str] | None, change: bool | None, limit: int
+        self,
+        question: str,
+        periods: list[str] | None,
+        change: bool | None,
+        limit: int,
+        within: np.ndarray | None = None,
     ) -> tuple[list[Match], float]:
-        """The ranked matches (as `rank`) and the confidence that the first is right."""
+        """The ranked matches (as `rank`; of the facts `within` when given) and the
+        confidence that the first is right."""
         if not self.facts:
             return [], 0.0
         found = self.features(question, periods)
         score = self.ranker.score(found.features)
-        candidates = np.arange(len(self.facts))
+        candidates = np.arange(len(self.facts)) if within is None else within
         if change is not None:
             candidates = candidates[self._is_change == change]
         order = candidates[np.argsort(-score[candidates], kind="stable")][:limit]
@@ -450,8 +457,16 @@ class FactLookup:
         rare_held = {term: self._metric.holding(term) for term in rare_terms}
         return Candidates(features, head_found, period_ok, tuple(rare_terms), rare_held)
 
-    def find(self, question: str, periods: list[str] | None = None, change: bool | None = None) -> LookupResult | None:
-        matches, probability = self._ranked(question, periods, change, limit=40)
+    def find(
+        self,
+        question: str,
+        periods: list[str] | None = None,
+        change: bool | None = None,
+        within: np.ndarray | None = None,
+    ) -> LookupResult | None:
+        """The figure `question` asks for (of the facts `within`, when given), confident
+        or not; None when there are no facts."""
+        matches, probability = self._ranked(question, periods, change, limit=40, within=within)
         if not matches:
             return None
         best = matches[0]
@@ -523,12 +538,24 @@ class FactLookup:
         two_metrics = _split_two_metrics(question)
         if two_metrics is not None:
             first_text, second_text, operation = two_metrics
-            if operation in ("share", "/"):
-                # The deck may print the ratio itself ("% of Revenues"): quote it, don't recompute.
-                direct = self.find(question)
-                if direct is not None and direct.confident and direct.unit in ("%", "ratio"):
-                    return direct
-            return self._combine_metrics(question, first_text, second_text, operation, periods)
+            if operation not in ("share", "/"):
+                return self._combine_metrics(question, first_text, second_text, operation, periods)
+            # The document may print the ratio itself ("% of Revenues"): quoted when it
+            # names the part asked about, else when the ratio cannot be computed. A
+            # percentage change is no share.
+            direct = self.find(question)
+            printed = (
+                direct is not None
+                and direct.confident
+                and direct.unit in ("%", "ratio")
+                and not _is_change(direct.facts[0])
+            )
+            if printed and direct is not None and self._describes(direct.facts[0], first_text):
+                return direct
+            computed = self._combine_metrics(question, first_text, second_text, operation, periods)
+            if printed and (computed is None or not computed.confident):
+                return direct
+            return computed
         if re.search(r"\bimpl(?:ied|ies|y)\b", lowered) and periods and not GROWTH_RATE_RE.search(question):
             return self._implied_base(question, periods)
         summing = re.search(r"\b(sum|summing|total|combined|altogether|add up|adds up|in all|cumulative)\b", lowered)
@@ -793,17 +820,49 @@ class FactLookup:
             second_text = f"{second_text} {_without_periods(first_text)}"
         if len(self._key_terms(first_text)) < 2:
             first_text = f"{first_text} {_without_periods(second_text)}"
-        first = self._part(first_text, find_periods(first_text) or periods[:1])
         second = self._part(second_text, find_periods(second_text) or periods[-1:])
+        first = None
+        if operation == "share" and second is not None and second.confident and len(second.facts) == 1:
+            # A share of a total is one of the items the total adds up.
+            items = self._items_of(second.facts[0])
+            if len(items):
+                first = self.find(first_text, find_periods(first_text) or periods[:1], within=items)
+        if first is None or not first.confident:
+            first = self._part(first_text, find_periods(first_text) or periods[:1])
         if not (first and second and first.confident and second.confident):
             return _not_found(first if not (first and first.confident) else second, "one of the two figures is missing")
         if first.facts[0].fact_id == second.facts[0].fact_id:
             return _not_found(first, "both parts resolved to the same figure")
         description = {"-": "difference", "gap": "difference", "/": "ratio", "share": "share", "+": "sum"}[operation]
+        if operation == "share" and not _part_and_whole(first, second):
+            return _not_found(first, "no part and whole to take a share of")
         result = _combine(first, second, operation, description, description)
         if result is not None and operation in ("-", "gap") and first.unit == "%" and second.unit == "%":
             result.unit = "points"
         return result
+
+    def _items_of(self, total: Fact) -> np.ndarray:
+        """The figures a table's total adds up: those above it in its column, in its unit,
+        below the previous total (none when `total` is not in a table)."""
+        if not total.table_id:
+            return np.zeros(0, dtype=np.int64)
+        items: list[int] = []
+        for i in range(self._position[total.fact_id] - 1, -1, -1):
+            fact = self.facts[i]
+            if fact.table_id != total.table_id:
+                break
+            if fact.column != total.column or fact.unit != total.unit:
+                continue
+            if fact.label.lower().startswith("total"):
+                break
+            items.append(i)
+        return np.array(items[::-1], dtype=np.int64)
+
+    def _describes(self, fact: Fact, text: str) -> bool:
+        """Whether `fact`'s own description (label, row, column, heading, table title)
+        holds every key word of `text`."""
+        position = self._position[fact.fact_id]
+        return all(self._narrow.holding(term)[position] for term in self._key_terms(text))
 
     def _part(self, text: str, periods: list[str]) -> LookupResult | None:
         """One operand of a derived figure: the figure printed for `periods`, or, for a
@@ -1043,9 +1102,16 @@ def _split_two_metrics(question: str) -> tuple[str, str, str] | None:
         (r"\bratio of (?P<a>.+?) to (?P<b>.+)", "/"),
         (r"\b(?P<a>.+?) as a (?:percentage|share|proportion|%) of (?P<b>.+)", "share"),
         (
-            r"\bwhat (?:percentage|share|proportion|percent) of (?P<b>.+?) (?:is|was|were|are|came from|comes from|is accounted for by) (?P<a>.+)",
+            r"\bwhat (?:percentage|share|proportion|percent|fraction) of (?P<b>.+?) (?:is|was|were|are|came from|comes from|is accounted for by) (?P<a>.+)",
             "share",
         ),
+        # "What fraction of X did Y account for", "What percentage of X did the company pay out as Y"
+        (
+            r"\bwhat (?:percentage|share|proportion|percent|fraction) of (?P<b>.+?) (?:did|does|do) (?P<a>.+?) account for\b",
+            "share",
+        ),
+        (r"\bwhat (?:percentage|share|proportion|percent|fraction) of (?P<b>.+?) (?:did|does|do) (?P<a>.+)", "share"),
+        (r"\bhow far apart (?:was|were|is|are) (?P<a>.+?) and (?P<b>.+)", "gap"),
         (r"\bshare of (?P<a>.+?) in (?P<b>.+)", "share"),
         (r"\bdifference between (?P<a>.+?) and (?P<b>.+)", "gap"),
         (r"\bhow far (?:off )?(?:was|is|were) (?P<a>.+?) from (?P<b>.+)", "gap"),
@@ -1111,6 +1177,23 @@ def _combine(
         label=description,
         notes=[*first.notes, *second.notes, *notes],
     )
+
+
+def _part_and_whole(part: LookupResult, whole: LookupResult) -> bool:
+    """Whether `part` can be a share of `whole`: two amounts in one unit (after scaling),
+    the part no larger than the whole. A percentage is no amount."""
+    if "%" in (part.unit, whole.unit):
+        return False
+    try:
+        whole_value = convert(whole.value, whole.unit, part.unit) if whole.unit != part.unit else whole.value
+    except ValueError:
+        return False
+    return abs(part.value) <= abs(whole_value)
+
+
+def _is_change(fact: Fact) -> bool:
+    """A figure that is a change ("up 320", a "% change" or "growth" column)."""
+    return "change" in fact.tags or bool(re.search(r"\b(?:change|growth)\b", f"{fact.label} {fact.column}", re.I))
 
 
 def _unit_asked_fits(question: str, unit: str) -> bool:

@@ -142,3 +142,16 @@ def test_abbreviations_from_the_labels_initials() -> None:
     assert phrases["sga"] == "selling general and administrative"
     assert phrases["ppe"] == "property plant and equipment"
     assert phrases["eps"] == "earnings per share"
+
+
+def test_a_share_needs_a_part_and_a_whole(deck: DeckQA) -> None:
+    lookup = deck.lookup
+    # Two stakes in percent are no part and whole: 21.6% "of" 4.4% would be 491%.
+    stakes = lookup._combine_metrics("", "NTT stake", "NTT Communications stake", "share", [])
+    assert stakes is not None and not stakes.confident, stakes.explanation
+    # A part larger than its whole is not a share either (revenue "of" SG&A).
+    larger = lookup._combine_metrics("", "total revenues", "SG&A expenses", "share", ["1Q-3Q16"])
+    assert larger is not None and not larger.confident, larger.explanation
+    # The other way round, it is.
+    ratio = lookup._combine_metrics("", "SG&A expenses", "total revenues", "share", ["1Q-3Q16"])
+    assert ratio is not None and ratio.confident and 0 < ratio.value < 100, ratio.explanation

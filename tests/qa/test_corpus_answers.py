@@ -94,3 +94,40 @@ def test_year_over_year_growth_against_the_same_quarter_a_year_earlier(costco: D
 def test_a_plain_measure_is_not_its_non_gaap_row(release: DeckQA, question: str) -> None:
     answer = release.ask(question)
     assert answer.value is not None and (answer.value.number, answer.value.period) == (1.94, "FY22"), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "formula"),
+    [
+        # a share of a total is one of the items the total adds up: the segment's revenue,
+        # not its operating income printed further down the same column
+        (
+            "What percentage of total operating segment revenue did Data Center and AI contribute in 2022?",
+            "19196 / 63574 * 100",
+        ),
+        (
+            "What share of total operating segment revenue came from Network and Edge in the fourth quarter of 2022?",
+            "2061 / 14151 * 100",
+        ),
+    ],
+)
+def test_a_share_of_a_total_takes_one_of_its_items(release: DeckQA, question: str, formula: str) -> None:
+    answer = release.ask(question)
+    assert answer.value is not None and answer.value.unit == "%", answer.answer
+    assert answer.value.formula == formula
+    assert len(answer.citations) == 2
+
+
+@pytest.mark.parametrize(
+    ("question", "formula"),
+    [
+        # the fiscal year ended on Aug. 28, 2022: before November 20, 2022
+        ("By how much did cash and cash equivalents change from the end of fiscal 2022 to November 20, 2022?", "10856 - 10203"),
+        # a percentage change is computed from the two amounts, not from printed percentages
+        ("By what percentage did net sales change from Q1 fiscal 2022 to Q1 fiscal 2023?", "(53437 - 49417) / 49417 * 100"),
+    ],
+)  # fmt: skip
+def test_changes_between_periods_run_forward_in_time(costco: DeckQA, question: str, formula: str) -> None:
+    answer = costco.ask(question)
+    assert answer.value is not None, answer.answer
+    assert answer.value.formula == formula
