@@ -809,17 +809,35 @@ class FactLookup:
         self, question: str, first_text: str, second_text: str, operation: str, periods: list[str]
     ) -> LookupResult | None:
         # What the question says around the two parts applies to both: "the FY16 target
-        # (operating income / revenues)"; a part naming too little borrows the other's words
-        # ("the estimate ... from the actual result").
+        # (operating income / revenues)".
         wants_target = bool(TARGET_RE.search(question))
         first_text, second_text = (
             f"{part} target" if wants_target and not TARGET_RE.search(part) else part
             for part in (first_text, second_text)
         )
-        if len(self._key_terms(second_text)) < 2:
-            second_text = f"{second_text} {_without_periods(first_text)}"
-        if len(self._key_terms(first_text)) < 2:
-            first_text = f"{first_text} {_without_periods(second_text)}"
+        first, second = self._operands(first_text, second_text, operation, periods)
+        problem = _pair_problem(first, second, operation)
+        if problem:
+            # A part naming too little borrows the other's words ("the estimate ... from
+            # the actual result").
+            if len(self._key_terms(second_text)) < 2:
+                second_text = f"{second_text} {_without_periods(first_text)}"
+            if len(self._key_terms(first_text)) < 2:
+                first_text = f"{first_text} {_without_periods(second_text)}"
+            first, second = self._operands(first_text, second_text, operation, periods)
+            problem = _pair_problem(first, second, operation)
+        if problem or first is None or second is None:
+            return _not_found(first if not (first and first.confident) else second, problem)
+        description = {"-": "difference", "gap": "difference", "/": "ratio", "share": "share", "+": "sum"}[operation]
+        result = _combine(first, second, operation, description, description)
+        if result is not None and operation in ("-", "gap") and first.unit == "%" and second.unit == "%":
+            result.unit = "points"
+        return result
+
+    def _operands(
+        self, first_text: str, second_text: str, operation: str, periods: list[str]
+    ) -> tuple[LookupResult | None, LookupResult | None]:
+        """The two figures a derived figure is made of."""
         second = self._part(second_text, find_periods(second_text) or periods[-1:])
         first = None
         if operation == "share" and second is not None and second.confident and len(second.facts) == 1:
@@ -829,17 +847,7 @@ class FactLookup:
                 first = self.find(first_text, find_periods(first_text) or periods[:1], within=items)
         if first is None or not first.confident:
             first = self._part(first_text, find_periods(first_text) or periods[:1])
-        if not (first and second and first.confident and second.confident):
-            return _not_found(first if not (first and first.confident) else second, "one of the two figures is missing")
-        if first.facts[0].fact_id == second.facts[0].fact_id:
-            return _not_found(first, "both parts resolved to the same figure")
-        description = {"-": "difference", "gap": "difference", "/": "ratio", "share": "share", "+": "sum"}[operation]
-        if operation == "share" and not _part_and_whole(first, second):
-            return _not_found(first, "no part and whole to take a share of")
-        result = _combine(first, second, operation, description, description)
-        if result is not None and operation in ("-", "gap") and first.unit == "%" and second.unit == "%":
-            result.unit = "points"
-        return result
+        return first, second
 
     def _items_of(self, total: Fact) -> np.ndarray:
         """The figures a table's total adds up: those above it in its column, in its unit,
@@ -1110,7 +1118,12 @@ def _split_two_metrics(question: str) -> tuple[str, str, str] | None:
             r"\bwhat (?:percentage|share|proportion|percent|fraction) of (?P<b>.+?) (?:did|does|do) (?P<a>.+?) account for\b",
             "share",
         ),
-        (r"\bwhat (?:percentage|share|proportion|percent|fraction) of (?P<b>.+?) (?:did|does|do) (?P<a>.+)", "share"),
+        # "... did the company pay out as dividends": the figure is what it is paid out as
+        (
+            r"\bwhat (?:percentage|share|proportion|percent|fraction) of (?P<b>.+?) (?:did|does|do) "
+            r"(?:\S+(?: \S+){0,3} as )?(?P<a>.+)",
+            "share",
+        ),
         (r"\bhow far apart (?:was|were|is|are) (?P<a>.+?) and (?P<b>.+)", "gap"),
         (r"\bshare of (?P<a>.+?) in (?P<b>.+)", "share"),
         (r"\bdifference between (?P<a>.+?) and (?P<b>.+)", "gap"),
@@ -1189,6 +1202,25 @@ def _part_and_whole(part: LookupResult, whole: LookupResult) -> bool:
     except ValueError:
         return False
     return abs(part.value) <= abs(whole_value)
+
+
+def _pair_problem(first: LookupResult | None, second: LookupResult | None, operation: str) -> str:
+    """Why two figures make no derived figure together; "" when they do."""
+    if not (first and second and first.confident and second.confident):
+        return "one of the two figures is missing"
+    if first.facts[0].fact_id == second.facts[0].fact_id:
+        return "both parts resolved to the same figure"
+    if operation == "share" and not _part_and_whole(first, second):
+        return "no part and whole to take a share of"
+    if _per_unit(first.unit) != _per_unit(second.unit):
+        # An amount per share and a total in millions are no two of one kind.
+        return f"an amount per unit and a total ({first.unit}, {second.unit})"
+    return ""
+
+
+def _per_unit(unit: str) -> bool:
+    """A currency amount with no scale: per share, per unit ("USD", not "USD million")."""
+    return is_money(unit) and not split_unit(unit)[1]
 
 
 def _is_change(fact: Fact) -> bool:
