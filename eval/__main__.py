@@ -1,5 +1,5 @@
-"""`python -m eval run|bench|tables|fit-ranker|loo`: evaluate on a gold file, benchmark speed,
-check tables, fit the figure ranker, measure it leave-one-document-out."""
+"""`python -m eval run|bench|tables|fit-ranker|loo|rules`: evaluate on a gold file, benchmark
+speed, check tables, fit the figure ranker, measure it leave-one-document-out, count rules."""
 
 from __future__ import annotations
 
@@ -29,12 +29,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     add_fit_arguments(commands.add_parser("fit-ranker", help="fit the figure ranker on every gold file's dev items"))
     add_fit_arguments(commands.add_parser("loo", help="leave-one-document-out: fit on the others, test on each"))
+    commands.add_parser("rules", help="count the regular expressions and word-table entries of the answering")
     args = parser.parse_args(argv)
     try:
         if args.command == "tables":
             from eval.table_check import tables_command
 
             return tables_command(args.cells, args.verbose)
+        if args.command == "rules":
+            from eval.rules import rules_command
+
+            return rules_command(Path(__file__).resolve().parent.parent)
         if args.command in ("fit-ranker", "loo"):
             from eval.ranker_fit import fit_command, loo_command
 
