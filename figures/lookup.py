@@ -573,6 +573,10 @@ class FactLookup:
             return self._change_between(question, periods)
         if len(periods) == 1 and YEAR_OVER_YEAR_RE.search(lowered):
             return self._year_over_year(question, periods[0])
+        if not periods and YEAR_OVER_YEAR_RE.search(lowered):
+            # "the year-over-year growth ... for the quarter": the latest period printed.
+            latest = self._latest_period(question)
+            return self._year_over_year(question, latest) if latest else None
         if summing and re.search(
             r"\b(categories|subsidiaries|items|rows|breakdown|all|five|three|each|targets|segments|add up|adds up)\b"
             r"|\+",
@@ -753,6 +757,16 @@ class FactLookup:
                 result.unit = "points"
             return result
         return _combine(later, earlier, "-", f"change from {ordered[0]} to {ordered[1]}", "change")
+
+    def _latest_period(self, question: str) -> str:
+        """The latest period the document prints the figure `question` names for; ""
+        when no figure matches."""
+        metric = " ".join(CHANGE_WORDS_RE.sub(" ", YEAR_OVER_YEAR_RE.sub(" ", question)).split())
+        found = self.find(metric, change=False)
+        if found is None or not found.confident:
+            return ""
+        periods = [fact.period for fact in (*found.facts, *found.alternatives) if fact.period]
+        return self._chronological(periods)[-1] if periods else ""
 
     def _chronological(self, periods: list[str]) -> list[str]:
         """`periods` earliest first: by the days they end on when the document dates them

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from eval.rules import count_rules
 
-SOURCE = '''
+SOURCE = """
 import re
 
 WORDS = frozenset(["alpha", "beta", "gamma"])
@@ -17,7 +17,7 @@ PAIRS = ((r"\\\\bratio of (?P<a>.+)", "/"),)
 
 def f(text):
     return re.sub(r"\\\\s+", " ", text) + str(re.search(r"\\\\s+", text))
-'''
+"""
 
 
 def test_regexes_and_word_entries_are_counted_once_each(tmp_path: Path) -> None:

@@ -131,3 +131,10 @@ def test_changes_between_periods_run_forward_in_time(costco: DeckQA, question: s
     answer = costco.ask(question)
     assert answer.value is not None, answer.answer
     assert answer.value.formula == formula
+
+
+def test_year_over_year_without_a_period_is_for_the_latest_one(costco: DeckQA) -> None:
+    answer = costco.ask("How much did net sales grow year over year in the latest quarter?")
+    assert answer.value is not None, answer.answer
+    assert answer.value.formula == "53437 - 49417"
+    assert answer.value.period == "1Q22 / 1Q23"
