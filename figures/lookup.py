@@ -62,6 +62,9 @@ YEAR_OVER_YEAR_RE = re.compile(
     r"\b(?:year[- ]over[- ]year|yoy|y/y|(?:a|the) year (?:earlier|ago|before)|prior[- ]year|"
     r"(?:versus|vs\.?|compared (?:with|to)) (?:the )?(?:prior|previous|last) year)\b"
 )
+# A definition of what is asked, in brackets or after "i.e.": "capital expenditures
+# (additions to property and equipment)", "free cash flow, i.e. operating cash flow minus ...".
+DEFINITION_RE = re.compile(r"\((?P<bracketed>[^()]*\s[^()]*\s[^()]*)\)|,?\s+i\.e\.,?\s+(?P<restated>[^?]+)")
 # What asks for a rate rather than an amount ("by what percentage", "growth rate").
 PERCENT_WORDS_RE = re.compile(r"%|\b(?:percent|percentage|rate of change|growth rate|rate)\b", re.IGNORECASE)
 CHANGE_WORDS_RE = re.compile(
@@ -516,6 +519,20 @@ class FactLookup:
         """A figure for `question`: derived (difference, change, sum, ratio) when the
         question asks for arithmetic, else a single looked-up figure."""
         question = self.spelled_out(without_names(question, self._long_names))
+        answered = self._answer(question)
+        definition = DEFINITION_RE.search(question)
+        if definition and (answered is None or not answered.confident):
+            # "capital expenditures (additions to property and equipment) in fiscal 2022":
+            # the words in brackets say what is asked in the document's words; with the
+            # question's periods, they may find what the question's own words do not.
+            words = definition.group("bracketed") or definition.group("restated")
+            defined = self._answer(f"{words} {' '.join(find_periods(question))}".strip())
+            asks_rate = bool(PERCENT_RE.search(question) or GROWTH_RATE_RE.search(question))
+            if defined is not None and defined.confident and (defined.unit in ("%", "points")) == asks_rate:
+                return defined
+        return answered
+
+    def _answer(self, question: str) -> LookupResult | None:
         derived = self._derived(question)
         if derived is not None:
             return derived
@@ -893,6 +910,11 @@ class FactLookup:
         found = self.find(text, periods=periods)
         if found is not None and found.confident:
             return found
+        difference = re.fullmatch(r"(?P<a>.+?) (?:less|minus) (?P<b>.+)", text.strip(), re.IGNORECASE)
+        if difference:  # "net sales less merchandise costs"
+            computed = self._combine_metrics(text, difference.group("a"), difference.group("b"), "-", periods)
+            if computed is not None and computed.confident:
+                return computed
         quarters = _range_quarters(periods[0]) if len(periods) == 1 else []
         if quarters and re.search(r"\b(cumulative|total|combined|sum)\b", text, re.I):
             summed = self._sum_periods(_without_periods(text), quarters)

@@ -138,3 +138,18 @@ def test_year_over_year_without_a_period_is_for_the_latest_one(costco: DeckQA) -
     assert answer.value is not None, answer.answer
     assert answer.value.formula == "53437 - 49417"
     assert answer.value.period == "1Q22 / 1Q23"
+
+
+@pytest.fixture(scope="module")
+def retailer(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> DeckQA:
+    pdf = REPO_ROOT / "data" / "corpus" / "BESTBUY_2023Q4_EARNINGS.pdf"
+    return DeckQA.load(settings.with_index(deck=pdf, dir=tmp_path_factory.mktemp("retailer") / "index"))
+
+
+def test_words_in_brackets_say_what_is_asked_in_the_documents_words(retailer: DeckQA) -> None:
+    # the release never writes "capital expenditures"; the bracket names its row
+    asked = "How much did Best Buy spend on capital expenditures (additions to property and equipment) in fiscal 2023?"
+    answer = retailer.ask(asked)
+    assert answer.value is not None and (answer.value.number, answer.value.period) == (-930.0, "FY23"), answer.answer
+    # without the bracket, nothing the release prints is named: refused, not guessed
+    assert retailer.ask("How much did Best Buy spend on capital expenditures in fiscal 2023?").refused
