@@ -365,7 +365,7 @@ class FactLookup:
         score = self.ranker.score(found.features)
         candidates = np.arange(len(self.facts)) if within is None else within
         if change is not None:
-            candidates = candidates[self._is_change == change]
+            candidates = candidates[self._is_change[candidates] == change]
         order = candidates[np.argsort(-score[candidates], kind="stable")][:limit]
         if not len(order):
             return [], 0.0
