@@ -65,6 +65,9 @@ YEAR_OVER_YEAR_RE = re.compile(
 # A definition of what is asked, in brackets or after "i.e.": "capital expenditures
 # (additions to property and equipment)", "free cash flow, i.e. operating cash flow minus ...".
 DEFINITION_RE = re.compile(r"\((?P<bracketed>[^()]*\s[^()]*\s[^()]*)\)|,?\s+i\.e\.,?\s+(?P<restated>[^?]+)")
+# A quarter named without its year.
+BARE_QUARTER_RE = re.compile(r"\b(?:(?P<ordinal>first|second|third|fourth) quarter|Q(?P<digit>[1-4]))\b", re.IGNORECASE)
+ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
 # What asks for a rate rather than an amount ("by what percentage", "growth rate").
 PERCENT_WORDS_RE = re.compile(r"%|\b(?:percent|percentage|rate of change|growth rate|rate)\b", re.IGNORECASE)
 CHANGE_WORDS_RE = re.compile(
@@ -337,7 +340,23 @@ class FactLookup:
         """The periods a fact's context names (read once, on the first question asking a period)."""
         found = self._context_periods.get(context)
         if found is None:
-            found = self._context_periods[context] = find_periods(context) if context else []
+            found = self._context_periods[context] = (
+                (find_periods(context) or self._bare_quarters(context)) if context else []
+            )
+        return found
+
+    def _bare_quarters(self, text: str) -> list[str]:
+        """Quarters named without a year ("net sales for the first quarter", "in Q4"): the
+        latest of that quarter the document has figures for."""
+        found = []
+        for match in BARE_QUARTER_RE.finditer(text):
+            number = ORDINALS.get((match.group("ordinal") or "").lower()) or match.group("digit")
+            latest = sorted(
+                (period for period in self.deck_periods if re.fullmatch(rf"{number}Q\d\d", period)),
+                key=period_sort_key,
+            )
+            if latest and latest[-1] not in found:
+                found.append(latest[-1])
         return found
 
     # -- single figures -------------------------------------------------------------

@@ -51,7 +51,7 @@ from ingest.text import tokenize
 if TYPE_CHECKING:
     from ingest.pdf_reader import ParsedDeck
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8  # 8: ligature glyphs mapped to no character are read back
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 TITLE_VECTORS = "titles.npy"

@@ -8,6 +8,8 @@ are read from the text layer OCR gives them (`ingest.ocr`). One slide per page.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import logging
 import multiprocessing
@@ -276,8 +278,54 @@ def _read_range(path: Path, first: int, last: int, ocr: OcrPage | None = None) -
         for index in range(first, last):
             page = pdf.pages[index]
             text = reader.pages[index].extract_text() or ""
-            yield text, _read_page(page, index + 1, ocr)
+            layout = _read_page(page, index + 1, ocr)
+            if UNMAPPED in text or UNMAPPED in layout.plain_text:
+                text, layout = _with_ligatures(text), _with_ligatures(layout)
+            yield text, layout
             page.close()  # drop the page's cached layout: memory stays flat on long documents
+
+
+# A ligature glyph ("ﬁ", "ﬂ", "ﬀ") whose font maps it to no character comes out as NUL:
+# "\x00rst quarter", "e\x00ective tax rate". Each such word is read back with the ligature
+# that makes it a word of the embedding model's vocabulary, else with "fi", the most common.
+UNMAPPED = "\x00"
+LIGATURES = ("fi", "fl", "ff", "ffi", "ffl")
+UNMAPPED_WORD_RE = re.compile(r"[A-Za-z]*\x00[A-Za-z\x00]*")
+
+
+def _with_ligatures(value: Any) -> Any:
+    """`value` (text, or a page layout and everything in it) with each NUL-ligature word
+    read back (`UNMAPPED`)."""
+    if isinstance(value, str):
+        return UNMAPPED_WORD_RE.sub(lambda match: _ligature_word(match.group(0)), value) if UNMAPPED in value else value
+    if isinstance(value, list | tuple):
+        return type(value)(_with_ligatures(item) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(
+            value, **{field.name: _with_ligatures(getattr(value, field.name)) for field in dataclasses.fields(value)}
+        )
+    return value
+
+
+def _ligature_word(word: str) -> str:
+    known = _model_vocabulary()
+    for ligature in LIGATURES:
+        candidate = word.replace(UNMAPPED, ligature)
+        if candidate.lower() in known:
+            return candidate
+    return word.replace(UNMAPPED, LIGATURES[0])
+
+
+@functools.cache
+def _model_vocabulary() -> frozenset[str]:
+    """The whole words of the bundled embedding model's vocabulary (empty without it)."""
+    try:
+        from ingest.embedding import default_model_path
+
+        lines = (default_model_path() / "vocab.txt").read_text(encoding="utf-8").splitlines()
+    except (ImportError, OSError):
+        return frozenset()
+    return frozenset(line for line in lines if line.isalpha())
 
 
 def _read_range_list(path: Path, first: int, last: int) -> list[tuple[str, _PageLayout]]:

@@ -1,4 +1,5 @@
-"""Reading a PDF: a long document read by several processes reads exactly as in one."""
+"""Reading a PDF: a long document read by several processes reads exactly as in one;
+ligature glyphs the font maps to no character read as letters."""
 
 from __future__ import annotations
 
@@ -36,3 +37,26 @@ def test_a_broken_page_in_a_reader_process_is_a_one_line_error(monkeypatch: pyte
     monkeypatch.setattr(pdf_reader, "_read_page", broken)
     with pytest.raises(DeckError, match=r"^damaged PDF \(ValueError: bad content stream\)"):
         pdf_reader.read_deck(pdf)
+
+
+@pytest.mark.parametrize(
+    ("printed", "read"),
+    [
+        ("\x00rst", "first"),
+        ("e\x00ective", "effective"),
+        ("con\x00ict", "conflict"),
+        ("Reclassi\x00cation", "Reclassification"),
+    ],
+)
+def test_a_ligature_mapped_to_no_character_is_read_back(printed: str, read: str) -> None:
+    # "ﬁ", "ﬀ", "ﬂ" come out as NUL when the font maps the glyph to nothing; the word is
+    # read with the ligature the embedding model's vocabulary knows, else with "fi"
+    assert pdf_reader._ligature_word(printed) == read
+
+
+def test_a_release_with_unmapped_ligatures_reads_as_words() -> None:
+    # The Costco release prints "ﬁrst", "ﬁscal", "eﬀective" with glyphs mapped to NUL.
+    deck = pdf_reader.read_deck(CORPUS / "COSTCO_2023Q1_EARNINGS.pdf")
+    texts = [slide.text for slide in deck.slides] + [chunk.text for chunk in deck.chunks]
+    assert not any("\x00" in text for text in texts)
+    assert any("Net sales for the first quarter increased 8.1 percent" in text for text in texts)
