@@ -7,6 +7,7 @@ embedding similarity of labels; compose derived figures with a safe evaluator.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import re
@@ -59,12 +60,14 @@ MONEY_RE = re.compile(
 )
 # A change against the same period a year earlier, the earlier period left unsaid.
 YEAR_OVER_YEAR_RE = re.compile(
-    r"\b(?:year[- ]over[- ]year|yoy|y/y|(?:a|the) year (?:earlier|ago|before)|prior[- ]year|"
+    r"\b(?:year[- ]over[- ]year|yoy|y/y|(?:a|the) year (?:earlier|ago|before)|year[- ]ago|prior[- ]year|"
     r"(?:versus|vs\.?|compared (?:with|to)) (?:the )?(?:prior|previous|last) year)\b"
 )
 # A definition of what is asked, in brackets or after "i.e.": "capital expenditures
 # (additions to property and equipment)", "free cash flow, i.e. operating cash flow minus ...".
 DEFINITION_RE = re.compile(r"\((?P<bracketed>[^()]*\s[^()]*\s[^()]*)\)|,?\s+i\.e\.,?\s+(?P<restated>[^?]+)")
+# A ratio that keeps its sign: a margin (of a loss, negative).
+MARGIN_RE = re.compile(r"\bmargins?\b", re.IGNORECASE)
 # A quarter named without its year.
 BARE_QUARTER_RE = re.compile(r"\b(?:(?P<ordinal>first|second|third|fourth) quarter|Q(?P<digit>[1-4]))\b", re.IGNORECASE)
 ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
@@ -879,6 +882,10 @@ class FactLookup:
         if problem or first is None or second is None:
             return _not_found(first if not (first and first.confident) else second, problem)
         description = {"-": "difference", "gap": "difference", "/": "ratio", "share": "share", "+": "sum"}[operation]
+        if operation == "share" and not MARGIN_RE.search(question) and first.value * second.value < 0:
+            # What share of earnings was paid out as dividends: a part of a whole, as sizes;
+            # the statement prints the payment as an outflow. A margin keeps its sign (a loss).
+            first = _magnitude(first)
         result = _combine(first, second, operation, description, description)
         if result is not None and operation in ("-", "gap") and first.unit == "%" and second.unit == "%":
             result.unit = "points"
@@ -1271,6 +1278,11 @@ def _pair_problem(first: LookupResult | None, second: LookupResult | None, opera
         # An amount per share and a total in millions are no two of one kind.
         return f"an amount per unit and a total ({first.unit}, {second.unit})"
     return ""
+
+
+def _magnitude(result: LookupResult) -> LookupResult:
+    """`result` with its value as a size (the facts cited stay as printed)."""
+    return dataclasses.replace(result, value=abs(result.value), notes=[*result.notes])
 
 
 def _per_unit(unit: str) -> bool:
