@@ -51,7 +51,7 @@ from ingest.text import tokenize
 if TYPE_CHECKING:
     from ingest.pdf_reader import ParsedDeck
 
-SCHEMA_VERSION = 8  # 8: ligature glyphs mapped to no character are read back
+SCHEMA_VERSION = 9  # 8: ligature glyphs read back; 9: a page caption scales its tables
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 TITLE_VECTORS = "titles.npy"

@@ -197,7 +197,10 @@ def read_statements(words: list[Word], page: int, width: float) -> list[Statemen
             if table is not None:
                 tables.append(table)
         index = max(end, index + 1)
-    return tables
+    # A page's own caption ("($ in millions, except per share amounts)" under its title)
+    # gives its tables' amounts their scale when their own lines do not.
+    scale = next((_scale(line.text) for line in lines if _is_caption(line.text) and _currency("", line.text)), "")
+    return [replace(table, rows=_with_scale(table.rows, scale)) for table in tables]
 
 
 def inherit_headings(tables: list[StatementTable]) -> list[StatementTable]:
@@ -232,14 +235,20 @@ def _money_scale(rows: tuple[StatementRow, ...]) -> str:
 
 
 def _with_scale(rows: tuple[StatementRow, ...], scale: str) -> tuple[StatementRow, ...]:
-    """Rows whose amounts printed without a scale ("USD") take `scale`."""
+    """Rows whose amounts printed without a scale ("USD") take `scale`; amounts per share
+    keep none."""
     if not scale:
         return rows
 
     def scaled(cell: StatementCell) -> StatementCell:
         return replace(cell, unit=f"{cell.unit} {scale}") if cell.unit in MONEY else cell
 
-    return tuple(replace(row, cells=tuple(scaled(cell) for cell in row.cells)) for row in rows)
+    return tuple(
+        row
+        if PER_SHARE_RE.search(" ".join(row.path))
+        else replace(row, cells=tuple(scaled(cell) for cell in row.cells))
+        for row in rows
+    )
 
 
 def complete_periods(tables: list[StatementTable]) -> list[StatementTable]:

@@ -153,3 +153,14 @@ def test_words_in_brackets_say_what_is_asked_in_the_documents_words(retailer: De
     assert answer.value is not None and (answer.value.number, answer.value.period) == (-930.0, "FY23"), answer.answer
     # without the bracket, nothing the release prints is named: refused, not guessed
     assert retailer.ask("How much did Best Buy spend on capital expenditures in fiscal 2023?").refused
+
+
+def test_a_page_caption_scales_its_tables_but_not_amounts_per_share(retailer: DeckQA) -> None:
+    # The reconciliation page says "($ in millions, except per share amounts)" under its
+    # title, far above the table; the table's own lines give no scale.
+    income = retailer.ask("What was Domestic segment non-GAAP operating income in the fourth quarter of fiscal 2023?")
+    assert income.value is not None and (income.value.number, income.value.unit) == (632.0, "USD million"), (
+        income.answer
+    )
+    eps = retailer.ask("What was non-GAAP diluted EPS for the fourth quarter of fiscal 2023?")
+    assert eps.value is not None and (eps.value.number, eps.value.unit) == (2.61, "USD"), eps.answer
