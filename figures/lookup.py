@@ -66,6 +66,8 @@ YEAR_OVER_YEAR_RE = re.compile(
 # A definition of what is asked, in brackets or after "i.e.": "capital expenditures
 # (additions to property and equipment)", "free cash flow, i.e. operating cash flow minus ...".
 DEFINITION_RE = re.compile(r"\((?P<bracketed>[^()]*\s[^()]*\s[^()]*)\)|,?\s+i\.e\.,?\s+(?P<restated>[^?]+)")
+# A balance at the start of the period its column names.
+OPENING_RE = re.compile(r"\bbeginning of (?:the )?(?:period|year|quarter)\b", re.IGNORECASE)
 # A ratio that keeps its sign: a margin (of a loss, negative).
 MARGIN_RE = re.compile(r"\bmargins?\b", re.IGNORECASE)
 # A quarter named without its year.
@@ -252,8 +254,15 @@ class FactLookup:
             if (negated := set(re.findall(r"\bnon[- ]?([a-z]+)", f"{fact.label} {fact.row}".lower())))
         }
         # Facts that read the same to the period rule share one answer per question.
+        # A balance "at beginning of period" (a cash flow statement's opening cash) is not
+        # the balance on the day its period ends: it is not matched to that day.
         period_keys = [
-            (fact.period, fact.period_end, "" if fact.period else fact.context, 0 if fact.period else fact.slide)
+            (
+                fact.period,
+                "" if OPENING_RE.search(f"{fact.label} {fact.row}") else fact.period_end,
+                "" if fact.period else fact.context,
+                0 if fact.period else fact.slide,
+            )
             for fact in self.facts
         ]
         distinct = {key: number for number, key in enumerate(dict.fromkeys(period_keys))}

@@ -164,3 +164,10 @@ def test_a_page_caption_scales_its_tables_but_not_amounts_per_share(retailer: De
     )
     eps = retailer.ask("What was non-GAAP diluted EPS for the fourth quarter of fiscal 2023?")
     assert eps.value is not None and (eps.value.number, eps.value.unit) == (2.61, "USD"), eps.answer
+
+
+def test_an_opening_balance_is_not_the_balance_on_the_periods_last_day(release: DeckQA) -> None:
+    closing = release.ask("What were Intel's cash and cash equivalents on December 31, 2022?")
+    assert closing.value is not None and closing.value.number == 11144.0, closing.answer
+    opening = release.ask("What cash and cash equivalents did Intel have at the beginning of 2022?")
+    assert opening.value is not None and opening.value.number == 4827.0, opening.answer
