@@ -66,6 +66,10 @@ YEAR_OVER_YEAR_RE = re.compile(
 # A definition of what is asked, in brackets or after "i.e.": "capital expenditures
 # (additions to property and equipment)", "free cash flow, i.e. operating cash flow minus ...".
 DEFINITION_RE = re.compile(r"\((?P<bracketed>[^()]*\s[^()]*\s[^()]*)\)|,?\s+i\.e\.,?\s+(?P<restated>[^?]+)")
+# Words that set one period against another, or name the currency of a change.
+COMPARISON_RE = re.compile(
+    r"\b(?:compared (?:with|to)|versus|vs\.?|against|relative to|in dollars|dollars?)\b", re.IGNORECASE
+)
 # A balance at the start of the period its column names.
 OPENING_RE = re.compile(r"\bbeginning of (?:the )?(?:period|year|quarter)\b", re.IGNORECASE)
 # A ratio that keeps its sign: a margin (of a loss, negative).
@@ -774,12 +778,10 @@ class FactLookup:
             percent = bool(re.search(r"(%|percent|percentage|rate of change|growth rate)", question, re.I)) and not (
                 POINTS_RE.search(question)
             )
-        levels = question
-        if percent:
-            # The rate is computed from the two amounts: they are named by what is left
-            # once the words of rate and change are gone.
-            levels = " ".join(CHANGE_WORDS_RE.sub(" ", PERCENT_WORDS_RE.sub(" ", question)).split())
-        else:
+        # The two amounts are named by what is left once the words of rate, change and
+        # comparison are gone.
+        levels = " ".join(COMPARISON_RE.sub(" ", CHANGE_WORDS_RE.sub(" ", PERCENT_WORDS_RE.sub(" ", question))).split())
+        if not percent:
             # A printed change ("Changes" column, "up 320 YoY") answers directly.
             direct = self.find(question, periods=[ordered[1]], change=True)
             if direct is not None and direct.confident and _unit_asked_fits(question, direct.unit):

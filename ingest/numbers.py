@@ -205,7 +205,9 @@ PERIOD_RE = re.compile(
 
 
 BARE_YEAR_RE = re.compile(
-    r"\b(?:in|for|during|of|as of|since|by)\s+(?P<year>(?:19|20)\d{2})\b(?!\s*[-/]\d)", re.IGNORECASE
+    r"\b(?:in|for|during|of|as of|since|by|from|to|versus|vs\.?|compared (?:with|to)|than|against)\s+"
+    r"(?P<year>(?:19|20)\d{2})\b(?!\s*[-/]\d)",
+    re.IGNORECASE,
 )
 
 

@@ -171,3 +171,20 @@ def test_an_opening_balance_is_not_the_balance_on_the_periods_last_day(release: 
     assert closing.value is not None and closing.value.number == 11144.0, closing.answer
     opening = release.ask("What cash and cash equivalents did Intel have at the beginning of 2022?")
     assert opening.value is not None and opening.value.number == 4827.0, opening.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "formula"),
+    [
+        # "compared with 2021": a bare year after a word of comparison is a period
+        (
+            "By what percentage did Data Center and AI revenue change in full year 2022 compared with 2021?",
+            "(19196 - 22691) / 22691 * 100",
+        ),
+        # "by how many dollars": the words of comparison and currency name no row
+        ("By how many dollars did net revenue change from full year 2021 to full year 2022?", "63054 - 79024"),
+    ],
+)
+def test_changes_between_years_named_as_an_analyst_would(release: DeckQA, question: str, formula: str) -> None:
+    answer = release.ask(question)
+    assert answer.value is not None and answer.value.formula == formula, answer.answer
