@@ -66,6 +66,13 @@ YEAR_OVER_YEAR_RE = re.compile(
 # A definition of what is asked, in brackets or after "i.e.": "capital expenditures
 # (additions to property and equipment)", "free cash flow, i.e. operating cash flow minus ...".
 DEFINITION_RE = re.compile(r"\((?P<bracketed>[^()]*\s[^()]*\s[^()]*)\)|,?\s+i\.e\.,?\s+(?P<restated>[^?]+)")
+# What a question leaves out: "excluding the current portion", "other than goodwill".
+EXCLUSION_RE = re.compile(
+    r"\b(?:excluding|excludes?|excl\.|except(?: for)?|other than|not including|apart from)\s+(?:the\s+)?"
+    r"(?P<excluded>[A-Za-z][\w&'.-]*(?:\s+[A-Za-z][\w&'.-]*){0,3}?)"
+    r"(?=\s*(?:[,;:)?]|$)|\s+(?:at|in|for|on|as of|during|from|of)\b)",
+    re.IGNORECASE,
+)
 # Words that set one period against another, or name the currency of a change.
 COMPARISON_RE = re.compile(
     r"\b(?:compared (?:with|to)|versus|vs\.?|against|relative to|in dollars|dollars?)\b", re.IGNORECASE
@@ -142,6 +149,7 @@ class Candidates:
     period_ok: np.ndarray
     rare_terms: tuple[str, ...]  # names the question writes that few pages use
     rare_held: dict[str, np.ndarray]  # which facts' descriptions hold each of them
+    excluded: np.ndarray | None = None  # facts the question excludes ("excluding the current portion")
 
     def column(self, name: str) -> np.ndarray:
         return self.features[:, FEATURES.index(name)]
@@ -180,6 +188,12 @@ class FactLookup:
         # each part is read once, and a fact's word set is the union of its parts'.
         words = functools.lru_cache(maxsize=None)(lambda text: frozenset(expand(tokenize(text))))
         terms_of = functools.lru_cache(maxsize=None)(lambda text: tuple(tokenize(text)))
+        # In a table, a heading tells a row's part ("Domestic" over "Operating income") when
+        # the same row is printed under another heading too; "Current assets" over the one
+        # "Inventories" row is a section, which the question need not name.
+        headings_of: dict[tuple[str, str], set[str]] = {}
+        for fact in self.facts:
+            headings_of.setdefault((fact.table_id, (fact.row or fact.label).lower()), set()).add(fact.heading)
         narrow_sets, metric_sets, own_sets = [], [], []
         row_terms: list[list[str]] = []
         qualifiers: list[list[str]] = []
@@ -201,7 +215,11 @@ class FactLookup:
                 list(terms_of(fact.row or (fact.label if "chart" in fact.tags else "") or fact.heading or table_title))
             )
             label_tokens = set(terms_of(fact.label)) | set(terms_of(fact.row))
-            qualifiers.append([t for t in dict.fromkeys(terms_of(fact.heading)) if t not in label_tokens])
+            qualifiers.append(
+                [t for t in dict.fromkeys(terms_of(fact.heading)) if t not in label_tokens]
+                if not fact.table_id or len(headings_of[(fact.table_id, (fact.row or fact.label).lower())]) > 1
+                else []
+            )
         self._narrow = WordSets(narrow_sets)
         self._metric = WordSets(metric_sets)
         self._own = WordSets(own_sets)
@@ -401,6 +419,8 @@ class FactLookup:
         candidates = np.arange(len(self.facts)) if within is None else within
         if change is not None:
             candidates = candidates[self._is_change[candidates] == change]
+        if found.excluded is not None and found.excluded[candidates].any() and (~found.excluded[candidates]).any():
+            candidates = candidates[~found.excluded[candidates]]
         order = candidates[np.argsort(-score[candidates], kind="stable")][:limit]
         if not len(order):
             return [], 0.0
@@ -420,6 +440,17 @@ class FactLookup:
     def features(self, question: str, periods: list[str] | None = None) -> Candidates:
         """Every fact's FEATURES for `question` (periods as in `rank`)."""
         periods = find_periods(question) if periods is None else periods
+        # "long-term debt, excluding the current portion": the excluded words name what is
+        # not asked; they take no part in the match, and a fact they describe is left out.
+        # A document that prints the exclusion in a row's label ("Worldwide excluding COVID-19
+        # Vaccine") names that row with it: then the words stay.
+        exclusions = [
+            (match.group(0), match.group("excluded"))
+            for match in EXCLUSION_RE.finditer(question)
+            if not self._labels_holding(" ".join(tokenize(match.group(0))[:2])).any()
+        ]
+        for clause, _ in exclusions:
+            question = question.replace(clause, " ")
         metric_text = _without_periods(question)
         # Words the deck never uses cannot tell facts apart (the refusal policy judges them).
         terms = [term for term in tokenize(metric_text) if term not in self._filler and self._known(term)]
@@ -493,7 +524,16 @@ class FactLookup:
         }
         features = np.column_stack([np.asarray(columns[name], dtype=np.float64) for name in FEATURES])
         rare_held = {term: self._metric.holding(term) for term in rare_terms}
-        return Candidates(features, head_found, period_ok, tuple(rare_terms), rare_held)
+        excluded = np.zeros(len(self.facts), dtype=bool)
+        for _, phrase in exclusions:
+            words = [term for term in tokenize(phrase) if self._known(term)]
+            if words:
+                excluded |= np.logical_and.reduce([self._narrow.holding(term) for term in words])
+        return Candidates(features, head_found, period_ok, tuple(rare_terms), rare_held, excluded)
+
+    def _labels_holding(self, words: str) -> np.ndarray:
+        """Which facts' labels print `words` ("excluding u") in this order."""
+        return np.array([bool(words) and words in " ".join(tokenize(fact.label)) for fact in self.facts])
 
     def find(
         self,

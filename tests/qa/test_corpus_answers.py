@@ -188,3 +188,18 @@ def test_an_opening_balance_is_not_the_balance_on_the_periods_last_day(release: 
 def test_changes_between_years_named_as_an_analyst_would(release: DeckQA, question: str, formula: str) -> None:
     answer = release.ask(question)
     assert answer.value is not None and answer.value.formula == formula, answer.answer
+
+
+def test_what_a_question_excludes_is_not_the_answer(retailer: DeckQA) -> None:
+    excluded = retailer.ask(
+        "How much long-term debt, excluding the current portion, did Best Buy have on January 28, 2023?"
+    )
+    assert excluded.value is not None and excluded.value.number == 1160.0, excluded.answer
+    current = retailer.ask("What was the current portion of long-term debt on January 28, 2023?")
+    assert current.value is not None and current.value.number == 16.0, current.answer
+
+
+def test_a_section_heading_need_not_be_named(costco: DeckQA) -> None:
+    # "Merchandise inventories" sits under "CURRENT ASSETS", the only row so named
+    answer = costco.ask("How much merchandise inventory did Costco report on its balance sheet at November 20, 2022?")
+    assert answer.value is not None and answer.value.number == 18571.0, answer.answer
