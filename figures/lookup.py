@@ -73,10 +73,8 @@ EXCLUSION_RE = re.compile(
     r"(?=\s*(?:[,;:)?]|$)|\s+(?:at|in|for|on|as of|during|from|of)\b)",
     re.IGNORECASE,
 )
-# Words that set one period against another, or name the currency of a change.
-COMPARISON_RE = re.compile(
-    r"\b(?:compared (?:with|to)|versus|vs\.?|against|relative to|in dollars|dollars?)\b", re.IGNORECASE
-)
+# Words that set one period against another.
+COMPARISON_RE = re.compile(r"\b(?:compared (?:with|to)|versus|vs\.?|against|relative to)\b", re.IGNORECASE)
 # A balance at the start of the period its column names.
 OPENING_RE = re.compile(r"\bbeginning of (?:the )?(?:period|year|quarter)\b", re.IGNORECASE)
 # A ratio that keeps its sign: a margin (of a loss, negative).
@@ -453,8 +451,17 @@ class FactLookup:
             question = question.replace(clause, " ")
         metric_text = _without_periods(question)
         # Words the deck never uses cannot tell facts apart (the refusal policy judges them).
-        terms = [term for term in tokenize(metric_text) if term not in self._filler and self._known(term)]
-        head = [term for term in head_terms(metric_text) if term not in self._filler and self._known(term)]
+        # Currency and scale words say the unit asked ("how many dollars"), not which row.
+        terms = [
+            term
+            for term in tokenize(metric_text)
+            if term not in self._filler and self._known(term) and not MONEY_RE.fullmatch(term)
+        ]
+        head = [
+            term
+            for term in head_terms(metric_text)
+            if term not in self._filler and self._known(term) and not MONEY_RE.fullmatch(term)
+        ]
         weights = {term: self._weight(term) for term in {*terms, *head}}
         rare_terms = [term for term in terms if term in self._rare and written_as_name(term, question)]
         question_tokens = expand(tokenize(question))

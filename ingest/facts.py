@@ -16,6 +16,7 @@ from ingest.numbers import (
     Figure,
     find_figures,
     find_periods,
+    is_money,
     parse_figure,
     period_sort_key,
     period_year,
@@ -229,15 +230,28 @@ def statement_facts(table_id: str, statement: StatementTable) -> list[Fact]:
             column = statement.columns[cell.column] if cell.column < len(statement.columns) else ""
             period = statement.periods[cell.column] if cell.column < len(statement.periods) else None
             tags = ["statement"]
-            if re.search(r"\bchange\b|\bincrease\b|\bdecrease\b|\bgrowth\b", column, re.IGNORECASE):
+            # A column headed by a year ("Percent Change" spanning it aside) holds that
+            # year's figures, not a change.
+            headed_by_year = bool(re.search(r"\b(?:19|20)\d\d$", column.strip()))
+            if not headed_by_year and re.search(
+                r"\bchange\b|\bincrease\b|\bdecrease\b|\bgrowth\b", column, re.IGNORECASE
+            ):
                 tags.append("change")
+            unit = cell.unit
+            if (
+                not headed_by_year
+                and is_money(unit)
+                and re.search(r"\bpercent|%", column, re.IGNORECASE)
+                and not re.search(r"\bamounts?$", column.strip(), re.IGNORECASE)
+            ):
+                unit = "%"  # "Total", "Operations", "Currency" under a spanning "Percent Change"
             facts.append(
                 Fact(
                     fact_id=f"{table_id}-r{row_number}-c{cell.column + 1}",
                     slide=statement.page,
                     label=row.label,
                     value=cell.value,
-                    unit=cell.unit,
+                    unit=unit,
                     period=period.label() if period else "",
                     raw=cell.raw,
                     context=row.text,

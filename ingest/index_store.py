@@ -51,7 +51,7 @@ from ingest.text import tokenize
 if TYPE_CHECKING:
     from ingest.pdf_reader import ParsedDeck
 
-SCHEMA_VERSION = 10  # 8: ligatures read back; 9: a page caption scales its tables; 10: "from 2021" is a period
+SCHEMA_VERSION = 13  # 8 ligatures; 9 page captions scale tables; 10 "from 2021"; 11-12 year and percent columns
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 TITLE_VECTORS = "titles.npy"

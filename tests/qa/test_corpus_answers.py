@@ -203,3 +203,17 @@ def test_a_section_heading_need_not_be_named(costco: DeckQA) -> None:
     # "Merchandise inventories" sits under "CURRENT ASSETS", the only row so named
     answer = costco.ask("How much merchandise inventory did Costco report on its balance sheet at November 20, 2022?")
     assert answer.value is not None and answer.value.number == 18571.0, answer.answer
+
+
+@pytest.fixture(scope="module")
+def healthcare(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> DeckQA:
+    pdf = REPO_ROOT / "data" / "corpus" / "JOHNSON_JOHNSON_2022Q4_EARNINGS.pdf"
+    return DeckQA.load(settings.with_index(deck=pdf, dir=tmp_path_factory.mktemp("healthcare") / "index"))
+
+
+def test_year_columns_under_a_spanning_percent_change_heading_are_amounts(healthcare: DeckQA) -> None:
+    # The sales table spans "Percent Change" over its columns: "2022" and "2021" are the
+    # years' sales, "Total", "Operations", "Currency" the changes in percent.
+    answer = healthcare.ask("By how many dollars did worldwide sales change from full year 2021 to full year 2022?")
+    assert answer.value is not None and answer.value.formula == "94943 - 93775", answer.answer
+    assert answer.value.unit == "USD million"
