@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,21 @@ def index_embedder(settings: Settings):
 def deck(settings: Settings) -> DeckQA:
     """The bundled deck with its index (built on first use)."""
     return DeckQA.load(settings)
+
+
+@pytest.fixture(scope="session")
+def corpus_deck(settings: Settings) -> Callable[[str], DeckQA]:
+    """A corpus PDF's deck by its file stem, indexed where the evaluation indexes it (the
+    index is built once, by whichever test or evaluation needs it first)."""
+    decks: dict[str, DeckQA] = {}
+
+    def load(stem: str) -> DeckQA:
+        if stem not in decks:
+            pdf = REPO_ROOT / "data" / "corpus" / f"{stem}.pdf"
+            decks[stem] = DeckQA.load(settings.with_index(deck=pdf, dir=settings.index.dir.parent / "eval" / stem))
+        return decks[stem]
+
+    return load
 
 
 @pytest.fixture(scope="session")

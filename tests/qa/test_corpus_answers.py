@@ -4,12 +4,12 @@ mentions refused. Questions in my own wording, not the gold file's."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from qa.deckqa import DeckQA
-from qa.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RELEASE = REPO_ROOT / "data" / "corpus" / "INTEL_2022Q4_EARNINGS.pdf"
@@ -18,8 +18,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def release(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> DeckQA:
-    return DeckQA.load(settings.with_index(deck=RELEASE, dir=tmp_path_factory.mktemp("release") / "index"))
+def release(corpus_deck: Callable[[str], DeckQA]) -> DeckQA:
+    return corpus_deck(RELEASE.stem)
 
 
 @pytest.mark.parametrize(
@@ -50,9 +50,8 @@ def test_what_the_release_never_mentions_is_refused(release: DeckQA, question: s
 
 
 @pytest.fixture(scope="module")
-def costco(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> DeckQA:
-    pdf = REPO_ROOT / "data" / "corpus" / "COSTCO_2023Q1_EARNINGS.pdf"
-    return DeckQA.load(settings.with_index(deck=pdf, dir=tmp_path_factory.mktemp("costco") / "index"))
+def costco(corpus_deck: Callable[[str], DeckQA]) -> DeckQA:
+    return corpus_deck("COSTCO_2023Q1_EARNINGS")
 
 
 @pytest.mark.parametrize(
@@ -141,9 +140,8 @@ def test_year_over_year_without_a_period_is_for_the_latest_one(costco: DeckQA) -
 
 
 @pytest.fixture(scope="module")
-def retailer(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> DeckQA:
-    pdf = REPO_ROOT / "data" / "corpus" / "BESTBUY_2023Q4_EARNINGS.pdf"
-    return DeckQA.load(settings.with_index(deck=pdf, dir=tmp_path_factory.mktemp("retailer") / "index"))
+def retailer(corpus_deck: Callable[[str], DeckQA]) -> DeckQA:
+    return corpus_deck("BESTBUY_2023Q4_EARNINGS")
 
 
 def test_words_in_brackets_say_what_is_asked_in_the_documents_words(retailer: DeckQA) -> None:
@@ -206,9 +204,8 @@ def test_a_section_heading_need_not_be_named(costco: DeckQA) -> None:
 
 
 @pytest.fixture(scope="module")
-def healthcare(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> DeckQA:
-    pdf = REPO_ROOT / "data" / "corpus" / "JOHNSON_JOHNSON_2022Q4_EARNINGS.pdf"
-    return DeckQA.load(settings.with_index(deck=pdf, dir=tmp_path_factory.mktemp("healthcare") / "index"))
+def healthcare(corpus_deck: Callable[[str], DeckQA]) -> DeckQA:
+    return corpus_deck("JOHNSON_JOHNSON_2022Q4_EARNINGS")
 
 
 def test_year_columns_under_a_spanning_percent_change_heading_are_amounts(healthcare: DeckQA) -> None:
