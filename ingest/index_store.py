@@ -51,7 +51,7 @@ from ingest.text import tokenize
 if TYPE_CHECKING:
     from ingest.pdf_reader import ParsedDeck
 
-SCHEMA_VERSION = 13  # 8 ligatures; 9 page captions scale tables; 10 "from 2021"; 11-12 year and percent columns
+SCHEMA_VERSION = 14  # 8 ligatures; 9 page captions scale tables; 10 "from 2021"; 11-12 year and percent columns; 14 token batches
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 TITLE_VECTORS = "titles.npy"
@@ -62,9 +62,11 @@ DEFAULT_MAX_PAGES = 500
 # the corpus 10-K, 2 cores: 115 s for 160 pages), for the estimate shown before a long
 # ingest starts.
 SECONDS_PER_PAGE = 0.75
-# Texts per embedding call at ingest: short, length-sorted batches pad least (measured
-# on the bundled deck, 2 cores: 16 beats 64 by a fifth).
-EMBED_BATCH = 16
+# Tokens per embedding call at ingest (texts of similar token count, padded to the
+# longest): a small batch's activations stay in the core's cache. Measured on a quarter
+# of the corpus 10-K's texts, one session: 512 took 23.6 CPU s, 16 texts a batch 25.4-26.6,
+# 1,024 tokens 24.8, 256 23.8.
+EMBED_BATCH_TOKENS = 512
 # A table cell that is one figure (sign, digits, separators, a percent), and one with decimals.
 DIGITS_RE = re.compile(r"[+\-(]?[\d,.]+\)?%?")
 DECIMAL_RE = re.compile(r"\d\.\d")
@@ -383,16 +385,31 @@ def _embed_in_batches(embedder: BatchEmbedder, texts: list[str], progress: Progr
     pads little (ordered by characters instead, the bundled deck's batches held 59,216
     tokens for 37,130 real ones; by tokens, 38,576)."""
     distinct = list(dict.fromkeys(texts))
-    unique = [text for _, text in sorted(zip(embedder.token_counts(distinct), distinct, strict=True))]
+    counted = sorted(zip(embedder.token_counts(distinct), distinct, strict=True))
+    unique = [text for _, text in counted]
     vectors = np.zeros((len(unique), embedder.dimension), dtype=np.float32)
-    batches = [unique[start : start + EMBED_BATCH] for start in range(0, len(unique), EMBED_BATCH)]
+    batches = _token_batches(counted, EMBED_BATCH_TOKENS)
+    start = 0
     for done, batch_vectors in enumerate(embedder.encode_batches(batches), start=1):
-        start = (done - 1) * EMBED_BATCH
         vectors[start : start + len(batch_vectors)] = batch_vectors
+        start += len(batch_vectors)
         if progress:
             progress("embed", done, len(batches))
     row = {text: index for index, text in enumerate(unique)}
     return vectors[[row[text] for text in texts]]
+
+
+def _token_batches(counted: list[tuple[int, str]], budget: int) -> list[list[str]]:
+    """Texts sorted by token count, in batches of at most `budget` tokens once padded to
+    the batch's longest (a text longer than that on its own)."""
+    batches: list[list[str]] = []
+    batch: list[str] = []
+    for count, text in counted:
+        if batch and count * (len(batch) + 1) > budget:
+            batches.append(batch)
+            batch = []
+        batch.append(text)
+    return [*batches, batch] if batch else batches
 
 
 def _unsure_facts(facts: list[Fact], tables: tuple[Table, ...], reading: OcrReading) -> list[str]:

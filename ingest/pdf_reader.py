@@ -3,7 +3,8 @@
 pypdf gives each page's plain text (the `Slide`); pdfplumber gives the layout: ruled
 tables (`Table`) and the lines outside them, grouped into passages (`Chunk`) by
 bullet markers, indentation, font size and vertical gaps. Pages without a text layer
-are read from the text layer OCR gives them (`ingest.ocr`). One slide per page.
+are read from the text layer OCR gives them (`ingest.ocr`). One slide per page. Both
+readers work from one parse of the page's content stream (`ingest.content_stream`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import pdfplumber
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
+from ingest.content_stream import read_once
 from ingest.errors import DeckError
 from ingest.facts import table_facts
 from ingest.files import open_checked
@@ -277,7 +279,7 @@ def _read_range(path: Path, first: int, last: int, ocr: OcrPage | None = None) -
     with pdfplumber.open(path) as pdf:
         for index in range(first, last):
             page = pdf.pages[index]
-            text = reader.pages[index].extract_text() or ""
+            text = read_once(reader.pages[index], page)  # one parse of the page for both readers
             layout = _read_page(page, index + 1, ocr)
             if UNMAPPED in text or UNMAPPED in layout.plain_text:
                 text, layout = _with_ligatures(text), _with_ligatures(layout)
