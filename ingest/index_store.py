@@ -51,7 +51,9 @@ from ingest.text import tokenize
 if TYPE_CHECKING:
     from ingest.pdf_reader import ParsedDeck
 
-SCHEMA_VERSION = 14  # 8 ligatures; 9 page captions scale tables; 10 "from 2021"; 11-12 year and percent columns; 14 token batches
+# 8 ligatures; 9 page captions scale tables; 10 "from 2021"; 11-12 year and percent
+# columns; 14 token batches; 15-16 titles and headings in the type of the text.
+SCHEMA_VERSION = 16
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 TITLE_VECTORS = "titles.npy"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import itertools
 import logging
 import multiprocessing
 import os
@@ -60,6 +61,12 @@ CHART_PREFIX = "Chart data:"
 OCR_INK_WIDENING = 0.45
 # Lines further apart than this many line-heights start a new passage.
 PARAGRAPH_GAP = 0.9
+# A line of at least this many words, most not capitalised, is running text, not a
+# heading (see `_running_text`).
+RUNNING_TEXT_WORDS = 8
+# A line in a face of its own is a heading if it has at most this many words and no figure.
+HEADING_MAX_WORDS = 12
+FIGURE_LINE_RE = re.compile(r"\d[\d,.]*\s*%|[$€£¥]\s*\d")
 # pdfplumber settings for ruled tables: every cell is bordered, so lines alone
 # delimit cells (text-based detection would split wrapped cells).
 TABLE_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
@@ -346,6 +353,7 @@ class _Line:
     size: float
     bold: bool
     grey: bool
+    font: str = ""  # the font most of its words are set in
 
 
 @dataclass
@@ -422,10 +430,18 @@ def _read_page(page: Any, number: int, ocr: OcrPage | None = None) -> _PageLayou
     grey_chars = sum(len(line.text) for line in lines if line.grey)
     if grey_chars > GREY_TEXT_SHARE * sum(len(line.text) for line in lines):
         lines = [replace(line, grey=False) for line in lines]
+    lines = _heading_faces(lines)
     lines = _drop_page_furniture(lines, page.height, number)
     lines = reading_order(lines, float(page.width))
     title_lines = _title_lines(lines, page.height)
     title = " ".join(line.text for line in title_lines)
+    if title_lines and not _set_apart(title_lines, lines):
+        # In the type of the page's text, the title ends where the running text starts
+        # (a release's "Domestic SG&A" heading, then its paragraph). A page opening
+        # with running text has no title lines: its first line names it, and stays text.
+        heading = list(itertools.takewhile(lambda line: not _running_text(line.text), title_lines))
+        title = " ".join(line.text for line in heading) or title_lines[0].text
+        title_lines = heading
     # Lines beside the title (a section label in the header band) are page furniture.
     header_bottom = max((line.bottom for line in title_lines), default=0.0)
     body = [line for line in lines if line not in title_lines and line.top >= header_bottom - 1]
@@ -582,6 +598,7 @@ def _line(words: list[dict[str, Any]]) -> _Line:
         size=max(set(sizes), key=sizes.count),
         bold=bool(fonts) and sum("Bold" in font for font in fonts) > len(fonts) / 2,
         grey=bool(colors) and all(_is_grey(color) for color in colors),
+        font=max(set(fonts), key=fonts.count) if fonts else "",
     )
 
 
@@ -631,6 +648,58 @@ def _band_order(band: list[_Line], side: Callable[[_Line], str]) -> list[_Line]:
 def _drop_page_furniture(lines: list[_Line], height: float, number: int) -> list[_Line]:
     """Drop the printed page number at the bottom of the page."""
     return [line for line in lines if not (line.text == str(number) and line.top > height * 0.85)]
+
+
+def _heading_faces(lines: list[_Line]) -> list[_Line]:
+    """Lines set in a heading face marked bold, where the font names do not say which
+    face is bold (embedded fonts are often named "F2", "F3"): a short line, not running
+    text, wholly in a font other than the one most of the page's text is set in, at
+    that size or larger ("International Revenue" above its paragraph)."""
+    if any(line.bold for line in lines):
+        return lines
+    fonts: Counter[str] = Counter()
+    sizes: Counter[float] = Counter()
+    for line in lines:
+        fonts[line.font] += len(line.text)
+        sizes[line.size] += len(line.text)
+    if len(fonts) < 2:
+        return lines
+    body_font, body_size = fonts.most_common(1)[0][0], sizes.most_common(1)[0][0]
+    return [
+        replace(line, bold=True)
+        if line.font != body_font
+        and line.size >= body_size
+        and not line.grey
+        and len(line.text.split()) <= HEADING_MAX_WORDS
+        and not _running_text(line.text)
+        and not FIGURE_LINE_RE.search(line.text)
+        else line
+        for line in lines
+    ]
+
+
+def _set_apart(title: list[_Line], lines: list[_Line]) -> bool:
+    """Whether title lines are set apart from the page's text: larger than the type most
+    of its characters are set in, or bold where that type is not."""
+    sizes: Counter[float] = Counter()
+    weights: Counter[bool] = Counter()
+    for line in lines:
+        sizes[round(line.size, 1)] += len(line.text)
+        weights[line.bold] += len(line.text)
+    body_size, body_bold = sizes.most_common(1)[0][0], weights.most_common(1)[0][0]
+    return round(title[0].size, 1) > body_size or (all(line.bold for line in title) and not body_bold)
+
+
+def _running_text(text: str) -> bool:
+    """Whether a line reads as running text rather than a heading: at least
+    RUNNING_TEXT_WORDS words, most of them not capitalised ("Condensed Consolidated
+    Statements of Earnings" is a heading; "revenue, versus $2.30 billion, or 15.3% of
+    revenue, last year" is text)."""
+    if text.startswith("(") and text.endswith(")"):
+        return False  # a caption: "($ in millions, except per share amounts)"
+    words = re.findall(r"[A-Za-z][A-Za-z'’&.-]*", text)
+    capitalised = sum(1 for word in words if word[0].isupper())
+    return len(words) >= RUNNING_TEXT_WORDS and capitalised < 0.5 * len(words)
 
 
 def _title_lines(lines: list[_Line], height: float) -> list[_Line]:

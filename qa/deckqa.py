@@ -29,7 +29,7 @@ from qa.settings import Settings
 from retriever.hits import SlideHit
 from retriever.hybrid import HybridRetriever
 from understand.followup import rewrite_followup
-from understand.kinds import asks_for_explanation
+from understand.kinds import EXPLANATIONS, asks_for_explanation, question_kind
 from understand.question import validate_question, wants_list, with_names, without_names
 from understand.router import Route, route
 
@@ -242,10 +242,17 @@ class DeckQA:
         or compose an extractive answer from the retrieved slides."""
         understanding: Understanding = step["understanding"]
         asked, plain = understanding.asked, understanding.plain
-        from retriever.deck_retriever import slide_hits
+        from retriever.deck_retriever import PASSAGES_PER_SLIDE, slide_hits
 
         slides = slide_hits(step["documents"], self.chunks_by_id)
-        verdict = self.refusal.judge(plain, slides)
+        # Whether the document holds what is asked is judged on every kind of passage;
+        # an explanation is looked for only among those that can give one.
+        scope = slides
+        if question_kind(understanding.standalone) in EXPLANATIONS:
+            scope = self.search.retrieve_slides(
+                understanding.standalone, k=max(1, len(slides)), per_slide=PASSAGES_PER_SLIDE, explanation=False
+            )
+        verdict = self.refusal.judge(plain, scope)
         trace = understanding.trace.model_copy(
             update={"retrieved_slides": [slide.slide for slide in slides], "refusal_check": verdict.reason}
         )

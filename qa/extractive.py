@@ -17,7 +17,7 @@ from ingest.records import Chunk
 from ingest.text import stem, tokenize
 from qa.answer import Citation
 from retriever.hits import SlideHit
-from understand.kinds import Kind, asks_to_compare, cue, is_quote, question_kind, sets_against
+from understand.kinds import EXPLANATIONS, Kind, asks_to_compare, cue, is_quote, question_kind, sets_against
 from understand.question import key_terms
 
 # A slide joins the answer only if it scores at least this fraction of the best slide.
@@ -64,8 +64,6 @@ MAX_WORDS = 200
 # A table row in a list of passages shows its first ROW_WORDS words (its label and first cells).
 ROW_WORDS = 40
 
-# Kinds of question answered in sentences rather than table cells.
-EXPLANATIONS = frozenset({"cause", "how", "definition", "said"})
 # A sentence ends at ".", "!" or "?" before a capital or a figure, unless the word before
 # is an abbreviation ("approx.", "Inc.", "U.S.").
 SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-Z0-9$])")

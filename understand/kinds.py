@@ -13,6 +13,9 @@ import re
 from typing import Literal
 
 Kind = Literal["cause", "who", "how", "definition", "said", "other"]
+# Kinds answered in sentences (causes, means, definitions, what was said) rather than in
+# figures or names.
+EXPLANATIONS: frozenset[Kind] = frozenset({"cause", "how", "definition", "said"})
 
 CAUSE_QUESTION_RE = re.compile(
     r"^\s*why\b|\bwhat\s+(?:[\w-]+\s+){0,2}(drove|drives|driven|caused|causes|led to|leads to|explains?|"
