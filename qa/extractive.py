@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from ingest.numbers import find_periods, strip_periods
 from ingest.records import Chunk
 from ingest.text import stem, tokenize
 from qa.answer import Citation
@@ -73,6 +74,12 @@ ABBREVIATION_RE = re.compile(
     re.IGNORECASE,
 )
 FIGURE_RE = re.compile(r"\d")
+# An acronym joined by "&" or "/" ("G&A", "R&D", "M&A"), and the little words its
+# initials skip ("General and Administrative").
+ACRONYM_RE = re.compile(r"\b[A-Za-z]{1,3}[&/][A-Za-z]{1,3}\b")
+LINK_WORDS = frozenset({"and", "of", "the", "for"})
+# A question about two things joins them.
+CONJUNCTION_RE = re.compile(r"\s(?:and|&)\s", re.IGNORECASE)
 # Two word stems this long match when one starts the other.
 PREFIX_MIN = 5
 
@@ -330,19 +337,29 @@ def _heading_group(
     The heading must cover most of the question's key terms ("Acme's Cloud Competitive
     Advantages" for "What are Acme's cloud competitive advantages?"). Asked what a thing
     is, the heading over sentences beats the heading over its figures."""
-    terms = set(key_terms(question))
+    # A heading names a subject, seldom its period: the period asked about counts as
+    # named when the heading's passages name it ("developments" of the quarter asked).
+    terms = subject_terms(strip_periods(question))
+    periods = set(find_periods(question))
     if not terms:
         return []
+
+    def covered(heading: str, passages: list[Chunk]) -> float:
+        named = sum(1 for term in terms if _names(heading, term))
+        if periods:
+            named += bool(periods & {p for c in passages for p in find_periods(f"{heading} {c.text}")})
+        return named / (len(terms) + bool(periods))
+
     best: tuple[float, list[Chunk]] = (0.0, [])
     for rank, slide in enumerate(slides):
         chunks = slide_chunks.get(slide.slide, [])
         for index, chunk in enumerate(chunks):
             if chunk.kind != "heading":
                 continue
-            coverage = _named_share(terms, chunk.text)
+            members = [c for c in chunks[index + 1 :] if c.heading == chunk.text and c.kind != "heading"]
+            coverage = covered(chunk.text, members)
             if coverage < HEADING_COVERAGE or not coverage:
                 continue
-            members = [c for c in chunks[index + 1 :] if c.heading == chunk.text and c.kind != "heading"]
             if not any(c.kind != "chart_data" for c in members):
                 continue  # a chart's caption ("Unit: %") says nothing
             score = coverage - 0.05 * rank  # ties go to the better slide
@@ -350,15 +367,43 @@ def _heading_group(
                 score -= PENALTY_FIGURES * _figure_share(" ".join(c.text for c in members))
             if members and score > best[0]:
                 best = (score, [chunk, *members[:MAX_BULLETS]])
+                best = (score, _with_other_subject(question, terms, slide, chunks, best[1]))
         # The slide title heads the whole slide ("MVNO Market in Japan"); a page's first
         # line of running text is no title.
-        coverage = _named_share(terms, slide.title) if len(slide.title.split()) <= TITLE_MAX_WORDS else 0.0
+        coverage = covered(slide.title, chunks) if len(slide.title.split()) <= TITLE_MAX_WORDS else 0.0
         score = coverage - 0.05 * rank - 0.01
         members = [c for c in chunks if c.kind in ("bullet", "text") and c.level <= 1]
         if coverage and coverage >= HEADING_COVERAGE and members and score > best[0]:
             columns = _columns(slide, chunks)
             best = (score, columns or [members[0], *members[1:MAX_BULLETS]])
     return best[1]
+
+
+def _with_other_subject(
+    question: str, terms: set[str], slide: SlideHit, chunks: list[Chunk], group: list[Chunk]
+) -> list[Chunk]:
+    """Asked about two things ("Why did sales & marketing and G&A expenses increase?"),
+    the group of the heading naming the first, and that of another heading of the page
+    naming what the first leaves out, under the page's title; `group` otherwise."""
+    if not CONJUNCTION_RE.search(question):
+        return group
+    heading = group[0]
+    left = {term for term in terms if not _names(heading.text, term)}
+    others = [
+        (sum(1 for term in left if _names(chunk.text, term)), index)
+        for index, chunk in enumerate(chunks)
+        if chunk.kind == "heading" and chunk.text != heading.text
+    ]
+    named, index = max(others, default=(0, -1))
+    if not named:
+        return group
+    other = chunks[index]
+    members = [c for c in chunks[index + 1 :] if c.heading == other.text and c.kind in ("bullet", "text")]
+    if not members:
+        return group
+    title = Chunk(f"{slide.slide}-title", slide.slide, slide.title, slide.title, kind="heading")
+    half = MAX_BULLETS // 2
+    return [title, *group[1 : half + 1], *members[:half]]
 
 
 def _comparison(question: str, slides: list[SlideHit], slide_chunks: dict[int, list[Chunk]]) -> list[Chunk]:
@@ -441,8 +486,26 @@ def _outline(question: str, slide: SlideHit, slide_chunks: dict[int, list[Chunk]
 
 def _named_share(terms: set[str], text: str) -> float:
     """The share of `terms` that `text` (a heading, a slide title) names, in any form."""
-    stems = {stem(word) for word in tokenize(text)}
-    return sum(1 for t in terms if _holds(stems, stem(t))) / len(terms) if terms else 0.0
+    return sum(1 for term in terms if _names(text, term)) / len(terms) if terms else 0.0
+
+
+def _names(text: str, term: str) -> bool:
+    """Whether `text` names `term`: a word in any form, or an acronym ("g&a") written as
+    such or spelled out by the initials of consecutive words ("General & administrative")."""
+    if ACRONYM_RE.fullmatch(term):
+        if re.search(rf"(?<![\w&/]){re.escape(term)}(?![\w&/])", text, re.IGNORECASE):
+            return True
+        initials = "".join(word[0] for word in re.findall(r"[A-Za-z]\w*", text) if word.lower() not in LINK_WORDS)
+        return re.sub(r"[&/]", "", term) in initials.lower()
+    return _holds({stem(word) for word in tokenize(text)}, stem(term))
+
+
+def subject_terms(question: str) -> set[str]:
+    """The question's key terms, an acronym ("G&A", "R&D") kept whole rather than as
+    its letters."""
+    acronyms = {match.lower() for match in ACRONYM_RE.findall(question)}
+    letters = {letter for acronym in acronyms for letter in tokenize(acronym)}
+    return {term for term in key_terms(question) if term not in letters} | acronyms
 
 
 def _children(lead: Chunk, slide_chunks: dict[int, list[Chunk]]) -> list[Chunk]:

@@ -20,7 +20,9 @@ EXPLANATIONS: frozenset[Kind] = frozenset({"cause", "how", "definition", "said"}
 CAUSE_QUESTION_RE = re.compile(
     r"^\s*why\b|\bwhat\s+(?:[\w-]+\s+){0,2}(drove|drives|driven|caused|causes|led to|leads to|explains?|"
     r"affected|affects|offset|was behind|is behind|contributed)\b|\b(reasons?|drivers?|factors?)\b|"
-    r"\bwhich\b.*\b(drove|drive|caused|offset|affected|contributed)\b",
+    r"\bwhich\b.*\b(drove|drive|caused|offset|affected|contributed)\b|"
+    # "What pushed the gross profit rate lower?": a verb moving something up or down.
+    r"^\s*what\s+\w+ed\s+(?:[\w&'’-]+\s+){1,8}(?:lower|higher|down|up)\b",
     re.IGNORECASE,
 )
 WHO_QUESTION_RE = re.compile(
@@ -35,7 +37,7 @@ HOW_QUESTION_RE = re.compile(
 )
 DEFINITION_QUESTION_RE = re.compile(
     r"^\s*(what|who)\s+(is|are)\s+(an?\s+|the\s+)?(?P<subject>[^?,]{1,40}?)\s*\??\s*$"
-    r"|^\s*define\b|\bwhat does\b.*\b(mean|stand for)\b",
+    r"|^\s*define\b|\bwhat does\b.*\b(mean|stand for)\b|\bused (for|to)\b|\bdefined\b|\bdefinition\b",
     re.IGNORECASE,
 )
 # A question that asks how things compare ("how do they compare", "stack up against",
