@@ -271,6 +271,16 @@ def written_as_name(term: str, question: str) -> bool:
     if question == question.lower():
         return True
     words = re.findall(r"[A-Za-z][A-Za-z0-9]*", question)
-    return any(word.lower() == term and word[0].isupper() for word in words[1:]) or (
-        bool(words) and words[0].lower() == term
+    if any(word.lower() == term and word[0].isupper() for word in words[1:]):
+        return True
+    # The first word is capitalised anyway: it is a name when written as one (all
+    # capitals, a capital inside), owning something ("Tesla's") or before another name.
+    if not words or words[0].lower() != term:
+        return False
+    first = words[0]
+    return (
+        (len(first) > 1 and first.isupper())
+        or any(letter.isupper() for letter in first[1:])
+        or bool(re.match(rf"\W*{re.escape(first)}['’]s\b", question))
+        or (len(words) > 1 and words[1][0].isupper())
     )
