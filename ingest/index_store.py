@@ -46,17 +46,19 @@ from ingest.files import open_checked
 from ingest.names import document_names
 from ingest.ocr import FIGURE_CONFIDENT, OcrReading, ocr_key
 from ingest.records import Chunk, Fact, Slide, Table
-from ingest.text import tokenize
+from ingest.text import passage_sentences, tokenize
 
 if TYPE_CHECKING:
     from ingest.pdf_reader import ParsedDeck
 
 # 8 ligatures; 9 page captions scale tables; 10 "from 2021"; 11-12 year and percent
-# columns; 14 token batches; 15-16 titles and headings in the type of the text.
-SCHEMA_VERSION = 16
+# columns; 14 token batches; 15-16 titles and headings in the type of the text; 17 the
+# sentences of long paragraphs embedded.
+SCHEMA_VERSION = 17
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 TITLE_VECTORS = "titles.npy"
+SENTENCE_VECTORS = "sentences.npy"  # the sentences of long paragraphs, in passage order
 FACT_VECTORS = "facts.npy"
 # PDFs longer than this are refused before any work (`DECKQA_MAX_PAGES`).
 DEFAULT_MAX_PAGES = 500
@@ -157,6 +159,8 @@ class DeckIndex:
     title_vectors: np.ndarray  # one row per slide, in slide order
     fact_vectors: np.ndarray  # one row per fact, in fact order
     embedder: QueryEmbedder  # embeds questions (ONNX; no torch)
+    # A long paragraph's sentences, one row each (`ingest.text.passage_sentences`).
+    sentence_vectors: dict[str, np.ndarray] = field(default_factory=dict)
     _slides_by_number: dict[int, Slide] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -196,7 +200,7 @@ def needs_rebuild(folder: Path, deck_sha256: str, model_id: str) -> str:
         return "the deck changed"
     if manifest.model_id != model_id:
         return f"the embedding model changed ({manifest.model_id} -> {model_id})"
-    for name in (VECTORS, TITLE_VECTORS, FACT_VECTORS, RECORDS, DECK_COPY):
+    for name in (VECTORS, TITLE_VECTORS, FACT_VECTORS, SENTENCE_VECTORS, RECORDS, DECK_COPY):
         if not (folder / name).exists():
             return f"{name} is missing"
     return ""
@@ -291,8 +295,28 @@ def load_index(folder: Path, embedder: QueryEmbedder) -> DeckIndex:
         ]
     chunks = [Chunk(*row[:8]) for row in chunk_rows]
     tokens = [json.loads(row[8]) for row in chunk_rows]
+    sentence_matrix = np.load(folder / SENTENCE_VECTORS, allow_pickle=False)
+    sentence_vectors, start = {}, 0
+    for chunk in chunks:
+        count = len(passage_sentences(chunk))
+        if count:
+            sentence_vectors[chunk.chunk_id] = sentence_matrix[start : start + count]
+            start += count
+    if start != len(sentence_matrix):
+        raise StaleIndexError(f"index in {folder} splits its paragraphs otherwise: run `python -m qa ingest --force`")
     return DeckIndex(
-        folder, manifest, slides, chunks, tables, facts, tokens, vectors, title_vectors, fact_vectors, embedder
+        folder,
+        manifest,
+        slides,
+        chunks,
+        tables,
+        facts,
+        tokens,
+        vectors,
+        title_vectors,
+        fact_vectors,
+        embedder,
+        sentence_vectors,
     )
 
 
@@ -346,13 +370,16 @@ def _write_index(
     texts = [embedding_text(chunk) for chunk in parsed.chunks]
     texts += [slide.title for slide in parsed.slides]
     texts += [fact_description(fact, table_titles.get(fact.table_id, "")) for fact in facts]
+    sentences = [sentence for chunk in parsed.chunks for sentence in passage_sentences(chunk)]
+    texts += sentences
     matrix = _embed_in_batches(embedder, texts, progress)
-    passages, titles = len(parsed.chunks), len(parsed.slides)
+    passages, titles, described = len(parsed.chunks), len(parsed.slides), len(facts)
     index = faiss.IndexFlatIP(embedder.dimension)
     index.add(matrix[:passages])
     faiss.write_index(index, str(temp / VECTORS))
     np.save(temp / TITLE_VECTORS, matrix[passages : passages + titles], allow_pickle=False)
-    np.save(temp / FACT_VECTORS, matrix[passages + titles :], allow_pickle=False)
+    np.save(temp / FACT_VECTORS, matrix[passages + titles : passages + titles + described], allow_pickle=False)
+    np.save(temp / SENTENCE_VECTORS, matrix[passages + titles + described :], allow_pickle=False)
     _write_records(temp / RECORDS, parsed, facts)
     shutil.copyfile(deck_path, temp / DECK_COPY)
     manifest = Manifest(

@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:
+    from ingest.records import Chunk
+
+# A paragraph longer than this many words is read sentence by sentence.
+SPLIT_WORDS = 25
+# A sentence ends at ".", "!" or "?" before a capital or a figure, unless the word before
+# is an abbreviation ("approx.", "Inc.", "U.S.").
+SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-Z0-9$])")
+ABBREVIATION_RE = re.compile(
+    r"(?:\b[A-Za-z]|\b(?:approx|inc|co|corp|ltd|no|nos|vs|etc|mr|mrs|ms|dr|st|jr|fig|e\.g|i\.e|u\.s|"
+    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec))\.$",
+    re.IGNORECASE,
+)
 TOKEN_RE = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*", re.IGNORECASE)
 STOPWORDS = frozenset(
     [
@@ -94,3 +108,22 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     return word
+
+
+def sentences(text: str) -> list[str]:
+    """`text` cut into sentences (abbreviations such as "approx." do not end one)."""
+    pieces: list[str] = []
+    for piece in SENTENCE_END_RE.split(text):
+        if pieces and ABBREVIATION_RE.search(pieces[-1]):
+            pieces[-1] = f"{pieces[-1]} {piece}"
+        else:
+            pieces.append(piece)
+    return [piece.strip() for piece in pieces if piece.strip()]
+
+
+def passage_sentences(chunk: Chunk) -> list[str]:
+    """The sentences of a paragraph or bullet longer than SPLIT_WORDS words; [] for a
+    shorter passage or another kind (a table row, a heading)."""
+    if chunk.kind not in ("text", "bullet") or len(chunk.text.split()) <= SPLIT_WORDS:
+        return []
+    return sentences(chunk.text)

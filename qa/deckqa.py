@@ -267,7 +267,16 @@ class DeckQA:
             text, citation, value = figure
             trace = trace.model_copy(update={"fallback": "figure found in a retrieved sentence"})
             return Answer(question=asked, answer=text, route="text", citations=[citation], value=value, debug=trace)
-        composition = compose(plain, slides, self.slide_chunks, self.row_texts, self.search.keyword.bm25.idf)
+        vector = self.search.question_vector(understanding.standalone)
+        on_pages = {slide.slide for slide in slides}
+        sentence_dense = {
+            chunk_id: (vectors @ vector).tolist()
+            for chunk_id, vectors in self.index.sentence_vectors.items()
+            if self.chunks_by_id[chunk_id].slide in on_pages
+        }
+        composition = compose(
+            plain, slides, self.slide_chunks, self.row_texts, self.search.keyword.bm25.idf, sentence_dense
+        )
         extractive = Answer(
             question=asked, answer=composition.text, route="text", citations=composition.citations, debug=trace
         )

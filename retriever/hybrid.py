@@ -122,7 +122,7 @@ class HybridRetriever:
 
     def _ranked_hits(self, question: str, explanation: bool) -> tuple[np.ndarray, list[Hit]]:
         """The question's vector and every passage, best fused score first."""
-        vector = self._vector(question)
+        vector = self.question_vector(question)
         dense_scores = self._vectors @ vector
         keyword_scores = self.keyword.scores(question)
         phrase_scores = self._phrase_scores(question)
@@ -139,7 +139,7 @@ class HybridRetriever:
         ]
         return vector, hits
 
-    def _vector(self, question: str) -> np.ndarray:
+    def question_vector(self, question: str) -> np.ndarray:
         """The question's embedding; the last few are kept, since answering a question
         may retrieve for it twice (its answer, and whether the document covers it)."""
         vector = self._recent.get(question)

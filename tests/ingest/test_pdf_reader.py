@@ -60,3 +60,25 @@ def test_a_release_with_unmapped_ligatures_reads_as_words() -> None:
     texts = [slide.text for slide in deck.slides] + [chunk.text for chunk in deck.chunks]
     assert not any("\x00" in text for text in texts)
     assert any("Net sales for the first quarter increased 8.1 percent" in text for text in texts)
+
+
+def test_a_page_set_in_one_type_keeps_its_text_out_of_its_title() -> None:
+    # The release's third page opens with a heading set in the text's size and a face of
+    # its own (fonts named "F2", "F3"), then running text: the heading is the title and
+    # the paragraph a passage; the page's other headings head their paragraphs.
+    deck = pdf_reader.read_deck(CORPUS / "BESTBUY_2023Q4_EARNINGS.pdf")
+    page = deck.slides[2]
+    assert page.title == "Domestic Selling, General and Administrative Expenses (“SG&A”)"
+    passages = [chunk for chunk in deck.chunks if chunk.slide == 3]
+    assert any(chunk.text.startswith("Domestic GAAP SG&A was $2.07 billion") for chunk in passages)
+    headed = [chunk for chunk in passages if chunk.text.startswith("International revenue of $1.20 billion")]
+    assert [chunk.heading for chunk in headed] == ["International Revenue"]
+    assert "Restructuring Charges" in {chunk.text for chunk in passages if chunk.kind == "heading"}
+    # A statement page keeps its multi-line heading; its caption stays with it.
+    assert deck.slides[5].title.startswith("BEST BUY CO., INC. CONDENSED CONSOLIDATED STATEMENTS OF EARNINGS")
+
+
+def test_running_text_is_no_heading() -> None:
+    assert pdf_reader._running_text("revenue, versus $2.30 billion, or 15.3% of revenue, last year. Both GAAP")
+    assert not pdf_reader._running_text("Condensed Consolidated Statements of Earnings")
+    assert not pdf_reader._running_text("($ and shares in millions, except per share amounts)")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from qa.deckqa import DeckQA
-from qa.extractive import MAX_WORDS, sentences
+from qa.extractive import MAX_WORDS, _names, sentences, subject_terms
 from qa.settings import Settings
 from understand.kinds import CAUSE_CUE_RE, is_quote
 
@@ -74,3 +74,49 @@ def test_a_cause_question_is_answered_with_the_cause_not_a_quote(settings: Setti
     assert CAUSE_CUE_RE.search(lead) and not is_quote(lead), answer.answer
     assert "foreign exchange" in lead
     assert words(answer.answer) <= MAX_WORDS
+
+
+def test_a_question_about_two_things_gets_both_headings(deck: DeckQA) -> None:
+    # "G&A" is spelled out in the heading as "General & administrative"; each heading's
+    # group is written as its own labelled line.
+    answer = deck.ask("Why did sales & marketing and G&A expenses rise?")
+    labels = re.findall(r"^- \*\*(.+?)\*\*:", answer.answer, flags=re.MULTILINE)
+    assert labels == ["Sales & marketing expenses", "General & administrative expenses"], answer.answer
+    assert "Office rent expenses" in answer.answer and "Sales commission expenses" in answer.answer
+
+
+def test_acronyms_match_the_words_they_abbreviate() -> None:
+    assert _names("General & administrative expenses", "g&a")
+    assert _names("Research and Development", "r&d")
+    assert not _names("Sales & marketing expenses", "g&a")
+    assert not _names("SG&A related to ATM operation business", "g&a")
+    assert subject_terms("Why did G&A expenses rise?") == {"g&a", "expenses", "rise"}
+
+
+def test_the_period_asked_picks_the_heading_whose_passages_name_it(deck: DeckQA) -> None:
+    # Two slides are titled "Cloud Business Developments"; the one about 3Q16 answers.
+    answer = deck.ask("Which cloud business developments happened in 3Q16?")
+    assert {citation.slide for citation in answer.citations} == {40}, answer.answer
+    assert "Virtual desktop service" in answer.answer or "GIO P2 revenue almost doubled" in answer.answer
+
+
+@pytest.mark.slow
+def test_an_explanation_is_found_in_prose_not_in_a_results_table(corpus_deck) -> None:
+    # Every results table of the release repeats "reported sales ... fourth quarter 2022"
+    # in its column headers; the reasons are in the first page's bullet.
+    release = corpus_deck("JOHNSON_JOHNSON_2022Q4_EARNINGS")
+    question = "Why were fourth-quarter 2022 reported sales lower than a year before?"
+    assert [slide.slide for slide in release.search.retrieve_slides(question, k=1)] == [1]
+    answer = release.ask(question)
+    assert not answer.refused and answer.citations[0].slide == 1, answer.answer
+    assert "unfavorable foreign exchange" in answer.answer.splitlines()[0]
+
+
+@pytest.mark.slow
+def test_a_long_paragraph_answers_with_its_closest_sentence(corpus_deck) -> None:
+    # The forward-looking paragraph is one passage; the sentence about updating the
+    # statements answers, found by its own similarity to the question.
+    release = corpus_deck("COSTCO_2023Q1_EARNINGS")
+    assert release.index.sentence_vectors, "long paragraphs' sentences are embedded at ingest"
+    answer = release.ask("Does the company promise to update its forward-looking statements later?")
+    assert "does not undertake to update these statements" in answer.answer.splitlines()[0], answer.answer

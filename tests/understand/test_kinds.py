@@ -6,6 +6,7 @@ import pytest
 
 from understand.kinds import asks_for_explanation, cue, question_kind
 from understand.router import route
+from understand.terms import written_as_name
 
 
 @pytest.mark.parametrize(
@@ -20,6 +21,8 @@ from understand.router import route
         ("How did the chief executive characterize the quarter?", "said"),
         ("How does the company price its service?", "how"),
         ("What is the Data Communication Charge?", "definition"),
+        ("What is the adjusted free cash flow measure and what is it used for?", "definition"),
+        ("What pushed the gross profit rate lower in the quarter?", "cause"),
         ("How much did revenue grow in Q4?", "other"),
         ("What was operating income in 1Q-3Q16?", "other"),
     ],
@@ -38,6 +41,11 @@ def test_a_cause_question_naming_a_figure_and_period_goes_to_the_text() -> None:
     assert not asks_for_explanation("What was the reason code count in 2022, how much?")
 
 
+def test_a_question_about_what_a_measure_is_used_for_goes_to_the_text() -> None:
+    assert route("What is the adjusted free cash flow measure and what is it used for?").kind == "text"
+    assert route("What was adjusted free cash flow in 2022?").kind == "table"
+
+
 def test_sentence_cues_follow_the_kind_asked() -> None:
     assert cue("cause", "The decrease was primarily driven by lower promotions.") == 1.0
     assert cue("cause", "Revenue was $1.2 billion.") == 0.0
@@ -45,3 +53,17 @@ def test_sentence_cues_follow_the_kind_asked() -> None:
     assert cue("who", "Competitors include AWS and Microsoft Azure.") == 1.0
     assert cue("said", "“We delivered a solid quarter,” said the chief executive.") == 1.0
     assert cue("other", "anything") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "term", "named"),
+    [
+        ("Besides the economy, which risks does the company list?", "besides", False),
+        ("Tesla's revenue in 2022?", "tesla", True),
+        ("Seven Bank employees?", "seven", True),
+        ("IBM revenue?", "ibm", True),
+        ("How many ATMs does Seven Bank run?", "bank", True),
+    ],
+)
+def test_a_first_word_is_a_name_only_when_written_as_one(question: str, term: str, named: bool) -> None:
+    assert written_as_name(term, question) is named
