@@ -31,7 +31,7 @@ BASELINE_COLOR = "#9a9a9a"
 def format_metric(metric: Metric, value: float | None) -> str:
     if value is None:
         return "n/a"
-    return f"{value * 100:.1f}%" if metric.is_rate else f"{value:.3f}"
+    return f"{value * 100:.1f}%" if metric.is_rate else f"{value:.{metric.decimals}f}"
 
 
 def result_record(result: ItemResult) -> dict[str, Any]:

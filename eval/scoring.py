@@ -363,7 +363,8 @@ class Metric:
     key: str
     label: str
     higher_is_better: bool = True
-    is_rate: bool = True  # a 0-1 share (shown as %); else seconds
+    is_rate: bool = True  # a 0-1 share (shown as %); else seconds, or a count
+    decimals: int = 3  # shown with this many decimals when not a rate
 
 
 # Order of the report's summary table.
@@ -382,6 +383,8 @@ METRICS = (
     Metric("any_gold_cited", "Any gold slide cited"),
     Metric("latency_p50", "Latency p50 (s)", higher_is_better=False, is_rate=False),
     Metric("latency_p95", "Latency p95 (s)", higher_is_better=False, is_rate=False),
+    Metric("answer_words_median", "Key-point answer length, median (words)", False, False, 0),
+    Metric("answer_words_max", "Key-point answer length, longest (words)", False, False, 0),
 )
 METRIC_BY_KEY = {metric.key: metric for metric in METRICS}
 
@@ -398,6 +401,8 @@ def summarize(results: Sequence[ItemResult]) -> dict:
     with_gold = [result for result in results if result.gold_slides]
     refusals = score_refusals([(result.shape == "refused", result.refused) for result in results])
     latencies = [result.seconds for result in results]
+    # How long a descriptive answer reads: its words, without citation markers.
+    lengths = [len(answer_plain_text(result.answer).split()) for result in by_shape["key_points"]]
     metrics = {
         "accuracy": _mean([result.correct for result in results]),
         "numeric_exact": _mean([result.correct for result in by_shape["value"]]),
@@ -413,6 +418,8 @@ def summarize(results: Sequence[ItemResult]) -> dict:
         "any_gold_cited": _mean([result.any_gold_cited for result in with_gold]),
         "latency_p50": percentile(latencies, 50),
         "latency_p95": percentile(latencies, 95),
+        "answer_words_median": percentile(lengths, 50),
+        "answer_words_max": float(max(lengths)) if lengths else None,
     }
     per_kind: dict[str, dict] = {}
     for result in results:

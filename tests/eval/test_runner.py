@@ -234,13 +234,13 @@ def test_gold_set_meets_the_quality_gate(deck: DeckQA, artifacts: Path) -> None:
 
 # The held-out half of the bundled deck's gold file, gated at its measured level
 # (numeric exact 0.975, hit@3 0.988, refusal precision 1.0, refusal recall 0.818 = 9/11,
-# key-point recall 0.774 over its 41 descriptive, paraphrased and follow-up items).
+# key-point recall 0.783 over its 41 descriptive, paraphrased and follow-up items).
 TEST_SPLIT_GATE = {
     "numeric_exact": 0.95,
     "hit3": 0.95,
     "refusal_precision": 0.9,
     "refusal_recall": 0.8,
-    "keypoint_recall": 0.75,
+    "keypoint_recall": 0.78,
 }
 
 
@@ -254,11 +254,15 @@ def test_test_split_meets_its_gate(deck: DeckQA) -> None:
 
 
 # The corpus documents' held-out items, gated at their measured level (python -m eval
-# run --gold eval/gold --split test, 2026-12-01, 27 test items per document): numeric
-# exact 35/60, derived 10/24, out of scope refused 12/12, answerable refused 20/96; per
-# document, at least its numeric count.
+# run --gold eval/gold --split test, 2026-12-01, 30 test items per document): numeric
+# exact 35/60, derived 10/24, out of scope refused 12/12, answerable refused 21/108 (the
+# 12 descriptive test items added that day brought one refusal, Costco desc-104, refused
+# by the code before them too); per document, at least its numeric count.
 CORPUS_TEST_FLOOR = {"numeric": 35, "derived": 10, "out_of_scope_refused": 12}
-CORPUS_TEST_MAX_FALSE_REFUSALS = 20
+CORPUS_TEST_MAX_FALSE_REFUSALS = 21
+# Descriptive test items (6 per document): key-point recall, the mean of the documents'
+# (0.944, 0.5, 0.5, 0.597 measured: 0.635).
+CORPUS_TEST_MIN_KEYPOINT_RECALL = 0.63
 CORPUS_NUMERIC_FLOOR = {"BESTBUY_2023Q4_EARNINGS": 8, "COSTCO_2023Q1_EARNINGS": 8,
                         "INTEL_2022Q4_EARNINGS": 11, "JOHNSON_JOHNSON_2022Q4_EARNINGS": 8}  # fmt: skip
 
@@ -267,13 +271,14 @@ CORPUS_NUMERIC_FLOOR = {"BESTBUY_2023Q4_EARNINGS": 8, "COSTCO_2023Q1_EARNINGS": 
 def test_corpus_test_split_holds_its_measured_level(settings) -> None:
     from eval.documents import document_row
 
-    rows = []
+    rows, recalls = [], []
     for path in sorted((GOLD_PATH.parent / "gold").glob("*.jsonl")):
         items = [item for item in load_gold(path) if item.data["split"] == "test"]
         pdf = REPO_ROOT / items[0].data["document"]
         release = DeckQA.load(settings.with_index(deck=pdf, dir=settings.index.dir.parent / "eval" / pdf.stem))
         evaluation = run_evaluation(items, release, gold_path=path, progress=False)
         rows.append(document_row(path.stem, {"ours": evaluation.ours.summary}))
+        recalls.append(evaluation.ours.summary["metrics"]["keypoint_recall"])
     assert [row.document for row in rows] == sorted(CORPUS_NUMERIC_FLOOR)
     assert all(row.numeric[0] >= CORPUS_NUMERIC_FLOOR[row.document] for row in rows), [
         (row.document, row.numeric) for row in rows
@@ -285,6 +290,7 @@ def test_corpus_test_split_holds_its_measured_level(settings) -> None:
     }
     assert all(totals[key] >= floor for key, floor in CORPUS_TEST_FLOOR.items()), totals
     assert sum(row.answerable_refused[0] for row in rows) <= CORPUS_TEST_MAX_FALSE_REFUSALS
+    assert sum(recalls) / len(recalls) >= CORPUS_TEST_MIN_KEYPOINT_RECALL, recalls
 
 
 def test_every_gold_file_is_valid_and_split_half_and_half() -> None:
@@ -334,10 +340,12 @@ def test_a_folder_of_gold_files_runs_each_on_its_own_document(
 
 # Leave-one-document-out (python -m eval loo, 2026-12-01): each document's test items
 # answered with weights fitted on the other documents' dev items, gated at that level.
+# Costco's answerable refusals 7 -> 8 when its gold file gained descriptive test items
+# (desc-104, the release's contacts, was refused before and after that session's changes).
 LOO_FLOOR = {
     "deck": {"numeric": 97, "derived": 12, "out_of_scope_refused": 9, "answerable_refused_at_most": 0},
     "BESTBUY_2023Q4_EARNINGS": {"numeric": 8, "derived": 3, "out_of_scope_refused": 3, "answerable_refused_at_most": 4},
-    "COSTCO_2023Q1_EARNINGS": {"numeric": 8, "derived": 3, "out_of_scope_refused": 3, "answerable_refused_at_most": 7},
+    "COSTCO_2023Q1_EARNINGS": {"numeric": 8, "derived": 3, "out_of_scope_refused": 3, "answerable_refused_at_most": 8},
     "INTEL_2022Q4_EARNINGS": {"numeric": 11, "derived": 3, "out_of_scope_refused": 3, "answerable_refused_at_most": 4},
     "JOHNSON_JOHNSON_2022Q4_EARNINGS": {
         "numeric": 8, "derived": 1, "out_of_scope_refused": 3, "answerable_refused_at_most": 5,

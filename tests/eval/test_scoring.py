@@ -307,6 +307,8 @@ def test_score_item_for_each_shape() -> None:
     assert metrics["accuracy"] == 0.75 and metrics["numeric_exact"] == 1.0
     assert metrics["refusal_precision"] == 1.0 and metrics["refusal_recall"] == 0.5
     assert metrics["hit1"] == 0.5 and metrics["hit3"] == 1.0
+    # "Alpha and beta [Slide 10]": three words, the citation marker not counted
+    assert metrics["answer_words_median"] == 3 and metrics["answer_words_max"] == 3
     assert summary["per_kind"]["out_of_scope"] == {"items": 2, "correct": 1, "accuracy": 0.5}
 
 
