@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-Kind = Literal["cause", "who", "how", "definition", "said", "other"]
-# Kinds answered in sentences (causes, means, definitions, what was said) rather than in
+Kind = Literal["cause", "who", "how", "definition", "said", "event", "other"]
+# Kinds answered in sentences (causes, means, definitions, what was said, what happened) rather than in
 # figures or names.
-EXPLANATIONS: frozenset[Kind] = frozenset({"cause", "how", "definition", "said"})
+EXPLANATIONS: frozenset[Kind] = frozenset({"cause", "how", "definition", "said", "event"})
 
 CAUSE_QUESTION_RE = re.compile(
     r"^\s*why\b|\bwhat\s+(?:[\w-]+\s+){0,2}(drove|drives|driven|caused|causes|led to|leads to|explains?|"
@@ -28,6 +28,11 @@ CAUSE_QUESTION_RE = re.compile(
 WHO_QUESTION_RE = re.compile(
     r"^\s*(who|whom)\b|\bwith whom\b|\bcompet(e|es|ing|itors?)\b|"
     r"\bwhich\s+(companies|firms|customers|clients|partners|shareholders|subsidiaries)\b",
+    re.IGNORECASE,
+)
+# "What happened with X?", "What did the company announce?": events, told in sentences.
+EVENT_QUESTION_RE = re.compile(
+    r"\bwhat\s+(?:has\s+)?happened\b|^\s*(?:what|which)\b.*\b(?:announce[ds]?|launch(?:ed|es)?|unveil(?:ed|s)?)\b",
     re.IGNORECASE,
 )
 SAID_QUESTION_RE = re.compile(r"\b(say|said|says|characteri[sz]e\w*|comment\w*|quoted?)\b", re.IGNORECASE)
@@ -81,6 +86,8 @@ def question_kind(question: str) -> Kind:
         return "who"
     if SAID_QUESTION_RE.search(question):
         return "said"
+    if EVENT_QUESTION_RE.search(question):
+        return "event"
     if HOW_QUESTION_RE.search(question):
         return "how"
     if DEFINITION_QUESTION_RE.search(question):
@@ -101,7 +108,7 @@ def sets_against(heading: str) -> bool:
 def asks_for_explanation(question: str) -> bool:
     """A question asking why or how something happened, or what someone said, rather
     than for a figure, however many figures it names."""
-    return question_kind(question) in ("cause", "said") or bool(EMBEDDED_HOW_RE.search(question))
+    return question_kind(question) in ("cause", "said", "event") or bool(EMBEDDED_HOW_RE.search(question))
 
 
 def cue(kind: Kind, sentence: str) -> float:

@@ -23,6 +23,8 @@ from understand.terms import written_as_name
         ("What is the Data Communication Charge?", "definition"),
         ("What is the adjusted free cash flow measure and what is it used for?", "definition"),
         ("What pushed the gross profit rate lower in the quarter?", "cause"),
+        ("What happened with the subsidiary's listing?", "event"),
+        ("Which products did the company launch in January?", "event"),
         ("How much did revenue grow in Q4?", "other"),
         ("What was operating income in 1Q-3Q16?", "other"),
     ],
