@@ -1,8 +1,9 @@
 """Which of many word sets hold a word, answered for all of them at once.
 
 A question's word matches a fact's words when one of them is the word itself, a synonym
-or its singular; shares its stem; starts with it ("shares" ~ "shareholders"); or is
-within a typo of it ("opertaing" ~ "operating"). Asking that of every fact one by one
+or its singular; shares its stem; starts with it ("shares" ~ "shareholders"); is within
+a typo of it ("opertaing" ~ "operating"); or one abbreviates the other ("Intl" ~
+"international", "WW" ~ "worldwide", see `ingest.text.abbreviates`). Asking that of every fact one by one
 is the lookup's main cost on a long document, so both directions are inverted here:
 
 - `WordSets.holding(word)`: which sets hold `word` (a question word against every fact);
@@ -20,7 +21,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from ingest.text import stem
+from ingest.text import abbreviates, may_abbreviate, stem
 from understand.terms import SYNONYMS
 
 # A typo within this rapidfuzz ratio still matches a word ("opertaing" ~ "operating").
@@ -53,6 +54,8 @@ def matches(word: str, tokens: set[str] | frozenset[str]) -> bool:
         return True
     if len(word) >= PREFIX_MIN and any(token.startswith(word) for token in tokens):
         return True
+    if any(abbreviates(token, word) or abbreviates(word, token) for token in tokens):
+        return True
     return len(word) >= FUZZY_MIN and any(
         fuzz.ratio(word, token) >= FUZZY_WORD for token in tokens if abs(len(token) - len(word)) <= 2
     )
@@ -66,9 +69,19 @@ class _Vocabulary:
         self.ids = {word: index for index, word in enumerate(self.words)}
         self.by_stem: dict[str, list[int]] = {}
         self.by_length: dict[int, list[int]] = {}
+        self.short = [index for index, word in enumerate(self.words) if may_abbreviate(word)]
         for index, word in enumerate(self.words):
             self.by_stem.setdefault(stem(word), []).append(index)
             self.by_length.setdefault(len(word), []).append(index)
+
+    def abbreviated(self, word: str) -> list[int]:
+        """Ids of the words that abbreviate `word`, or that `word` abbreviates."""
+        found = [index for index in self.short if abbreviates(self.words[index], word)]
+        if may_abbreviate(word):
+            start = bisect.bisect_left(self.words, word[0])
+            end = bisect.bisect_left(self.words, chr(ord(word[0]) + 1))
+            found += [index for index in range(start, end) if abbreviates(word, self.words[index])]
+        return found
 
     def near(self, word: str, shortest: int = 0) -> list[int]:
         """Ids of words at least `shortest` long within a typo of `word` (length within 2)."""
@@ -123,6 +136,7 @@ class WordSets:
             ids.update(range(start, end))
         if len(word) >= FUZZY_MIN:
             ids.update(vocabulary.near(word))
+        ids.update(vocabulary.abbreviated(word))
         held = np.zeros(self.size, dtype=bool)
         if ids:
             held[np.concatenate([self._postings[index] for index in ids])] = True
@@ -161,6 +175,7 @@ class TermLists:
                 if index is not None:
                     hit[index] = True
             hit[vocabulary.near(token, shortest=FUZZY_MIN)] = True
+            hit[vocabulary.abbreviated(token)] = True
         for token_stem in stems:
             hit[vocabulary.by_stem.get(token_stem, [])] = True
         return hit

@@ -48,6 +48,7 @@ from ingest.ocr import (
 )
 from ingest.records import Chunk, Slide, Table
 from ingest.statements import StatementTable, complete_periods, inherit_headings, read_statements
+from ingest.text import model_words
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -317,24 +318,12 @@ def _with_ligatures(value: Any) -> Any:
 
 
 def _ligature_word(word: str) -> str:
-    known = _model_vocabulary()
+    known = model_words()
     for ligature in LIGATURES:
         candidate = word.replace(UNMAPPED, ligature)
         if candidate.lower() in known:
             return candidate
     return word.replace(UNMAPPED, LIGATURES[0])
-
-
-@functools.cache
-def _model_vocabulary() -> frozenset[str]:
-    """The whole words of the bundled embedding model's vocabulary (empty without it)."""
-    try:
-        from ingest.embedding import default_model_path
-
-        lines = (default_model_path() / "vocab.txt").read_text(encoding="utf-8").splitlines()
-    except (ImportError, OSError):
-        return frozenset()
-    return frozenset(line for line in lines if line.isalpha())
 
 
 def _read_range_list(path: Path, first: int, last: int) -> list[tuple[str, _PageLayout]]:

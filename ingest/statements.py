@@ -72,16 +72,17 @@ QUARTER_RE = re.compile(r"\b(?:quarters?|qtd|q[1-4])\b", re.I)
 YEAR_SPAN_RE = re.compile(r"\b(?:years?|fiscal|fy|full[\s-]year|annual|ytd)\b|\bfy(?=\s?'?\d{2}\b)", re.I)
 YEAR_TO_DATE_RE = re.compile(r"\bq(?P<quarter>[1-4])\s*(?:ytd|year[\s-]to[\s-]date)\b", re.I)
 SCALES = {"thousand": "thousand", "thousands": "thousand", "000s": "thousand", "000": "thousand",
-          "million": "million", "millions": "million", "mn": "million",
+          "million": "million", "millions": "million", "mn": "million", "mm": "million",
           "billion": "billion", "billions": "billion", "bn": "billion"}  # fmt: skip
 # "(000s)" is a scale; the zeros of "100,000,000 shares" are not.
-SCALE_RE = re.compile(r"(?<![\d,.])\b(thousands?|millions?|billions?|mn|bn|000s?)\b", re.I)
+SCALE_RE = re.compile(r"(?<![\d,.])\b(thousands?|millions?|billions?|mn|mm|bn|000s?)\b", re.I)
 CURRENCY_SIGNS = (("$", "USD"), ("€", "EUR"), ("£", "GBP"), ("¥", "JPY"))
 MONEY = frozenset(code for _, code in CURRENCY_SIGNS)
 CURRENCY_WORDS = re.compile(r"\b(dollars?|usd|euros?|eur|pounds?|gbp|yen|jpy)\b", re.I)
 CURRENCY_BY_WORD = {"dollar": "USD", "usd": "USD", "euro": "EUR", "eur": "EUR", "pound": "GBP", "gbp": "GBP",
                     "yen": "JPY", "jpy": "JPY"}  # fmt: skip
 PER_SHARE_RE = re.compile(r"per\s+(?:common\s+|diluted\s+|basic\s+)?share|\beps\b|per\s+ads\b", re.I)
+UNIT_NOTE_RE = re.compile(r"\([^()]{1,30}\)")
 COUNT_SCALE_RE = re.compile(r"\((?:in\s+)?(thousands?|millions?|000s?)\)", re.I)
 # Footnote marks after a label: "change1", "charges 3", "(2,3)", "*".
 FOOTNOTE_RE = re.compile(r"(?<=[A-Za-z)])\d{1,2}(?:,\d)*$|(?<=[a-z]{4})\s\d(?:,\d)*$|\s*\(\d(?:,\d)*\)$|\*+$")
@@ -220,18 +221,38 @@ def inherit_headings(tables: list[StatementTable]) -> list[StatementTable]:
         ):
             table = StatementTable(
                 table.page, table.title or previous.title, table.caption or previous.caption,
-                previous.columns, previous.periods, _with_scale(table.rows, _money_scale(previous.rows)),
+                previous.columns, previous.periods, _with_money(table.rows, _money_unit(previous.rows)),
                 table.top, table.bottom,
             )  # fmt: skip
         result.append(table)
     return result
 
 
-def _money_scale(rows: tuple[StatementRow, ...]) -> str:
-    """The scale most of a table's amounts are in ("million"), or ""."""
-    units = [cell.unit.split() for row in rows for cell in row.cells]
-    scales = Counter(unit[1] for unit in units if len(unit) == 2 and unit[0] in MONEY)
-    return scales.most_common(1)[0][0] if scales else ""
+def _money_unit(rows: tuple[StatementRow, ...]) -> str:
+    """The money unit most of a table's amounts are in ("USD million"), or ""."""
+    units = Counter(cell.unit for row in rows for cell in row.cells if cell.unit.partition(" ")[0] in MONEY)
+    return units.most_common(1)[0][0] if units else ""
+
+
+def _with_money(rows: tuple[StatementRow, ...], unit: str) -> tuple[StatementRow, ...]:
+    """A continued table's rows in the unit of the table it continues (`unit`, "USD
+    million"): amounts printed with its currency take its scale, and amounts printed
+    bare take the whole unit. Amounts per share keep theirs."""
+    currency, _, scale = unit.partition(" ")
+    if not unit:
+        return rows
+
+    def converted(cell: StatementCell) -> StatementCell:
+        if cell.unit == currency and scale:
+            return replace(cell, unit=unit)
+        return replace(cell, unit=unit) if not cell.unit else cell
+
+    return tuple(
+        row
+        if PER_SHARE_RE.search(" ".join(row.path))
+        else replace(row, cells=tuple(converted(cell) for cell in row.cells))
+        for row in rows
+    )
 
 
 def _with_scale(rows: tuple[StatementRow, ...], scale: str) -> tuple[StatementRow, ...]:
@@ -561,7 +582,8 @@ def _table(lines: list[_Line], start: int, end: int, page: int) -> StatementTabl
     columns = tuple(" ".join(parts) for parts in headings)
     periods = _periods(columns, caption)
     currency = next((cell[3] for row in rows for cell in row.cells if cell[3]), "")
-    table_rows = _rows(lines[start:end], spans, caption, tuple(" ".join(parts) for parts in own), currency, root)
+    own_columns = tuple(" ".join(parts) for parts in own)
+    table_rows = _rows(lines[start:end], spans, _unit_caption(caption, columns), own_columns, currency, root)
     if not table_rows:
         return None
     return StatementTable(
@@ -594,6 +616,15 @@ def _assign(segments: list[tuple[float, float, str]], spans: list[tuple[float, f
         x0, x1, text = min(segments, key=lambda segment: abs((segment[0] + segment[1]) / 2 - centre))
         named[i].append(text)
     return named
+
+
+def _unit_caption(caption: str, columns: tuple[str, ...]) -> str:
+    """The caption, with the units the column headings state in parentheses ("SALES
+    ($MM)") when the caption states none: they are the unit of the figures below."""
+    if _currency("", caption) or _scale(caption):
+        return caption
+    stated = [part for part in UNIT_NOTE_RE.findall(" ".join(columns)) if _currency("", part) or _scale(part)]
+    return " ".join([caption, *dict.fromkeys(stated)]).strip()
 
 
 def _is_caption(text: str) -> bool:

@@ -96,6 +96,40 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+@functools.cache
+def model_words() -> frozenset[str]:
+    """The whole words of the bundled embedding model's vocabulary (empty without it): what
+    counts as a word of the language, not an abbreviation."""
+    try:
+        from ingest.embedding import default_model_path
+
+        lines = (default_model_path() / "vocab.txt").read_text(encoding="utf-8").splitlines()
+    except (ImportError, OSError):
+        return frozenset()
+    return frozenset(line for line in lines if line.isalpha())
+
+
+# An abbreviation has at most this many letters and at most half those of its word.
+ABBREVIATION_LETTERS = 5
+
+
+def may_abbreviate(token: str) -> bool:
+    """Whether `token` could be an abbreviation: a few letters that are no word of the
+    model's vocabulary ("intl", "ww", "mgmt"; not "in", "us")."""
+    return 2 <= len(token) <= ABBREVIATION_LETTERS and token.isalpha() and token not in model_words()
+
+
+@functools.lru_cache(maxsize=65_536)
+def abbreviates(token: str, word: str) -> bool:
+    """Whether `token` abbreviates `word`: it may be an abbreviation, starts with the same
+    letter and its letters appear in the word in order ("intl" -> "international",
+    "ww" -> "worldwide")."""
+    if len(word) < 2 * len(token) or not token or token[0] != word[0] or not may_abbreviate(token):
+        return False
+    letters = iter(word)
+    return all(letter in letters for letter in token)
+
+
 @functools.lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
     """A crude suffix stripper: "estimated", "estimates" -> "estimat"; "inventories",

@@ -11,7 +11,7 @@ from figures.lookup import LookupResult
 from ingest.index_store import DeckIndex
 from ingest.numbers import find_figures
 from ingest.records import Fact
-from ingest.text import tokenize
+from ingest.text import may_abbreviate, tokenize
 from qa.answer import Answer, Citation, FactTrace, TableTrace, Trace, Value
 from retriever.hits import SlideHit
 from understand.question import key_terms
@@ -19,6 +19,8 @@ from understand.question import key_terms
 # A sentence answers a numeric question in the text fallback only if it holds this
 # share of the question's key terms (calibrated on eval/gold.jsonl).
 SENTENCE_COVERAGE = 0.75
+# A one-word row label this short ("US") says what it is only with its section.
+SHORT_LABEL = 3
 
 
 def display(fact: Fact) -> str:
@@ -167,7 +169,16 @@ def _label_phrase(fact: Fact) -> str:
     # stars and the name of a column that only says "value" are dropped.
     label = re.sub(r"\*+", "", fact.label)
     label = re.sub(r"\s+-\s+(Detail|Results|Targets?|Major Breakdown)\b", "", label).strip()
+    # A row named by an abbreviation ("WW", "Intl", "US") is read with the section it
+    # sits in: "DARZALEX WW".
+    if fact.table_id and fact.heading and _terse(label):
+        label = f"{fact.heading.split(' > ')[-1]} {label}"
     return label[:1].upper() + label[1:]
+
+
+def _terse(label: str) -> bool:
+    words = tokenize(label)
+    return len(words) == 1 and (len(words[0]) <= SHORT_LABEL or may_abbreviate(words[0]))
 
 
 def _period_phrase(fact: Fact) -> str:

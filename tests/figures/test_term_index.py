@@ -4,9 +4,10 @@ gives, on the real deck's facts and the gold questions' words (typos, plurals, p
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from figures.term_index import TermLists, WordSets, expand, matches, stem
-from ingest.text import tokenize
+from ingest.text import abbreviates, tokenize
 from qa import DeckQA
 
 
@@ -46,3 +47,30 @@ def test_plurals_in_ies_share_the_stem() -> None:
     assert stem("inventories") == stem("inventory")
     assert stem("subsidiaries") == stem("subsidiary")
     assert stem("estimated") == stem("estimates") == "estimat"
+
+
+@pytest.mark.parametrize(
+    ("short", "word", "expected"),
+    [
+        ("intl", "international", True),
+        ("ww", "worldwide", True),
+        ("mgmt", "management", True),
+        ("in", "income", False),  # a word of the language, not an abbreviation
+        ("us", "unused", False),
+        ("ww", "wow", False),  # an abbreviation is at most half its word
+        ("intl", "indicate", False),  # not all its letters, in order
+        ("xyz", "xylophonez", True),
+    ],
+)
+def test_abbreviations_stand_for_words_whose_letters_they_keep_in_order(short: str, word: str, expected: bool) -> None:
+    assert abbreviates(short, word) is expected
+
+
+def test_an_abbreviated_row_matches_the_word_it_stands_for() -> None:
+    sets = [expand(["intl"]), expand(["worldwide"]), expand(["income"])]
+    index = WordSets(sets)
+    assert index.holding("international").tolist() == [True, False, False]
+    assert matches("international", frozenset(sets[0]))
+    assert matches("intl", frozenset(expand(["international"])))  # either way round
+    lists = TermLists([["ww"], ["us"]], [{}, {}])
+    assert lists.found_share(frozenset({"worldwide", "sales"})).tolist() == [1.0, 0.0]

@@ -15,6 +15,7 @@ from ingest.statements import (
     StatementRow,
     StatementTable,
     complete_periods,
+    inherit_headings,
     parse_period,
     period_name,
     read_statements,
@@ -115,6 +116,29 @@ def test_a_small_statement_with_split_digits_sections_and_a_spanning_heading() -
     ]
     assert [(cell.value, cell.column) for cell in rows[("Revenue", "Services")].cells] == [(-34.0, 0)]
     assert ("Total",) in rows, "a row back at the section's indentation leaves the section"
+
+
+def test_a_unit_in_the_column_headings_and_on_the_page_it_continues_on() -> None:
+    # "SALES ($MM)" spans the columns; the table goes on over the next page, whose
+    # headings are not printed again.
+    first = [
+        _word("SALES", 300, 20), _word("($MM)", 330, 20),
+        _word("2022", 300, 32), _word("2021", 400, 32),
+        _word("PRODUCT", 50, 46),
+        _word("US", 60, 60), _word("912", 305, 60, 15), _word("899", 405, 60, 15),
+        _word("WW", 60, 74), _word("1,737", 300, 74, 25), _word("1,789", 400, 74, 25),
+    ]  # fmt: skip
+    continued = [
+        _word("OTHER", 50, 46),
+        _word("US", 60, 60), _word("37", 310, 60, 10), _word("55", 410, 60, 10),
+        _word("WW", 60, 74), _word("168", 305, 74, 15), _word("178", 405, 74, 15),
+    ]  # fmt: skip
+    tables = inherit_headings([*read_statements(first, page=16, width=600), *read_statements(continued, 17, 600)])
+    assert [table.page for table in tables] == [16, 17]
+    for table in tables:
+        units = {cell.unit for row in table.rows for cell in row.cells}
+        assert units == {"USD million"}, (table.page, units)
+    assert tables[1].rows[0].path == ("OTHER", "US")
 
 
 @pytest.mark.slow

@@ -214,3 +214,22 @@ def test_year_columns_under_a_spanning_percent_change_heading_are_amounts(health
     answer = healthcare.ask("By how many dollars did worldwide sales change from full year 2021 to full year 2022?")
     assert answer.value is not None and answer.value.formula == "94943 - 93775", answer.answer
     assert answer.value.unit == "USD million"
+
+
+@pytest.mark.parametrize(
+    ("question", "value", "label"),
+    [
+        # rows "US", "Intl", "WW" under each product, on a page continuing the sales table
+        # whose headings state "($MM)" once, on the page before
+        ("What were SIMPONI's international sales in full year 2022?", 1017.0, "SIMPONI / SIMPONI ARIA Intl"),
+        ("How much did SIMPONI sell worldwide in the fourth quarter of 2022?", 501.0, "SIMPONI / SIMPONI ARIA WW"),
+        ("What were worldwide RISPERDAL CONSTA sales in 2022?", 485.0, "RISPERDAL CONSTA WW"),
+    ],
+)
+def test_abbreviated_rows_under_a_product_answer_in_the_headings_unit(
+    healthcare: DeckQA, question: str, value: float, label: str
+) -> None:
+    answer = healthcare.ask(question)
+    assert answer.value is not None and answer.value.number == value, answer.answer
+    assert answer.value.unit == "USD million", answer.answer
+    assert answer.answer.startswith(f"{label}:"), answer.answer
