@@ -10,7 +10,6 @@ readers work from one parse of the page's content stream (`ingest.content_stream
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import itertools
 import logging
