@@ -20,6 +20,8 @@ ABBREVIATION_RE = re.compile(
     re.IGNORECASE,
 )
 TOKEN_RE = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*", re.IGNORECASE)
+# Initials with full stops ("U.S.", "U.K.") are one word, as printed without them ("US").
+DOTTED_RE = re.compile(r"\b[A-Za-z](?:\.[A-Za-z])+\.?(?![A-Za-z])")
 STOPWORDS = frozenset(
     [
         "a",
@@ -86,10 +88,15 @@ STOPWORDS = frozenset(
 )
 
 
+def undotted(text: str) -> str:
+    """`text` with initials written without their full stops: "U.S. sales" -> "US sales"."""
+    return DOTTED_RE.sub(lambda match: match.group(0).replace(".", ""), text) if "." in text else text
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-case word tokens without stopwords; "Acme's" -> "acme"; "1,066" -> "1066"."""
     tokens = []
-    for match in TOKEN_RE.finditer(text.lower().replace("'s", "")):
+    for match in TOKEN_RE.finditer(undotted(text).lower().replace("'s", "")):
         token = match.group(0).replace(",", "")
         if token not in STOPWORDS:
             tokens.append(token)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.text import tokenize
+from ingest.text import tokenize, undotted
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "sales": ("revenue", "revenues"),
@@ -151,6 +151,8 @@ HEAD_RE = re.compile(
     re.IGNORECASE,
 )
 
+AUXILIARY_RE = re.compile(r"(?:does|did|do|is|was|were|has|have|had|will)\b", re.IGNORECASE)
+
 # Question words and fillers: "what does the deck say about ...".
 QUESTION_FILLER = frozenset(
     [
@@ -247,9 +249,12 @@ def head_terms(question: str) -> list[str]:
     """The metric a question asks for: "how many <employees>", "what was <operating
     income>"; a bare measure word ("the YoY change in X") takes X as well."""
     # "net cash provided by operating activities" names one metric.
-    question = re.sub(r"\b(?:provided|used|generated)\s+(?:by|in|from)\s+", "", question, flags=re.I)
+    question = re.sub(r"\b(?:provided|used|generated)\s+(?:by|in|from)\s+", "", undotted(question), flags=re.I)
     match = HEAD_RE.search(question)
     if not match:
+        return []
+    # "How much did X receive in ...": the subject and its verb, not the metric.
+    if AUXILIARY_RE.match(match.group("head").strip()):
         return []
     head = [term for term in tokenize(match.group("head")) if term not in FILLER_TERMS]
     if head and all(term in MEASURE_WORDS for term in head):

@@ -1,0 +1,39 @@
+"""The words of a question: initials with full stops, and the metric a question names."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.text import tokenize, undotted
+from understand.terms import head_terms
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sales in the U.S. grew", "sales in the US grew"),
+        ("came from the U.S", "came from the US"),  # cut before its last full stop
+        ("U.K. and e.g. Japan", "UK and eg Japan"),
+        ("up 1.5% at 10 a.m.", "up 1.5% at 10 am"),
+        ("Acme Inc. grew", "Acme Inc. grew"),  # one letter-word is no initials
+    ],
+)
+def test_initials_with_full_stops_are_one_word(text: str, expected: str) -> None:
+    assert undotted(text) == expected
+
+
+def test_a_country_written_with_and_without_full_stops_is_the_same_token() -> None:
+    assert tokenize("U.S. sales") == tokenize("US sales") == ["us", "sales"]
+
+
+@pytest.mark.parametrize(
+    ("question", "head"),
+    [
+        ("What were STELARA's U.S. sales for the full year 2022?", ["stelara", "us", "sales"]),
+        ("How many employees did it have?", ["employees"]),
+        # the subject and its verb name no metric: the head is left to the other words
+        ("How much did the company receive in proceeds from the IPO in 2022?", []),
+    ],
+)
+def test_the_metric_a_question_names(question: str, head: list[str]) -> None:
+    assert head_terms(question) == head
