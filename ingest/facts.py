@@ -215,10 +215,16 @@ def _chart_label(text: str, figure: Figure) -> str:
     return names[-1] if names else ""
 
 
+CURRENCY_SIGN_RE = re.compile(r"[$€£¥]")
+
+
 def statement_facts(table_id: str, statement: StatementTable) -> list[Fact]:
     """One fact per figure of an unruled table: its row (with section parents as the
     heading), its column heading and that column's period, its unit from the caption."""
     facts = []
+    # A column with a figure printed in a currency ("$14,953") holds amounts, as one headed
+    # by a year does.
+    money_columns = {cell.column for row in statement.rows for cell in row.cells if CURRENCY_SIGN_RE.search(cell.raw)}
     for row_number, row in enumerate(statement.rows, start=1):
         parents = " > ".join(row.path[:-1])
         # Two figures under one column heading ("-37 4%", a figure OCR split in two):
@@ -232,7 +238,7 @@ def statement_facts(table_id: str, statement: StatementTable) -> list[Fact]:
             tags = ["statement"]
             # A column headed by a year ("Percent Change" spanning it aside) holds that
             # year's figures, not a change.
-            headed_by_year = bool(re.search(r"\b(?:19|20)\d\d$", column.strip()))
+            headed_by_year = bool(re.search(r"\b(?:19|20)\d\d$", column.strip())) or cell.column in money_columns
             if not headed_by_year and re.search(
                 r"\bchange\b|\bincrease\b|\bdecrease\b|\bgrowth\b", column, re.IGNORECASE
             ):

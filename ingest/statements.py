@@ -648,6 +648,9 @@ def _rows(
     back out to the left of its first child) hangs under it."""
     sections: list[dict[str, Any]] = []  # {"text", "x0", "child_x0", "strong"}
     rows: list[StatementRow] = []
+    # A column with a figure printed in a currency holds amounts, whatever "%" a heading
+    # spanning further columns brings it ("Full Year 2022 ... % Change").
+    money_columns = {_column_of(cell[1], spans) for line in lines if line.is_row for cell in line.cells if cell[3]}
     previous: _Line | None = None
     for line in lines:
         if not line.is_row:
@@ -696,7 +699,7 @@ def _rows(
             value = _value(raw)
             if value is None:
                 continue
-            header = columns[column] if column < len(columns) else ""
+            header = columns[column] if column < len(columns) and column not in money_columns else ""
             unit = _unit(raw, path, header, caption, cell_currency or currency, unit_text)
             cells.append(StatementCell(value, raw, unit, column))
         if cells:

@@ -9,7 +9,7 @@ from typing import Any
 from figures.arithmetic import number_text
 from figures.lookup import LookupResult
 from ingest.index_store import DeckIndex
-from ingest.numbers import find_figures
+from ingest.numbers import CURRENCIES, find_figures
 from ingest.records import Fact
 from ingest.text import may_abbreviate, tokenize
 from qa.answer import Answer, Citation, FactTrace, TableTrace, Trace, Value
@@ -36,6 +36,9 @@ def figure_text(printed: str, unit: str) -> str:
         return printed
     if unit == "%":
         return f"{printed}%"
+    currency, _, scale = unit.partition(" ")
+    if any(sign in printed and code == currency for sign, code in CURRENCIES.items() if not sign.isalpha()):
+        return f"{printed} {scale}".strip()  # "$14,953 million", not "$14,953 USD million"
     return f"{printed} {unit}"
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from qa.deckqa import DeckQA
+from qa.figure_answer import figure_text
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RELEASE = REPO_ROOT / "data" / "corpus" / "INTEL_2022Q4_EARNINGS.pdf"
@@ -233,3 +234,13 @@ def test_abbreviated_rows_under_a_product_answer_in_the_headings_unit(
     assert answer.value is not None and answer.value.number == value, answer.answer
     assert answer.value.unit == "USD million", answer.answer
     assert answer.answer.startswith(f"{label}:"), answer.answer
+
+
+def test_a_column_printed_in_dollars_holds_amounts_under_a_percent_heading(healthcare: DeckQA) -> None:
+    # Page 3: "Full Year" sits over the labels, "% Change" over the last columns only; the
+    # year columns print "$14,953" and hold the segments' sales.
+    on_page = {(fact.row, fact.period): fact for fact in healthcare.index.facts if fact.slide == 3 and fact.table_id}
+    for row in ("Consumer Health", "Pharmaceutical", "Worldwide"):
+        fact = on_page[(row, "FY22")]
+        assert fact.unit == "USD million" and "change" not in fact.tags, fact
+    assert figure_text(on_page[("Consumer Health", "FY22")].raw, "USD million") == "$14,953 million"

@@ -11,6 +11,7 @@ import pytest
 
 from qa.deckqa import DeckQA
 from qa.extractive import MAX_WORDS, _names, sentences, subject_terms
+from qa.figure_answer import figure_text
 from qa.settings import Settings
 from understand.kinds import CAUSE_CUE_RE, is_quote
 
@@ -120,3 +121,17 @@ def test_a_long_paragraph_answers_with_its_closest_sentence(corpus_deck) -> None
     assert release.index.sentence_vectors, "long paragraphs' sentences are embedded at ingest"
     answer = release.ask("Does the company promise to update its forward-looking statements later?")
     assert "does not undertake to update these statements" in answer.answer.splitlines()[0], answer.answer
+
+
+@pytest.mark.parametrize(
+    ("printed", "unit", "shown"),
+    [
+        ("$14,953", "USD million", "$14,953 million"),
+        ("14,953", "USD million", "14,953 USD million"),
+        ("$7.08", "USD", "$7.08"),
+        ("JPY158.0 billion", "JPY billion", "JPY158.0 billion"),
+        ("44.5", "%", "44.5%"),
+    ],
+)
+def test_a_figure_is_shown_with_its_unit_once(printed: str, unit: str, shown: str) -> None:
+    assert figure_text(printed, unit) == shown
