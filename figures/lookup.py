@@ -959,7 +959,13 @@ class FactLookup:
             # A share of a total is one of the items the total adds up.
             items = self._items_of(second.facts[0])
             if len(items):
-                first = self.find(first_text, find_periods(first_text) or periods[:1], within=items)
+                # Among a total's items, the total's own words are asked too: they are
+                # what the items' headings repeat ("Operating segment revenue"), so long
+                # as the item found names the part. Else the part's own words alone.
+                among = f"{first_text} {_without_periods(second_text)}"
+                first = self.find(among, find_periods(first_text) or periods[:1], within=items)
+                if not (first and first.confident and self._describes(first.facts[0], first_text)):
+                    first = self.find(first_text, find_periods(first_text) or periods[:1], within=items)
         if first is None or not first.confident:
             first = self._part(first_text, find_periods(first_text) or periods[:1])
         return first, second

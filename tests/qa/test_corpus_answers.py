@@ -109,6 +109,12 @@ def test_a_plain_measure_is_not_its_non_gaap_row(release: DeckQA, question: str)
             "What share of total operating segment revenue came from Network and Edge in the fourth quarter of 2022?",
             "2061 / 14151 * 100",
         ),
+        # a segment with items of its own ("Desktop", "Notebook", "Other" under "Client
+        # Computing"): the segment's subtotal, not an item whose heading names it
+        (
+            "What share of total operating segment revenue came from Client Computing in the fourth quarter of 2022?",
+            "6625 / 14151 * 100",
+        ),
     ],
 )
 def test_a_share_of_a_total_takes_one_of_its_items(release: DeckQA, question: str, formula: str) -> None:
