@@ -78,6 +78,8 @@ COMPARISON_RE = re.compile(r"\b(?:compared (?:with|to)|versus|vs\.?|against|rela
 # A balance at the start of the period its column names.
 OPENING_RE = re.compile(r"\bbeginning of (?:the )?(?:period|year|quarter)\b", re.IGNORECASE)
 # A ratio that keeps its sign: a margin (of a loss, negative).
+# "excluding X", "excl. X", "ex-X", "without X", "other than X": what a label leaves out.
+EXCLUDING_RE = re.compile(r"\b(?:excluding|excludes|excl\.?|ex-|without|other than)\s*(?P<rest>[^,;()]+)", re.I)
 MARGIN_RE = re.compile(r"\bmargins?\b", re.IGNORECASE)
 # A quarter named without its year.
 BARE_QUARTER_RE = re.compile(r"\b(?:(?P<ordinal>first|second|third|fourth) quarter|Q(?P<digit>[1-4]))\b", re.IGNORECASE)
@@ -272,6 +274,15 @@ class FactLookup:
             i: negated
             for i, fact in enumerate(self.facts)
             if (negated := set(re.findall(r"\bnon[- ]?([a-z]+)", f"{fact.label} {fact.row}".lower())))
+        }
+        # What a table row leaves out ("Pharmaceutical excluding COVID-19 Vaccine"): asked
+        # about what it leaves out, it is not the figure.
+        self._left_out = {
+            i: left_out
+            for i, fact in enumerate(self.facts)
+            if fact.table_id
+            and (match := EXCLUDING_RE.search(fact.label))
+            and (left_out := set(tokenize(match.group("rest"))))
         }
         # Facts that read the same to the period rule share one answer per question.
         # A balance "at beginning of period" (a cash flow statement's opening cash) is not
@@ -498,6 +509,10 @@ class FactLookup:
         if "non" not in asked:
             for i, negated_words in self._negated.items():
                 if negated_words & asked:
+                    negated[i] = 1.0
+        if not EXCLUDING_RE.search(question):
+            for i, left_out in self._left_out.items():
+                if left_out & asked:
                     negated[i] = 1.0
         names_missing = np.zeros(len(self.facts))
         for term in rare_terms:

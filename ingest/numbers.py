@@ -17,7 +17,7 @@ _QUALIFIER = (
 )
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 FIGURE_RE = re.compile(
-    r"(?<![\w.*])(?<!\d-)(?<!\* )"
+    r"(?<![\w.*])(?<!\d-)(?<![A-Za-z]-)(?<!\* )"
     + _QUALIFIER
     + r"(?P<dir>(?:up|down)\s+)?"
     + r"(?P<sign>[+\-\u2212])?"

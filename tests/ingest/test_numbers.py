@@ -132,3 +132,8 @@ def test_convert_refuses_mixed_kinds() -> None:
 def test_currencies_and_scales_in_sentences(text: str, value: float, unit: str) -> None:
     figures = [figure for figure in find_figures(text) if figure.unit != "%"]
     assert [(figure.value, figure.unit) for figure in figures] == [(value, unit)]
+
+
+def test_a_number_joined_to_a_word_by_a_hyphen_is_a_name_not_a_figure() -> None:
+    text = "sales excluding COVID-19 Vaccine of 4.0% and a 3-for-1 split"
+    assert [figure.raw for figure in find_figures(text)] == ["4.0%", "3"]

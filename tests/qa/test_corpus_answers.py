@@ -250,3 +250,11 @@ def test_a_column_printed_in_dollars_holds_amounts_under_a_percent_heading(healt
         fact = on_page[(row, "FY22")]
         assert fact.unit == "USD million" and "change" not in fact.tags, fact
     assert figure_text(on_page[("Consumer Health", "FY22")].raw, "USD million") == "$14,953 million"
+
+
+def test_a_row_excluding_what_is_asked_is_not_its_figure(healthcare: DeckQA) -> None:
+    # "Worldwide excluding COVID-19 Vaccine" matches every word of the question but
+    # leaves out what it asks for; the vaccine's own row does not.
+    answer = healthcare.ask("What were worldwide sales of the COVID-19 vaccine in full year 2022?")
+    assert answer.value is not None and answer.value.number == 2179.0, answer.answer
+    assert "excluding" not in answer.answer.split(":")[0].lower(), answer.answer
