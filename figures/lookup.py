@@ -80,6 +80,8 @@ OPENING_RE = re.compile(r"\bbeginning of (?:the )?(?:period|year|quarter)\b", re
 # A ratio that keeps its sign: a margin (of a loss, negative).
 # "excluding X", "excl. X", "ex-X", "without X", "other than X": what a label leaves out.
 EXCLUDING_RE = re.compile(r"\b(?:excluding|excludes|excl\.?|ex-|without|other than)\s*(?P<rest>[^,;()]+)", re.I)
+# A margin named by the income it is a share of revenue of ("operating margin").
+MARGIN_ASKED_RE = re.compile(r"\b(?P<kind>gross|operating|net|pre-?tax)\s+margins?\b", re.I)
 MARGIN_RE = re.compile(r"\bmargins?\b", re.IGNORECASE)
 # A quarter named without its year.
 BARE_QUARTER_RE = re.compile(r"\b(?:(?P<ordinal>first|second|third|fourth) quarter|Q(?P<digit>[1-4]))\b", re.IGNORECASE)
@@ -670,6 +672,14 @@ class FactLookup:
             if printed and (computed is None or not computed.confident):
                 return direct
             return computed
+        if (
+            MARGIN_ASKED_RE.search(question)
+            and not re.search(r"\b(?:how much|amount|dollars?|ratio|points?)\b", lowered)
+            and not CHANGE_RE.search(question)
+        ):
+            margin = self._margin(question, periods)
+            if margin is not None:
+                return margin
         if re.search(r"\bimpl(?:ied|ies|y)\b", lowered) and periods and not GROWTH_RATE_RE.search(question):
             return self._implied_base(question, periods)
         summing = re.search(r"\b(sum|summing|total|combined|altogether|add up|adds up|in all|cumulative)\b", lowered)
@@ -963,6 +973,29 @@ class FactLookup:
         if result is not None and operation in ("-", "gap") and first.unit == "%" and second.unit == "%":
             result.unit = "points"
         return result
+
+    def _margin(self, question: str, periods: list[str]) -> LookupResult | None:
+        """A margin the document does not print as a percentage: the income it names over
+        the revenue of the same subject and period ("Network and Edge operating margin"
+        = its operating income / its revenue). None when the document prints the margin (a
+        percentage, or an amount it calls a margin); not confident when neither it nor
+        the two figures are found."""
+        direct = self.find(question)
+        if (
+            direct is not None
+            and direct.confident
+            and (direct.unit == "%" or self._describes(direct.facts[0], "margin"))
+        ):
+            return None  # printed: as a percentage, or as an amount the document calls a margin
+        match = MARGIN_ASKED_RE.search(question)
+        assert match is not None
+        income = question[: match.start()] + f"{match.group('kind')} income" + question[match.end() :]
+        revenue = question[: match.start()] + "revenue" + question[match.end() :]
+        computed = self._combine_metrics(question, income, revenue, "share", periods)
+        if computed is not None and computed.confident:
+            return computed
+        # An amount is no margin: not the answer, however well its row matches.
+        return _not_found(direct, "a margin is a percentage, and neither it nor its income and revenue were found")
 
     def _operands(
         self, first_text: str, second_text: str, operation: str, periods: list[str]

@@ -258,3 +258,17 @@ def test_a_row_excluding_what_is_asked_is_not_its_figure(healthcare: DeckQA) -> 
     answer = healthcare.ask("What were worldwide sales of the COVID-19 vaccine in full year 2022?")
     assert answer.value is not None and answer.value.number == 2179.0, answer.answer
     assert "excluding" not in answer.answer.split(":")[0].lower(), answer.answer
+
+
+def test_a_margin_not_printed_is_income_over_revenue(release: DeckQA) -> None:
+    # The segment table prints each segment's revenue and operating income, no margin.
+    answer = release.ask("What was the Data Center and AI operating margin in the fourth quarter of 2022?")
+    assert answer.value is not None and answer.value.unit == "%", answer.answer
+    assert answer.value.formula == "371 / 4304 * 100", answer.answer
+
+
+def test_a_margin_is_not_answered_with_an_amount(release: DeckQA) -> None:
+    # Mobileye's revenue row matches every word but "margin"; its margin is not printed
+    # and its revenue is not found as such: no figure rather than the revenue.
+    answer = release.ask("What was the Mobileye operating margin in Q4 2022?")
+    assert answer.value is None or answer.value.unit == "%", answer.answer
