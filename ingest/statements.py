@@ -664,6 +664,9 @@ def _rows(
                 previous = line
                 continue
             _close_sections(sections, line.label_x0, opening=True)
+            for section in sections:  # a section's first child may be a section of its own
+                if section["child_x0"] is None:
+                    section["child_x0"] = line.label_x0
             strong = text.endswith(":") or (text.upper() == text and any(c.isalpha() for c in text))
             sections.append(
                 {

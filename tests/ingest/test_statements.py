@@ -141,6 +141,28 @@ def test_a_unit_in_the_column_headings_and_on_the_page_it_continues_on() -> None
     assert tables[1].rows[0].path == ("OTHER", "US")
 
 
+def test_a_section_whose_first_child_is_a_section_keeps_its_rows_after_the_subtotal() -> None:
+    words = [
+        _word("2022", 300, 20), _word("2021", 400, 20),
+        _word("Revenue:", 50, 34),
+        _word("Client", 56, 48), _word("Computing", 86, 48),
+        _word("Desktop", 62, 62), _word("10", 310, 62, 10), _word("12", 410, 62, 10),
+        _word("Notebook", 62, 76), _word("18", 310, 76, 10), _word("25", 410, 76, 10),
+        _word("28", 310, 90, 10), _word("37", 410, 90, 10),
+        _word("Mobileye", 56, 104), _word("2", 310, 104, 5), _word("1", 410, 104, 5),
+        _word("Total", 50, 118), _word("30", 310, 118, 10), _word("38", 410, 118, 10),
+    ]  # fmt: skip
+    (table,) = read_statements(words, page=1, width=600)
+    paths = [row.path for row in table.rows]
+    assert paths == [
+        ("Revenue", "Client Computing", "Desktop"),
+        ("Revenue", "Client Computing", "Notebook"),
+        ("Revenue", "Client Computing"),
+        ("Revenue", "Mobileye"),
+        ("Total",),
+    ]
+
+
 @pytest.mark.slow
 def test_hand_checked_cells_are_read_right() -> None:
     results = {result.document: result for result in check_all(REPO_ROOT / "eval" / "cells")}
