@@ -46,6 +46,8 @@ EXTRA_PASSAGE_WEIGHT = 0.25
 # without the explanation filter; 28/39 and 10/12 with it (0.5); rank of a gold page in
 # the top 3: deck 37 -> 38.
 FIGURE_CELL_SHARE = 0.5
+# A passage of fewer words is a label ("Percent Change", "Total"), no explanation.
+EXPLAIN_MIN_WORDS = 3
 # Question vectors kept for a second retrieval of the same question.
 RECENT_QUESTIONS = 8
 FIGURE_CELL_RE = re.compile(r"\d")
@@ -176,9 +178,9 @@ class HybridRetriever:
 
 
 def _can_explain(chunk: Chunk, cells: dict[str, tuple[str, ...]]) -> bool:
-    """Whether a passage can give an explanation: not a heading, and not a table row or
-    chart whose cells (items) are mostly figures."""
-    if chunk.kind == "heading":
+    """Whether a passage can give an explanation: not a heading or a label, and not a
+    table row or chart whose cells (items) are mostly figures."""
+    if chunk.kind == "heading" or len(chunk.text.split()) < EXPLAIN_MIN_WORDS:
         return False
     if chunk.kind == "table_row":
         items = [cell for cell in cells.get(chunk.chunk_id, ()) if cell.strip()]
