@@ -16,6 +16,7 @@ import logging
 import multiprocessing
 import os
 import re
+import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -66,6 +67,9 @@ PARAGRAPH_GAP = 0.9
 RUNNING_TEXT_WORDS = 8
 # A line in a face of its own is a heading if it has at most this many words and no figure.
 HEADING_MAX_WORDS = 12
+# A table's first row is content, not its header, when one of its cells is written as
+# the cells below it are: at least this many words, as most of them are.
+CONTENT_CELL_WORDS = 5
 FIGURE_LINE_RE = re.compile(r"\d[\d,.]*\s*%|[$€£¥]\s*\d")
 # pdfplumber settings for ruled tables: every cell is bordered, so lines alone
 # delimit cells (text-based detection would split wrapped cells).
@@ -448,8 +452,12 @@ def _read_page(page: Any, number: int, ocr: OcrPage | None = None) -> _PageLayou
             unit_match = UNIT_LINE_RE.match(line.text)
             if unit_match:
                 unit = unit_match.group("unit").strip()
-            else:
+            elif not line.text.rstrip().endswith(".") and not _running_text(line.text):  # a paragraph's lines are none
                 title_text = line.text
+        if not title_text:
+            # No caption right above: the nearest heading above names the table.
+            above = [line for line in body if line.bottom <= box[1] + 1 and line.bold and not _running_text(line.text)]
+            title_text = max(above, key=lambda line: line.bottom).text if above else ""
         tables.append(_RawTable(title=title_text, unit=unit, cells=cells))
     plain_text = " ".join(str(word["text"]) for word in all_words)
     return _PageLayout(title=title, lines=body, tables=tables, statements=statements, plain_text=plain_text)
@@ -813,6 +821,8 @@ def _table_record(raw: _RawTable, slide: int, index: int) -> Table | None:
     if len(rows) < 2 and not (rows and len(rows[0]) > 1):
         return None
     header, *body = rows
+    if _is_content_row(header, body):
+        header, body = tuple("" for _ in header), rows  # the first row is content: no header
     return Table(
         table_id=f"s{slide}-t{index}",
         slide=slide,
@@ -821,6 +831,16 @@ def _table_record(raw: _RawTable, slide: int, index: int) -> Table | None:
         header=tuple(header),
         rows=tuple(tuple(row) for row in body),
     )
+
+
+def _is_content_row(first: list[str], body: list[list[str]]) -> bool:
+    """Whether a table's first row is one more row of its content (a list of headlines),
+    not column headings: a cell of several words over a column of cells as long."""
+    for column, cell in enumerate(first):
+        below = [len(row[column].split()) for row in body if column < len(row) and row[column]]
+        if len(cell.split()) >= CONTENT_CELL_WORDS and below and statistics.median(below) >= CONTENT_CELL_WORDS:
+            return True
+    return False
 
 
 def _statement_reads_better(statement: StatementTable, ruled: list[Any], number: int, ocr: bool = False) -> bool:

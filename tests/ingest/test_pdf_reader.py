@@ -82,3 +82,24 @@ def test_running_text_is_no_heading() -> None:
     assert pdf_reader._running_text("revenue, versus $2.30 billion, or 15.3% of revenue, last year. Both GAAP")
     assert not pdf_reader._running_text("Condensed Consolidated Statements of Earnings")
     assert not pdf_reader._running_text("($ and shares in millions, except per share amounts)")
+
+
+def test_a_list_of_headlines_has_no_header_row_and_takes_the_heading_above_as_its_title() -> None:
+    # Page 4 of the healthcare release lists the quarter's announcements in a ruled table
+    # under a bold "NOTABLE NEW ANNOUNCEMENTS IN THE QUARTER:", after a paragraph. Its
+    # first headline is a row like the others, not the columns' heading, and the
+    # paragraph's last line is not its caption.
+    deck = pdf_reader.read_deck(CORPUS / "JOHNSON_JOHNSON_2022Q4_EARNINGS.pdf")
+    rows = [chunk for chunk in deck.chunks if chunk.slide == 4 and chunk.kind == "table_row"]
+    assert rows[0].text.startswith("Regulatory - DePuy Synthes Receives FDA Clearance for TELIGEN System")
+    assert not any("TELIGEN" in chunk.text for chunk in rows[1:])
+    assert any(chunk.text.startswith("Johnson & Johnson Completes Acquisition of Abiomed") for chunk in rows)
+    assert {chunk.heading for chunk in rows} == {"NOTABLE NEW ANNOUNCEMENTS IN THE QUARTER:"}
+
+
+def test_a_first_row_written_as_the_rows_below_is_content() -> None:
+    headlines = [["Regulatory", "Company Receives Clearance for Its New System", "Release"],
+                 ["", "Agency Approves the First Treatment of Its Kind Today", "Release"]]  # fmt: skip
+    assert pdf_reader._is_content_row(headlines[0], headlines[1:])
+    figures = [["", "Three Months Ended December 31, 2022", "2021"], ["Net sales", "53,437", "49,417"]]
+    assert not pdf_reader._is_content_row(figures[0], figures[1:])
