@@ -432,7 +432,7 @@ def _read_page(page: Any, number: int, ocr: OcrPage | None = None) -> _PageLayou
         # (a release's "Domestic SG&A" heading, then its paragraph). A page opening
         # with running text has no title lines: its first line names it, and stays text.
         heading = list(itertools.takewhile(lambda line: not _running_text(line.text), title_lines))
-        title = " ".join(line.text for line in heading) or title_lines[0].text
+        title = " ".join(line.text for line in heading) or _first_heading(lines) or title_lines[0].text
         title_lines = heading
     # Lines beside the title (a section label in the header band) are page furniture.
     header_bottom = max((line.bottom for line in title_lines), default=0.0)
@@ -941,6 +941,12 @@ def _metadata_title(path: Path) -> str:
         return (reader.metadata.title if reader.metadata else None) or ""
     except (PdfReadError, ValueError, KeyError, TypeError, OSError):
         return ""
+
+
+def _first_heading(lines: list[_Line]) -> str:
+    """The page's first heading (a bold line that is not running text): what names a page
+    that opens with running text carried over from the page before."""
+    return next((line.text for line in lines if line.bold and not _running_text(line.text)), "")
 
 
 def _first_line(text: str) -> str:

@@ -95,6 +95,9 @@ def test_a_list_of_headlines_has_no_header_row_and_takes_the_heading_above_as_it
     assert not any("TELIGEN" in chunk.text for chunk in rows[1:])
     assert any(chunk.text.startswith("Johnson & Johnson Completes Acquisition of Abiomed") for chunk in rows)
     assert {chunk.heading for chunk in rows} == {"NOTABLE NEW ANNOUNCEMENTS IN THE QUARTER:"}
+    # The page opens with the last line of a paragraph from page 3: its first heading
+    # names it.
+    assert deck.slides[3].title == "MedTech"
 
 
 def test_a_first_row_written_as_the_rows_below_is_content() -> None:
