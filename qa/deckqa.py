@@ -31,7 +31,7 @@ from retriever.hybrid import HybridRetriever
 from understand.followup import rewrite_followup
 from understand.kinds import EXPLANATIONS, asks_for_explanation, question_kind
 from understand.question import validate_question, wants_list, with_names, without_names
-from understand.router import Route, route
+from understand.router import Route, asks_what_was_done, route
 
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
@@ -205,7 +205,7 @@ class DeckQA:
         """A question worded as for an explanation that names a period and one figure the
         document prints for it ("How did e-commerce comps come in for Q1 fiscal 2023?")."""
         plain = understanding.plain
-        if wants_list(plain) or asks_for_explanation(plain) or not find_periods(plain):
+        if wants_list(plain) or asks_for_explanation(plain) or asks_what_was_done(plain) or not find_periods(plain):
             return False
         result = self.lookup.answer(understanding.standalone)
         return result is not None and result.confident and not result.formula

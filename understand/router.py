@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from ingest.numbers import find_periods
+from ingest.numbers import find_periods, strip_periods
 from ingest.text import tokenize
 from understand.kinds import asks_for_explanation
+from understand.question import key_terms
 from understand.terms import METRIC_WORDS
 
 NUMERIC_PATTERNS: tuple[tuple[str, str], ...] = (
@@ -42,10 +43,21 @@ DESCRIPTIVE_PATTERNS = re.compile(
 )
 
 
+# "What does/did/will X <verb> ...": the question's object is "what" itself.
+OPEN_WHAT_RE = re.compile(r"^\s*what\s+(?:do|does|did|will|would|should)\b")
+
+
 @dataclass(frozen=True)
 class Route:
     kind: Literal["table", "text"]
     reason: str
+
+
+def asks_what_was_done(question: str) -> bool:
+    """ "What does/did/will the company <verb> for <period>", naming nothing but its verb:
+    what the company expects, said or did, not a figure. (The document's own name is
+    "the company" by the time a question is routed.)"""
+    return bool(OPEN_WHAT_RE.match(question.lower())) and len(key_terms(strip_periods(question))) <= 1
 
 
 def route(question: str) -> Route:
@@ -63,6 +75,10 @@ def route(question: str) -> Route:
         if re.search(pattern, lowered):
             return Route("table", reason)
     periods = find_periods(question)
+    if periods and asks_what_was_done(question):
+        # "What does the company expect for the first quarter of 2023?": what it expects,
+        # said, did in a period, no figure named.
+        return Route("text", f"asks what was expected or done in a period ({', '.join(periods)})")
     if periods and re.search(r"^\s*(what|how)\b", lowered):
         return Route("table", f"asks about a period ({', '.join(periods)})")
     # Telegraphic questions: "cash balance end of Dec 2016?"

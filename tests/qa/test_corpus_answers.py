@@ -272,3 +272,9 @@ def test_a_row_after_a_subtotal_stays_in_its_section(release: DeckQA) -> None:
     # "Mobileye": still a segment's revenue, so its margin can be computed.
     answer = release.ask("What was the Mobileye operating margin in Q4 2022?")
     assert answer.value is not None and answer.value.formula == "210 / 565 * 100", answer.answer
+
+
+def test_what_the_company_expects_for_a_period_is_its_outlook(release: DeckQA) -> None:
+    answer = release.ask("What does Intel expect for the first quarter of 2023?")
+    assert answer.value is None and not answer.refused, answer.answer
+    assert "first-quarter 2023 revenue of $10.5 billion to $11.5 billion" in answer.answer, answer.answer

@@ -1,0 +1,23 @@
+"""Which route a question takes: the figure lookup or the text."""
+
+from __future__ import annotations
+
+import pytest
+
+from understand.router import route
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # what the company expects or did in a period, no figure named: the text
+        ("What does the company expect for the first quarter of 2023?", "text"),
+        ("What did the company announce in Q4 2022?", "text"),
+        # a figure named, however the question is worded: the lookup
+        ("What did the company owe on unredeemed gift cards at the end of fiscal 2022?", "table"),
+        ("What revenue does the company expect for the first quarter of 2023?", "table"),
+        ("What was operating income in 1Q-3Q16?", "table"),
+    ],
+)
+def test_a_period_alone_does_not_ask_for_a_figure(question: str, kind: str) -> None:
+    assert route(question).kind == kind, route(question).reason
