@@ -60,6 +60,8 @@ def find_figures(text: str, default_unit: str = "", parens_negative: bool = Fals
             period_spans.append(match.span())
         elif match.group("day"):
             period_spans.append(match.span("day"))
+    # ... and so is the year of a period spelled out ("the first quarter of 2023").
+    period_spans += [match.span() for pattern, _ in _PHRASES for match in pattern.finditer(text)]
     figures = []
     for match in FIGURE_RE.finditer(text):
         if any(start < match.end("num") and match.start("num") < end for start, end in period_spans):
@@ -73,15 +75,16 @@ def find_figures(text: str, default_unit: str = "", parens_negative: bool = Fals
 
 
 def _is_footnote_marker(match: re.Match[str]) -> bool:
-    """ "(1)" or "124(1)" in prose marks a footnote, not a number."""
+    """ "(1)" or "124(1)" in prose marks a footnote, not a number; so does a bare "1"
+    opening a footnote's text ("1 The impact of ...")."""
     number = match.group("num")
+    if match.group("pct") or match.group("cur") or match.group("scale"):
+        return False
     enclosed = bool(match.group("open")) or match.string[match.start() - 1 : match.start()] == "("
-    return (
-        enclosed
-        and bool(match.group("close"))
-        and len(number) == 1
-        and not (match.group("pct") or match.group("cur") or match.group("scale"))
-    )
+    if enclosed and match.group("close") and len(number) == 1:
+        return True
+    opening = not match.string[: match.start()].strip()
+    return opening and len(number) <= 2 and re.match(r" [A-Z][a-z]", match.string[match.end() :]) is not None
 
 
 def parse_figure(text: str, default_unit: str = "") -> Figure | None:

@@ -137,3 +137,17 @@ def test_currencies_and_scales_in_sentences(text: str, value: float, unit: str) 
 def test_a_number_joined_to_a_word_by_a_hyphen_is_a_name_not_a_figure() -> None:
     text = "sales excluding COVID-19 Vaccine of 4.0% and a 3-for-1 split"
     assert [figure.raw for figure in find_figures(text)] == ["4.0%", "3"]
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        ("guidance for the first quarter of 2023 includes both GAAP", []),  # a period's year
+        ("fiscal 2023 sales rose 5%", ["5%"]),
+        ("founded in 1992", ["1992"]),  # a year on its own is still a figure
+        ("1 The impact of the change is 5%", ["5%"]),  # a footnote's number
+        ("12 clients joined", ["12"]),
+    ],
+)
+def test_numbers_that_belong_to_a_period_or_a_footnote_are_not_figures(text: str, figures: list[str]) -> None:
+    assert [figure.raw for figure in find_figures(text)] == figures
