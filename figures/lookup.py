@@ -270,12 +270,12 @@ class FactLookup:
         self._is_prose = np.array([not fact.table_id for fact in self.facts], dtype=bool)
         self._values = [(fact.value, fact.unit) for fact in self.facts]
         self._position = {fact.fact_id: i for i, fact in enumerate(self.facts)}
-        # What a fact's label negates ("Non-GAAP" negates "gaap"): asked for the plain
-        # measure, the negated one is not it.
+        # What a fact's label or section negates ("Non-GAAP" negates "gaap"): asked for
+        # the plain measure, the negated one is not it.
         self._negated = {
             i: negated
             for i, fact in enumerate(self.facts)
-            if (negated := set(re.findall(r"\bnon[- ]?([a-z]+)", f"{fact.label} {fact.row}".lower())))
+            if (negated := set(re.findall(r"\bnon[- ]?([a-z]+)", f"{fact.label} {fact.row} {fact.heading}".lower())))
         }
         # What a table row leaves out ("Pharmaceutical excluding COVID-19 Vaccine"): asked
         # about what it leaves out, it is not the figure.

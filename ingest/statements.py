@@ -82,6 +82,12 @@ CURRENCY_WORDS = re.compile(r"\b(dollars?|usd|euros?|eur|pounds?|gbp|yen|jpy)\b"
 CURRENCY_BY_WORD = {"dollar": "USD", "usd": "USD", "euro": "EUR", "eur": "EUR", "pound": "GBP", "gbp": "GBP",
                     "yen": "JPY", "jpy": "JPY"}  # fmt: skip
 PER_SHARE_RE = re.compile(r"per\s+(?:common\s+|diluted\s+|basic\s+)?share|\beps\b|per\s+ads\b", re.I)
+# Words of a period heading ("Three Months Ended", "January 28, 2023"): read as a phrase.
+PERIOD_WORDS_RE = re.compile(r"\d|\b(?:months?|weeks?|ended|ending|years?|quarters?|fiscal)\b", re.I)
+# A line of at least this many words that ends with a full stop is prose.
+SENTENCE_WORDS = 5
+# A label ending on one of these goes on on the next line.
+CONTINUING_WORDS = frozenset({"to", "of", "and", "or", "for", "from", "in", "on", "by", "with", "the", "a", "an"})
 UNIT_NOTE_RE = re.compile(r"\([^()]{1,30}\)")
 COUNT_SCALE_RE = re.compile(r"\((?:in\s+)?(thousands?|millions?|000s?)\)", re.I)
 # Footnote marks after a label: "change1", "charges 3", "(2,3)", "*".
@@ -553,9 +559,14 @@ def _table(lines: list[_Line], start: int, end: int, page: int) -> StatementTabl
             for segment in _segments(line.words)
             if segment[1] > label_right and not _is_caption(segment[2]) and not DASH_RE.match(segment[2])
         ]
-        if not segments or (len(line.words) > PROSE_WORDS and len(segments) < 2):
+        if not segments or (len(line.words) > PROSE_WORDS and len(segments) < 2) or _ends_a_sentence(line.text):
             break
         others = [text for x0, x1, text in _segments(line.words) if (x0, x1, text) not in segments]
+        over = [word for word in line.words if float(word["x1"]) > label_right]
+        if len(segments) < len(spans) == len(over) and not PERIOD_WORDS_RE.search(line.text):
+            # One word per column, set close ("Domestic International Consolidated"): each
+            # heads its own column.
+            segments = [(float(word["x0"]), float(word["x1"]), str(word["text"])) for word in over]
         if taken == 0 and others and not _is_caption(others[0]) and start == first_row:
             root = clean_label(others[0])  # "Domestic Segment Results" beside the dates: the rows' section
         else:
@@ -667,7 +678,9 @@ def _rows(
             for section in sections:  # a section's first child may be a section of its own
                 if section["child_x0"] is None:
                     section["child_x0"] = line.label_x0
-            strong = text.endswith(":") or (text.upper() == text and any(c.isalpha() for c in text))
+            strong = (
+                text.endswith(":") or (text.upper() == text and any(c.isalpha() for c in text)) or _title_cased(text)
+            )
             sections.append(
                 {
                     "text": text.rstrip(":").strip(),
@@ -709,6 +722,26 @@ def _rows(
             rows.append(StatementRow(path, tuple(cells), line.text))
         previous = line
     return rows
+
+
+def _ends_a_sentence(text: str) -> bool:
+    """A line of several words ending with a full stop: the end of a paragraph above a
+    table, not its column headings."""
+    return len(text.split()) >= SENTENCE_WORDS and text.rstrip().endswith(".")
+
+
+def _title_cased(text: str) -> bool:
+    """A label written as a title ("Domestic Segment Non-GAAP Results"): two words or
+    more, each longer word capitalised, not ending on a word that continues the label on
+    the next line ("Net income attributable to")."""
+    words = re.findall(r"[A-Za-z][\w'&-]*", text)
+    long_words = [word for word in words if len(word) > 3]
+    return (
+        len(words) >= 2
+        and bool(long_words)
+        and all(word[0].isupper() for word in long_words)
+        and words[-1].lower() not in CONTINUING_WORDS
+    )
 
 
 def _close_sections(sections: list[dict[str, Any]], x0: float, opening: bool) -> None:

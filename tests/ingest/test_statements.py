@@ -163,6 +163,20 @@ def test_a_section_whose_first_child_is_a_section_keeps_its_rows_after_the_subto
     ]
 
 
+def test_a_title_cased_label_heads_the_block_below_and_close_set_column_names_each_head_one() -> None:
+    words = [
+        _word("to", 50, 6), _word("similarly", 60, 6), _word("titled", 100, 6), _word("measures", 130, 6),
+        _word("used.", 175, 6),
+        _word("Domestic", 290, 20, 40), _word("International", 335, 20, 55), _word("Total", 395, 20, 25),
+        _word("SG&A", 50, 34), _word("2,068", 300, 34, 25), _word("189", 360, 34, 15), _word("2,257", 395, 34, 25),
+        _word("Segment", 50, 48), _word("Non-GAAP", 90, 48), _word("Results", 140, 48),
+        _word("SG&A", 50, 62), _word("2,047", 300, 62, 25), _word("189", 360, 62, 15), _word("2,236", 395, 62, 25),
+    ]  # fmt: skip
+    (table,) = read_statements(words, page=1, width=600)
+    assert table.columns == ("Domestic", "International", "Total")  # not the paragraph's last line
+    assert [row.path for row in table.rows] == [("SG&A",), ("Segment Non-GAAP Results", "SG&A")]
+
+
 @pytest.mark.slow
 def test_hand_checked_cells_are_read_right() -> None:
     results = {result.document: result for result in check_all(REPO_ROOT / "eval" / "cells")}

@@ -278,3 +278,10 @@ def test_what_the_company_expects_for_a_period_is_its_outlook(release: DeckQA) -
     answer = release.ask("What does Intel expect for the first quarter of 2023?")
     assert answer.value is None and not answer.refused, answer.answer
     assert "first-quarter 2023 revenue of $10.5 billion to $11.5 billion" in answer.answer, answer.answer
+
+
+def test_a_gaap_figure_is_not_the_one_in_a_non_gaap_section(retailer: DeckQA) -> None:
+    # The segment page prints "Operating income" twice per segment: under the segment's
+    # results and under "International Segment Non-GAAP Results".
+    answer = retailer.ask("What was the International segment's GAAP operating income in Q4 FY23?")
+    assert answer.value is not None and answer.value.number == 67.0, answer.answer
