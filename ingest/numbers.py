@@ -231,8 +231,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bfirst (two|three|2|3) quarters (?:of |in )?(?:fiscal(?: year)? |FY\s?)(?:20)?(\d{2})\b", re.I),
      "1Q-{count}Q{year}"),
     (re.compile(r"\b(first|second|1st|2nd) half (?:of |in )?(?:fiscal(?: year)? |FY\s?)(?:20)?(\d{2})\b", re.I), "{half}H{year}"),
-    # "fourth quarter of FY16", "Q4 FY16", "Q3 2016" (fiscal) -> "4Q16"
-    (re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th) quarter (?:of |in )?(?:fiscal(?: year)? |FY\s?)(?:20)?(\d{2})\b", re.I),
+    # "fourth quarter of FY16", "first quarter (fiscal 2022)", "Q4 FY16", "Q3 2016" (fiscal) -> "4Q16"
+    (re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th) quarter,? \(?(?:of |in )?(?:fiscal(?: year)? |FY\s?)(?:20)?(\d{2})\b", re.I),
      "{quarter}Q{year}"),
     # "fourth quarter of 2022", "Q4 2022": a quarter of the fiscal year named by that year.
     (re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th) quarter (?:of |in )?((?:19|20)\d{2})\b", re.I),

@@ -151,3 +151,14 @@ def test_a_number_joined_to_a_word_by_a_hyphen_is_a_name_not_a_figure() -> None:
 )
 def test_numbers_that_belong_to_a_period_or_a_footnote_are_not_figures(text: str, figures: list[str]) -> None:
     assert [figure.raw for figure in find_figures(text)] == figures
+
+
+@pytest.mark.parametrize(
+    ("text", "periods"),
+    [
+        ("in the year-ago first quarter (fiscal 2022)", ["1Q22"]),
+        ("the first quarter, fiscal 2022", ["1Q22"]),
+    ],
+)
+def test_a_quarter_with_its_fiscal_year_set_apart(text: str, periods: list[str]) -> None:
+    assert find_periods(text) == periods
