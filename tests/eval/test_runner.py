@@ -255,16 +255,15 @@ def test_test_split_meets_its_gate(deck: DeckQA) -> None:
 
 # The corpus documents' held-out items, gated at their measured level (python -m eval
 # run --gold eval/gold --split test, 2026-12-01, 30 test items per document): numeric
-# exact 35/60, derived 10/24, out of scope refused 12/12, answerable refused 21/108 (the
-# 12 descriptive test items added that day brought one refusal, Costco desc-104, refused
-# by the code before them too); per document, at least its numeric count.
-CORPUS_TEST_FLOOR = {"numeric": 35, "derived": 10, "out_of_scope_refused": 12}
-CORPUS_TEST_MAX_FALSE_REFUSALS = 21
+# exact 37/60, derived 11/24, out of scope refused 12/12, answerable refused 18/108; per
+# document, at least its numeric count.
+CORPUS_TEST_FLOOR = {"numeric": 37, "derived": 11, "out_of_scope_refused": 12}
+CORPUS_TEST_MAX_FALSE_REFUSALS = 18
 # Descriptive test items (6 per document): key-point recall, the mean of the documents'
-# (0.944, 0.5, 0.5, 0.597 measured: 0.635).
-CORPUS_TEST_MIN_KEYPOINT_RECALL = 0.63
+# (0.944, 0.5, 0.5, 0.653 measured: 0.649).
+CORPUS_TEST_MIN_KEYPOINT_RECALL = 0.64
 CORPUS_NUMERIC_FLOOR = {"BESTBUY_2023Q4_EARNINGS": 8, "COSTCO_2023Q1_EARNINGS": 8,
-                        "INTEL_2022Q4_EARNINGS": 11, "JOHNSON_JOHNSON_2022Q4_EARNINGS": 8}  # fmt: skip
+                        "INTEL_2022Q4_EARNINGS": 11, "JOHNSON_JOHNSON_2022Q4_EARNINGS": 10}  # fmt: skip
 
 
 @pytest.mark.slow
@@ -340,15 +339,13 @@ def test_a_folder_of_gold_files_runs_each_on_its_own_document(
 
 # Leave-one-document-out (python -m eval loo, 2026-12-01): each document's test items
 # answered with weights fitted on the other documents' dev items, gated at that level.
-# Costco's answerable refusals 7 -> 8 when its gold file gained descriptive test items
-# (desc-104, the release's contacts, was refused before and after that session's changes).
 LOO_FLOOR = {
     "deck": {"numeric": 97, "derived": 12, "out_of_scope_refused": 9, "answerable_refused_at_most": 0},
-    "BESTBUY_2023Q4_EARNINGS": {"numeric": 8, "derived": 3, "out_of_scope_refused": 3, "answerable_refused_at_most": 4},
+    "BESTBUY_2023Q4_EARNINGS": {"numeric": 8, "derived": 3, "out_of_scope_refused": 3, "answerable_refused_at_most": 3},
     "COSTCO_2023Q1_EARNINGS": {"numeric": 8, "derived": 3, "out_of_scope_refused": 3, "answerable_refused_at_most": 8},
     "INTEL_2022Q4_EARNINGS": {"numeric": 11, "derived": 3, "out_of_scope_refused": 3, "answerable_refused_at_most": 4},
     "JOHNSON_JOHNSON_2022Q4_EARNINGS": {
-        "numeric": 8, "derived": 1, "out_of_scope_refused": 3, "answerable_refused_at_most": 5,
+        "numeric": 10, "derived": 2, "out_of_scope_refused": 3, "answerable_refused_at_most": 3,
     },
 }  # fmt: skip
 
