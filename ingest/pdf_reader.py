@@ -404,11 +404,11 @@ def _read_page(page: Any, number: int, ocr: OcrPage | None = None) -> _PageLayou
         x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
         return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
-    free = page.filter(outside_tables)
+    free = page.filter(outside_tables) if boxes else page
     words = free.extract_words(extra_attrs=["size", "fontname", "non_stroking_color"], use_text_flow=False)
     if ocr is not None:
         words = _ocr_typography(_on_baselines(words), ocr)
-    free_words = extract_words(free)
+    free_words = extract_words(free) if boxes else all_words  # no table: the page's own words
     statements = read + [
         table
         for table in read_statements(free_words, number, float(page.width))
