@@ -19,6 +19,7 @@ import json
 import os
 import queue
 import threading
+import warnings
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -127,7 +128,10 @@ class Embedder:
         sample = torch.ones((1, 8), dtype=torch.long)
         folder.mkdir(parents=True, exist_ok=True)
         temp = folder / f".{ONNX_FILE}.{os.getpid()}"
-        with self._lock:
+        with self._lock, warnings.catch_warnings():
+            # The tracer's notes on the model's Python conditionals are about the trace,
+            # not the user's documents; the export is checked against torch (tested).
+            warnings.simplefilter("ignore")
             torch.onnx.export(
                 Pooled(self.model[0].auto_model.eval()),
                 (sample, sample, torch.zeros_like(sample)),
