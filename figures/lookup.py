@@ -942,8 +942,16 @@ class FactLookup:
         )
 
     def _combine_metrics(
-        self, question: str, first_text: str, second_text: str, operation: str, periods: list[str]
+        self,
+        question: str,
+        first_text: str,
+        second_text: str,
+        operation: str,
+        periods: list[str],
+        among_items: bool = True,
     ) -> LookupResult | None:
+        """`first_text` <operation> `second_text`. A share's part is looked for among the
+        items its whole adds up (`among_items`), unless it is no part of it (a margin)."""
         # What the question says around the two parts applies to both: "the FY16 target
         # (operating income / revenues)".
         wants_target = bool(TARGET_RE.search(question))
@@ -951,7 +959,7 @@ class FactLookup:
             f"{part} target" if wants_target and not TARGET_RE.search(part) else part
             for part in (first_text, second_text)
         )
-        first, second = self._operands(first_text, second_text, operation, periods)
+        first, second = self._operands(first_text, second_text, operation, periods, among_items)
         problem = _pair_problem(first, second, operation)
         if problem:
             # A part naming too little borrows the other's words ("the estimate ... from
@@ -960,7 +968,7 @@ class FactLookup:
                 second_text = f"{second_text} {_without_periods(first_text)}"
             if len(self._key_terms(first_text)) < 2:
                 first_text = f"{first_text} {_without_periods(second_text)}"
-            first, second = self._operands(first_text, second_text, operation, periods)
+            first, second = self._operands(first_text, second_text, operation, periods, among_items)
             problem = _pair_problem(first, second, operation)
         if problem or first is None or second is None:
             return _not_found(first if not (first and first.confident) else second, problem)
@@ -991,19 +999,19 @@ class FactLookup:
         assert match is not None
         income = question[: match.start()] + f"{match.group('kind')} income" + question[match.end() :]
         revenue = question[: match.start()] + "revenue" + question[match.end() :]
-        computed = self._combine_metrics(question, income, revenue, "share", periods)
+        computed = self._combine_metrics(question, income, revenue, "share", periods, among_items=False)
         if computed is not None and computed.confident:
             return computed
         # An amount is no margin: not the answer, however well its row matches.
         return _not_found(direct, "a margin is a percentage, and neither it nor its income and revenue were found")
 
     def _operands(
-        self, first_text: str, second_text: str, operation: str, periods: list[str]
+        self, first_text: str, second_text: str, operation: str, periods: list[str], among_items: bool = True
     ) -> tuple[LookupResult | None, LookupResult | None]:
         """The two figures a derived figure is made of."""
         second = self._part(second_text, find_periods(second_text) or periods[-1:])
         first = None
-        if operation == "share" and second is not None and second.confident and len(second.facts) == 1:
+        if among_items and operation == "share" and second is not None and second.confident and len(second.facts) == 1:
             # A share of a total is one of the items the total adds up.
             items = self._items_of(second.facts[0])
             if len(items):

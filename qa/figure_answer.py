@@ -109,11 +109,16 @@ def numeric_answer(asked: str, result: LookupResult, index: DeckIndex, trace: Tr
         text = f"{_label_phrase(fact)}: **{display(fact)}**{period} [Slide {fact.slide}]"
         value = Value(number=fact.value, unit=fact.unit, period=fact.period or None, raw=fact.raw)
     else:
+        labels = [_label_phrase(f) for f in result.facts]
+        # Two rows of one name ("Client Computing" under revenue and under operating
+        # income) are told apart by their sections.
+        labels = [
+            f"{_section(f)} {label}" if labels.count(label) > 1 and _section(f) else label
+            for f, label in zip(result.facts, labels, strict=True)
+        ]
         parts = "; ".join(
-            f"{_label_phrase(f)}: {display(f)}"
-            + (f" ({_period_phrase(f)})" if f.period else "")
-            + f" [Slide {f.slide}]"
-            for f in result.facts
+            f"{label}: {display(f)}" + (f" ({_period_phrase(f)})" if f.period else "") + f" [Slide {f.slide}]"
+            for f, label in zip(result.facts, labels, strict=True)
         )
         shown = _rounded(result.value)
         unit = "" if result.unit == "ratio" else f" {result.unit}"
@@ -177,6 +182,11 @@ def _label_phrase(fact: Fact) -> str:
     if fact.table_id and fact.heading and _terse(label):
         label = f"{fact.heading.split(' > ')[-1]} {label}"
     return label[:1].upper() + label[1:]
+
+
+def _section(fact: Fact) -> str:
+    """The section a table row sits in, as printed ("Operating income (loss)")."""
+    return fact.heading.split(" > ")[-1] if fact.table_id else ""
 
 
 def _terse(label: str) -> bool:
