@@ -112,8 +112,10 @@ def numeric_answer(asked: str, result: LookupResult, index: DeckIndex, trace: Tr
         labels = [_label_phrase(f) for f in result.facts]
         # Two rows of one name ("Client Computing" under revenue and under operating
         # income) are told apart by their sections.
+        sections = {label: {_section(f) for f, other in zip(result.facts, labels, strict=True) if other == label}
+                    for label in labels}  # fmt: skip
         labels = [
-            f"{_section(f)} {label}" if labels.count(label) > 1 and _section(f) else label
+            f"{_section(f)} {label}" if len(sections[label]) > 1 and _section(f) else label
             for f, label in zip(result.facts, labels, strict=True)
         ]
         parts = "; ".join(
