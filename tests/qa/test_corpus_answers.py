@@ -295,3 +295,11 @@ def test_a_gaap_figure_is_not_the_one_in_a_non_gaap_section(retailer: DeckQA) ->
     # results and under "International Segment Non-GAAP Results".
     answer = retailer.ask("What was the International segment's GAAP operating income in Q4 FY23?")
     assert answer.value is not None and answer.value.number == 67.0, answer.answer
+
+
+def test_an_explanation_is_found_on_the_page_that_names_its_subject(healthcare: DeckQA) -> None:
+    # Pages 1 and 3 explain the company's and two other segments' growth in the same
+    # words; page 4 names the segment asked about.
+    answer = healthcare.ask("Which products drove MedTech's sales growth in full year 2022?")
+    assert answer.citations and answer.citations[0].slide == 4, answer.answer
+    assert "electrophysiology products" in answer.answer, answer.answer
