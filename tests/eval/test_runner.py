@@ -234,13 +234,13 @@ def test_gold_set_meets_the_quality_gate(deck: DeckQA, artifacts: Path) -> None:
 
 # The held-out half of the bundled deck's gold file, gated at its measured level
 # (numeric exact 0.975, hit@3 0.988, refusal precision 1.0, refusal recall 0.818 = 9/11,
-# key-point recall 0.783 over its 41 descriptive, paraphrased and follow-up items).
+# key-point recall 0.791 over its 41 descriptive, paraphrased and follow-up items).
 TEST_SPLIT_GATE = {
     "numeric_exact": 0.95,
     "hit3": 0.95,
     "refusal_precision": 0.9,
     "refusal_recall": 0.8,
-    "keypoint_recall": 0.78,
+    "keypoint_recall": 0.79,
 }
 
 
