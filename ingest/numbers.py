@@ -207,6 +207,10 @@ PERIOD_RE = re.compile(
 )
 
 
+# A quarter or half named without its year ("last year's Q1", "1Q"): a period the
+# question names, though not one whose coverage can be checked.
+BARE_PART_RE = re.compile(r"(?:q[1-4]|[1-4]q|h[12]|[12]h)", re.IGNORECASE)
+
 BARE_YEAR_RE = re.compile(
     r"\b(?:in|for|during|of|as of|since|by|from|to|versus|vs\.?|compared (?:with|to)|than|against)\s+"
     r"(?P<year>(?:19|20)\d{2})\b(?!\s*[-/]\d)",

@@ -434,6 +434,13 @@ def _read_page(page: Any, number: int, ocr: OcrPage | None = None) -> _PageLayou
         heading = list(itertools.takewhile(lambda line: not _running_text(line.text), title_lines))
         title = " ".join(line.text for line in heading) or _first_heading(lines) or title_lines[0].text
         title_lines = heading
+    # Running text above the largest type makes that a section's heading inside the
+    # page ("Business Outlook" below the bullets carried over): it names the page but
+    # heads only what follows it, and nothing above it is furniture.
+    if title_lines and any(
+        _running_text(line.text) for line in lines if line.bottom <= title_lines[0].top and line not in title_lines
+    ):
+        title_lines = []
     # Lines beside the title (a section label in the header band) are page furniture.
     header_bottom = max((line.bottom for line in title_lines), default=0.0)
     body = [line for line in lines if line not in title_lines and line.top >= header_bottom - 1]
@@ -794,9 +801,21 @@ def _kind(group: list[_Line], text: str) -> str:
         return "chart_data"
     if BULLET_RE.match(text):
         return "bullet"
-    if first.bold:
+    if first.bold or _label_line(group, text):
         return "heading"
     return "text"
+
+
+def _label_line(group: list[_Line], text: str) -> bool:
+    """A line of its own that ends in a colon, short, no figure and no sentence
+    ("CONTACTS:", "Key risks:"): it labels what follows, as a heading does."""
+    return (
+        len(group) == 1
+        and text.endswith(":")
+        and len(text.split()) <= HEADING_MAX_WORDS
+        and not FIGURE_LINE_RE.search(text)
+        and not _running_text(text)
+    )
 
 
 def _nearest_index(values: list[int], value: int) -> int:

@@ -227,8 +227,10 @@ def _score(unit: Unit, weights: dict[str, float], kind: Kind) -> float:
     total = sum(weights.values())
     words = {stem(t) for t in tokenize(unit.text)}
     # What the unit is about may be said around it: its heading, its page's title, the
-    # bullet it hangs under, the rest of its paragraph.
-    around = f"{unit.chunk.heading} {unit.chunk.title} {unit.chunk.parent}"
+    # bullet it hangs under, the rest of its paragraph. A page that opens with running
+    # text carried over has that text's first line for a title, which names nothing.
+    title = unit.chunk.title if len(unit.chunk.title.split()) <= TITLE_MAX_WORDS else ""
+    around = f"{unit.chunk.heading} {title} {unit.chunk.parent}"
     if unit.text != unit.chunk.text:
         around += f" {unit.chunk.text}"
     context = {stem(t) for t in tokenize(around)}
@@ -315,7 +317,8 @@ def _written(lead: Chunk, rest: list[Unit], rows: dict[str, str], lead_text: str
             for unit in bullets:
                 groups.setdefault((unit.chunk.slide, unit.chunk.heading), []).append(unit)
             lines.extend(
-                f"- **{heading.rstrip(':')}**: {'; '.join(unit.text for unit in units)} [Slide {slide}]"
+                f"- **{heading.rstrip(':')}**: {'; '.join(unit.text.removeprefix(f'{heading}: ') for unit in units)}"
+                f" [Slide {slide}]"
                 for (slide, heading), units in groups.items()
             )
         else:
@@ -350,14 +353,20 @@ def _heading_group(
         return named / (len(terms) + bool(periods))
 
     best: tuple[float, list[Chunk]] = (0.0, [])
+    # A table row that names more of the question than a heading does (its label and
+    # its column headings), on as good a page, answers better than the heading's group
+    # ("WAN; Business status: ..." against a heading "WAN Services" for "the business
+    # status of WAN").
+    passage_best = 0.0
     for rank, slide in enumerate(slides):
         chunks = slide_chunks.get(slide.slide, [])
+        passage_best = max([passage_best] + [covered(_passage_text(c), [c]) for c in chunks if c.kind == "table_row"])
         for index, chunk in enumerate(chunks):
             if chunk.kind != "heading":
                 continue
             members = [c for c in chunks[index + 1 :] if c.heading == chunk.text and c.kind != "heading"]
             coverage = covered(chunk.text, members)
-            if coverage < HEADING_COVERAGE or not coverage:
+            if coverage < HEADING_COVERAGE or not coverage or coverage < passage_best:
                 continue
             if not any(c.kind != "chart_data" for c in members):
                 continue  # a chart's caption ("Unit: %") says nothing

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from ingest.numbers import find_periods, strip_periods
+from ingest.numbers import BARE_PART_RE, find_periods, strip_periods
 from ingest.ocr import ocr_form
 from retriever.hits import SlideHit
 from understand.kinds import question_kind
 from understand.question import key_terms
-from understand.terms import SYNONYMS, head_terms, written_as_name
+from understand.terms import SYNONYMS, head_terms, verb_forms, written_as_name
 
 # Calibrated on eval/gold.jsonl (see eval report): below this cosine similarity the
 # best passage is unrelated to the question whatever its rank.
@@ -46,8 +46,13 @@ class RefusalPolicy:
 
     def unknown_terms(self, question: str) -> list[str]:
         """Content words the document never uses (typos and synonyms forgiven). Periods are
-        not words here: whether the document covers them is `unknown_periods`' question."""
-        return [term for term in key_terms(strip_periods(question)) if self._unknown(term)]
+        not words here: whether the document covers them is `unknown_periods`' question;
+        a quarter named without its year ("last year's Q1") is a period too."""
+        return [
+            term
+            for term in key_terms(strip_periods(question))
+            if not BARE_PART_RE.fullmatch(term) and self._unknown(term)
+        ]
 
     def _unknown(self, term: str) -> bool:
         if term in self.vocabulary or term.isdigit() or ocr_form(term) in self._ocr_forms:
@@ -64,13 +69,15 @@ class RefusalPolicy:
         """Unknown terms that name what the question is about: in the phrase after
         "what is", "how many", "who is" ("Acme's CEO", "market capitalization"), or
         written as a name ("Tesla"). An unknown everyday word elsewhere ("to stay at
-        the leading edge", "consist of") does not make the question out of scope."""
-        head = set(head_terms(question))
+        the leading edge", "consist of") does not make the question out of scope, nor
+        does a verb ("what is happening to X", "the contacts listed on")."""
+        verbs = verb_forms(question)
+        head = set(head_terms(question)) - verbs
         cased = question != question.lower()  # all lower case, nothing is written as a name
         return [
             term
             for term in self.unknown_terms(question)
-            if len(term) > 1 and (term in head or (cased and written_as_name(term, question)))
+            if len(term) > 1 and (term in head or (cased and written_as_name(term, question) and term not in verbs))
         ]
 
     def unknown_names(self, question: str) -> list[str]:

@@ -269,6 +269,23 @@ def head_terms(question: str) -> list[str]:
     return head
 
 
+# A verb form in a question: "-ing" or "-ed" after a form of "be" ("what is happening to
+# X", "what was recorded in"), or "-ed" between a noun and a preposition ("the contacts
+# listed on the release"). It says what is done, not what the question is about.
+VERB_FORM_RE = re.compile(
+    r"\b(?:is|are|was|were|be|been|being)\s+(?P<progressive>\w+(?:ing|ed))\b"
+    r"|\b[a-z]\w*\s+(?P<participle>\w+ed)\s+(?:on|in|at|by|for|from|to|with|under|into|over|during)\b",
+    re.IGNORECASE,
+)
+
+
+def verb_forms(question: str) -> set[str]:
+    """The words of `question` used as verbs, by their position (see VERB_FORM_RE)."""
+    return {
+        (match.group("progressive") or match.group("participle")).lower() for match in VERB_FORM_RE.finditer(question)
+    }
+
+
 def written_as_name(term: str, question: str) -> bool:
     """Whether the question writes `term` as a name: capitalized ("Seven Bank"), or the
     whole question is lower case ("seven bank employees"). "How big is ..." uses "big"

@@ -106,3 +106,26 @@ def test_a_first_row_written_as_the_rows_below_is_content() -> None:
     assert pdf_reader._is_content_row(headlines[0], headlines[1:])
     figures = [["", "Three Months Ended December 31, 2022", "2021"], ["Net sales", "53,437", "49,417"]]
     assert not pdf_reader._is_content_row(figures[0], figures[1:])
+
+
+def test_bullets_above_a_heading_in_the_largest_type_are_read() -> None:
+    # Page 3 of the chipmaker's release opens with bullets carried over from page 2; its
+    # largest type is "Business Outlook", further down. Everything above that heading
+    # was once dropped as the header band's furniture.
+    deck = pdf_reader.read_deck(CORPUS / "INTEL_2022Q4_EARNINGS.pdf")
+    passages = [chunk.text for chunk in deck.chunks if chunk.slide == 3]
+    assert any("the consumer graphics teams will join CCG" in text for text in passages)
+    assert any("seven of the 10 largest foundry customers" in text for text in passages)
+    assert deck.slides[2].title == "Business Outlook"
+
+
+def test_a_line_of_its_own_ending_in_a_colon_heads_what_follows() -> None:
+    # "CONTACTS:" in the text's own type labels the names below it.
+    deck = pdf_reader.read_deck(CORPUS / "COSTCO_2023Q1_EARNINGS.pdf")
+    chunks = [chunk for chunk in deck.chunks if chunk.slide == 2]
+    assert any(chunk.kind == "heading" and chunk.text == "CONTACTS:" for chunk in chunks)
+    names = [chunk for chunk in chunks if "Richard Galanti" in chunk.text]
+    assert [chunk.heading for chunk in names] == ["CONTACTS:"]
+    # A sentence ending in a colon is still text.
+    lead_ins = [chunk for chunk in deck.chunks if chunk.text.startswith("Comparable sales for the first quarter")]
+    assert lead_ins and all(chunk.kind == "text" for chunk in lead_ins)

@@ -303,3 +303,23 @@ def test_an_explanation_is_found_on_the_page_that_names_its_subject(healthcare: 
     answer = healthcare.ask("Which products drove MedTech's sales growth in full year 2022?")
     assert answer.citations and answer.citations[0].slide == 4, answer.answer
     assert "electrophysiology products" in answer.answer, answer.answer
+
+
+def test_a_verb_the_document_never_uses_does_not_refuse(release: DeckQA) -> None:
+    # "happening" is in the phrase after "what is", but it says what is done, not what
+    # the question is about.
+    answer = release.ask("What is happening to the graphics teams?")
+    assert not answer.refused, answer.answer
+    assert "consumer graphics teams will join CCG" in answer.answer, answer.answer
+
+
+def test_who_is_answered_from_the_passage_under_its_label(costco: DeckQA) -> None:
+    answer = costco.ask("Who are the contacts for this release?")
+    assert "Richard Galanti" in answer.answer and "Josh Dahmen" in answer.answer, answer.answer
+
+
+def test_periods_and_verbs_are_not_unknown_subjects(costco: DeckQA) -> None:
+    # The release writes "first quarter", never "Q1"; nor does it use "listed".
+    assert "q1" not in costco.refusal.unknown_terms("What one-off items were in last year's Q1 results?")
+    assert costco.refusal.decisive_unknown_terms("Who are the contacts listed on the release?") == []
+    assert costco.refusal.decisive_unknown_terms("What is Costco's membership renewal rate?") == ["renewal", "rate"]
