@@ -145,3 +145,11 @@ def test_concurrent_asks_match_sequential(deck, gold) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         concurrent = list(pool.map(lambda q: key(deck.ask(q)), questions))
     assert concurrent == sequential
+
+
+def test_a_table_row_naming_more_of_the_question_beats_a_heading(deck) -> None:
+    # Slide 7's line-up table has a "WAN" row under a "Business status" column; slide 30
+    # has a "WAN Services" heading over the quarter's figures.
+    answer = deck.ask("Tell me the business status of the WAN services")
+    assert answer.citations[0].slide == 7, answer.answer
+    assert "Stable market for long term" in answer.answer, answer.answer
