@@ -483,6 +483,15 @@ def _outline(question: str, slide: SlideHit, slide_chunks: dict[int, list[Chunk]
             sections.append((heading, first))
     if len(sections) < OUTLINE_MIN_SECTIONS:
         return None
+    # The question's last word names what it asks for ("... cloud competitors"): a
+    # section headed by it, alone on the slide, answers with its own passages. Not when
+    # the question joins two things ("revenue and operating margin growth").
+    last = key_terms(strip_periods(question))[-1:] if not CONJUNCTION_RE.search(question) else []
+    focus = [heading for heading, _ in sections if last and _names(heading.text, last[0])]
+    if len(focus) == 1:
+        heading = focus[0]
+        members = [c for c in chunks if c.heading == heading.text and c.kind != "heading"][:MAX_BULLETS]
+        return _written(heading, [Unit(c, _passage_text(c), (0, 0, 0), 0.0, 0.0) for c in members], {})
     sections = sections[:MAX_BULLETS]
     lines = [f"**{slide.title}**: [Slide {slide.slide}]", ""]
     lines.extend(f"- {h.text.rstrip(':')}: {first.text} [Slide {h.slide}]" for h, first in sections)
