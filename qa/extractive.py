@@ -298,6 +298,10 @@ def _written(lead: Chunk, rest: list[Unit], rows: dict[str, str], lead_text: str
     [Slide N], trimmed to MAX_WORDS. Units under two or more headings of a page (the
     columns of a comparison) are written as one labelled line per heading."""
     first = _trimmed(lead_text if lead_text is not None else _sentence(lead))
+    if rest and first.endswith(":") and len(sentences(first)) > 1:
+        # A paragraph that introduces the list after it: its last sentence does, and
+        # the list gets the words.
+        first = sentences(first)[-1]
     if first != (lead_text or _sentence(lead)):
         lead_text = first
     lines = [f"{first} [Slide {lead.slide}]"]
