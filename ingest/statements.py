@@ -587,9 +587,15 @@ def _table(lines: list[_Line], start: int, end: int, page: int) -> StatementTabl
         caption_parts.insert(0, line.text)
         header_top = line.top
     caption = " ".join(caption_parts)
-    title = next(
-        (part for part in reversed(caption_parts) if not _is_caption(part) and re.search(r"[A-Za-z]{3}", part)), ""
-    )
+    # The title: the nearest line above that names something (not a caption, not a
+    # wrapped row's end in lower case), one set in capitals first ("CONSOLIDATED BALANCE
+    # SHEETS" over a remark "Subject to Reclassification").
+    named = [
+        part
+        for part in reversed(caption_parts)
+        if not _is_caption(part) and re.search(r"[A-Za-z]{3}", part) and not re.match(r"\W*[a-z]", part)
+    ]
+    title = next((part for part in named if part.upper() == part), named[0] if named else "")
     columns = tuple(" ".join(parts) for parts in headings)
     periods = _periods(columns, caption)
     currency = next((cell[3] for row in rows for cell in row.cells if cell[3]), "")

@@ -185,3 +185,15 @@ def test_hand_checked_cells_are_read_right() -> None:
         # Measured 0.93-1.00 per document (60/62 in all); each miss is listed.
         assert result.share >= 0.9, (result.document, result.misses)
     assert sum(r.right for r in results.values()) / sum(r.checked for r in results.values()) >= 0.95
+
+
+def test_a_statement_title_set_in_capitals_beats_a_remark_and_a_wrapped_row_names_nothing() -> None:
+    # The retailer's balance sheet is printed under "CONSOLIDATED BALANCE SHEETS", its
+    # caption, then "Subject to Reclassification"; its equity part on the next page
+    # follows a wrapped row ending "... issued and / outstanding — —".
+    from ingest.pdf_reader import read_deck
+
+    deck = read_deck(REPO_ROOT / "data" / "corpus" / "COSTCO_2023Q1_EARNINGS.pdf")
+    titles = {statement.title for _, statement in deck.statements}
+    assert "CONSOLIDATED BALANCE SHEETS" in titles and "CONSOLIDATED STATEMENTS OF INCOME" in titles
+    assert not any(title.startswith(("Subject to", "outstanding")) for title in titles), titles
