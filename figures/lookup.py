@@ -96,7 +96,7 @@ CHANGE_WORDS_RE = re.compile(
 ACRONYM_RE = re.compile(r"\b(?P<letters>[A-Z]{1,3}[&/][A-Z]{1,3}|[A-Z]{2,5})(?=s?\b)")
 # Words that join the words of a name without being its initials ("and" in "R&D").
 CONNECTORS = frozenset(["and", "of", "the", "for", "in", "on", "to"])
-COUNT_RE = re.compile(r"\bhow many\b|\bnumber of\b", re.IGNORECASE)
+COUNT_RE = re.compile(r"\bhow many\b|\bnumber of\b|\b[a-z]+ counts?\b", re.IGNORECASE)  # "share count": a number of shares
 # A name (a word the deck capitalizes) found in at most this many passages names
 # something specific (a company, a program): the figure's own label or slide title must
 # mention it, not just its slide ("Acme Bank" employees, "Acme Deutschland" headcount).

@@ -19,6 +19,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "employee": ("employees",),
     "profit": ("income",),
     "earnings": ("income",),
+    # an abbreviation every financial document may spell out instead
+    "eps": ("share", "earnings"),
     "op": ("operating",),
     "capex": ("capex", "capital"),
     "buyback": ("repurchase", "buyback"),

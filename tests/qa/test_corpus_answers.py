@@ -323,3 +323,24 @@ def test_periods_and_verbs_are_not_unknown_subjects(costco: DeckQA) -> None:
     assert "q1" not in costco.refusal.unknown_terms("What one-off items were in last year's Q1 results?")
     assert costco.refusal.decisive_unknown_terms("Who are the contacts listed on the release?") == []
     assert costco.refusal.decisive_unknown_terms("What is Costco's membership renewal rate?") == ["renewal", "rate"]
+
+
+@pytest.mark.parametrize(
+    ("question", "value", "unit"),
+    [
+        # The release never writes "EPS": "NET INCOME PER COMMON SHARE ... Diluted".
+        ("What was Costco's diluted EPS in the first quarter of fiscal 2023?", 3.07, "USD"),
+        # "share count" asks for a number of shares, not an amount per share.
+        (
+            "What diluted share count did the company use for EPS in the first quarter of fiscal 2023?",
+            444531.0,
+            "thousand",
+        ),
+    ],
+)
+def test_earnings_per_share_spelled_out_and_a_share_count(
+    costco: DeckQA, question: str, value: float, unit: str
+) -> None:
+    answer = costco.ask(question)
+    assert answer.value is not None, answer.answer
+    assert (answer.value.number, answer.value.unit, answer.value.period) == (value, unit, "1Q23"), answer.answer
