@@ -174,7 +174,11 @@ def passage_facts(chunk: Chunk, slide_unit: str = "") -> list[Fact]:
             tags: tuple[str, ...] = ("chart",)
         else:
             label = _label_around(chunk.text, figure)
-            period = _nearest_period(chunk.text, figure) or _first(find_periods(chunk.heading))
+            period = (
+                _nearest_period(chunk.text, figure)
+                or _first(find_periods(chunk.heading))
+                or _first(find_periods(chunk.parent))
+            )
             tags = _passage_tags(chunk.text, figure)
         facts.append(
             Fact(

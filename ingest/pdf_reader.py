@@ -54,7 +54,8 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 BULLET_RE = re.compile(
-    r"^(?:[-\u2013\u2022\u00b7\u25c6\u27a4>\u2713\u221a\u2666\u25a0\u25aa\u25cf\u25cb*\u00bb]|\d{1,2}[.)])\s+"
+    # A symbol font's glyph in the private use area ("\uf0b7") is a bullet too.
+    r"^(?:[-\u2013\u2022\u00b7\u25c6\u27a4>\u2713\u221a\u2666\u25a0\u25aa\u25cf\u25cb*\u00bb\ue000-\uf8ff]|\d{1,2}[.)])\s+"
 )
 UNIT_LINE_RE = re.compile(r"^\(?\s*unit\s*[:=]?\s*(?P<unit>[^)]+?)\s*\)?$", re.IGNORECASE)
 CHART_PREFIX = "Chart data:"
@@ -770,9 +771,17 @@ def _passages(
 
 
 def _parent_text(previous: list[Chunk], kind: str, level: int, heading: str) -> str:
-    """The text of the nearest earlier bullet at a lower level under the same heading."""
-    if kind != "bullet" or level == 0:
+    """The text of the nearest earlier bullet at a lower level under the same heading;
+    for a bullet of the first level, the sentence that introduces its list ("... the
+    following guidance for FY24:"), when one does."""
+    if kind != "bullet":
         return ""
+    if level == 0:
+        before = next((chunk for chunk in reversed(previous) if chunk.kind != "bullet" or chunk.level > 0), None)
+        if before is None or before.kind != "text" or before.heading != heading:
+            return ""
+        introduces = before.text.endswith(":") or re.search(r"\bthe following\b", before.text, re.IGNORECASE)
+        return before.text if introduces else ""
     for chunk in reversed(previous):
         if chunk.kind == "heading" or chunk.heading != heading:
             return ""

@@ -38,6 +38,8 @@ def figure_text(printed: str, unit: str) -> str:
         return f"{printed}%"
     currency, _, scale = unit.partition(" ")
     if any(sign in printed and code == currency for sign, code in CURRENCIES.items() if not sign.isalpha()):
+        if scale and re.search(rf"\b{re.escape(scale)}\b", printed, re.IGNORECASE):
+            return printed  # "approximately $850 million" says it all
         return f"{printed} {scale}".strip()  # "$14,953 million", not "$14,953 USD million"
     return f"{printed} {unit}"
 

@@ -129,3 +129,18 @@ def test_a_line_of_its_own_ending_in_a_colon_heads_what_follows() -> None:
     # A sentence ending in a colon is still text.
     lead_ins = [chunk for chunk in deck.chunks if chunk.text.startswith("Comparable sales for the first quarter")]
     assert lead_ins and all(chunk.kind == "text" for chunk in lead_ins)
+
+
+def test_a_symbol_font_bullet_starts_a_bullet_under_the_sentence_that_introduces_its_list() -> None:
+    # The electronics retailer's guidance is a list marked with a Symbol-font glyph
+    # (U+F0B7) after "... the following financial guidance for FY24, which includes 53
+    # weeks.": one bullet per line, each hanging under that sentence.
+    deck = pdf_reader.read_deck(CORPUS / "BESTBUY_2023Q4_EARNINGS.pdf")
+    bullets = [chunk for chunk in deck.chunks if chunk.slide == 2 and chunk.kind == "bullet"]
+    texts = [chunk.text for chunk in bullets]
+    assert "Revenue of $43.8 billion to $45.2 billion" in texts
+    assert "Capital expenditures of approximately $850 million" in texts
+    assert all(
+        chunk.parent.endswith("the following financial guidance for FY24, which includes 53 weeks.")
+        for chunk in bullets
+    )

@@ -344,3 +344,9 @@ def test_earnings_per_share_spelled_out_and_a_share_count(
     answer = costco.ask(question)
     assert answer.value is not None, answer.answer
     assert (answer.value.number, answer.value.unit, answer.value.period) == (value, unit, "1Q23"), answer.answer
+
+
+def test_a_guidance_list_takes_the_period_of_the_sentence_introducing_it(retailer: DeckQA) -> None:
+    answer = retailer.ask("How much capital expenditure does the company expect in FY24?")
+    assert answer.value is not None and (answer.value.number, answer.value.period) == (850.0, "FY24"), answer.answer
+    assert "million million" not in answer.answer

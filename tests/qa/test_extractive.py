@@ -129,6 +129,7 @@ def test_a_long_paragraph_answers_with_its_closest_sentence(corpus_deck) -> None
         ("$14,953", "USD million", "$14,953 million"),
         ("14,953", "USD million", "14,953 USD million"),
         ("$7.08", "USD", "$7.08"),
+        ("approximately $850 million", "USD million", "approximately $850 million"),
         ("JPY158.0 billion", "JPY billion", "JPY158.0 billion"),
         ("44.5", "%", "44.5%"),
     ],
