@@ -96,7 +96,9 @@ CHANGE_WORDS_RE = re.compile(
 ACRONYM_RE = re.compile(r"\b(?P<letters>[A-Z]{1,3}[&/][A-Z]{1,3}|[A-Z]{2,5})(?=s?\b)")
 # Words that join the words of a name without being its initials ("and" in "R&D").
 CONNECTORS = frozenset(["and", "of", "the", "for", "in", "on", "to"])
-COUNT_RE = re.compile(r"\bhow many\b|\bnumber of\b|\b[a-z]+ counts?\b", re.IGNORECASE)  # "share count": a number of shares
+COUNT_RE = re.compile(
+    r"\bhow many\b|\bnumber of\b|\b[a-z]+ counts?\b", re.IGNORECASE
+)  # "share count": a number of shares
 # A name (a word the deck capitalizes) found in at most this many passages names
 # something specific (a company, a program): the figure's own label or slide title must
 # mention it, not just its slide ("Acme Bank" employees, "Acme Deutschland" headcount).
@@ -105,6 +107,8 @@ RARE_TERM_PASSAGES = 3
 # Needed share of the question's key words (weighted by rarity) found around a fact: its
 # description or its page. Fewer, and the question asks about something else.
 MIN_COVERAGE = 0.6
+# Of this many best matches for a share's whole, those of the same name are its namesakes.
+NAMESAKES = 10
 # How a fact's period meets the one asked (`_period_fit`): nothing asked, the same period
 # (or the day it ends), the year asked and the fact one of its quarters, a period its
 # sentence names, one its page names, another.
@@ -1009,22 +1013,51 @@ class FactLookup:
         self, first_text: str, second_text: str, operation: str, periods: list[str], among_items: bool = True
     ) -> tuple[LookupResult | None, LookupResult | None]:
         """The two figures a derived figure is made of."""
-        second = self._part(second_text, find_periods(second_text) or periods[-1:])
+        second_periods = find_periods(second_text) or periods[-1:]
+        second = self._part(second_text, second_periods)
         first = None
         if among_items and operation == "share" and second is not None and second.confident and len(second.facts) == 1:
-            # A share of a total is one of the items the total adds up.
-            items = self._items_of(second.facts[0])
-            if len(items):
-                # Among a total's items, the total's own words are asked too: they are
-                # what the items' headings repeat ("Operating segment revenue"), so long
-                # as the item found names the part. Else the part's own words alone.
-                among = f"{first_text} {_without_periods(second_text)}"
-                first = self.find(among, find_periods(first_text) or periods[:1], within=items)
-                if not (first and first.confident and self._describes(first.facts[0], first_text)):
-                    first = self.find(first_text, find_periods(first_text) or periods[:1], within=items)
+            # A share of a total is one of the items the total adds up; of several totals
+            # of that name and period (a segment's "International" and the company's),
+            # the one the part is an item of.
+            first = self._among_items(first_text, second_text, second.facts[0], periods)
+            if not (first and first.confident and self._describes(first.facts[0], first_text)):
+                for whole in self._namesakes(second, second_text, second_periods):
+                    found = self._among_items(first_text, second_text, whole, periods)
+                    if found and found.confident and self._describes(found.facts[0], first_text):
+                        first = found
+                        second = self.find(
+                            second_text, second_periods, within=np.array([self._position[whole.fact_id]])
+                        )
+                        break
         if first is None or not first.confident:
             first = self._part(first_text, find_periods(first_text) or periods[:1])
         return first, second
+
+    def _among_items(self, first_text: str, second_text: str, whole: Fact, periods: list[str]) -> LookupResult | None:
+        """The share's part among the items `whole` adds up. The total's own words are
+        asked too: they are what the items' headings repeat ("Operating segment
+        revenue"), so long as the item found names the part. Else the part's own words."""
+        items = self._items_of(whole)
+        if not len(items):
+            return None
+        among = f"{first_text} {_without_periods(second_text)}"
+        first = self.find(among, find_periods(first_text) or periods[:1], within=items)
+        if not (first and first.confident and self._describes(first.facts[0], first_text)):
+            first = self.find(first_text, find_periods(first_text) or periods[:1], within=items)
+        return first
+
+    def _namesakes(self, found: LookupResult, text: str, periods: list[str]) -> list[Fact]:
+        """Other figures `text` finds with the same label, period and unit as `found`'s."""
+        fact = found.facts[0]
+        matches, _ = self._ranked(text, periods, None, limit=NAMESAKES)
+        return [
+            match.fact
+            for match in matches
+            if match.fact is not fact
+            and (match.fact.label.lower(), match.fact.period, match.fact.unit)
+            == (fact.label.lower(), fact.period, fact.unit)
+        ]
 
     def _items_of(self, total: Fact) -> np.ndarray:
         """The figures a table's total adds up: those above it in its column, in its unit,

@@ -162,3 +162,16 @@ def test_numbers_that_belong_to_a_period_or_a_footnote_are_not_figures(text: str
 )
 def test_a_quarter_with_its_fiscal_year_set_apart(text: str, periods: list[str]) -> None:
     assert find_periods(text) == periods
+
+
+@pytest.mark.parametrize(
+    ("text", "periods"),
+    [
+        ("the company's 2022 international sales", ["2022"]),
+        ("its 2023 guidance", ["2023"]),
+        ("the 2022-2023 period", []),
+        ("a $2022 charge", []),
+    ],
+)
+def test_a_year_before_what_it_qualifies_is_a_period(text: str, periods: list[str]) -> None:
+    assert find_periods(text) == periods

@@ -350,3 +350,10 @@ def test_a_guidance_list_takes_the_period_of_the_sentence_introducing_it(retaile
     answer = retailer.ask("How much capital expenditure does the company expect in FY24?")
     assert answer.value is not None and (answer.value.number, answer.value.period) == (850.0, "FY24"), answer.answer
     assert "million million" not in answer.answer
+
+
+def test_a_share_takes_the_total_its_part_is_an_item_of(healthcare: DeckQA) -> None:
+    # "International" is printed for a segment (page 8) and for the company (page 9,
+    # whose regions add up to it); "2022" before what it qualifies is the full year.
+    answer = healthcare.ask("What percentage of the company's 2022 international sales came from Europe?")
+    assert answer.value is not None and answer.value.formula == "23449 / 46363 * 100", answer.answer
