@@ -42,6 +42,12 @@ CHANGE_RE = re.compile(
     r"year[- ]over[- ]year|rise|rose|fall|fell|decline|declined|drop|dropped|up|down)\b",
     re.IGNORECASE,
 )
+# A figure said to have changed ("did net sales grow", "the increase in"): what is asked
+# is the change, not the figure.
+CHANGED_RE = re.compile(
+    r"\b(?:grow|grew|grown|increased?|decreased?|rise|rose|risen|fall|fell|fallen|declined?|drop|dropped)\b",
+    re.IGNORECASE,
+)
 GROWTH_RATE_RE = re.compile(
     r"\bhow fast\b|\bgrowth\b(?!.*\bhow much\b)|\bby what (?:percentage|rate)\b"
     # "What was the YoY change in X?" asks for the rate; "By how much ... YoY?" for the amount.
@@ -701,6 +707,23 @@ class FactLookup:
             return self._change_between(question, periods)
         if len(periods) == 1 and YEAR_OVER_YEAR_RE.search(lowered):
             return self._year_over_year(question, periods[0])
+        if len(periods) == 1 and CHANGED_RE.search(lowered) and not summing:
+            # "By how much did net sales grow in Q1 FY23?": a change, never the level. When
+            # the figure found is an amount, not a rate or a change: the change the
+            # document prints for the period, else the year-over-year one.
+            plain = self.find(question)
+            if (
+                plain is not None
+                and plain.confident
+                and plain.unit not in ("%", "points")
+                and not _is_change(plain.facts[0])
+            ):
+                printed = self.find(question, periods=periods, change=True)
+                if printed is not None and printed.confident:
+                    return printed
+                changed = self._year_over_year(question, periods[0])
+                if changed is not None and changed.confident:
+                    return changed
         if not periods and YEAR_OVER_YEAR_RE.search(lowered):
             # "the year-over-year growth ... for the quarter": the latest period printed.
             latest = self._latest_period(question)

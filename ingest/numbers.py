@@ -26,7 +26,7 @@ FIGURE_RE = re.compile(
     + r"(?P<num>"
     + _NUMBER
     + r")"
-    + r"(?P<pct>\s?%)?"
+    + r"(?P<pct>\s?%|\s(?:percent|per cent)\b)?"
     + r"(?P<close>\))?"
     + r"(?:\s?(?P<scale>trillion|billion|million|thousand|mil|bn|mn)\b)?"
     + r"(?:\s?(?P<points>points?)\b)?"

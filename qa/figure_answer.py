@@ -35,7 +35,7 @@ def figure_text(printed: str, unit: str) -> str:
     if unit in ("count", "year", "") or _unit_in_raw(printed, unit):
         return printed
     if unit == "%":
-        return f"{printed}%"
+        return printed if re.search(r"per\s?cent", printed, re.IGNORECASE) else f"{printed}%"
     currency, _, scale = unit.partition(" ")
     if any(sign in printed and code == currency for sign, code in CURRENCIES.items() if not sign.isalpha()):
         if scale and re.search(rf"\b{re.escape(scale)}\b", printed, re.IGNORECASE):

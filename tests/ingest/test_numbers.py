@@ -175,3 +175,10 @@ def test_a_quarter_with_its_fiscal_year_set_apart(text: str, periods: list[str])
 )
 def test_a_year_before_what_it_qualifies_is_a_period(text: str, periods: list[str]) -> None:
     assert find_periods(text) == periods
+
+
+def test_a_figure_written_in_percent_is_a_percentage() -> None:
+    figures = find_figures("Net sales increased 8.1 percent, to $53.44 billion, or 12 per cent; 5 percentage points")
+    assert [(figure.raw, figure.unit) for figure in figures] == [
+        ("8.1 percent", "%"), ("$53.44 billion", "USD billion"), ("12 per cent", "%"), ("5", ""),
+    ]  # fmt: skip

@@ -132,6 +132,7 @@ def test_a_long_paragraph_answers_with_its_closest_sentence(corpus_deck) -> None
         ("approximately $850 million", "USD million", "approximately $850 million"),
         ("JPY158.0 billion", "JPY billion", "JPY158.0 billion"),
         ("44.5", "%", "44.5%"),
+        ("8.1 percent", "%", "8.1 percent"),
     ],
 )
 def test_a_figure_is_shown_with_its_unit_once(printed: str, unit: str, shown: str) -> None:
