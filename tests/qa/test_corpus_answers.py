@@ -357,3 +357,8 @@ def test_a_share_takes_the_total_its_part_is_an_item_of(healthcare: DeckQA) -> N
     # whose regions add up to it); "2022" before what it qualifies is the full year.
     answer = healthcare.ask("What percentage of the company's 2022 international sales came from Europe?")
     assert answer.value is not None and answer.value.formula == "23449 / 46363 * 100", answer.answer
+
+
+def test_how_much_a_figure_fell_is_its_change_not_its_level(release: DeckQA) -> None:
+    answer = release.ask("How much did net revenue decline in the fourth quarter of 2022?")
+    assert answer.value is not None and answer.value.formula == "14042 - 20528", answer.answer
