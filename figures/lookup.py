@@ -311,7 +311,7 @@ class FactLookup:
         distinct = {key: number for number, key in enumerate(dict.fromkeys(period_keys))}
         self._period_keys = list(distinct)
         self._context_periods: dict[str, list[str]] = {}
-        self._phrases = _initial_phrases(fact.row or fact.label for fact in self.facts)
+        self._phrases = _initial_phrases(fact.row for fact in self.facts if fact.row)  # a row names; a sentence runs on
         self._written = {
             word.lower() for slide in index.slides for word in ACRONYM_RE.findall(f"{slide.title} {slide.text}")
         }

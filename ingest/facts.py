@@ -30,7 +30,7 @@ UNIT_IN_TEXT_RE = re.compile(
 TARGET_WORDS = ("target", "plan", "forecast", "outlook", "expect", "prospect", "aim")
 CHANGE_WORDS = ("yoy", "qoq", "change", "up ", "down ", "increase", "decrease")
 # How many words after a figure can name what it counts ("3,108 employees").
-TRAILING_WORDS = 3
+TRAILING_WORDS = 6
 
 
 def table_facts(table: Table) -> list[Fact]:

@@ -362,3 +362,15 @@ def test_a_share_takes_the_total_its_part_is_an_item_of(healthcare: DeckQA) -> N
 def test_how_much_a_figure_fell_is_its_change_not_its_level(release: DeckQA) -> None:
     answer = release.ask("How much did net revenue decline in the fourth quarter of 2022?")
     assert answer.value is not None and answer.value.formula == "14042 - 20528", answer.answer
+
+
+def test_an_item_of_a_listed_count_is_named_by_the_words_after_it(costco: DeckQA) -> None:
+    # "847 warehouses, including 583 in the United States and Puerto Rico, ..., 29 in the
+    # United Kingdom": each figure's label runs to the end of its item.
+    answer = costco.ask("How many of its warehouses are in the United Kingdom?")
+    assert answer.value is not None and answer.value.number == 29.0, answer.answer
+
+
+def test_an_abbreviation_is_spelled_out_from_row_labels_not_sentences(deck: DeckQA) -> None:
+    # "Plan to hire 142 new graduates in Apr" spells "G&A" with its initials.
+    assert deck.lookup.spelled_out("Why did G&A expenses increase?") == "Why did G&A expenses increase?"
