@@ -22,14 +22,14 @@ from ingest.index_store import DeckIndex, Progress, open_index
 from ingest.numbers import find_periods
 from ingest.records import Chunk
 from qa.answer import Answer, Citation, Trace, Value
-from qa.extractive import compose
+from qa.extractive import compose, compose_contents, contents_page
 from qa.figure_answer import numeric_answer, text_figure_answer
 from qa.refusal import RefusalPolicy
 from qa.settings import Settings
 from retriever.hits import SlideHit
 from retriever.hybrid import HybridRetriever
 from understand.followup import rewrite_followup
-from understand.kinds import EXPLANATIONS, asks_for_explanation, question_kind
+from understand.kinds import EXPLANATIONS, asks_for_contents, asks_for_explanation, question_kind
 from understand.question import validate_question, wants_list, with_names, without_names
 from understand.router import Route, asks_what_was_done, route
 
@@ -89,6 +89,8 @@ class DeckQA:
         for chunk in index.chunks:
             self.slide_chunks[chunk.slide].append(chunk)
         self.chunks_by_id = {chunk.chunk_id: chunk for chunk in index.chunks}
+        # The page listing the document's contents, if it has one.
+        self.contents = contents_page(self.slide_chunks, {slide.number: slide.title for slide in index.slides})
         # A table-row passage is cited as the row's cells, as printed on the slide.
         self.row_texts = {
             f"{table.table_id}-r{number}": " ".join(cell for cell in row if cell)
@@ -252,6 +254,17 @@ class DeckQA:
             scope = self.search.retrieve_slides(
                 understanding.standalone, k=max(1, len(slides)), per_slide=PASSAGES_PER_SLIDE, explanation=False
             )
+        if self.contents is not None and asks_for_contents(plain):
+            # "What topics does the presentation cover?": the contents page says.
+            page = self.index.slide(self.contents)
+            composition = compose_contents(page.number, page.title, self.slide_chunks[page.number])
+            trace = understanding.trace.model_copy(
+                update={"retrieved_slides": [page.number], "refusal_check": "asks for the document's contents"}
+            )
+            listing = Answer(
+                question=asked, answer=composition.text, route="text", citations=composition.citations, debug=trace
+            )
+            return Evidence(understanding, [SlideHit(page.number, page.title, 1.0, ())], listing)
         verdict = self.refusal.judge(plain, scope)
         trace = understanding.trace.model_copy(
             update={"retrieved_slides": [slide.slide for slide in slides], "refusal_check": verdict.reason}

@@ -67,6 +67,8 @@ KEEP_RATIO = 0.4
 MAX_UNITS = 6
 WORD_BUDGET = 120
 MAX_WORDS = 200
+# A page naming at least this many other pages' titles lists the document's contents.
+CONTENTS_MIN_TITLES = 3
 # A table row in a list of passages shows its first ROW_WORDS words (its label and first cells).
 ROW_WORDS = 40
 
@@ -544,6 +546,34 @@ def _children(lead: Chunk, slide_chunks: dict[int, list[Chunk]]) -> list[Chunk]:
             break
         children.append(chunk)
     return children[:MAX_BULLETS]
+
+
+def contents_page(slide_chunks: Mapping[int, list[Chunk]], titles: Mapping[int, str]) -> int | None:
+    """The page that lists the document's contents: the one whose passages name at least
+    CONTENTS_MIN_TITLES other pages' titles ("1. About Acme" > "Acme's History"), the
+    most if several; None when no page does."""
+    best, most = None, 0
+    named = {_comparable(title): number for number, title in titles.items() if len(title.split()) >= 2}
+    for number, chunks in slide_chunks.items():
+        found = {named[key] for c in chunks if (key := _comparable(c.text)) in named and named[key] != number}
+        if len(found) >= CONTENTS_MIN_TITLES and len(found) > most:
+            best, most = number, len(found)
+    return best
+
+
+def compose_contents(number: int, title: str, chunks: list[Chunk]) -> Composition:
+    """The contents page's entries: its first-level entries when it has some under which
+    others hang, else every entry (within the length budget)."""
+    entries = [c for c in chunks if c.kind in ("bullet", "text")]
+    top = [c for c in entries if c.level == 0]
+    chosen = top if 1 < len(top) < len(entries) else entries
+    lead = Chunk(f"{number}-title", number, title, title, kind="heading")
+    return _written(lead, [Unit(c, _passage_text(c), (0, 0, 0), 0.0, 0.0) for c in chosen[: MAX_BULLETS * 2]], {})
+
+
+def _comparable(text: str) -> str:
+    """A title or an entry as compared: no numbering, no case, no punctuation."""
+    return " ".join(tokenize(re.sub(r"^\s*(?:\d+[.)]|[IVX]+\.)\s*", "", text)))
 
 
 def _passage_text(chunk: Chunk) -> str:

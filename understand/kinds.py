@@ -56,6 +56,14 @@ COMPARE_QUESTION_RE = re.compile(
 COMPARISON_HEADING_RE = re.compile(
     r"\bcompetitors?\b|\bcompetition\b|\bdifferentiat\w*|\bcomparison\b|\bversus\b|\bvs\b", re.IGNORECASE
 )
+# A question about the document as a whole: "What topics does the presentation cover?",
+# "What is on the agenda?", "Which sections does the report have?".
+CONTENTS_QUESTION_RE = re.compile(
+    r"\b(?:topics?|agenda|contents|outline|sections?|chapters?)\b"
+    r"(?=.*\b(?:cover|covers|covered|include|includes|presentation|deck|document|report|release|filing)\b)"
+    r"|\b(?:table of contents|agenda)\b",
+    re.IGNORECASE,
+)
 # "What changed in how ... is calculated", "explain how ...": a how-clause inside the question.
 EMBEDDED_HOW_RE = re.compile(r"\b(in|explain|describe)\s+how\b(?!\s+(much|many)\b)", re.IGNORECASE)
 HOW_MUCH_RE = re.compile(r"\bhow (much|many|big|large|high|low|fast)\b", re.IGNORECASE)
@@ -93,6 +101,11 @@ def question_kind(question: str) -> Kind:
     if DEFINITION_QUESTION_RE.search(question):
         return "definition"
     return "other"
+
+
+def asks_for_contents(question: str) -> bool:
+    """Whether `question` asks what the document covers as a whole."""
+    return bool(CONTENTS_QUESTION_RE.search(question))
 
 
 def asks_to_compare(question: str) -> bool:

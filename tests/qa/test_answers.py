@@ -153,3 +153,12 @@ def test_a_table_row_naming_more_of_the_question_beats_a_heading(deck) -> None:
     answer = deck.ask("Tell me the business status of the WAN services")
     assert answer.citations[0].slide == 7, answer.answer
     assert "Stable market for long term" in answer.answer, answer.answer
+
+
+def test_a_question_about_the_whole_document_is_answered_from_its_contents_page(deck) -> None:
+    # Slide 2 lists sections whose entries are other slides' titles.
+    assert deck.contents == 2
+    answer = deck.ask("What's on the agenda of this deck?")
+    assert [c.slide for c in answer.citations] and {c.slide for c in answer.citations} == {2}, answer.answer
+    for section in ("About IIJ", "Competitive Advantages", "Growth Strategy", "Financial Results"):
+        assert section in answer.answer, answer.answer

@@ -374,3 +374,7 @@ def test_an_item_of_a_listed_count_is_named_by_the_words_after_it(costco: DeckQA
 def test_an_abbreviation_is_spelled_out_from_row_labels_not_sentences(deck: DeckQA) -> None:
     # "Plan to hire 142 new graduates in Apr" spells "G&A" with its initials.
     assert deck.lookup.spelled_out("Why did G&A expenses increase?") == "Why did G&A expenses increase?"
+
+
+def test_a_release_without_a_contents_page_has_none(release: DeckQA) -> None:
+    assert release.contents is None
