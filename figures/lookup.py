@@ -89,6 +89,14 @@ EXCLUDING_RE = re.compile(r"\b(?:excluding|excludes|excl\.?|ex-|without|other th
 # A margin named by the income it is a share of revenue of ("operating margin").
 MARGIN_ASKED_RE = re.compile(r"\b(?P<kind>gross|operating|net|pre-?tax)\s+margins?\b", re.I)
 MARGIN_RE = re.compile(r"\bmargins?\b", re.IGNORECASE)
+# An end of a range asked for: "the low end of the revenue guidance", "the midpoint of".
+RANGE_END_RE = re.compile(
+    r"\b(?:the\s+)?(?:(?P<low>low(?:er)?|bottom)|high(?:er)?|upper|top)\s+end\s+of\s+(?:the\s+)?"
+    r"|\b(?:the\s+)?(?P<mid>mid-?point)\s+of\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+# Of this many best figures, those printed as an end of a range answer "the low end of".
+RANGE_CANDIDATES = 10
 # A quarter named without its year.
 BARE_QUARTER_RE = re.compile(r"\b(?:(?P<ordinal>first|second|third|fourth) quarter|Q(?P<digit>[1-4]))\b", re.IGNORECASE)
 ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
@@ -661,6 +669,9 @@ class FactLookup:
             lowered,
         ) and TARGET_RE.search(lowered):
             return self._versus_target(question, "-")
+        end = RANGE_END_RE.search(question)
+        if end:
+            return self._range_end(question, end)
         two_metrics = _split_two_metrics(question)
         if two_metrics is not None:
             first_text, second_text, operation = two_metrics
@@ -734,6 +745,53 @@ class FactLookup:
             lowered,
         ):
             return self._sum_rows(question)
+        return None
+
+    def _range_end(self, question: str, end: re.Match[str]) -> LookupResult | None:
+        """The low or high end, or the midpoint, of a range the document prints ("revenue of
+        $43.8 billion to $45.2 billion"): the figure asked for without the words of the
+        end, then the range it is one end of."""
+        asked = question[: end.start()] + " " + question[end.end() :]
+        found = self.find(asked)
+        # The best figures that are an end of a range: "the low end" says there is one.
+        ranged = [
+            (match.fact, pair)
+            for match in self.rank(asked, limit=RANGE_CANDIDATES)
+            if (pair := self._range_of(match.fact))
+        ]
+        if not ranged:
+            return _not_found(found, "no figure asked for is an end of a printed range")
+        within = np.array([self._position[fact.fact_id] for fact, _ in ranged])
+        found = self.find(asked, within=within)
+        if found is None or not found.confident:
+            return found
+        pair = next(pair for fact, pair in ranged if fact is found.facts[0])
+        low, high = sorted(pair, key=lambda fact: fact.value)
+        if end.group("mid"):
+            formula = f"({number_text(low.value)} + {number_text(high.value)}) / 2"
+            return LookupResult(
+                value=round(evaluate(formula), 6),
+                unit=low.unit,
+                period=low.period,
+                facts=[low, high],
+                confident=True,
+                explanation="midpoint of a printed range",
+                formula=formula,
+                label=f"midpoint of {low.raw} to {high.raw}",
+            )
+        fact = low if end.group("low") else high
+        return self.find(asked, within=np.array([self._position[fact.fact_id]]))
+
+    def _range_of(self, fact: Fact) -> tuple[Fact, Fact] | None:
+        """`fact` and the other end of the range it is printed in ("$43.8 billion to $45.2
+        billion", "$10.50 - $10.70"): a figure of the same passage or cell, in its unit."""
+        position = self._position[fact.fact_id]
+        for other in self.facts[max(0, position - 1) : position + 2]:
+            if other is fact or other.unit != fact.unit or other.context != fact.context:
+                continue
+            first, second = (other, fact) if self._position[other.fact_id] < position else (fact, other)
+            if re.search(rf"{re.escape(first.raw)}\s*(?:to|-|–|—)\s*{re.escape(second.raw)}", fact.context):
+                return first, second
         return None
 
     def _sum_rows(self, question: str) -> LookupResult | None:

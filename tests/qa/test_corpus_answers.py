@@ -378,3 +378,20 @@ def test_an_abbreviation_is_spelled_out_from_row_labels_not_sentences(deck: Deck
 
 def test_a_release_without_a_contents_page_has_none(release: DeckQA) -> None:
     assert release.contents is None
+
+
+@pytest.mark.parametrize(
+    ("question", "number", "formula"),
+    [
+        ("What is the high end of the company's FY24 revenue guidance?", 45.2, None),
+        ("What is the bottom end of the FY24 comparable sales decline guidance?", 3.0, None),
+        ("What is the midpoint of the FY24 non-GAAP diluted EPS guidance?", 6.1, "(5.7 + 6.5) / 2"),
+    ],
+)
+def test_an_end_or_the_midpoint_of_a_printed_range(
+    retailer: DeckQA, question: str, number: float, formula: str | None
+) -> None:
+    # "Revenue of $43.8 billion to $45.2 billion", "Non-GAAP diluted EPS of $5.70 to $6.50".
+    answer = retailer.ask(question)
+    assert answer.value is not None and answer.value.number == pytest.approx(number), answer.answer
+    assert answer.value.formula == formula and answer.value.period == "FY24", answer.answer
