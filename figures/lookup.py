@@ -72,6 +72,8 @@ YEAR_OVER_YEAR_RE = re.compile(
 # A definition of what is asked, in brackets or after "i.e.": "capital expenditures
 # (additions to property and equipment)", "free cash flow, i.e. operating cash flow minus ...".
 DEFINITION_RE = re.compile(r"\((?P<bracketed>[^()]*\s[^()]*\s[^()]*)\)|,?\s+i\.e\.,?\s+(?P<restated>[^?]+)")
+# A definition that says how a figure is made of two others.
+SPELLED_SUM_RE = re.compile(r"\b(?:minus|plus|less(?! than))\b", re.IGNORECASE)
 # What a question leaves out: "excluding the current portion", "other than goodwill".
 EXCLUSION_RE = re.compile(
     r"\b(?:excluding|excludes?|excl\.|except(?: for)?|other than|not including|apart from)\s+(?:the\s+)?"
@@ -636,8 +638,15 @@ class FactLookup:
         """A figure for `question`: derived (difference, change, sum, ratio) when the
         question asks for arithmetic, else a single looked-up figure."""
         question = self.spelled_out(without_names(question, self._long_names))
-        answered = self._answer(question)
         definition = DEFINITION_RE.search(question)
+        if definition and SPELLED_SUM_RE.search(definition.group("bracketed") or definition.group("restated")):
+            # "working capital (total current assets minus total current liabilities)": the
+            # question says how the figure is made; made so, it is the answer.
+            words = definition.group("bracketed") or definition.group("restated")
+            defined = self._answer(f"{words} {' '.join(find_periods(question))}".strip())
+            if defined is not None and defined.confident and defined.formula:
+                return defined
+        answered = self._answer(question)
         if definition and (answered is None or not answered.confident):
             # "capital expenditures (additions to property and equipment) in fiscal 2022":
             # the words in brackets say what is asked in the document's words; with the
@@ -1062,6 +1071,10 @@ class FactLookup:
             # What share of earnings was paid out as dividends: a part of a whole, as sizes;
             # the statement prints the payment as an outflow. A margin keeps its sign (a loss).
             first = _magnitude(first)
+        if operation == "-" and SPELLED_SUM_RE.search(question) and first.value >= 0 > second.value:
+            # "operating cash flow minus additions to property and equipment": what is
+            # taken away is the amount spent, which the statement prints as an outflow.
+            second = _magnitude(second)
         result = _combine(first, second, operation, description, description)
         if result is not None and operation in ("-", "gap") and first.unit == "%" and second.unit == "%":
             result.unit = "points"
@@ -1429,6 +1442,7 @@ def _split_two_metrics(question: str) -> tuple[str, str, str] | None:
         (r"\bhow much (?:lower|less|smaller) (?:was|is|were) (?P<b>.+?) than (?P<a>.+)", "-"),
         (r"\b(?:sum|total) of (?P<a>.+?) and (?P<b>.+)", "+"),
         (r"\b(?P<a>.+?) plus (?P<b>.+)", "+"),
+        (r"\b(?P<a>.+?) (?:minus|less(?! than)) (?P<b>.+)", "-"),
     )
     for pattern, operation in patterns:
         match = re.search(pattern, question, re.IGNORECASE)

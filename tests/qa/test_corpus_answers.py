@@ -395,3 +395,17 @@ def test_an_end_or_the_midpoint_of_a_printed_range(
     answer = retailer.ask(question)
     assert answer.value is not None and answer.value.number == pytest.approx(number), answer.answer
     assert answer.value.formula == formula and answer.value.period == "FY24", answer.answer
+
+
+def test_a_figure_defined_in_the_question_is_computed_as_defined(release: DeckQA) -> None:
+    answer = release.ask(
+        "What was the company's working capital (total current assets minus total current liabilities) "
+        "at December 31, 2022?"
+    )
+    assert answer.value is not None and answer.value.formula == "50407 - 32155", answer.answer
+
+
+def test_minus_an_outflow_takes_away_the_amount_spent(retailer: DeckQA) -> None:
+    # The cash flow statement prints the additions as "(930)".
+    answer = retailer.ask("What was operating cash flow minus additions to property and equipment in fiscal 2023?")
+    assert answer.value is not None and answer.value.formula == "1824 - 930", answer.answer
