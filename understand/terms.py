@@ -120,7 +120,6 @@ FILLER_TERMS = frozenset(
         "ended",
         "ending",
         "latest",
-        "current",
         # hedges: "approximately how many" asks for the same figure as "how many"
         "approx",
         "approximately",

@@ -409,3 +409,8 @@ def test_minus_an_outflow_takes_away_the_amount_spent(retailer: DeckQA) -> None:
     # The cash flow statement prints the additions as "(930)".
     answer = retailer.ask("What was operating cash flow minus additions to property and equipment in fiscal 2023?")
     assert answer.value is not None and answer.value.formula == "1824 - 930", answer.answer
+
+
+def test_current_names_a_balance_sheet_line_not_a_time(costco: DeckQA) -> None:
+    answer = costco.ask("On the balance sheet, how much were current assets in total at November 20, 2022?")
+    assert answer.value is not None and answer.value.number == 34150.0, answer.answer
