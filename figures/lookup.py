@@ -34,7 +34,7 @@ from ingest.numbers import (
 from ingest.records import Fact
 from ingest.statements import Period, fiscal_year_end_month_of, period_name
 from ingest.text import tokenize
-from understand.question import without_names
+from understand.question import key_terms, without_names
 from understand.terms import FILLER_TERMS, MEASURE_WORDS, SYNONYMS, TARGET_RE, head_terms, written_as_name
 
 CHANGE_RE = re.compile(
@@ -325,6 +325,16 @@ class FactLookup:
         self._written = {
             word.lower() for slide in index.slides for word in ACRONYM_RE.findall(f"{slide.title} {slide.text}")
         }
+        # Abbreviations the row labels write ("Non-GAAP ROI"), letters only.
+        self._row_acronyms = sorted(
+            {
+                word.lower()
+                for fact in self.facts
+                if fact.row
+                for word in ACRONYM_RE.findall(fact.row)
+                if word.isalpha() and 2 <= len(word) <= 4
+            }
+        )
         self._period_cache: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
         self._period_key = np.array([distinct[key] for key in period_keys], dtype=np.int64)
 
@@ -345,6 +355,26 @@ class FactLookup:
             return self._phrases.get(re.sub(r"[&/]", "", letters).lower(), letters)
 
         return ACRONYM_RE.sub(phrase, question)
+
+    def abbreviated(self, question: str) -> str:
+        """`question` with the abbreviation the document writes for words it spells out
+        added: "return on investment" -> "return on investment ROI" when a row says "ROI"
+        (the other way round from `spelled_out`)."""
+        added = []
+        content = set(key_terms(question)) - self._filler
+        for letters in self._row_acronyms:
+            if letters in question.lower().split():
+                continue
+            # Consecutive content words whose initials are the letters, little words
+            # between them aside ("return on investment"; not "what was" for "WW").
+            pattern = r"\s+(?:(?:and|of|on|the|for|in|to)\s+)?".join(rf"{letter}[a-z]*" for letter in letters)
+            for match in re.finditer(rf"\b{pattern}\b", question, re.IGNORECASE):
+                words = re.findall(r"[a-z]+", match.group(0).lower())
+                named = [word for word in words if word not in CONNECTORS]
+                if len(words) == len(letters) and all(word in content and len(word) > 2 for word in named):
+                    added.append(letters.upper())
+                    break
+        return f"{question} {' '.join(added)}" if added else question
 
     def covers(self, period: str) -> bool:
         """Whether the document has figures or words for `period` ("2023" is covered by
@@ -637,7 +667,7 @@ class FactLookup:
     def answer(self, question: str) -> LookupResult | None:
         """A figure for `question`: derived (difference, change, sum, ratio) when the
         question asks for arithmetic, else a single looked-up figure."""
-        question = self.spelled_out(without_names(question, self._long_names))
+        question = self.abbreviated(self.spelled_out(without_names(question, self._long_names)))
         definition = DEFINITION_RE.search(question)
         if definition and SPELLED_SUM_RE.search(definition.group("bracketed") or definition.group("restated")):
             # "working capital (total current assets minus total current liabilities)": the

@@ -414,3 +414,11 @@ def test_minus_an_outflow_takes_away_the_amount_spent(retailer: DeckQA) -> None:
 def test_current_names_a_balance_sheet_line_not_a_time(costco: DeckQA) -> None:
     answer = costco.ask("On the balance sheet, how much were current assets in total at November 20, 2022?")
     assert answer.value is not None and answer.value.number == 34150.0, answer.answer
+
+
+def test_words_spelled_out_find_the_row_that_abbreviates_them(retailer: DeckQA) -> None:
+    # The row says "Non-GAAP ROI"; the question spells it out.
+    assert retailer.lookup.abbreviated("What was the return on investment?") == "What was the return on investment? ROI"
+    assert retailer.lookup.abbreviated("What was worldwide revenue?") == "What was worldwide revenue?"
+    answer = retailer.ask("What was the non-GAAP return on investment for the twelve months ended January 29, 2022?")
+    assert answer.value is not None and answer.value.number == 30.8, answer.answer
