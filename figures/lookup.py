@@ -673,7 +673,7 @@ class FactLookup:
             # "working capital (total current assets minus total current liabilities)": the
             # question says how the figure is made; made so, it is the answer.
             words = definition.group("bracketed") or definition.group("restated")
-            defined = self._answer(f"{words} {' '.join(find_periods(question))}".strip())
+            defined = self._answer(f"{words} {_period_words(question)}".strip())
             if defined is not None and defined.confident and defined.formula:
                 return defined
         answered = self._answer(question)
@@ -682,7 +682,7 @@ class FactLookup:
             # the words in brackets say what is asked in the document's words; with the
             # question's periods, they may find what the question's own words do not.
             words = definition.group("bracketed") or definition.group("restated")
-            defined = self._answer(f"{words} {' '.join(find_periods(question))}".strip())
+            defined = self._answer(f"{words} {_period_words(question)}".strip())
             asks_rate = bool(PERCENT_RE.search(question) or GROWTH_RATE_RE.search(question))
             if defined is not None and defined.confident and (defined.unit in ("%", "points")) == asks_rate:
                 return defined
@@ -1210,14 +1210,14 @@ class FactLookup:
         """One operand of a derived figure: the figure printed for `periods`, or, for a
         "cumulative"/"total" over a quarter range the deck prints only per quarter, the
         sum of the quarters ("cumulative ATM-related SG&A in 1Q-3Q16")."""
-        found = self.find(text, periods=periods)
-        if found is not None and found.confident:
-            return found
-        difference = re.fullmatch(r"(?P<a>.+?) (?:less|minus) (?P<b>.+)", text.strip(), re.IGNORECASE)
-        if difference:  # "net sales less merchandise costs"
+        difference = re.fullmatch(r"(?P<a>.+?) (?:less(?! than)|minus) (?P<b>.+)", text.strip(), re.IGNORECASE)
+        if difference:  # "net sales less merchandise costs": made so, whatever else it matches
             computed = self._combine_metrics(text, difference.group("a"), difference.group("b"), "-", periods)
             if computed is not None and computed.confident:
                 return computed
+        found = self.find(text, periods=periods)
+        if found is not None and found.confident:
+            return found
         quarters = _range_quarters(periods[0]) if len(periods) == 1 else []
         if quarters and re.search(r"\b(cumulative|total|combined|sum)\b", text, re.I):
             summed = self._sum_periods(_without_periods(text), quarters)
@@ -1523,7 +1523,7 @@ def _combine(
         value=round(value, 6),
         unit=unit,
         period=first.period if first.period == second.period else f"{second.period} / {first.period}".strip(" /"),
-        facts=[*first.facts, *second.facts],
+        facts=list({fact.fact_id: fact for fact in (*first.facts, *second.facts)}.values()),
         confident=True,
         explanation=explanation,
         formula=formula,
@@ -1544,11 +1544,18 @@ def _part_and_whole(part: LookupResult, whole: LookupResult) -> bool:
     return abs(part.value) <= abs(whole_value)
 
 
+def _period_words(question: str) -> str:
+    """The periods `question` names, written so that `find_periods` reads them again ("for
+    2022": a bare year is a period only after a preposition)."""
+    return " ".join(f"for {period}" for period in find_periods(question))
+
+
 def _pair_problem(first: LookupResult | None, second: LookupResult | None, operation: str) -> str:
     """Why two figures make no derived figure together; "" when they do."""
     if not (first and second and first.confident and second.confident):
         return "one of the two figures is missing"
-    if first.facts[0].fact_id == second.facts[0].fact_id:
+    if first.facts[0].fact_id == second.facts[0].fact_id and not (first.formula or second.formula):
+        # (A derived part may use the whole: "(net sales less merchandise costs) as a % of net sales".)
         return "both parts resolved to the same figure"
     if operation == "share" and not _part_and_whole(first, second):
         return "no part and whole to take a share of"

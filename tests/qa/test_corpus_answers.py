@@ -422,3 +422,11 @@ def test_words_spelled_out_find_the_row_that_abbreviates_them(retailer: DeckQA) 
     assert retailer.lookup.abbreviated("What was worldwide revenue?") == "What was worldwide revenue?"
     answer = retailer.ask("What was the non-GAAP return on investment for the twelve months ended January 29, 2022?")
     assert answer.value is not None and answer.value.number == 30.8, answer.answer
+
+
+def test_a_difference_as_a_share_of_one_of_its_parts(release: DeckQA) -> None:
+    answer = release.ask(
+        "What was the 2022 gross margin rate (net revenue minus cost of sales, as a % of net revenue)?"
+    )
+    assert answer.value is not None and answer.value.formula == "(63054 - 36188) / 63054 * 100", answer.answer
+    assert [citation.slide for citation in answer.citations].count(8) == 2, answer.citations  # each figure once
