@@ -606,8 +606,15 @@ class FactLookup:
         return Candidates(features, head_found, period_ok, tuple(rare_terms), rare_held, excluded)
 
     def _labels_holding(self, words: str) -> np.ndarray:
-        """Which facts' labels print `words` ("excluding u") in this order."""
-        return np.array([bool(words) and words in " ".join(tokenize(fact.label)) for fact in self.facts])
+        """Which facts' labels or column headings print `words` ("excluding impact") in
+        this order, in any form ("Excluding the impacts from ...")."""
+        wanted = " ".join(stem(word) for word in tokenize(words))
+        return np.array(
+            [
+                bool(wanted) and wanted in " ".join(stem(word) for word in tokenize(f"{fact.label} {fact.column}"))
+                for fact in self.facts
+            ]
+        )
 
     def find(
         self,

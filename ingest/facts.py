@@ -29,6 +29,8 @@ UNIT_IN_TEXT_RE = re.compile(
 )
 TARGET_WORDS = ("target", "plan", "forecast", "outlook", "expect", "prospect", "aim")
 CHANGE_WORDS = ("yoy", "qoq", "change", "up ", "down ", "increase", "decrease")
+# A footnote: its mark, then its text ("*Excluding the impacts of ...").
+FOOTNOTE_RE = re.compile(r"^(?P<mark>\*+)\s*(?P<note>[A-Za-z].{4,})$", re.DOTALL)
 # How many words after a figure can name what it counts ("3,108 employees").
 TRAILING_WORDS = 6
 
@@ -288,6 +290,7 @@ def all_facts(
     for table_id, statement in statements:
         facts.extend(statement_facts(table_id, statement))
     chunks = list(chunks)
+    facts = _with_footnotes(facts, chunks)
     slide_units: dict[int, str] = {}
     for chunk in chunks:
         unit = _unit_stated(chunk.text)
@@ -310,6 +313,25 @@ def all_facts(
                 fact = dataclasses.replace(fact, period=max(siblings, key=period_sort_key))
             facts.append(fact)
     return facts
+
+
+def _with_footnotes(facts: list[Fact], chunks: list[Chunk]) -> list[Fact]:
+    """A table's column heading marked with asterisks ("12 Weeks Adjusted*") says what its
+    footnote on the page says ("*Excluding the impacts from changes in gasoline prices
+    and foreign exchange."): the note joins the heading of that column's figures."""
+    notes: dict[tuple[int, str], str] = {}
+    for chunk in chunks:
+        match = FOOTNOTE_RE.match(chunk.text)
+        if match:
+            notes.setdefault((chunk.slide, match.group("mark")), match.group("note").strip())
+    if not notes:
+        return facts
+    marked = []
+    for fact in facts:
+        mark = re.search(r"(\*+)$", fact.column.strip())
+        note = notes.get((fact.slide, mark.group(1))) if mark and fact.table_id else None
+        marked.append(dataclasses.replace(fact, column=f"{fact.column} ({note})") if note else fact)
+    return marked
 
 
 def _bare(text: str) -> str:

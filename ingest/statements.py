@@ -571,7 +571,10 @@ def _table(lines: list[_Line], start: int, end: int, page: int) -> StatementTabl
             root = clean_label(others[0])  # "Domestic Segment Results" beside the dates: the rows' section
         else:
             caption_parts[:0] = others
-        for column, texts in zip(range(len(spans)), _assign(segments, spans), strict=True):
+        # The heading line above this one: a segment set flush under one of its segments
+        # continues that column's heading ("Adjusted*" under "12 Weeks").
+        anchors = _segments(lines[above - 1].words) if above > 0 and not lines[above - 1].is_row else []
+        for column, texts in zip(range(len(spans)), _assign(segments, spans, anchors), strict=True):
             headings[column][:0] = texts
         for x0, x1, text in segments:
             for column, (c0, c1) in enumerate(spans):
@@ -615,10 +618,24 @@ def _table(lines: list[_Line], start: int, end: int, page: int) -> StatementTabl
     )
 
 
-def _assign(segments: list[tuple[float, float, str]], spans: list[tuple[float, float]]) -> list[list[str]]:
+# Two heading segments whose left or right edges are this close (points) are set flush.
+FLUSH = 1.5
+
+
+def _assign(
+    segments: list[tuple[float, float, str]],
+    spans: list[tuple[float, float]],
+    anchors: list[tuple[float, float, str]] | None = None,
+) -> list[list[str]]:
     """Which heading segment names each column. As many segments as columns or more: by
     overlap. Fewer: each column takes the nearest one, so "Three Months Ended" centred
-    over two columns names both."""
+    over two columns names both; but a segment over one column, set flush under a segment
+    of the heading line above that is over that column alone (`anchors`), continues that
+    column's heading only ("Adjusted*" under the second "12 Weeks")."""
+
+    def hits(x0: float, x1: float) -> list[int]:
+        return [i for i, (c0, c1) in enumerate(spans) if x0 <= c1 + 3 and x1 >= c0 - 3]
+
     named: list[list[str]] = [[] for _ in spans]
     if len(segments) >= len(spans):
         for x0, x1, text in segments:
@@ -628,9 +645,24 @@ def _assign(segments: list[tuple[float, float, str]], spans: list[tuple[float, f
             for i in hit or [min(range(len(spans)), key=lambda i: abs(sum(spans[i]) / 2 - (x0 + x1) / 2))]:
                 named[i].append(text)
         return named
+    continued = [
+        (x0, x1, text)
+        for x0, x1, text in segments
+        if len(column := hits(x0, x1)) == 1
+        and any(
+            hits(a0, a1) == column and (abs(a0 - x0) <= FLUSH or abs(a1 - x1) <= FLUSH) for a0, a1, _ in anchors or ()
+        )
+    ]
+    for x0, x1, text in continued:
+        named[hits(x0, x1)[0]].append(text)
+    spanning = [segment for segment in segments if segment not in continued]
+    if not spanning:
+        return named
     centres = [(c0 + c1) / 2 for c0, c1 in spans]
     for i, centre in enumerate(centres):
-        x0, x1, text = min(segments, key=lambda segment: abs((segment[0] + segment[1]) / 2 - centre))
+        if named[i]:
+            continue  # its own heading continues
+        x0, x1, text = min(spanning, key=lambda segment: abs((segment[0] + segment[1]) / 2 - centre))
         named[i].append(text)
     return named
 

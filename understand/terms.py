@@ -21,6 +21,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "earnings": ("income",),
     # an abbreviation every financial document may spell out instead
     "eps": ("share", "earnings"),
+    "fx": ("foreign", "exchange", "currency"),
     "op": ("operating",),
     "capex": ("capex", "capital"),
     "buyback": ("repurchase", "buyback"),

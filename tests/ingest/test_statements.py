@@ -197,3 +197,15 @@ def test_a_statement_title_set_in_capitals_beats_a_remark_and_a_wrapped_row_name
     titles = {statement.title for _, statement in deck.statements}
     assert "CONSOLIDATED BALANCE SHEETS" in titles and "CONSOLIDATED STATEMENTS OF INCOME" in titles
     assert not any(title.startswith(("Subject to", "outstanding")) for title in titles), titles
+
+
+def test_a_heading_set_flush_under_one_columns_heading_continues_it_alone() -> None:
+    # "12 Weeks   12 Weeks" over two columns, "Adjusted*" flush under the second only.
+    words = [
+        _word("12", 365, 20, 9), _word("Weeks", 376, 20, 22), _word("12", 457, 20, 9), _word("Weeks", 468, 20, 23),
+        _word("Adjusted*", 457, 28, 35),
+        _word("U.S.", 96, 44), _word("9.3%", 373, 44, 17), _word("6.5%", 466, 44, 16),
+        _word("Canada", 96, 52), _word("2.4%", 373, 52, 17), _word("8.3%", 466, 52, 16),
+    ]  # fmt: skip
+    [table] = read_statements(words, page=1, width=600)
+    assert table.columns == ("12 Weeks", "12 Weeks Adjusted*")

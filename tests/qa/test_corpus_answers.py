@@ -430,3 +430,12 @@ def test_a_difference_as_a_share_of_one_of_its_parts(release: DeckQA) -> None:
     )
     assert answer.value is not None and answer.value.formula == "(63054 - 36188) / 63054 * 100", answer.answer
     assert [citation.slide for citation in answer.citations].count(8) == 2, answer.citations  # each figure once
+
+
+def test_a_column_marked_for_a_footnote_says_what_the_footnote_says(costco: DeckQA) -> None:
+    # "12 Weeks Adjusted*" and, below the table, "*Excluding the impacts from changes in
+    # gasoline prices and foreign exchange."
+    answer = costco.ask(
+        "Total company comparable sales in Q1 FY23, without the impacts of gasoline prices and foreign exchange?"
+    )
+    assert answer.value is not None and answer.value.number == 7.1, answer.answer
