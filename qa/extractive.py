@@ -323,7 +323,8 @@ def _written(lead: Chunk, rest: list[Unit], rows: dict[str, str], lead_text: str
             for unit in bullets:
                 groups.setdefault((unit.chunk.slide, unit.chunk.heading), []).append(unit)
             lines.extend(
-                f"- **{heading.rstrip(':')}**: {'; '.join(unit.text.removeprefix(f'{heading}: ') for unit in units)}"
+                f"- **{heading.rstrip(':')}**: "
+                f"{'; '.join(unit.text.removeprefix(f'{heading.rstrip(chr(58))}: ') for unit in units)}"
                 f" [Slide {slide}]"
                 for (slide, heading), units in groups.items()
             )
@@ -578,7 +579,7 @@ def _comparable(text: str) -> str:
 
 def _passage_text(chunk: Chunk) -> str:
     if chunk.kind == "table_row":
-        return f"{chunk.heading}: {chunk.text}" if chunk.heading else chunk.text
+        return f"{chunk.heading.rstrip(':')}: {chunk.text}" if chunk.heading else chunk.text
     return chunk.text
 
 
