@@ -352,25 +352,6 @@ def test_a_guidance_list_takes_the_period_of_the_sentence_introducing_it(retaile
     assert "million million" not in answer.answer
 
 
-def test_a_share_takes_the_total_its_part_is_an_item_of(healthcare: DeckQA) -> None:
-    # "International" is printed for a segment (page 8) and for the company (page 9,
-    # whose regions add up to it); "2022" before what it qualifies is the full year.
-    answer = healthcare.ask("What percentage of the company's 2022 international sales came from Europe?")
-    assert answer.value is not None and answer.value.formula == "23449 / 46363 * 100", answer.answer
-
-
-def test_how_much_a_figure_fell_is_its_change_not_its_level(release: DeckQA) -> None:
-    answer = release.ask("How much did net revenue decline in the fourth quarter of 2022?")
-    assert answer.value is not None and answer.value.formula == "14042 - 20528", answer.answer
-
-
-def test_an_item_of_a_listed_count_is_named_by_the_words_after_it(costco: DeckQA) -> None:
-    # "847 warehouses, including 583 in the United States and Puerto Rico, ..., 29 in the
-    # United Kingdom": each figure's label runs to the end of its item.
-    answer = costco.ask("How many of its warehouses are in the United Kingdom?")
-    assert answer.value is not None and answer.value.number == 29.0, answer.answer
-
-
 def test_an_abbreviation_is_spelled_out_from_row_labels_not_sentences(deck: DeckQA) -> None:
     # "Plan to hire 142 new graduates in Apr" spells "G&A" with its initials.
     assert deck.lookup.spelled_out("Why did G&A expenses increase?") == "Why did G&A expenses increase?"
@@ -397,25 +378,6 @@ def test_an_end_or_the_midpoint_of_a_printed_range(
     assert answer.value.formula == formula and answer.value.period == "FY24", answer.answer
 
 
-def test_a_figure_defined_in_the_question_is_computed_as_defined(release: DeckQA) -> None:
-    answer = release.ask(
-        "What was the company's working capital (total current assets minus total current liabilities) "
-        "at December 31, 2022?"
-    )
-    assert answer.value is not None and answer.value.formula == "50407 - 32155", answer.answer
-
-
-def test_minus_an_outflow_takes_away_the_amount_spent(retailer: DeckQA) -> None:
-    # The cash flow statement prints the additions as "(930)".
-    answer = retailer.ask("What was operating cash flow minus additions to property and equipment in fiscal 2023?")
-    assert answer.value is not None and answer.value.formula == "1824 - 930", answer.answer
-
-
-def test_current_names_a_balance_sheet_line_not_a_time(costco: DeckQA) -> None:
-    answer = costco.ask("On the balance sheet, how much were current assets in total at November 20, 2022?")
-    assert answer.value is not None and answer.value.number == 34150.0, answer.answer
-
-
 def test_words_spelled_out_find_the_row_that_abbreviates_them(retailer: DeckQA) -> None:
     # The row says "Non-GAAP ROI"; the question spells it out.
     assert retailer.lookup.abbreviated("What was the return on investment?") == "What was the return on investment? ROI"
@@ -439,3 +401,51 @@ def test_a_column_marked_for_a_footnote_says_what_the_footnote_says(costco: Deck
         "Total company comparable sales in Q1 FY23, without the impacts of gasoline prices and foreign exchange?"
     )
     assert answer.value is not None and answer.value.number == 7.1, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("document", "question", "formula"),
+    [
+        # "International" is printed for a segment (page 8) and for the company (page 9,
+        # whose regions add up to it); "2022" before what it qualifies is the full year.
+        (
+            "healthcare",
+            "What percentage of the company's 2022 international sales came from Europe?",
+            "23449 / 46363 * 100",
+        ),
+        # How much a figure fell is its change, not its level.
+        ("release", "How much did net revenue decline in the fourth quarter of 2022?", "14042 - 20528"),
+        # A figure the question defines is computed as defined.
+        (
+            "release",
+            "What was the company's working capital (total current assets minus total current liabilities) at December 31, 2022?",
+            "50407 - 32155",
+        ),
+        # Minus an outflow (printed "(930)") takes away the amount spent.
+        (
+            "retailer",
+            "What was operating cash flow minus additions to property and equipment in fiscal 2023?",
+            "1824 - 930",
+        ),
+    ],
+)
+def test_a_derived_figure_is_made_as_the_question_says(
+    request: pytest.FixtureRequest, document: str, question: str, formula: str
+) -> None:
+    answer = request.getfixturevalue(document).ask(question)
+    assert answer.value is not None and answer.value.formula == formula, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "number"),
+    [
+        # "847 warehouses, including 583 in the United States and Puerto Rico, ..., 29 in the
+        # United Kingdom": each figure's label runs to the end of its item.
+        ("How many of its warehouses are in the United Kingdom?", 29.0),
+        # "current" names a balance sheet line, not a time.
+        ("On the balance sheet, how much were current assets in total at November 20, 2022?", 34150.0),
+    ],
+)
+def test_figures_named_by_their_whole_label(costco: DeckQA, question: str, number: float) -> None:
+    answer = costco.ask(question)
+    assert answer.value is not None and answer.value.number == number, answer.answer
