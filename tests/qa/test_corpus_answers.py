@@ -421,6 +421,8 @@ def test_a_column_marked_for_a_footnote_says_what_the_footnote_says(costco: Deck
             "What was the company's working capital (total current assets minus total current liabilities) at December 31, 2022?",
             "50407 - 32155",
         ),
+        # A tax rate the release does not print: income taxes over the income before them.
+        ("costco", "What was the effective tax rate for the first quarter of fiscal 2022?", "351 / 1696 * 100"),
         # Minus an outflow (printed "(930)") takes away the amount spent.
         (
             "retailer",
