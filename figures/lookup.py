@@ -1172,14 +1172,26 @@ class FactLookup:
             # of that name and period (a segment's "International" and the company's),
             # the one the part is an item of.
             first = self._among_items(first_text, second_text, second.facts[0], periods)
-            if not (first and first.confident and self._describes(first.facts[0], first_text)):
-                for whole in self._namesakes(second, second_text, second_periods):
-                    found = self._among_items(first_text, second_text, whole, periods)
-                    if found and found.confident and self._describes(found.facts[0], first_text):
-                        first = found
-                        second = self.find(
-                            second_text, second_periods, within=np.array([self._position[whole.fact_id]])
-                        )
+            if not (first and self._names_a_part(first, first_text, second)):
+                # Anywhere in the document, named with the whole's words too ("worldwide").
+                anywhere = self._part(
+                    f"{first_text} {_without_periods(second_text)}", find_periods(first_text) or periods[:1]
+                )
+                wholes = [
+                    (whole, self.find(second_text, second_periods, within=np.array([self._position[whole.fact_id]])))
+                    for whole in self._namesakes(second, second_text, second_periods)
+                ]
+                # The part among a namesake's items; else a section's total printed above
+                # its items: the part anywhere in the whole's table.
+                pairs = [(self._among_items(first_text, second_text, whole, periods), named) for whole, named in wholes]
+                pairs += [
+                    (anywhere, named)
+                    for whole, named in wholes
+                    if anywhere and anywhere.facts[0].table_id == whole.table_id
+                ]
+                for found, named in pairs:
+                    if found and named and self._names_a_part(found, first_text, named):
+                        first, second = found, named
                         break
         if first is None or not first.confident:
             first = self._part(first_text, find_periods(first_text) or periods[:1])
@@ -1198,16 +1210,20 @@ class FactLookup:
             first = self.find(first_text, find_periods(first_text) or periods[:1], within=items)
         return first
 
+    def _names_a_part(self, part: LookupResult, text: str, whole: LookupResult) -> bool:
+        """Whether `part`, found for `text`, is confidently it and can be a part of `whole`."""
+        return part.confident and self._describes(part.facts[0], text) and _part_and_whole(part, whole)
+
     def _namesakes(self, found: LookupResult, text: str, periods: list[str]) -> list[Fact]:
-        """Other figures `text` finds with the same label, period and unit as `found`'s."""
+        """Other figures `text` finds with the same label, heading, period and unit as `found`'s."""
         fact = found.facts[0]
         matches, _ = self._ranked(text, periods, None, limit=NAMESAKES)
         return [
             match.fact
             for match in matches
             if match.fact is not fact
-            and (match.fact.label.lower(), match.fact.period, match.fact.unit)
-            == (fact.label.lower(), fact.period, fact.unit)
+            and (match.fact.label.lower(), match.fact.heading.lower(), match.fact.period, match.fact.unit)
+            == (fact.label.lower(), fact.heading.lower(), fact.period, fact.unit)
         ]
 
     def _items_of(self, total: Fact) -> np.ndarray:

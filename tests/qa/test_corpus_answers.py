@@ -413,6 +413,9 @@ def test_a_column_marked_for_a_footnote_says_what_the_footnote_says(costco: Deck
             "What percentage of the company's 2022 international sales came from Europe?",
             "23449 / 46363 * 100",
         ),
+        # Two "ONCOLOGY WW" rows for 2022 (one a product's, its name lost): the whole is the
+        # one a part can be a share of, its section's total printed above its items.
+        ("healthcare", "What fraction of 2022 worldwide oncology sales did ERLEADA account for?", "1881 / 15983 * 100"),
         # How much a figure fell is its change, not its level.
         ("release", "How much did net revenue decline in the fourth quarter of 2022?", "14042 - 20528"),
         # A figure the question defines is computed as defined.
