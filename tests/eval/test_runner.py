@@ -255,10 +255,10 @@ def test_test_split_meets_its_gate(deck: DeckQA) -> None:
 
 # The corpus documents' held-out items, gated at their measured level (python -m eval
 # run --gold eval/gold --split test, 2026-12-01, 30 test items per document): numeric
-# exact 44/60, derived 14/24, out of scope refused 12/12, answerable refused 10/108; per
+# exact 44/60, derived 16/24, out of scope refused 12/12, answerable refused 8/108; per
 # document, at least its numeric count.
-CORPUS_TEST_FLOOR = {"numeric": 44, "derived": 14, "out_of_scope_refused": 12}
-CORPUS_TEST_MAX_FALSE_REFUSALS = 10
+CORPUS_TEST_FLOOR = {"numeric": 44, "derived": 16, "out_of_scope_refused": 12}
+CORPUS_TEST_MAX_FALSE_REFUSALS = 8
 # Descriptive test items (6 per document): key-point recall, the mean of the documents'
 # (0.944, 0.778, 0.667, 0.653 measured: 0.760).
 CORPUS_TEST_MIN_KEYPOINT_RECALL = 0.75
@@ -342,10 +342,10 @@ def test_a_folder_of_gold_files_runs_each_on_its_own_document(
 LOO_FLOOR = {
     "deck": {"numeric": 97, "derived": 12, "out_of_scope_refused": 9, "answerable_refused_at_most": 0},
     "BESTBUY_2023Q4_EARNINGS": {"numeric": 9, "derived": 4, "out_of_scope_refused": 3, "answerable_refused_at_most": 2},
-    "COSTCO_2023Q1_EARNINGS": {"numeric": 13, "derived": 4, "out_of_scope_refused": 3, "answerable_refused_at_most": 3},
+    "COSTCO_2023Q1_EARNINGS": {"numeric": 13, "derived": 5, "out_of_scope_refused": 3, "answerable_refused_at_most": 2},
     "INTEL_2022Q4_EARNINGS": {"numeric": 12, "derived": 3, "out_of_scope_refused": 3, "answerable_refused_at_most": 2},
     "JOHNSON_JOHNSON_2022Q4_EARNINGS": {
-        "numeric": 10, "derived": 3, "out_of_scope_refused": 3, "answerable_refused_at_most": 3,
+        "numeric": 10, "derived": 4, "out_of_scope_refused": 3, "answerable_refused_at_most": 2,
     },
 }  # fmt: skip
 
