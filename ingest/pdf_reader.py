@@ -445,6 +445,10 @@ def _read_page(page: Any, number: int, ocr: OcrPage | None = None) -> _PageLayou
     # Lines beside the title (a section label in the header band) are page furniture.
     header_bottom = max((line.bottom for line in title_lines), default=0.0)
     body = [line for line in lines if line not in title_lines and line.top >= header_bottom - 1]
+    # Nor are a statement's column headings passages ("Q4 2022 Q4 2021 vs. Q4 2021"); they
+    # may still name the page.
+    heads = [(t.head_top, t.top) for t in statements if t.head_top is not None]
+    body = [line for line in body if not any(top - 1 <= line.top < bottom - 1 for top, bottom in heads)]
 
     tables = []
     for table, box in zip(found, boxes, strict=True):
@@ -740,6 +744,8 @@ def _passages(
     indents = sorted({round(group[0].x0) for group in groups if BULLET_RE.match(group[0].text)})
     for index, group in enumerate(groups, start=1):
         text = _join_lines(line.text for line in group)
+        if not re.search(r"[^\W_]", text):
+            continue  # a rule drawn with characters ("______"): no passage, no heading
         first = group[0]
         kind = _kind(group, text)
         level = 0

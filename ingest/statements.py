@@ -144,6 +144,7 @@ class StatementTable:
     rows: tuple[StatementRow, ...]
     top: float
     bottom: float
+    head_top: float | None = None  # where its column headings start (None: at `top`)
 
 
 @dataclass
@@ -228,7 +229,7 @@ def inherit_headings(tables: list[StatementTable]) -> list[StatementTable]:
             table = StatementTable(
                 table.page, table.title or previous.title, table.caption or previous.caption,
                 previous.columns, previous.periods, _with_money(table.rows, _money_unit(previous.rows)),
-                table.top, table.bottom,
+                table.top, table.bottom, table.head_top,
             )  # fmt: skip
         result.append(table)
     return result
@@ -323,6 +324,7 @@ def complete_periods(tables: list[StatementTable]) -> list[StatementTable]:
                 table.rows,
                 table.top,
                 table.bottom,
+                table.head_top,
             )
         )
     return completed
@@ -583,6 +585,7 @@ def _table(lines: list[_Line], start: int, end: int, page: int) -> StatementTabl
         header_top = line.top
         above -= 1
         taken += 1
+    head_top = header_top if taken else None
     # Caption and title: a few lines above the headings.
     for line in reversed(lines[max(0, above - CAPTION_LINES + 1) : above + 1]):
         if line.is_row or header_top - line.bottom > 60 or len(line.words) > PROSE_WORDS:
@@ -615,6 +618,7 @@ def _table(lines: list[_Line], start: int, end: int, page: int) -> StatementTabl
         rows=tuple(table_rows),
         top=lines[start].top,
         bottom=lines[end - 1].bottom,
+        head_top=head_top,
     )
 
 

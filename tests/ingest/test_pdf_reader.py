@@ -144,3 +144,13 @@ def test_a_symbol_font_bullet_starts_a_bullet_under_the_sentence_that_introduces
         chunk.parent.endswith("the following financial guidance for FY24, which includes 53 weeks.")
         for chunk in bullets
     )
+
+
+def test_a_statements_column_headings_and_a_drawn_rule_are_no_passages() -> None:
+    # The retailer's comparable sales table is headed "12 Weeks | 12 Weeks Adjusted*"; the
+    # headings are the columns' names, not passages of the page.
+    deck = pdf_reader.read_deck(CORPUS / "COSTCO_2023Q1_EARNINGS.pdf")
+    assert not [chunk for chunk in deck.chunks if chunk.text in ("12 Weeks", "12 Weeks Adjusted*", "12 Weeks Ended")]
+    # The healthcare release draws rules with underscores.
+    release = pdf_reader.read_deck(CORPUS / "JOHNSON_JOHNSON_2022Q4_EARNINGS.pdf")
+    assert not [chunk for chunk in release.chunks if "_____" in chunk.text or "_____" in chunk.heading]
