@@ -28,6 +28,8 @@ SLIDE_KEEP_RATIO = 0.8
 OUTLINE_COVERAGE = 0.8
 OUTLINE_MIN_SECTIONS = 3
 MAX_BULLETS = 8
+# A line of text this short set above bullets is what they hang under.
+LEAD_LINE_WORDS = 20
 # A heading naming at least this share of the question's key terms answers with the
 # whole group of passages under it (chosen on the descriptive gold items).
 HEADING_COVERAGE = 0.6
@@ -541,9 +543,11 @@ def _children(lead: Chunk, slide_chunks: dict[int, list[Chunk]]) -> list[Chunk]:
     after = chunks[chunks.index(lead) + 1 :]
     if lead.kind == "heading":
         return [c for c in after if c.heading == lead.text and c.kind != "heading"][:MAX_BULLETS]
+    # A line of text set above a list introduces it, as a bullet does its sub-bullets.
+    introduces = lead.kind == "text" and len(lead.text.split()) <= LEAD_LINE_WORDS
     children = []
     for chunk in after:
-        if chunk.kind != "bullet" or chunk.level <= lead.level:
+        if chunk.kind != "bullet" or chunk.level < lead.level + (0 if introduces else 1):
             break
         children.append(chunk)
     return children[:MAX_BULLETS]

@@ -66,6 +66,7 @@ CONTENTS_QUESTION_RE = re.compile(
 )
 # "What changed in how ... is calculated", "explain how ...": a how-clause inside the question.
 EMBEDDED_HOW_RE = re.compile(r"\b(in|explain|describe)\s+how\b(?!\s+(much|many)\b)", re.IGNORECASE)
+WHAT_IS_RE = re.compile(r"\bwhat['’]?s\b", re.IGNORECASE)
 HOW_MUCH_RE = re.compile(r"\bhow (much|many|big|large|high|low|fast)\b", re.IGNORECASE)
 
 # Sentence cues for each kind: the grammar of an answer of that kind.
@@ -78,14 +79,22 @@ CAUSE_CUE_RE = re.compile(
 HOW_CUE_RE = re.compile(
     r"\b(by|through|using|via|exclud\w+|includ\w+|calculat\w+|based on|in order to|measured)\b", re.IGNORECASE
 )
-DEFINITION_CUE_RE = re.compile(r"\b(is|are|means?|refers? to|provides?|offers?|consists? of)\b", re.IGNORECASE)
+# A definition says what a thing is, or spells out the abbreviation it names:
+# 'Data Communication Charge ("DCC")'.
+DEFINITION_CUE_RE = re.compile(
+    r"\b(?i:is|are|means?|refers? to|provides?|offers?|consists? of)\b|\(\W?[A-Z][A-Za-z]*[A-Z]\W?\)"
+)
 # A name: a capitalised word that does not open the sentence, or an all-capital one.
 NAME_RE = re.compile(r"(?<=[\w,;:(/]\s)[A-Z][\w&.-]+|\b[A-Z]{2,}\b")
 QUOTE_RE = re.compile(r"[“”\"]|\b(said|says)\b")
+# A term set in quotation marks ('Data Communication Charge ("DCC")', 'the "Company"') is
+# a name, not a quotation.
+QUOTED_TERM_RE = re.compile(r"[“\"]\s*[^\s“”\"]+(?:\s+[^\s“”\"]+){0,2}\s*[”\"]")
 
 
 def question_kind(question: str) -> Kind:
     """The kind of answer `question` asks for."""
+    question = WHAT_IS_RE.sub("what is", question)
     if HOW_MUCH_RE.search(question):
         return "other"
     if CAUSE_QUESTION_RE.search(question):
@@ -135,9 +144,11 @@ def cue(kind: Kind, sentence: str) -> float:
     if kind == "definition":
         return 1.0 if DEFINITION_CUE_RE.search(sentence) else 0.0
     if kind == "said":
-        return 1.0 if QUOTE_RE.search(sentence) else 0.0
+        return 1.0 if is_quote(sentence) else 0.0
     return 0.0
 
 
 def is_quote(sentence: str) -> bool:
-    return bool(QUOTE_RE.search(sentence))
+    """Whether `sentence` quotes someone: quotation marks around more than a term, or
+    "said"."""
+    return bool(QUOTE_RE.search(QUOTED_TERM_RE.sub("", sentence)))

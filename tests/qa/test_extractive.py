@@ -39,6 +39,18 @@ def test_a_definition_comes_from_the_page_that_says_what_it_is(deck: DeckQA) -> 
     assert "Hybrid (private & public)" in answer.answer
 
 
+def test_a_line_spelling_out_an_abbreviation_defines_it_with_the_list_below_it(deck: DeckQA) -> None:
+    """'Data Communication Charge ("DCC")' says what the charge is (a term in quotation
+    marks is no quotation), and the bullets set under that line describe it."""
+    assert not is_quote('MVNO infrastructure cost: Data Communication Charge ("DCC")')
+    assert not is_quote("the “Company” reported")
+    assert is_quote("“Throughout the year we remained committed to our plan,” said the CEO.")
+    answer = deck.ask("What's the Data Communication Charge?")
+    lines = answer.answer.splitlines()
+    assert lines[0].startswith("MVNO infrastructure cost for Docomo: Data Communication Charge"), answer.answer
+    assert "Fixed charge by bandwidth" in answer.answer and "Same flat-rate for all MVNOs" in answer.answer
+
+
 def test_a_comparison_page_is_written_as_labelled_columns(deck: DeckQA) -> None:
     answer = deck.ask("How does IIJ's cloud compare with its competitors?")
     labels = re.findall(r"^- \*\*(.+?)\*\*:", answer.answer, flags=re.MULTILINE)

@@ -21,6 +21,8 @@ from understand.terms import written_as_name
         ("How did the chief executive characterize the quarter?", "said"),
         ("How does the company price its service?", "how"),
         ("What is the Data Communication Charge?", "definition"),
+        ("what's an MVNE", "definition"),
+        ("Whats free cash flow?", "definition"),
         ("What is the adjusted free cash flow measure and what is it used for?", "definition"),
         ("What pushed the gross profit rate lower in the quarter?", "cause"),
         ("What happened with the subsidiary's listing?", "event"),
