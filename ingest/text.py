@@ -138,6 +138,29 @@ def abbreviates(token: str, word: str) -> bool:
 
 
 @functools.lru_cache(maxsize=65_536)
+def root(word: str) -> str:
+    """`stem`, with an irregular verb form first taken back to its verb ("chosen",
+    "chose" -> "choose"; "grew", "grown" -> "grow"): how the composer matches a
+    question's words with a passage's. (The figure ranker's weights are fitted on
+    `stem`'s matches.)"""
+    return stem(irregular_verb(word) or word)
+
+
+def irregular_verb(word: str) -> str:
+    """The verb `word` is an irregular form of, by the lemmatizer's dictionary of English
+    ("chosen" -> "choose"); "" for a regular form ("buying") or no verb."""
+    from lemminflect import getAllLemmas
+
+    lemmas = getAllLemmas(word, upos="VERB").get("VERB", ())
+    if not lemmas or lemmas[0] == word:
+        return ""
+    lemma = lemmas[0]
+    regular = {lemma + end for end in ("s", "es", "d", "ed", "ing", lemma[-1] + "ed", lemma[-1] + "ing")}
+    regular |= {lemma[:-1] + end for end in ("ing", "ies", "ied")}
+    return "" if word in regular else lemma
+
+
+@functools.lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
     """A crude suffix stripper: "estimated", "estimates" -> "estimat"; "inventories",
     "inventory" -> "inventor"."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from ingest.numbers import find_periods, strip_periods
 from ingest.records import Chunk
-from ingest.text import passage_sentences, sentences, stem, tokenize
+from ingest.text import passage_sentences, root, sentences, tokenize
 from qa.answer import Citation
 from retriever.hits import SlideHit
 from understand.kinds import EXPLANATIONS, Kind, asks_to_compare, cue, is_quote, question_kind, sets_against
@@ -174,10 +174,10 @@ def _select(
     kind = question_kind(question)
     weights: dict[str, float] = {}
     for term in key_terms(question):
-        weights[stem(term)] = max(weights.get(stem(term), 0.0), idf.get(term, 1.0))
+        weights[root(term)] = max(weights.get(root(term), 0.0), idf.get(term, 1.0))
     scored = sorted(((_score(unit, weights, kind), unit) for unit in units), key=lambda pair: -pair[0])
     top, lead = scored[0]
-    words = {id(unit): {stem(t) for t in tokenize(unit.text)} for _, unit in scored}
+    words = {id(unit): {root(t) for t in tokenize(unit.text)} for _, unit in scored}
     children = (
         {chunk.chunk_id for chunk in _children(lead.chunk, slide_chunks)}
         if lead.text == _passage_text(lead.chunk)
@@ -229,7 +229,7 @@ def _within_budget(units: list[Unit]) -> list[Unit]:
 
 def _score(unit: Unit, weights: dict[str, float], kind: Kind) -> float:
     total = sum(weights.values())
-    words = {stem(t) for t in tokenize(unit.text)}
+    words = {root(t) for t in tokenize(unit.text)}
     # What the unit is about may be said around it: its heading, its page's title, the
     # bullet it hangs under, the rest of its paragraph. A page that opens with running
     # text carried over has that text's first line for a title, which names nothing.
@@ -237,7 +237,7 @@ def _score(unit: Unit, weights: dict[str, float], kind: Kind) -> float:
     around = f"{unit.chunk.heading} {title} {unit.chunk.parent}"
     if unit.text != unit.chunk.text:
         around += f" {unit.chunk.text}"
-    context = {stem(t) for t in tokenize(around)}
+    context = {root(t) for t in tokenize(around)}
     found = {t for t in weights if _holds(words, t)}
     named = sum(weights[t] for t in found)
     named += CONTEXT_SHARE * sum(w for t, w in weights.items() if t not in found and _holds(context, t))
@@ -258,7 +258,7 @@ def _says_any(unit: Unit, weights: dict[str, float]) -> bool:
     """Whether the unit, its paragraph, its heading or the bullet it hangs under holds a
     question word: another page's title naming the subject does not make every line on
     that page worth adding."""
-    stems = {stem(t) for t in tokenize(f"{unit.chunk.text} {unit.chunk.parent} {unit.chunk.heading}")}
+    stems = {root(t) for t in tokenize(f"{unit.chunk.text} {unit.chunk.parent} {unit.chunk.heading}")}
     return any(_holds(stems, term) for term in weights)
 
 
@@ -523,7 +523,7 @@ def _names(text: str, term: str) -> bool:
             return True
         initials = "".join(word[0] for word in re.findall(r"[A-Za-z]\w*", text) if word.lower() not in LINK_WORDS)
         return re.sub(r"[&/]", "", term) in initials.lower()
-    return _holds({stem(word) for word in tokenize(text)}, stem(term))
+    return _holds({root(word) for word in tokenize(text)}, root(term))
 
 
 def subject_terms(question: str) -> set[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.text import root, stem
 from qa.deckqa import DeckQA
 from qa.extractive import MAX_WORDS, _names, sentences, subject_terms
 from qa.figure_answer import figure_text
@@ -104,6 +105,16 @@ def test_acronyms_match_the_words_they_abbreviate() -> None:
     assert not _names("Sales & marketing expenses", "g&a")
     assert not _names("SG&A related to ATM operation business", "g&a")
     assert subject_terms("Why did G&A expenses rise?") == {"g&a", "expenses", "rise"}
+
+
+def test_a_word_matches_its_irregular_forms() -> None:
+    """ "Which customers have chosen ..." matches "X chose ...", "grew" matches "grow";
+    a regular form is left to the suffix rules ("buying" is not "Buy")."""
+    assert _names("Nippon Express chose the cloud services", "chosen")
+    assert _names("Revenue grew 8% year over year", "grow")
+    assert _names("Units sold rose", "sell") and _names("Units sold rose", "risen")
+    assert root("buying") == stem("buying") != root("buy")
+    assert not _names("Best Buy reported results", "buying")
 
 
 def test_the_period_asked_picks_the_heading_whose_passages_name_it(deck: DeckQA) -> None:
