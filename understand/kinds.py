@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-Kind = Literal["cause", "who", "how", "definition", "said", "event", "other"]
+Kind = Literal["cause", "who", "how", "steps", "definition", "said", "event", "other"]
 # Kinds answered in sentences (causes, means, definitions, what was said, what happened) rather than in
 # figures or names.
-EXPLANATIONS: frozenset[Kind] = frozenset({"cause", "how", "definition", "said", "event"})
+EXPLANATIONS: frozenset[Kind] = frozenset({"cause", "how", "steps", "definition", "said", "event"})
 
 CAUSE_QUESTION_RE = re.compile(
     r"^\s*why\b|\bwhat\s+(?:[\w-]+\s+){0,2}(drove|drives|driven|caused|causes|led to|leads to|explains?|"
@@ -38,6 +38,12 @@ EVENT_QUESTION_RE = re.compile(
 SAID_QUESTION_RE = re.compile(r"\b(say|said|says|characteri[sz]e\w*|comment\w*|quoted?)\b", re.IGNORECASE)
 HOW_QUESTION_RE = re.compile(
     r"^\s*how\s+(does|do|did|is|are|was|were|will|can|could)\b|\bin how\b|\bhow\s+\w+\s+(is|are)\s+\w+ed\b",
+    re.IGNORECASE,
+)
+# "What does becoming X involve?", "What is the plan for X?", "What steps ...": what is
+# to be done.
+STEPS_QUESTION_RE = re.compile(
+    r"\b(?:involv(?:e[sd]?|ing)|entail(?:s|ed)?|requir(?:e[sd]?|ing)|steps?|the\s+plans?\s+(?:for|to)|roadmap)\b",
     re.IGNORECASE,
 )
 DEFINITION_QUESTION_RE = re.compile(
@@ -105,6 +111,8 @@ def question_kind(question: str) -> Kind:
         return "said"
     if EVENT_QUESTION_RE.search(question):
         return "event"
+    if STEPS_QUESTION_RE.search(question):
+        return "steps"
     if HOW_QUESTION_RE.search(question):
         return "how"
     if DEFINITION_QUESTION_RE.search(question):
@@ -143,6 +151,8 @@ def cue(kind: Kind, sentence: str) -> float:
         return min(1.0, len(NAME_RE.findall(sentence)) / 2)
     if kind == "definition":
         return 1.0 if DEFINITION_CUE_RE.search(sentence) else 0.0
+    if kind == "steps":
+        return 1.0 if _says_to_do(sentence) else 0.0
     if kind == "said":
         return 1.0 if is_quote(sentence) else 0.0
     return 0.0
@@ -152,3 +162,17 @@ def is_quote(sentence: str) -> bool:
     """Whether `sentence` quotes someone: quotation marks around more than a term, or
     "said"."""
     return bool(QUOTE_RE.search(QUOTED_TERM_RE.sub("", sentence)))
+
+
+def _says_to_do(sentence: str) -> bool:
+    """Whether `sentence` opens with a verb's plain form, as a step does ("Construct
+    HLR/HSS systems", "Issue own SIM cards"), by the lemmatizer's dictionary."""
+    from lemminflect import getAllLemmas
+
+    first = re.match(r"\W*([A-Za-z]+)", sentence)
+    if not first:
+        return False
+    word = first.group(1).lower()
+    lemmas = getAllLemmas(word)
+    # Not a word that also opens a noun phrase as an adjective ("Net income", "Total").
+    return word in lemmas.get("VERB", ()) and "ADJ" not in lemmas

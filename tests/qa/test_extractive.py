@@ -52,6 +52,12 @@ def test_a_line_spelling_out_an_abbreviation_defines_it_with_the_list_below_it(d
     assert "Fixed charge by bandwidth" in answer.answer and "Same flat-rate for all MVNOs" in answer.answer
 
 
+def test_asked_what_something_requires_the_steps_answer(deck: DeckQA) -> None:
+    answer = deck.ask("What is required to become a full MVNO?")
+    assert {citation.slide for citation in answer.citations} == {16}, answer.answer
+    assert "Construct HLR/HSS systems" in answer.answer and "Issue own data communications SIM cards" in answer.answer
+
+
 def test_a_comparison_page_is_written_as_labelled_columns(deck: DeckQA) -> None:
     answer = deck.ask("How does IIJ's cloud compare with its competitors?")
     labels = re.findall(r"^- \*\*(.+?)\*\*:", answer.answer, flags=re.MULTILINE)

@@ -21,6 +21,10 @@ from understand.terms import written_as_name
         ("How did the chief executive characterize the quarter?", "said"),
         ("How does the company price its service?", "how"),
         ("What is the Data Communication Charge?", "definition"),
+        ("What is required to become a full MVNO?", "steps"),
+        ("What does the transition to the new system entail?", "steps"),
+        ("what's the plan for opening new stores", "steps"),
+        ("What capex does the company plan for FY24?", "other"),
         ("what's an MVNE", "definition"),
         ("Whats free cash flow?", "definition"),
         ("What is the adjusted free cash flow measure and what is it used for?", "definition"),
@@ -71,3 +75,10 @@ def test_sentence_cues_follow_the_kind_asked() -> None:
 )
 def test_a_first_word_is_a_name_only_when_written_as_one(question: str, term: str, named: bool) -> None:
     assert written_as_name(term, question) is named
+
+
+def test_a_step_opens_with_a_verb() -> None:
+    assert cue("steps", "Construct HLR/HSS systems") == 1.0
+    assert cue("steps", "Issue own data communications SIM cards") == 1.0
+    assert cue("steps", "Net income (loss) ($B)") == 0.0  # "net" opens a noun phrase
+    assert cue("steps", "Accumulation of monthly payments") == 0.0
