@@ -234,13 +234,14 @@ def test_gold_set_meets_the_quality_gate(deck: DeckQA, artifacts: Path) -> None:
 
 # The held-out half of the bundled deck's gold file, gated at its measured level
 # (numeric exact 0.975, hit@3 0.988, refusal precision 1.0, refusal recall 0.818 = 9/11,
-# key-point recall 0.809 over its 41 descriptive, paraphrased and follow-up items).
+# key-point recall 0.874 over its 41 descriptive, paraphrased and follow-up items; the
+# target is 0.85).
 TEST_SPLIT_GATE = {
     "numeric_exact": 0.95,
     "hit3": 0.95,
     "refusal_precision": 0.9,
     "refusal_recall": 0.8,
-    "keypoint_recall": 0.80,
+    "keypoint_recall": 0.85,
 }
 
 
@@ -260,7 +261,7 @@ def test_test_split_meets_its_gate(deck: DeckQA) -> None:
 CORPUS_TEST_FLOOR = {"numeric": 44, "derived": 16, "out_of_scope_refused": 12}
 CORPUS_TEST_MAX_FALSE_REFUSALS = 8
 # Descriptive test items (6 per document): key-point recall, the mean of the documents'
-# (0.944, 0.778, 0.667, 0.653 measured: 0.760).
+# (0.944, 0.833, 0.667, 0.653 measured: 0.774).
 CORPUS_TEST_MIN_KEYPOINT_RECALL = 0.75
 CORPUS_NUMERIC_FLOOR = {"BESTBUY_2023Q4_EARNINGS": 9, "COSTCO_2023Q1_EARNINGS": 13,
                         "INTEL_2022Q4_EARNINGS": 12, "JOHNSON_JOHNSON_2022Q4_EARNINGS": 10}  # fmt: skip
