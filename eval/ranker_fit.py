@@ -75,7 +75,7 @@ PRIOR = {
     "count_asked_amount": -0.2,
     "points_asked_is": 0.3,
     "points_asked_money": -0.3,
-    "money_asked_percent": -0.4,
+    "money_asked_not": -0.4,
     "part_unasked": -0.3,
     "negated_asked": -0.3,
     "names_missing": 0.0,

@@ -107,7 +107,7 @@ ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
 # What asks for a rate rather than an amount ("by what percentage", "growth rate").
 PERCENT_WORDS_RE = re.compile(r"%|\b(?:percent|percentage|rate of change|growth rate|rate)\b", re.IGNORECASE)
 CHANGE_WORDS_RE = re.compile(
-    r"\bhow fast\b|\bby what (?:percent(?:age)?|rate)\b|\bby how (?:much|many \w+)\b|" + CHANGE_RE.pattern,
+    r"\bhow fast\b|\bby what (?:percent(?:age)?|rate)\b|\bby how (?:much|many)\b|" + CHANGE_RE.pattern,
     re.IGNORECASE,
 )
 # An abbreviation as written in a question: "EPS", "R&D", "SG&A", "PP&E" (plural "s" aside).
@@ -592,7 +592,7 @@ class FactLookup:
             "count_asked_amount": wants_count & (self._is_money | self._is_percent),
             "points_asked_is": wants_points & self._is_points,
             "points_asked_money": wants_points & self._is_money,
-            "money_asked_percent": (wants_money and not wants_points) & self._is_percent,
+            "money_asked_not": (wants_money and not wants_points) & ~self._is_money,
             "part_unasked": unasked,
             "negated_asked": negated,
             "names_missing": names_missing,
@@ -1021,7 +1021,9 @@ class FactLookup:
         """The latest period the document prints the figure `question` names for; ""
         when no figure matches."""
         metric = " ".join(CHANGE_WORDS_RE.sub(" ", YEAR_OVER_YEAR_RE.sub(" ", question)).split())
-        found = self.find(metric, change=False)
+        # Only a figure printed for a period has a year before it.
+        dated = np.array([index for index, fact in enumerate(self.facts) if fact.period], dtype=np.int64)
+        found = self.find(metric, change=False, within=dated)
         if found is None or not found.confident:
             return ""
         periods = [fact.period for fact in (*found.facts, *found.alternatives) if fact.period]

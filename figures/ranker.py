@@ -49,7 +49,7 @@ FEATURES = (
     "count_asked_amount",
     "points_asked_is",
     "points_asked_money",
-    "money_asked_percent",
+    "money_asked_not",
     "part_unasked",
     "negated_asked",
     "names_missing",

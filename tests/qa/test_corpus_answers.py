@@ -146,6 +146,15 @@ def test_year_over_year_without_a_period_is_for_the_latest_one(costco: DeckQA) -
     assert answer.value.period == "1Q22 / 1Q23"
 
 
+def test_a_change_asked_in_dollars_is_of_an_amount_in_dollars(costco: DeckQA) -> None:
+    """ "By how many dollars ... compared with a year ago": the latest period printed for
+    the figure (a sentence's per-share amount has none), and an amount in dollars, not
+    the count of shares in the row of the same name."""
+    answer = costco.ask("By how many dollars did net income per diluted share rise compared with a year ago?")
+    assert answer.value is not None, answer.answer
+    assert answer.value.formula == "3.07 - 2.98" and answer.value.period == "1Q22 / 1Q23", answer.answer
+
+
 @pytest.fixture(scope="module")
 def retailer(corpus_deck: Callable[[str], DeckQA]) -> DeckQA:
     return corpus_deck("BESTBUY_2023Q4_EARNINGS")
