@@ -45,7 +45,7 @@ CHANGE_RE = re.compile(
 # A figure said to have changed ("did net sales grow", "the increase in"): what is asked
 # is the change, not the figure.
 CHANGED_RE = re.compile(
-    r"\b(?:grow|grew|grown|increased?|decreased?|rise|rose|risen|fall|fell|fallen|declined?|drop|dropped)\b",
+    r"\b(?:grow|grew|grown|increased?|decreased?|rise|rose|risen|fall|fell|fallen|declined?|drop|dropped|changed?)\b",
     re.IGNORECASE,
 )
 GROWTH_RATE_RE = re.compile(
@@ -770,11 +770,13 @@ class FactLookup:
             return self._change_between(question, periods)
         if len(periods) == 1 and YEAR_OVER_YEAR_RE.search(lowered):
             return self._year_over_year(question, periods[0])
-        if len(periods) == 1 and CHANGED_RE.search(lowered) and not summing:
+        # "total assets" names a figure; "in total" asks for a sum.
+        adds_up = re.search(r"\b(sum|summing|combined|altogether|add up|adds up|in all|cumulative|in total)\b", lowered)
+        if len(periods) == 1 and CHANGED_RE.search(lowered) and not adds_up:
             # "By how much did net sales grow in Q1 FY23?": a change, never the level. When
             # the figure found is an amount, not a rate or a change: the change the
             # document prints for the period, else the year-over-year one.
-            plain = self.find(question)
+            plain = self.find(" ".join(CHANGE_WORDS_RE.sub(" ", question).split()))  # the figure itself
             if (
                 plain is not None
                 and plain.confident

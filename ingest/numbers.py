@@ -212,7 +212,9 @@ PERIOD_RE = re.compile(
 BARE_PART_RE = re.compile(r"(?:q[1-4]|[1-4]q|h[12]|[12]h)", re.IGNORECASE)
 
 BARE_YEAR_RE = re.compile(
-    r"(?:\b(?:in|for|during|of|as of|since|by|from|to|versus|vs\.?|compared (?:with|to)|than|against)"
+    r"(?:\b(?:in|for|during|throughout|of|as of|since|by|from|to|versus|vs\.?|compared (?:with|to)|than|against)"
+    # "over 2022" ending its clause (not "over 2000 stores")
+    r"|\bover(?=\s+(?:19|20)\d{2}\s*(?:[?.,;:)]|$))"
     r"|['’]s|\b(?:the|its|their))\s+"  # and before what it qualifies: "the company's 2022 sales"
     r"(?P<year>(?:19|20)\d{2})\b(?!\s*[-/]\d)",
     re.IGNORECASE,

@@ -182,3 +182,16 @@ def test_a_figure_written_in_percent_is_a_percentage() -> None:
     assert [(figure.raw, figure.unit) for figure in figures] == [
         ("8.1 percent", "%"), ("$53.44 billion", "USD billion"), ("12 per cent", "%"), ("5", ""),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "periods"),
+    [
+        ("How much did total assets change over 2022?", ["2022"]),
+        ("over 2022, sales rose", ["2022"]),
+        ("throughout 2021", ["2021"]),
+        ("grew to over 2000 stores", []),
+    ],
+)
+def test_a_year_a_change_runs_over_is_a_period(text: str, periods: list[str]) -> None:
+    assert find_periods(text) == periods

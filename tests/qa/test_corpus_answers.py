@@ -155,6 +155,14 @@ def test_a_change_asked_in_dollars_is_of_an_amount_in_dollars(costco: DeckQA) ->
     assert answer.value.formula == "3.07 - 2.98" and answer.value.period == "1Q22 / 1Q23", answer.answer
 
 
+def test_how_much_a_balance_changed_over_a_year_is_a_change(release: DeckQA) -> None:
+    """ "How much did total assets change over 2022?": the change between the year's two
+    balance sheets, never the closing balance ("total" names the row; it asks no sum)."""
+    answer = release.ask("How much did total assets change over 2022?")
+    assert answer.value is not None, answer.answer
+    assert answer.value.formula == "182103 - 168406", answer.answer
+
+
 @pytest.fixture(scope="module")
 def retailer(corpus_deck: Callable[[str], DeckQA]) -> DeckQA:
     return corpus_deck("BESTBUY_2023Q4_EARNINGS")
