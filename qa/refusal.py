@@ -15,7 +15,7 @@ from ingest.ocr import ocr_form
 from retriever.hits import SlideHit
 from understand.kinds import question_kind
 from understand.question import key_terms
-from understand.terms import SYNONYMS, head_terms, verb_forms, written_as_name
+from understand.terms import MEASURE_WORDS, SYNONYMS, head_terms, verb_forms, written_as_name
 
 # Calibrated on eval/gold.jsonl (see eval report): below this cosine similarity the
 # best passage is unrelated to the question whatever its rank.
@@ -72,7 +72,8 @@ class RefusalPolicy:
         the leading edge", "consist of") does not make the question out of scope, nor
         does a verb ("what is happening to X", "the contacts listed on")."""
         verbs = verb_forms(question)
-        head = set(head_terms(question)) - verbs
+        # A measure word ("growth", "rate") says what kind of figure, not of what.
+        head = set(head_terms(question)) - verbs - MEASURE_WORDS
         cased = question != question.lower()  # all lower case, nothing is written as a name
         return [
             term

@@ -43,6 +43,8 @@ DESCRIPTIVE_PATTERNS = re.compile(
 )
 
 
+# What a company says it expects, as a whole, not a figure of it.
+OUTLOOK_WORDS = frozenset({"outlook", "guidance", "expectations"})
 # "What does/did/will X <verb> ...": the question's object is "what" itself.
 OPEN_WHAT_RE = re.compile(r"^\s*what\s+(?:do|does|did|will|would|should)\b")
 
@@ -57,7 +59,10 @@ def asks_what_was_done(question: str) -> bool:
     """ "What does/did/will the company <verb> for <period>", naming nothing but its verb:
     what the company expects, said or did, not a figure. (The document's own name is
     "the company" by the time a question is routed.)"""
-    return bool(OPEN_WHAT_RE.match(question.lower())) and len(key_terms(strip_periods(question))) <= 1
+    terms = key_terms(strip_periods(question))
+    if terms and set(terms) <= OUTLOOK_WORDS:
+        return True  # "What is the company's outlook for 2023?": the outlook as it is written
+    return bool(OPEN_WHAT_RE.match(question.lower())) and len(terms) <= 1
 
 
 def route(question: str) -> Route:

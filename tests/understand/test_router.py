@@ -13,6 +13,8 @@ from understand.router import route
         # what the company expects or did in a period, no figure named: the text
         ("What does the company expect for the first quarter of 2023?", "text"),
         ("What did the company announce in Q4 2022?", "text"),
+        ("What is the company's outlook for 2023?", "text"),
+        ("What guidance did the company give for fiscal 2024?", "text"),
         # a figure named, however the question is worded: the lookup
         ("What did the company owe on unredeemed gift cards at the end of fiscal 2022?", "table"),
         ("What revenue does the company expect for the first quarter of 2023?", "table"),
