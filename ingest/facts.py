@@ -27,7 +27,7 @@ from ingest.statements import StatementTable
 UNIT_IN_TEXT_RE = re.compile(
     r"\bunit\s*[:=]?\s*(?P<unit>(?:(?:JPY|USD|EUR|GBP|yen)\s+)?(?:trillion|billion|million|thousand)|%)", re.IGNORECASE
 )
-TARGET_WORDS = ("target", "plan", "forecast", "outlook", "expect", "prospect", "aim")
+TARGET_WORDS = ("target", "plan", "forecast", "outlook", "expect", "prospect", "aim", "guidance")
 CHANGE_WORDS = ("yoy", "qoq", "change", "up ", "down ", "increase", "decrease")
 # A footnote: its mark, then its text ("*Excluding the impacts of ...").
 FOOTNOTE_RE = re.compile(r"^(?P<mark>\*+)\s*(?P<note>[A-Za-z].{4,})$", re.DOTALL)
@@ -182,6 +182,9 @@ def passage_facts(chunk: Chunk, slide_unit: str = "") -> list[Fact]:
                 or _first(find_periods(chunk.parent))
             )
             tags = _passage_tags(chunk.text, figure)
+            # An item of a list introduced as guidance or a plan is one.
+            if "target" not in tags and any(word in chunk.parent.lower() for word in TARGET_WORDS):
+                tags = ("target", *tags)
         facts.append(
             Fact(
                 fact_id=f"{chunk.chunk_id}-f{position}",

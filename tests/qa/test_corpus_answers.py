@@ -168,6 +168,14 @@ def retailer(corpus_deck: Callable[[str], DeckQA]) -> DeckQA:
     return corpus_deck("BESTBUY_2023Q4_EARNINGS")
 
 
+def test_an_item_of_a_guidance_list_is_a_target(retailer: DeckQA) -> None:
+    """The bullets under "... providing the following financial guidance for FY24" are
+    what the company plans, with the list's period."""
+    answer = retailer.ask("What capital expenditures are planned for FY24?")
+    assert answer.value is not None and answer.value.number == 850.0, answer.answer
+    assert "(FY24, target)" in answer.answer, answer.answer
+
+
 def test_words_in_brackets_say_what_is_asked_in_the_documents_words(retailer: DeckQA) -> None:
     # the release never writes "capital expenditures"; the bracket names its row
     asked = "How much did Best Buy spend on capital expenditures (additions to property and equipment) in fiscal 2023?"
