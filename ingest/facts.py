@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from ingest.numbers import (
+    BARE_YEAR_RE,
     CURRENCIES,
     PERIOD_RE,
     Figure,
@@ -434,20 +435,26 @@ def _nearest_period(text: str, figure: Figure) -> str:
         return find_periods(bracketed.group(1))[0]
     best = ""
     best_distance = len(text) + 1
-    for match in PERIOD_RE.finditer(text):
-        periods = find_periods(match.group(0))
+    # Periods as printed, and bare years after "in", "for" ... ("$3 billion in 2023").
+    spans = [(match.start(), match.end(), find_periods(match.group(0))) for match in PERIOD_RE.finditer(text)]
+    spans += [
+        (match.start("year"), match.end("year"), [match.group("year")])
+        for match in BARE_YEAR_RE.finditer(text)
+        if match.start("year") != figure.start  # a year is not its own period
+    ]
+    for start, end, periods in spans:
         if not periods:
             continue
-        if match.end() <= figure.start:
-            distance = figure.start - match.end()
+        if end <= figure.start:
+            distance = figure.start - end
         else:
-            between = text[figure.end : match.start()]
+            between = text[figure.end : start]
             # "137 in Apr. 2016", "31.0% as of March 31, 2016": the period that follows.
             linked = re.search(r"\b(in|as of|at|for|during|of)\s*$", between)
             # A period past another figure or bracket belongs to that one ("up 14.3% YoY)
             # (83.1% of 3Q16 revenues)").
             separated = bool(find_figures(between)) or bool(re.search(r"[()]", between))
-            distance = (match.start() - figure.end) * (3.0 if separated else 0.05 if linked else 1.5)
+            distance = (start - figure.end) * (3.0 if separated else 0.05 if linked else 1.5)
         if distance < best_distance:
             best, best_distance = periods[0], distance
     return best

@@ -42,6 +42,13 @@ def test_a_linked_date_after_the_figure_wins_and_its_year_is_no_figure() -> None
     assert [(raw, period) for _, raw, period in facts] == [("55.0%", "Mar. 31, 2016"), ("49.8%", "Dec. 31, 2016")]
 
 
+def test_a_year_after_in_is_the_figures_period() -> None:
+    facts = read("These actions underpin our cost-reduction targets of $3 billion in 2023.")
+    assert ("$3 billion", "2023") in [(raw, period) for _, raw, period in facts]
+    facts = read("Established in July 2007")
+    assert [(raw, period) for _, raw, period in facts] == [("2007", "Jul. 2007")]
+
+
 def test_a_period_past_another_bracket_is_not_this_figures() -> None:
     facts = read("1Q-3Q16: JPY94,366 million (up 14.3% YoY) (83.1% of 3Q16 revenues)")
     assert ("up 14.3%", "1Q-3Q16") in [(raw, period) for _, raw, period in facts]
