@@ -69,6 +69,8 @@ YEAR_OVER_YEAR_RE = re.compile(
     r"\b(?:year[- ]over[- ]year|yoy|y/y|(?:a|the) year (?:earlier|ago|before)|year[- ]ago|prior[- ]year|"
     r"(?:versus|vs\.?|compared (?:with|to)) (?:the )?(?:prior|previous|last) year)\b"
 )
+# What is asked on its own, not combined with anything else.
+ALONE_RE = re.compile(r"\b(?:alone|by itself|by themselves|on (?:its|their) own|separately)\b", re.IGNORECASE)
 # A definition of what is asked, in brackets or after "i.e.": "capital expenditures
 # (additions to property and equipment)", "free cash flow, i.e. operating cash flow minus ...".
 DEFINITION_RE = re.compile(r"\((?P<bracketed>[^()]*\s[^()]*\s[^()]*)\)|,?\s+i\.e\.,?\s+(?P<restated>[^?]+)")
@@ -599,6 +601,9 @@ class FactLookup:
             "prose": self._is_prose,
         }
         features = np.column_stack([np.asarray(columns[name], dtype=np.float64) for name in FEATURES])
+        if ALONE_RE.search(question):
+            # "R&D expenses alone": not a row that names more ("SG&A/R&D").
+            head_found = head_found & (row_in_question >= 1.0)
         rare_held = {term: self._metric.holding(term) for term in rare_terms}
         excluded = np.zeros(len(self.facts), dtype=bool)
         for _, phrase in exclusions:

@@ -162,3 +162,11 @@ def test_a_question_about_the_whole_document_is_answered_from_its_contents_page(
     assert [c.slide for c in answer.citations] and {c.slide for c in answer.citations} == {2}, answer.answer
     for section in ("About IIJ", "Competitive Advantages", "Growth Strategy", "Financial Results"):
         assert section in answer.answer, answer.answer
+
+
+def test_a_figure_asked_on_its_own_is_not_a_combined_row(deck) -> None:
+    """The deck prints SG&A and R&D together ("SG&A/R&D"): asked for R&D on its own, it
+    has no figure; asked for both, the combined row answers."""
+    assert deck.ask("How much did IIJ spend on R&D on its own in 1Q-3Q16?").refused
+    both = deck.ask("What were SG&A and R&D expenses in 1Q-3Q16?")
+    assert both.value is not None and both.value.number == 14.67, both.answer
