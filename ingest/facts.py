@@ -420,6 +420,12 @@ def _label_around(text: str, figure: Figure) -> str:
     return " ".join(label.split())
 
 
+# "For the full year" without a year: the fiscal year of the period printed around it.
+FULL_YEAR_RE = re.compile(r"\b(?:full[- ]year|for the year)\b(?!\s+(?:fiscal\s+)?(?:FY)?\d)", re.IGNORECASE)
+# How many characters before a printed period may complete it ("Q4 " before "FY23").
+PERIOD_LEAD = 25
+
+
 def _nearest_period(text: str, figure: Figure) -> str:
     """The period closest to the figure, preferring one in the same clause. A bare
     quarter right before it ("1Q-3Q16 +14.3% (3Q +16.0%, 2Q +12.0%)") takes the year of
@@ -436,7 +442,11 @@ def _nearest_period(text: str, figure: Figure) -> str:
     best = ""
     best_distance = len(text) + 1
     # Periods as printed, and bare years after "in", "for" ... ("$3 billion in 2023").
-    spans = [(match.start(), match.end(), find_periods(match.group(0))) for match in PERIOD_RE.finditer(text)]
+    # A period is read with the words just before it: "Q4 FY23" is 4Q23, not FY23.
+    spans = [
+        (match.start(), match.end(), find_periods(text[max(0, match.start() - PERIOD_LEAD) : match.end()])[-1:])
+        for match in PERIOD_RE.finditer(text)
+    ]
     spans += [
         (match.start("year"), match.end("year"), [match.group("year")])
         for match in BARE_YEAR_RE.finditer(text)
@@ -449,6 +459,8 @@ def _nearest_period(text: str, figure: Figure) -> str:
             distance = figure.start - end
         else:
             between = text[figure.end : start]
+            if _sentence_start(between):
+                continue  # a later sentence's date ("... $0.92 per share. It is payable on ...")
             # "137 in Apr. 2016", "31.0% as of March 31, 2016": the period that follows.
             linked = re.search(r"\b(in|as of|at|for|during|of)\s*$", between)
             # A period past another figure or bracket belongs to that one ("up 14.3% YoY)
@@ -457,7 +469,17 @@ def _nearest_period(text: str, figure: Figure) -> str:
             distance = (start - figure.end) * (3.0 if separated else 0.05 if linked else 1.5)
         if distance < best_distance:
             best, best_distance = periods[0], distance
+    # "In Q4 FY23, ... For the full year, ... $789 million": the year of the period around.
+    sentence = text[: figure.start][_sentence_start(text[: figure.start]) :]
+    if best and re.match(r"[1-4][QH]", best) and FULL_YEAR_RE.search(sentence) and period_year(best):
+        return f"FY{period_year(best)}"
     return best
+
+
+def _sentence_start(text: str) -> int:
+    """Where the last sentence of `text` starts."""
+    ends = list(re.finditer(r"[.!?]\s+(?=[A-Z“\"])", text))
+    return ends[-1].end() if ends else 0
 
 
 def _tags(context: str, figure: Figure) -> tuple[str, ...]:

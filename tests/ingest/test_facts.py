@@ -49,6 +49,19 @@ def test_a_year_after_in_is_the_figures_period() -> None:
     assert [(raw, period) for _, raw, period in facts] == [("2007", "Jul. 2007")]
 
 
+def test_a_quarter_before_its_fiscal_year_and_the_full_year_after_it() -> None:
+    facts = read(
+        "In Q4 FY23, the company returned $743 million to shareholders. "
+        "For the full year, the company returned a total of $1.8 billion to shareholders."
+    )
+    assert [(raw, period) for _, raw, period in facts] == [("$743 million", "4Q23"), ("$1.8 billion", "FY23")]
+
+
+def test_a_date_in_a_later_sentence_is_not_the_figures_period() -> None:
+    facts = read("The board approved a quarterly dividend of $0.92 per share. It is payable on April 13, 2023.")
+    assert [(raw, period) for _, raw, period in facts if raw == "$0.92"] == [("$0.92", "")]
+
+
 def test_a_period_past_another_bracket_is_not_this_figures() -> None:
     facts = read("1Q-3Q16: JPY94,366 million (up 14.3% YoY) (83.1% of 3Q16 revenues)")
     assert ("up 14.3%", "1Q-3Q16") in [(raw, period) for _, raw, period in facts]
