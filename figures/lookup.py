@@ -57,7 +57,7 @@ GROWTH_RATE_RE = re.compile(
 )
 YEAR_RE = re.compile(r"\b(when|what year|which year|in what year|since when)\b", re.IGNORECASE)
 PERCENT_RE = re.compile(
-    r"(%|\bpercent|\bpercentage|\bratio\b|\b(?:what|market|which) share\b|\bshare of\b|\brate\b|\bstake\b)",
+    r"(%|\bpercent|\bpercentage|\bratio\b|\b(?:what|market|which) share\b|\bshare of\b|\brate\b|\bstake\b|\breturn on\b|\byield\b)",
     re.IGNORECASE,
 )
 POINTS_RE = re.compile(r"\bpoints?\b|\bpercentage points?\b", re.IGNORECASE)

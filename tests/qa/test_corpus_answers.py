@@ -176,6 +176,13 @@ def test_an_item_of_a_guidance_list_is_a_target(retailer: DeckQA) -> None:
     assert "(FY24, target)" in answer.answer, answer.answer
 
 
+def test_a_return_on_something_is_a_ratio(retailer: DeckQA) -> None:
+    """Asked for the return on assets, the ROA row's percentage, not the total assets the
+    ratio is computed from."""
+    answer = retailer.ask("What return on assets did the company earn in the fiscal year ended January 28, 2023?")
+    assert answer.value is not None and (answer.value.number, answer.value.unit) == (8.6, "%"), answer.answer
+
+
 def test_words_in_brackets_say_what_is_asked_in_the_documents_words(retailer: DeckQA) -> None:
     # the release never writes "capital expenditures"; the bracket names its row
     asked = "How much did Best Buy spend on capital expenditures (additions to property and equipment) in fiscal 2023?"
