@@ -46,8 +46,14 @@ def table_facts(table: Table) -> list[Fact]:
     headerless_values = _is_value_row_table(table)
     periods_by_column = column_periods(table.header)
     has_period_columns = any(find_periods(column) for column in table.header)
+    above = ""
     for row_index, row in enumerate(table.rows):
         row_label = "" if headerless_values else row[0]
+        # "% to Sales" under "Adjusted Income Before Tax": the ratio of the row above.
+        if RATIO_ROW_RE.match(row_label) and above:
+            row_label = f"{above} {row_label}"
+        elif row_label:
+            above = row_label
         first_value_column = 0 if headerless_values else 1
         for column_index in range(first_value_column, len(row)):
             cell = row[column_index]
@@ -235,8 +241,11 @@ def statement_facts(table_id: str, statement: StatementTable) -> list[Fact]:
     # A column with a figure printed in a currency ("$14,953") holds amounts, as one headed
     # by a year does.
     money_columns = {cell.column for row in statement.rows for cell in row.cells if CURRENCY_SIGN_RE.search(cell.raw)}
+    above = ""
     for row_number, row in enumerate(statement.rows, start=1):
         parents = " > ".join(row.path[:-1])
+        label = f"{above} {row.label}" if RATIO_ROW_RE.match(row.label) and above else row.label
+        above = above if label != row.label else row.label
         # Two figures under one column heading ("-37 4%", a figure OCR split in two):
         # which one the column holds is unknown, so neither is stated.
         shared = {column for column, count in Counter(cell.column for cell in row.cells).items() if count > 1}
@@ -265,14 +274,14 @@ def statement_facts(table_id: str, statement: StatementTable) -> list[Fact]:
                 Fact(
                     fact_id=f"{table_id}-r{row_number}-c{cell.column + 1}",
                     slide=statement.page,
-                    label=row.label,
+                    label=label,
                     value=cell.value,
                     unit=unit,
                     period=period.label() if period else "",
                     raw=cell.raw,
                     context=row.text,
                     table_id=table_id,
-                    row=row.label,
+                    row=label,
                     column=column,
                     tags=tuple(tags),
                     heading=parents,
@@ -420,6 +429,8 @@ def _label_around(text: str, figure: Figure) -> str:
     return " ".join(label.split())
 
 
+# A row that is a ratio of the row above it: "% to Sales", "% of net sales", "Percent of revenues".
+RATIO_ROW_RE = re.compile(r"^\s*(?:%|percent(?:age)?|as a %)\s*(?:to|of)\b", re.IGNORECASE)
 # "For the full year" without a year: the fiscal year of the period printed around it.
 FULL_YEAR_RE = re.compile(r"\b(?:full[- ]year|for the year)\b(?!\s+(?:fiscal\s+)?(?:FY)?\d)", re.IGNORECASE)
 # How many characters before a printed period may complete it ("Q4 " before "FY23").

@@ -112,3 +112,22 @@ def test_each_item_of_a_list_of_counts_is_labelled_by_its_own_words() -> None:
     assert labels["847"].endswith("847 stores")
     assert "Canada" not in labels["40"] and labels["40"].endswith("40 in Mexico")
     assert "Mexico" not in labels["31"] and labels["31"].endswith("31 in Japan")
+
+
+def test_a_percent_row_is_named_by_the_row_above_it() -> None:
+    table = Table(
+        "s1-t1",
+        1,
+        "Income by segment",
+        "USD million",
+        ("", "FY22", "FY21"),
+        (
+            ("Gross profit", "4,000", "3,600"),
+            ("% of net sales", "40.0%", "36.0%"),
+            ("Operating income", "1,000", "900"),
+            ("% of net sales", "10.0%", "9.0%"),
+        ),
+    )
+    labels = {(fact.raw, fact.period): fact.label for fact in table_facts(table)}
+    assert labels[("40.0%", "FY22")] == "Gross profit % of net sales"
+    assert labels[("9.0%", "FY21")] == "Operating income % of net sales"

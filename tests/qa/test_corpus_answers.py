@@ -488,3 +488,16 @@ def test_a_derived_figure_is_made_as_the_question_says(
 def test_figures_named_by_their_whole_label(costco: DeckQA, question: str, number: float) -> None:
     answer = costco.ask(question)
     assert answer.value is not None and answer.value.number == number, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        ("What was MedTech's reported income before tax as a percent of sales in 2022?", 16.8),
+        ("What was MedTech's adjusted income before tax as a percent of sales in 2021?", 25.7),
+    ],
+)
+def test_a_ratio_row_is_the_ratio_of_the_row_above_it(healthcare: DeckQA, question: str, value: float) -> None:
+    """Two rows "% to Sales", one under reported and one under adjusted income before tax."""
+    answer = healthcare.ask(question)
+    assert answer.value is not None and answer.value.number == value, answer.answer
