@@ -44,8 +44,11 @@ GENERIC_TERMS = QUESTION_FILLER | frozenset({"business"})
 
 
 def wants_list(question: str) -> bool:
-    lowered = question.lower()
-    return bool(LIST_INTENT_RE.search(question)) or any(hint in lowered for hint in PLURAL_HINTS)
+    if LIST_INTENT_RE.search(question):
+        return True
+    # A hint written as a name ("domestic Services comparable sales") names a row, not a list.
+    words = re.findall(r"[A-Za-z]+", question)
+    return any(word.lower() in PLURAL_HINTS and not (index and word[0].isupper()) for index, word in enumerate(words))
 
 
 def without_names(question: str, names: Sequence[str]) -> str:

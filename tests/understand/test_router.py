@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from understand.question import wants_list
 from understand.router import route
 
 
@@ -23,3 +24,16 @@ from understand.router import route
 )
 def test_a_period_alone_does_not_ask_for_a_figure(question: str, kind: str) -> None:
     assert route(question).kind == kind, route(question).reason
+
+
+@pytest.mark.parametrize(
+    ("question", "listed"),
+    [
+        ("What services does the company offer?", True),
+        ("What are the main risks?", True),
+        # a capitalised word names a row or a segment, not a list
+        ("How did domestic Services comparable sales do in Q4 FY23?", False),
+    ],
+)
+def test_a_list_is_asked_in_plain_words(question: str, listed: bool) -> None:
+    assert wants_list(question) == listed
