@@ -89,6 +89,10 @@ COMPARISON_RE = re.compile(r"\b(?:compared (?:with|to)|versus|vs\.?|against|rela
 OPENING_RE = re.compile(r"\bbeginning of (?:the )?(?:period|year|quarter)\b", re.IGNORECASE)
 # A ratio that keeps its sign: a margin (of a loss, negative).
 # "excluding X", "excl. X", "ex-X", "without X", "other than X": what a label leaves out.
+# The opposite of an exclusion: "before adjusting for X", "prior to adjustments for X".
+BEFORE_ADJUSTING_RE = re.compile(
+    r"\b(?:before|prior to|not)\s+(?:adjusting|adjustments?|adjusted)\s+for\s+(?P<kept>[^,;()?]+)", re.IGNORECASE
+)
 EXCLUDING_RE = re.compile(r"\b(?:excluding|excludes|excl\.?|ex-|without|other than)\s*(?P<rest>[^,;()]+)", re.I)
 # A tax rate: the income taxes over the income before them.
 TAX_RATE_RE = re.compile(r"\b(?:effective\s+)?(?:income\s+)?tax\s+rate\b", re.IGNORECASE)
@@ -307,7 +311,7 @@ class FactLookup:
             i: left_out
             for i, fact in enumerate(self.facts)
             if fact.table_id
-            and (match := EXCLUDING_RE.search(fact.label))
+            and (match := EXCLUDING_RE.search(f"{fact.label} {fact.column}"))
             and (left_out := set(tokenize(match.group("rest"))))
         }
         # Facts that read the same to the period rule share one answer per question.
@@ -516,6 +520,12 @@ class FactLookup:
         ]
         for clause, _ in exclusions:
             question = question.replace(clause, " ")
+        # "before adjusting for gas prices and FX": what is kept in; its words name no row,
+        # and a figure that leaves it out is not the one asked.
+        kept_in: set[str] = set()
+        for match in BEFORE_ADJUSTING_RE.finditer(question):
+            kept_in |= expand(tokenize(match.group("kept")))
+            question = question.replace(match.group(0), " ")
         metric_text = _without_periods(question)
         # Words the deck never uses cannot tell facts apart (the refusal policy judges them).
         # Currency and scale words say the unit asked ("how many dollars"), not which row.
@@ -568,7 +578,7 @@ class FactLookup:
                     negated[i] = 1.0
         if not EXCLUDING_RE.search(question):
             for i, left_out in self._left_out.items():
-                if left_out & asked:
+                if left_out & (asked | kept_in):
                     negated[i] = 1.0
         names_missing = np.zeros(len(self.facts))
         for term in rare_terms:

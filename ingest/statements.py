@@ -37,6 +37,12 @@ MAX_LINE_GAP = 3.2
 # How many lines above a table's first row can hold its column headings and caption.
 HEADER_LINES = 5
 CAPTION_LINES = 4
+INTRODUCTION_END_RE = re.compile(
+    r"(?:\s+(?:were|are|is|was)\s+as\s+follows|\s+(?:include|includes|included)?\s*the\s+following)?\s*:\s*$",
+    re.IGNORECASE,
+)
+# How far above a table's headings the sentence introducing it may be set (points).
+INTRODUCTION_GAP = 120
 
 NUMBER_RE = re.compile(r"^\(?[-\u2212]?\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?\)?$")
 DASH_RE = re.compile(r"^[-\u2012\u2013\u2014\u2212]+$|^n/?[am]$|^nm$|^\*+$", re.IGNORECASE)
@@ -588,7 +594,11 @@ def _table(lines: list[_Line], start: int, end: int, page: int) -> StatementTabl
     head_top = header_top if taken else None
     # Caption and title: a few lines above the headings.
     for line in reversed(lines[max(0, above - CAPTION_LINES + 1) : above + 1]):
-        if line.is_row or header_top - line.bottom > 60 or len(line.words) > PROSE_WORDS:
+        # The sentence introducing the table, right above it ("Comparable sales ... were as
+        # follows:"), names it, however long and however far above it is set.
+        introduces = not caption_parts and line.text.rstrip().endswith(":")
+        too_far = header_top - line.bottom > (INTRODUCTION_GAP if introduces else 60)
+        if line.is_row or too_far or (len(line.words) > PROSE_WORDS and not introduces):
             break
         caption_parts.insert(0, line.text)
         header_top = line.top
@@ -602,6 +612,8 @@ def _table(lines: list[_Line], start: int, end: int, page: int) -> StatementTabl
         if not _is_caption(part) and re.search(r"[A-Za-z]{3}", part) and not re.match(r"\W*[a-z]", part)
     ]
     title = next((part for part in named if part.upper() == part), named[0] if named else "")
+    # "Comparable sales for the first quarter were as follows:" -> "Comparable sales for the first quarter"
+    title = INTRODUCTION_END_RE.sub("", title).strip()
     columns = tuple(" ".join(parts) for parts in headings)
     periods = _periods(columns, caption)
     currency = next((cell[3] for row in rows for cell in row.cells if cell[3]), "")

@@ -101,6 +101,7 @@ class Unit:
     order: tuple[int, int, int]  # page, passage, sentence: reading order
     dense: float
     page: float  # the page's retrieval score relative to the best page
+    annotates: str = ""  # for a footnote, the page's words its marker is set on
 
 
 def compose(
@@ -161,7 +162,8 @@ def _units(
                 closeness = dense[chunk.chunk_id]
                 if len(own) == len(pieces) > 1:
                     closeness = SENTENCE_SHARE * own[number] + (1 - SENTENCE_SHARE) * closeness
-                units.append(Unit(chunk, piece, order, closeness, slide.score / best))
+                annotated = _annotated(piece, slide_chunks.get(slide.slide, []))
+                units.append(Unit(chunk, piece, order, closeness, slide.score / best, annotated))
     return units
 
 
@@ -237,6 +239,7 @@ def _score(unit: Unit, weights: dict[str, float], kind: Kind) -> float:
     around = f"{unit.chunk.heading} {title} {unit.chunk.parent}"
     if unit.text != unit.chunk.text:
         around += f" {unit.chunk.text}"
+    around += f" {unit.annotates}"
     context = {root(t) for t in tokenize(around)}
     found = {t for t in weights if _holds(words, t)}
     named = sum(weights[t] for t in found)
@@ -252,6 +255,22 @@ def _score(unit: Unit, weights: dict[str, float], kind: Kind) -> float:
     if kind in EXPLANATIONS and unit.chunk.kind == "table_row":
         score -= PENALTY_TABLE
     return score
+
+
+def _annotated(text: str, chunks: list[Chunk]) -> str:
+    """For a footnote ("*Excluding the impacts of ..."), the words on its page that carry
+    its marker ("Adjusted*"): what it explains. "" for any other passage."""
+    marker = re.match(r"\s*(\*{1,3}|†|‡)(?=\s*[A-Za-z])", text)
+    if not marker:
+        return ""
+    mark = re.escape(marker.group(1))
+    words = {
+        found.group(1)
+        for chunk in chunks
+        if chunk.text != text
+        for found in re.finditer(rf"([A-Za-z][\w-]*){mark}(?!\*)", chunk.text)
+    }
+    return " ".join(sorted(words))
 
 
 def _says_any(unit: Unit, weights: dict[str, float]) -> bool:

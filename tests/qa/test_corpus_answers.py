@@ -501,3 +501,20 @@ def test_a_ratio_row_is_the_ratio_of_the_row_above_it(healthcare: DeckQA, questi
     """Two rows "% to Sales", one under reported and one under adjusted income before tax."""
     answer = healthcare.ask(question)
     assert answer.value is not None and answer.value.number == value, answer.answer
+
+
+def test_a_table_is_named_by_the_sentence_introducing_it(costco: DeckQA) -> None:
+    """ "Comparable sales for the first quarter fiscal 2023 were as follows:" set above an
+    untitled table names it: its rows are comparable sales."""
+    titles = [table.title for table in costco.index.tables if table.slide == 1]
+    assert "Comparable sales for the first quarter fiscal 2023" in titles, titles
+    answer = costco.ask(
+        "What were comparable sales in Canada in the first quarter of fiscal 2023, "
+        "excluding gasoline and foreign exchange effects?"
+    )
+    assert answer.value is not None and answer.value.number == 8.3, answer.answer
+
+
+def test_before_adjusting_for_something_is_the_figure_that_keeps_it_in(costco: DeckQA) -> None:
+    answer = costco.ask("What were Canada's comparable sales in Q1 FY23 prior to adjusting for gasoline prices and FX?")
+    assert answer.value is not None and answer.value.number == 2.4, answer.answer

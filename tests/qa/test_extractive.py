@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from ingest.records import Chunk
 from ingest.text import root, stem
 from qa.deckqa import DeckQA
-from qa.extractive import MAX_WORDS, _names, sentences, subject_terms
+from qa.extractive import MAX_WORDS, _annotated, _names, sentences, subject_terms
 from qa.figure_answer import figure_text
 from qa.settings import Settings
 from understand.kinds import CAUSE_CUE_RE, is_quote
@@ -166,3 +167,12 @@ def test_a_long_paragraph_answers_with_its_closest_sentence(corpus_deck) -> None
 )
 def test_a_figure_is_shown_with_its_unit_once(printed: str, unit: str, shown: str) -> None:
     assert figure_text(printed, unit) == shown
+
+
+def test_a_footnote_is_read_with_the_words_its_marker_is_set_on() -> None:
+    """ "*Excluding the impacts of gasoline prices" explains "Adjusted*": asked about what
+    is adjusted, the footnote holds the word."""
+    row = Chunk("s1-r1", 1, "T", "U.S. - 12 Weeks: 9.3%; 12 Weeks Adjusted*: 6.5%", kind="table_row")
+    note = "*Excluding the impacts from changes in gasoline prices and foreign exchange."
+    assert _annotated(note, [row]) == "Adjusted"
+    assert _annotated("Net sales rose 8.1 percent.", [row]) == ""
