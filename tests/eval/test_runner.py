@@ -233,14 +233,14 @@ def test_gold_set_meets_the_quality_gate(deck: DeckQA, artifacts: Path) -> None:
 
 
 # The held-out half of the bundled deck's gold file, gated at its measured level
-# (numeric exact 0.975, hit@3 0.988, refusal precision 1.0, refusal recall 0.818 = 9/11,
+# (numeric exact 0.975, hit@3 0.988, refusal precision 1.0, refusal recall 0.909 = 10/11,
 # key-point recall 0.874 over its 41 descriptive, paraphrased and follow-up items; the
 # target is 0.85).
 TEST_SPLIT_GATE = {
     "numeric_exact": 0.95,
     "hit3": 0.95,
     "refusal_precision": 0.9,
-    "refusal_recall": 0.8,
+    "refusal_recall": 0.9,
     "keypoint_recall": 0.85,
 }
 
@@ -256,15 +256,15 @@ def test_test_split_meets_its_gate(deck: DeckQA) -> None:
 
 # The corpus documents' held-out items, gated at their measured level (python -m eval
 # run --gold eval/gold --split test, 2026-12-01, 30 test items per document): numeric
-# exact 44/60, derived 16/24, out of scope refused 12/12, answerable refused 8/108; per
+# exact 51/60, derived 19/24, out of scope refused 12/12, answerable refused 4/108; per
 # document, at least its numeric count.
-CORPUS_TEST_FLOOR = {"numeric": 44, "derived": 16, "out_of_scope_refused": 12}
-CORPUS_TEST_MAX_FALSE_REFUSALS = 8
+CORPUS_TEST_FLOOR = {"numeric": 51, "derived": 19, "out_of_scope_refused": 12}
+CORPUS_TEST_MAX_FALSE_REFUSALS = 4
 # Descriptive test items (6 per document): key-point recall, the mean of the documents'
-# (0.944, 0.833, 0.667, 0.653 measured: 0.774).
-CORPUS_TEST_MIN_KEYPOINT_RECALL = 0.75
-CORPUS_NUMERIC_FLOOR = {"BESTBUY_2023Q4_EARNINGS": 9, "COSTCO_2023Q1_EARNINGS": 13,
-                        "INTEL_2022Q4_EARNINGS": 12, "JOHNSON_JOHNSON_2022Q4_EARNINGS": 10}  # fmt: skip
+# (0.944, 0.833, 0.667, 0.819 measured: 0.816).
+CORPUS_TEST_MIN_KEYPOINT_RECALL = 0.8
+CORPUS_NUMERIC_FLOOR = {"BESTBUY_2023Q4_EARNINGS": 13, "COSTCO_2023Q1_EARNINGS": 14,
+                        "INTEL_2022Q4_EARNINGS": 13, "JOHNSON_JOHNSON_2022Q4_EARNINGS": 11}  # fmt: skip
 
 
 @pytest.mark.slow
@@ -341,12 +341,12 @@ def test_a_folder_of_gold_files_runs_each_on_its_own_document(
 # Leave-one-document-out (python -m eval loo, 2026-12-01): each document's test items
 # answered with weights fitted on the other documents' dev items, gated at that level.
 LOO_FLOOR = {
-    "deck": {"numeric": 97, "derived": 12, "out_of_scope_refused": 9, "answerable_refused_at_most": 0},
-    "BESTBUY_2023Q4_EARNINGS": {"numeric": 9, "derived": 4, "out_of_scope_refused": 3, "answerable_refused_at_most": 2},
-    "COSTCO_2023Q1_EARNINGS": {"numeric": 13, "derived": 5, "out_of_scope_refused": 3, "answerable_refused_at_most": 2},
-    "INTEL_2022Q4_EARNINGS": {"numeric": 12, "derived": 3, "out_of_scope_refused": 3, "answerable_refused_at_most": 2},
+    "deck": {"numeric": 97, "derived": 12, "out_of_scope_refused": 10, "answerable_refused_at_most": 0},
+    "BESTBUY_2023Q4_EARNINGS": {"numeric": 13, "derived": 5, "out_of_scope_refused": 3, "answerable_refused_at_most": 1},
+    "COSTCO_2023Q1_EARNINGS": {"numeric": 14, "derived": 6, "out_of_scope_refused": 3, "answerable_refused_at_most": 1},
+    "INTEL_2022Q4_EARNINGS": {"numeric": 13, "derived": 3, "out_of_scope_refused": 3, "answerable_refused_at_most": 1},
     "JOHNSON_JOHNSON_2022Q4_EARNINGS": {
-        "numeric": 10, "derived": 4, "out_of_scope_refused": 3, "answerable_refused_at_most": 2,
+        "numeric": 11, "derived": 5, "out_of_scope_refused": 3, "answerable_refused_at_most": 1,
     },
 }  # fmt: skip
 
