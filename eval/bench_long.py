@@ -49,7 +49,7 @@ warm = []
 for question in sys.argv[1:] * 3:
     asked = time.perf_counter(); deck.ask(question); warm.append(time.perf_counter() - asked)
 print(json.dumps({"cold_seconds": answered - started, "load_seconds": first - started, "warm": warm,
-                  "max_rss_kib": peak_kib()}))
+                  "after_first_seconds": time.perf_counter() - answered, "max_rss_kib": peak_kib()}))
 """
 )
 QUESTIONS = (
@@ -130,7 +130,8 @@ def measure_long_document(pdf: Path, progress: Any = print) -> dict[str, Any]:
         "pdf": pdf.name,
         "pages": total,
         "ingest": rows,
-        "cold_start_seconds": round(asked["wall_seconds"], 2),
+        # The process's wall time up to its first answer (the warm answers after it aside).
+        "cold_start_seconds": round(asked["wall_seconds"] - asked["after_first_seconds"], 2),
         "cold_start_peak_rss_mib": round(asked["max_rss_kib"] / 1024, 1),
         "warm_p50_ms": round(percentile(warm, 50) * 1000, 1),
         "warm_p95_ms": round(percentile(warm, 95) * 1000, 1),
@@ -148,7 +149,7 @@ def format_long(result: dict[str, Any]) -> list[tuple[str, str]]:
     ]
     rows += [
         (f"cold start to first answer, {result['pages']} pages", f"{result['cold_start_seconds']} s, "
-         f"{result['cold_start_peak_rss_mib']} MiB peak"),
+         f"{result['cold_start_peak_rss_mib']} MiB peak (the whole process)"),
         (f"warm latency, {result['pages']} pages", f"p50 {result['warm_p50_ms']} ms, p95 {result['warm_p95_ms']} ms"),
     ]  # fmt: skip
     return rows
