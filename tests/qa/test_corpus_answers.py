@@ -476,31 +476,24 @@ def test_a_derived_figure_is_made_as_the_question_says(
 
 
 @pytest.mark.parametrize(
-    ("question", "number"),
+    ("document", "question", "number"),
     [
         # "847 warehouses, including 583 in the United States and Puerto Rico, ..., 29 in the
         # United Kingdom": each figure's label runs to the end of its item.
-        ("How many of its warehouses are in the United Kingdom?", 29.0),
+        ("costco", "How many of its warehouses are in the United Kingdom?", 29.0),
         # "current" names a balance sheet line, not a time.
-        ("On the balance sheet, how much were current assets in total at November 20, 2022?", 34150.0),
+        ("costco", "On the balance sheet, how much were current assets in total at November 20, 2022?", 34150.0),
+        # Two rows "% to Sales", one under reported and one under adjusted income before
+        # tax: each is the ratio of the row above it.
+        ("healthcare", "What was MedTech's reported income before tax as a percent of sales in 2022?", 16.8),
+        ("healthcare", "What was MedTech's adjusted income before tax as a percent of sales in 2021?", 25.7),
     ],
 )
-def test_figures_named_by_their_whole_label(costco: DeckQA, question: str, number: float) -> None:
-    answer = costco.ask(question)
+def test_figures_named_by_their_whole_label(
+    request: pytest.FixtureRequest, document: str, question: str, number: float
+) -> None:
+    answer = request.getfixturevalue(document).ask(question)
     assert answer.value is not None and answer.value.number == number, answer.answer
-
-
-@pytest.mark.parametrize(
-    ("question", "value"),
-    [
-        ("What was MedTech's reported income before tax as a percent of sales in 2022?", 16.8),
-        ("What was MedTech's adjusted income before tax as a percent of sales in 2021?", 25.7),
-    ],
-)
-def test_a_ratio_row_is_the_ratio_of_the_row_above_it(healthcare: DeckQA, question: str, value: float) -> None:
-    """Two rows "% to Sales", one under reported and one under adjusted income before tax."""
-    answer = healthcare.ask(question)
-    assert answer.value is not None and answer.value.number == value, answer.answer
 
 
 def test_a_table_is_named_by_the_sentence_introducing_it(costco: DeckQA) -> None:
