@@ -87,13 +87,12 @@ EXCLUSION_RE = re.compile(
 COMPARISON_RE = re.compile(r"\b(?:compared (?:with|to)|versus|vs\.?|against|relative to)\b", re.IGNORECASE)
 # A balance at the start of the period its column names.
 OPENING_RE = re.compile(r"\bbeginning of (?:the )?(?:period|year|quarter)\b", re.IGNORECASE)
-# A ratio that keeps its sign: a margin (of a loss, negative).
 # "excluding X", "excl. X", "ex-X", "without X", "other than X": what a label leaves out.
+EXCLUDING_RE = re.compile(r"\b(?:excluding|excludes|excl\.?|ex-|without|other than)\s*(?P<rest>[^,;()]+)", re.I)
 # The opposite of an exclusion: "before adjusting for X", "prior to adjustments for X".
 BEFORE_ADJUSTING_RE = re.compile(
     r"\b(?:before|prior to|not)\s+(?:adjusting|adjustments?|adjusted)\s+for\s+(?P<kept>[^,;()?]+)", re.IGNORECASE
 )
-EXCLUDING_RE = re.compile(r"\b(?:excluding|excludes|excl\.?|ex-|without|other than)\s*(?P<rest>[^,;()]+)", re.I)
 # A tax rate: the income taxes over the income before them.
 TAX_RATE_RE = re.compile(r"\b(?:effective\s+)?(?:income\s+)?tax\s+rate\b", re.IGNORECASE)
 # A margin named by the income it is a share of revenue of ("operating margin").
