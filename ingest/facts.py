@@ -30,6 +30,12 @@ UNIT_IN_TEXT_RE = re.compile(
 )
 TARGET_WORDS = ("target", "plan", "forecast", "outlook", "expect", "prospect", "aim", "guidance")
 CHANGE_WORDS = ("yoy", "qoq", "change", "up ", "down ", "increase", "decrease")
+# A row that is a ratio of the row above it: "% to Sales", "% of net sales", "Percent of revenues".
+RATIO_ROW_RE = re.compile(r"^\s*(?:%|percent(?:age)?|as a %)\s*(?:to|of)\b", re.IGNORECASE)
+# "For the full year" without a year: the fiscal year of the period printed around it.
+FULL_YEAR_RE = re.compile(r"\b(?:full[- ]year|for the year)\b(?!\s+(?:fiscal\s+)?(?:FY)?\d)", re.IGNORECASE)
+# How many characters before a printed period may complete it ("Q4 " before "FY23").
+PERIOD_LEAD = 25
 # A footnote: its mark, then its text ("*Excluding the impacts of ...").
 FOOTNOTE_RE = re.compile(r"^(?P<mark>\*+)\s*(?P<note>[A-Za-z].{4,})$", re.DOTALL)
 # How many words after a figure can name what it counts ("3,108 employees").
@@ -427,14 +433,6 @@ def _label_around(text: str, figure: Figure) -> str:
     words = trailing.group(1).strip() if trailing else ""
     label = f"{clause} {figure.raw} {words}".strip() if clause else f"{figure.raw} {words}"
     return " ".join(label.split())
-
-
-# A row that is a ratio of the row above it: "% to Sales", "% of net sales", "Percent of revenues".
-RATIO_ROW_RE = re.compile(r"^\s*(?:%|percent(?:age)?|as a %)\s*(?:to|of)\b", re.IGNORECASE)
-# "For the full year" without a year: the fiscal year of the period printed around it.
-FULL_YEAR_RE = re.compile(r"\b(?:full[- ]year|for the year)\b(?!\s+(?:fiscal\s+)?(?:FY)?\d)", re.IGNORECASE)
-# How many characters before a printed period may complete it ("Q4 " before "FY23").
-PERIOD_LEAD = 25
 
 
 def _nearest_period(text: str, figure: Figure) -> str:

@@ -37,6 +37,7 @@ MAX_LINE_GAP = 3.2
 # How many lines above a table's first row can hold its column headings and caption.
 HEADER_LINES = 5
 CAPTION_LINES = 4
+# The end of a sentence introducing a table, left out of its title: "... were as follows:".
 INTRODUCTION_END_RE = re.compile(
     r"(?:\s+(?:were|are|is|was)\s+as\s+follows|\s+(?:include|includes|included)?\s*the\s+following)?\s*:\s*$",
     re.IGNORECASE,
