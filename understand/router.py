@@ -9,7 +9,7 @@ from typing import Literal
 
 from ingest.numbers import find_periods, strip_periods
 from ingest.text import tokenize
-from understand.kinds import asks_for_explanation
+from understand.kinds import WHAT_IS_RE, asks_for_explanation
 from understand.question import key_terms
 from understand.terms import METRIC_WORDS
 
@@ -68,7 +68,7 @@ def asks_what_was_done(question: str) -> bool:
 def route(question: str) -> Route:
     """ "table" when the question asks for a figure, else "text"."""
     # "whats", "what's" -> "what is"
-    question = re.sub(r"\bwhat'?s\b", "what is", question, flags=re.IGNORECASE)
+    question = WHAT_IS_RE.sub("what is", question)
     lowered = question.lower()
     if asks_for_explanation(question):
         return Route("text", "asks for causes or what someone said")
