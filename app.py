@@ -59,11 +59,18 @@ LLM = "llm"
 
 @st.cache_resource(show_spinner=False)
 def load_configured_deck(_settings: Settings, cache_key: str) -> DeckQA:
-    """The configured deck, index and model: loaded once per process (per `cache_key`),
-    warmed up in the background while the page draws."""
-    deck = DeckQA.load(_settings)
-    threading.Thread(target=deck.warm_up, name="warm-up", daemon=True).start()
-    return deck
+    """The configured deck, index and model: loaded once per process (per `cache_key`)."""
+    return DeckQA.load(_settings)
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up(_deck: DeckQA, cache_key: str) -> threading.Thread:
+    """`_deck.warm_up()` in the background, once per process (per `cache_key`): started
+    once the first page is drawn, so the first answer is as fast as the next without
+    holding up the page."""
+    thread = threading.Thread(target=_deck.warm_up, name="warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 @st.cache_data(max_entries=SLIDE_IMAGE_CACHE_ENTRIES, show_spinner=False)
@@ -371,6 +378,7 @@ def main(load_deck: Callable[[Settings], DeckQA] = configured_deck) -> None:
     if question:
         ask_and_draw(deck, question, use_llm, settings.ui.feedback_file)
     draw_chat_tools(deck)
+    warm_up(configured, deck_cache_key(settings))
 
 
 if __name__ == "__main__":  # `streamlit run app.py` runs this file as __main__

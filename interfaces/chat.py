@@ -17,10 +17,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
-from pandas.io.formats.style import Styler
+from typing import TYPE_CHECKING, Any
 
 from ingest.errors import DeckError
 from ingest.index_store import Manifest, Progress, estimated_ingest_seconds, open_index
@@ -30,6 +27,10 @@ from qa.answer import Answer, Citation, TableTrace, Value
 from qa.deckqa import REFUSAL_TEXT, DeckQA
 from qa.figure_answer import figure_text
 from qa.settings import IndexSettings, Settings
+
+if TYPE_CHECKING:  # pandas is imported by the first table drawn: it costs the page's first load 0.4 s
+    import pandas as pd
+    from pandas.io.formats.style import Styler
 
 # 1.5 x the PDF's 960x540 pt page gives 1440x810 px: sharp on HiDPI screens at the
 # chat column's width, 30-150 KB of PNG per slide.
@@ -173,6 +174,8 @@ def deck_cache_key(settings: Settings) -> str:
 def table_frame(table_row: TableTrace) -> pd.DataFrame:
     """A source table from `answer.debug.table_rows` as a DataFrame of strings with
     unique column labels (repeated or blank headers get invisible suffixes)."""
+    import pandas as pd
+
     header = list(table_row.header)
     rows = [list(row) for row in table_row.rows]
     width = max([len(header), *(len(row) for row in rows)], default=0)
@@ -189,6 +192,8 @@ def table_frame(table_row: TableTrace) -> pd.DataFrame:
 def table_styles(table_row: TableTrace) -> pd.DataFrame:
     """CSS for each cell of `table_frame(table_row)`: the matched row shaded, the
     matched cell (row_index, column) marked; every other cell unstyled."""
+    import pandas as pd
+
     frame = table_frame(table_row)
     row_index, column = table_row.row_index, table_row.column
     styles = pd.DataFrame("", index=frame.index, columns=frame.columns)

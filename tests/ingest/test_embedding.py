@@ -31,3 +31,23 @@ def test_answering_never_imports_torch(deck) -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "table []"
+
+
+def test_warm_up_pays_the_first_answers_one_time_costs(deck) -> None:
+    """After `warm_up`, a first text answer and a first figure import nothing more."""
+    code = (
+        "import sys; from qa import DeckQA; d = DeckQA.load(); d.warm_up(); before = set(sys.modules); "
+        "routes = [d.ask(q).route for q in ('Why did IIJ choose to become a full MVNO?', 'What was FY15 revenue?')]; "
+        "print(routes, sorted(set(sys.modules) - before))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['text', 'table'] []"
+
+
+def test_the_chat_helpers_leave_pandas_to_the_first_table() -> None:
+    """The chat page's first load imports no pandas (0.4 s): only a table answer needs it."""
+    code = "import sys, interfaces.chat; print('pandas' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
