@@ -30,7 +30,8 @@ from qa.settings import Settings
 embedder = ingest_embedder(None, Settings.from_env().index.model_cache)
 result = build_index(Path(sys.argv[1]), Path(sys.argv[2]), embedder, force=True)
 print(json.dumps({"seconds": time.perf_counter() - started, "pages": result.manifest.slides,
-                  "facts": result.manifest.facts, "max_rss_kib": peak_kib(),
+                  "facts": result.manifest.facts, "stages": result.stages, "tokens": result.tokens,
+                  "max_rss_kib": peak_kib(),
                   "readers_max_rss_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
 """
 )
@@ -110,6 +111,9 @@ def measure_long_document(pdf: Path, progress: Any = print) -> dict[str, Any]:
                     "facts": built["facts"],
                     "seconds": round(built["wall_seconds"], 1),
                     "seconds_per_page": round(built["wall_seconds"] / pages, 3),
+                    "read_seconds": round(built["stages"]["read"], 1),
+                    "embed_seconds": round(built["stages"]["embed"], 1),
+                    "tokens": built["tokens"],
                     "peak_rss_mib": round(built["max_rss_kib"] / 1024, 1),
                     # Page readers are forked from it: their peak counts pages shared with it.
                     "readers_peak_rss_mib": round(built["readers_max_rss_kib"] / 1024, 1),
@@ -143,7 +147,13 @@ def format_long(result: dict[str, Any]) -> list[tuple[str, str]]:
         (
             f"ingest {row['pages']} pages ({result['pdf']})",
             f"{row['seconds']} s ({row['seconds_per_page']} s/page), {row['peak_rss_mib']} MiB peak"
-            + (f" (page readers {row['readers_peak_rss_mib']} MiB)" if row.get("readers_peak_rss_mib") else ""),
+            + (f" (page readers {row['readers_peak_rss_mib']} MiB)" if row.get("readers_peak_rss_mib") else "")
+            + (
+                f"; reading {row['read_seconds']} s, embedding {row['tokens']:,} tokens {row['embed_seconds']} s "
+                f"({row['tokens'] / max(row['embed_seconds'], 1e-9):,.0f} tokens/s)"
+                if "tokens" in row
+                else ""
+            ),
         )
         for row in result["ingest"]
     ]

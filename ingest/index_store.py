@@ -185,6 +185,10 @@ class BuildResult:
     manifest: Manifest
     rebuilt: bool
     seconds: float
+    # A rebuild's seconds per stage ("read", "prepare": facts and texts, "embed", "write")
+    # and how many tokens it embedded: where a long document's ingest time goes.
+    stages: dict[str, float] = field(default_factory=dict)
+    tokens: int = 0
 
 
 def needs_rebuild(folder: Path, deck_sha256: str, model_id: str) -> str:
@@ -237,15 +241,16 @@ def build_index(
             progress=(lambda done, total: progress("read", done, total)) if progress else None,
             ocr_progress=(lambda done, total: progress("ocr", done, total)) if progress else None,
         )
+        stages = {"read": time.perf_counter() - started}
         folder.parent.mkdir(parents=True, exist_ok=True)
         temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.build-", dir=folder.parent))
         try:
-            manifest = _write_index(parsed, deck_path, temp, embedder, progress, started)
+            manifest, tokens = _write_index(parsed, deck_path, temp, embedder, progress, started, stages)
             _swap_in(temp, folder)
         except BaseException:
             shutil.rmtree(temp, ignore_errors=True)
             raise
-    return BuildResult(manifest, rebuilt=True, seconds=time.perf_counter() - started)
+    return BuildResult(manifest, rebuilt=True, seconds=time.perf_counter() - started, stages=stages, tokens=tokens)
 
 
 def load_index(folder: Path, embedder: QueryEmbedder) -> DeckIndex:
@@ -359,7 +364,11 @@ def _write_index(
     embedder: BatchEmbedder,
     progress: Progress | None,
     started: float,
-) -> Manifest:
+    stages: dict[str, float],
+) -> tuple[Manifest, int]:
+    """Write the index into `temp`; returns its manifest and how many tokens were embedded,
+    and adds the seconds of preparing, embedding and writing to `stages`."""
+    prepared = time.perf_counter()
     if not parsed.chunks:
         raise DeckError(f"no text passages found in {deck_path}")
     from ingest.facts import all_facts, fact_description
@@ -372,7 +381,11 @@ def _write_index(
     texts += [fact_description(fact, table_titles.get(fact.table_id, "")) for fact in facts]
     sentences = [sentence for chunk in parsed.chunks for sentence in passage_sentences(chunk)]
     texts += sentences
-    matrix = _embed_in_batches(embedder, texts, progress)
+    embedding = time.perf_counter()
+    stages["prepare"] = embedding - prepared
+    matrix, tokens = _embed_in_batches(embedder, texts, progress)
+    writing = time.perf_counter()
+    stages["embed"] = writing - embedding
     passages, titles, described = len(parsed.chunks), len(parsed.slides), len(facts)
     index = faiss.IndexFlatIP(embedder.dimension)
     index.add(matrix[:passages])
@@ -404,15 +417,16 @@ def _write_index(
         else None,
     )
     (temp / MANIFEST).write_text(json.dumps(asdict(manifest), indent=2) + "\n")
-    return manifest
+    stages["write"] = time.perf_counter() - writing
+    return manifest, tokens
 
 
-def _embed_in_batches(embedder: BatchEmbedder, texts: list[str], progress: Progress | None) -> np.ndarray:
-    """One matrix of normalised float32 vectors, embedded a batch at a time so memory
-    stays bounded and the progress bar moves. Each distinct text is embedded once (the
-    facts of one table row share their description), in order of token count, so a batch
-    pads little (ordered by characters instead, the bundled deck's batches held 59,216
-    tokens for 37,130 real ones; by tokens, 38,576)."""
+def _embed_in_batches(embedder: BatchEmbedder, texts: list[str], progress: Progress | None) -> tuple[np.ndarray, int]:
+    """One matrix of normalised float32 vectors, and how many tokens were embedded, a
+    batch at a time so memory stays bounded and the progress bar moves. Each distinct text
+    is embedded once (the facts of one table row share their description), in order of
+    token count, so a batch pads little (ordered by characters instead, the bundled deck's
+    batches held 59,216 tokens for 37,130 real ones; by tokens, 38,576)."""
     distinct = list(dict.fromkeys(texts))
     counted = sorted(zip(embedder.token_counts(distinct), distinct, strict=True))
     unique = [text for _, text in counted]
@@ -425,7 +439,7 @@ def _embed_in_batches(embedder: BatchEmbedder, texts: list[str], progress: Progr
         if progress:
             progress("embed", done, len(batches))
     row = {text: index for index, text in enumerate(unique)}
-    return vectors[[row[text] for text in texts]]
+    return vectors[[row[text] for text in texts]], sum(count for count, _ in counted)
 
 
 def _token_batches(counted: list[tuple[int, str]], budget: int) -> list[list[str]]:

@@ -8,9 +8,13 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ingest.errors import DeckQAError
 from qa.settings import Settings
+
+if TYPE_CHECKING:
+    from ingest.index_store import BuildResult
 
 EXIT_USAGE = 2
 # Above this many pages the CLI says how long the ingest will take before it starts.
@@ -105,11 +109,20 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"index {verb}: {manifest.slides} pages{ocr}, {manifest.chunks} passages, {manifest.tables} tables "
         f"({manifest.unruled_tables} read from word positions), {manifest.facts} facts "
-        f"in {time.perf_counter() - started:.1f} s -> {folder}"
+        f"in {time.perf_counter() - started:.1f} s{_stages(result)} -> {folder}"
     )
     for warning in manifest.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return 0
+
+
+def _stages(result: BuildResult) -> str:
+    """Where a rebuild's time went: " (reading 30.2 s, embedding 437,126 tokens 54.1 s)"."""
+    if not result.stages:
+        return ""
+    return (
+        f" (reading {result.stages['read']:.1f} s, embedding {result.tokens:,} tokens {result.stages['embed']:.1f} s)"
+    )
 
 
 def _slides(args: argparse.Namespace, settings: Settings) -> int:

@@ -12,24 +12,42 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
 from ingest.errors import DeckError, StaleIndexError
-from ingest.index_store import MANIFEST, build_index, needs_rebuild, open_index
+from ingest.index_store import MANIFEST, BuildResult, build_index, needs_rebuild, open_index
 from qa.settings import REPO_ROOT
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, deck_pdf, index_embedder) -> Path:
-    """A fresh index of the bundled deck in a temp folder."""
+def build(tmp_path_factory, deck_pdf, index_embedder) -> tuple[Path, BuildResult]:
+    """A fresh build of the bundled deck's index in a temp folder: the folder, the result."""
     folder = tmp_path_factory.mktemp("index") / "index"
     result = build_index(deck_pdf, folder, index_embedder)
     assert result.rebuilt
-    return folder
+    return folder, result
+
+
+@pytest.fixture(scope="module")
+def built(build: tuple[Path, BuildResult]) -> Path:
+    return build[0]
+
+
+def test_a_build_says_where_its_time_went(build: tuple[Path, BuildResult]) -> None:
+    folder, result = build
+    assert set(result.stages) == {"read", "prepare", "embed", "write"}
+    assert all(seconds > 0 for seconds in result.stages.values())
+    assert sum(result.stages.values()) <= result.seconds
+    vectors = result.manifest.chunks + sum(
+        len(np.load(folder / name)) for name in ("titles.npy", "facts.npy", "sentences.npy")
+    )
+    # Each passage is at least its words and two marker tokens; no text is over the model's 256.
+    assert 2 * result.manifest.chunks < result.tokens <= 256 * vectors
 
 
 def _snapshot(folder: Path) -> dict[str, str]:
