@@ -268,7 +268,7 @@ class FactLookup:
         names = _proper_nouns(" ".join(slide.text for slide in index.slides))
         self._rare = {token for token, df in frequency.items() if df <= RARE_TERM_PASSAGES and token in names}
         self._vectors = index.fact_vectors  # embedded at ingest (`fact_description`)
-        self._slide_periods = {slide.number: set(find_periods(slide.text)) for slide in index.slides}
+        self._slide_periods = {slide.number: set(slide.periods) for slide in index.slides}
         # Where each fiscal year the document names ends ("FY22" -> "2022-12-31"): a
         # balance on that day is the year-end figure.
         self.year_ends = _year_ends(self.facts)

@@ -168,7 +168,6 @@ class QueryEmbedder:
     `threads` 1 suits one question at a time; ingest uses every core."""
 
     def __init__(self, folder: Path, threads: int = 1) -> None:
-        import onnxruntime
         from tokenizers import Tokenizer
 
         config = json.loads((folder / ONNX_CONFIG).read_text())
@@ -177,13 +176,20 @@ class QueryEmbedder:
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(int(config["max_tokens"]))
         self.tokenizer.enable_padding()
-        options = onnxruntime.SessionOptions()
-        # One question at a time is tiny work: more threads only contend on 2 cores.
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        self.session = onnxruntime.InferenceSession(
-            str(folder / ONNX_FILE), options, providers=["CPUExecutionProvider"]
-        )
+        # Making the session (reading and optimising the model, about 0.2 s) runs on a
+        # thread of its own, which ONNX Runtime lets run beside the caller's Python: a
+        # deck's index is read meanwhile. `ready()` waits for it.
+        pool = ThreadPoolExecutor(1, thread_name_prefix="onnx-session")
+        self._session = pool.submit(_session, folder, threads)
+        pool.shutdown(wait=False)
+
+    @property
+    def session(self) -> Any:
+        return self._session.result()
+
+    def ready(self) -> None:
+        """Wait until the model is loaded; raises what loading it raised."""
+        self._session.result()
 
     def token_counts(self, texts: list[str]) -> list[int]:
         """How many tokens each text is embedded as (after truncation)."""
@@ -197,6 +203,16 @@ class QueryEmbedder:
         mask = np.array([item.attention_mask for item in encoded], dtype=np.int64)
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         return np.asarray(self.session.run(None, feeds)[0], dtype=np.float32)
+
+
+def _session(folder: Path, threads: int) -> Any:
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    # One question at a time is tiny work: more threads only contend on 2 cores.
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    return onnxruntime.InferenceSession(str(folder / ONNX_FILE), options, providers=["CPUExecutionProvider"])
 
 
 class BatchEmbedder:

@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 # 8 ligatures; 9 page captions scale tables; 10 "from 2021"; 11-12 year and percent
 # columns; 14 token batches; 15-16 titles and headings in the type of the text; 17 the
 # sentences of long paragraphs embedded.
-SCHEMA_VERSION = 17
+SCHEMA_VERSION = 18
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 TITLE_VECTORS = "titles.npy"
@@ -265,7 +265,12 @@ def load_index(folder: Path, embedder: QueryEmbedder) -> DeckIndex:
     title_vectors = np.load(folder / TITLE_VECTORS, allow_pickle=False)
     fact_vectors = np.load(folder / FACT_VECTORS, allow_pickle=False)
     with closing(sqlite3.connect(f"file:{folder / RECORDS}?mode=ro", uri=True)) as db:
-        slides = [Slide(*row) for row in db.execute("SELECT number, title, text FROM slides ORDER BY number")]
+        slides = [
+            Slide(number, title, text, tuple(json.loads(periods)))
+            for number, title, text, periods in db.execute(
+                "SELECT number, title, text, periods FROM slides ORDER BY number"
+            )
+        ]
         chunk_rows = db.execute(
             "SELECT chunk_id, slide, title, text, heading, kind, level, parent, tokens FROM chunks ORDER BY position"
         ).fetchall()
@@ -504,7 +509,7 @@ def _write_records(path: Path, parsed: ParsedDeck, facts: list[Fact]) -> None:
     with closing(sqlite3.connect(path)) as db, db:
         db.executescript(
             """
-            CREATE TABLE slides (number INTEGER PRIMARY KEY, title TEXT, text TEXT);
+            CREATE TABLE slides (number INTEGER PRIMARY KEY, title TEXT, text TEXT, periods TEXT);
             CREATE TABLE chunks (position INTEGER, chunk_id TEXT PRIMARY KEY, slide INTEGER,
                 title TEXT, text TEXT, heading TEXT, kind TEXT, level INTEGER, parent TEXT, tokens TEXT);
             CREATE TABLE deck_tables (position INTEGER, table_id TEXT PRIMARY KEY, slide INTEGER,
@@ -518,7 +523,10 @@ def _write_records(path: Path, parsed: ParsedDeck, facts: list[Fact]) -> None:
             CREATE INDEX facts_by_period ON facts(period);
             """
         )
-        db.executemany("INSERT INTO slides VALUES (?, ?, ?)", [(s.number, s.title, s.text) for s in parsed.slides])
+        db.executemany(
+            "INSERT INTO slides VALUES (?, ?, ?, ?)",
+            [(s.number, s.title, s.text, json.dumps(s.periods)) for s in parsed.slides],
+        )
         db.executemany(
             "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [

@@ -34,6 +34,7 @@ from ingest.content_stream import read_once
 from ingest.errors import DeckError
 from ingest.facts import table_facts
 from ingest.files import open_checked
+from ingest.numbers import find_periods
 from ingest.ocr import (
     INSTALL_HINT,
     MARK_REACH,
@@ -172,7 +173,8 @@ def read_deck(
     with _pdf_errors(path):
         for number, (text, layout) in enumerate(pages, start=1):
             title = layout.title or _first_line(text) or f"Slide {number}"
-            slides.append(Slide(number=number, title=title, text=_clean_text(text)))
+            cleaned = _clean_text(text)
+            slides.append(Slide(number=number, title=title, text=cleaned, periods=tuple(find_periods(cleaned))))
             table_titles = {raw_table.title for raw_table in layout.tables if raw_table.title}
             chunks.extend(_passages(layout.lines, number, title, table_titles))
             for index, raw_table in enumerate(layout.tables, start=1):

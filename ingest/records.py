@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Slide:
-    """One page of the deck PDF. `number` is the 1-based PDF page number."""
+    """One page of the deck PDF. `number` is the 1-based PDF page number; `periods` are
+    the periods its text names, canonical (`find_periods`), read once at ingest."""
 
     number: int
     title: str
     text: str
+    periods: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

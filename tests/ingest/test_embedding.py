@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from ingest.embedding import Embedder, QueryEmbedder, prepare_query_embedder
+from ingest.embedding import Embedder, QueryEmbedder, onnx_folder, prepare_query_embedder
+from qa import DeckQA
 from qa.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -51,3 +55,13 @@ def test_the_chat_helpers_leave_pandas_to_the_first_table() -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def test_a_model_that_cannot_load_fails_when_the_deck_opens(deck, settings: Settings, tmp_path: Path) -> None:
+    """The model loads beside the rest of the deck, but its error still comes at load."""
+    folder = tmp_path / "export"
+    shutil.copytree(onnx_folder(settings.index.model_cache, deck.index.embedder.model_id), folder)
+    (folder / "model.onnx").write_bytes(b"not a model")
+    broken = QueryEmbedder(folder)
+    with pytest.raises(Exception, match=r"(?i)protobuf|load model"):
+        DeckQA(dataclasses.replace(deck.index, embedder=broken))
