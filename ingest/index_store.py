@@ -63,9 +63,9 @@ FACT_VECTORS = "facts.npy"
 # PDFs longer than this are refused before any work (`DECKQA_MAX_PAGES`).
 DEFAULT_MAX_PAGES = 500
 # Measured ingest cost per page of a long financial document (`python -m qa ingest` on
-# the corpus 10-K, 2 cores: 115 s for 160 pages), for the estimate shown before a long
+# the corpus 10-K, 2 cores: 89-98 s for 160 pages), for the estimate shown before a long
 # ingest starts.
-SECONDS_PER_PAGE = 0.75
+SECONDS_PER_PAGE = 0.6
 # Tokens per embedding call at ingest (texts of similar token count, padded to the
 # longest): a small batch's activations stay in the core's cache. Measured on a quarter
 # of the corpus 10-K's texts, one session: 512 took 23.6 CPU s, 16 texts a batch 25.4-26.6,
