@@ -26,15 +26,20 @@ def test_onnx_vectors_match_sentence_transformers(embedder: Embedder, settings: 
     assert cosines.min() >= 0.9999, questions[int(np.argmin(cosines))]
 
 
+def printed(code: str) -> str:
+    """What `code` prints in a fresh interpreter (nothing imported yet)."""
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
 def test_answering_never_imports_torch(deck) -> None:
     code = (
         "import sys; from qa import DeckQA; a = DeckQA.load().ask('What was operating income in 1Q-3Q16?'); "
         "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers', 'pdfplumber') if m in sys.modules]; "
         "print(a.route, heavy)"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "table []"
+    assert printed(code) == "table []"
 
 
 def test_warm_up_pays_the_first_answers_one_time_costs(deck) -> None:
@@ -44,17 +49,12 @@ def test_warm_up_pays_the_first_answers_one_time_costs(deck) -> None:
         "routes = [d.ask(q).route for q in ('Why did IIJ choose to become a full MVNO?', 'What was FY15 revenue?')]; "
         "print(routes, sorted(set(sys.modules) - before))"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "['text', 'table'] []"
+    assert printed(code) == "['text', 'table'] []"
 
 
 def test_the_chat_helpers_leave_pandas_to_the_first_table() -> None:
     """The chat page's first load imports no pandas (0.4 s): only a table answer needs it."""
-    code = "import sys, interfaces.chat; print('pandas' in sys.modules)"
-    done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "False"
+    assert printed("import sys, interfaces.chat; print('pandas' in sys.modules)") == "False"
 
 
 def test_a_model_that_cannot_load_fails_when_the_deck_opens(deck, settings: Settings, tmp_path: Path) -> None:
