@@ -22,7 +22,7 @@ system-deps:
 
 run: setup
 	$(PY) -m qa ingest
-	$(VENV)/bin/streamlit run app.py --server.headless true --browser.gatherUsageStats false
+	$(VENV)/bin/streamlit run chat_server.py --server.headless true --browser.gatherUsageStats false
 
 test: setup
 	$(PY) -m pytest

@@ -22,6 +22,7 @@ from interfaces.chat import (
     answer_caption,
     append_feedback,
     badge_markers,
+    configured_deck,
     conversation_markdown,
     deck_cache_key,
     example_questions,
@@ -55,12 +56,6 @@ DATAFRAME_ROW_PX = 35
 TABLE_ROWS_SHOWN = 20
 EXTRACTIVE = "extractive"
 LLM = "llm"
-
-
-@st.cache_resource(show_spinner=False)
-def load_configured_deck(_settings: Settings, cache_key: str) -> DeckQA:
-    """The configured deck, index and model: loaded once per process (per `cache_key`)."""
-    return DeckQA.load(_settings)
 
 
 @st.cache_resource(show_spinner=False)
@@ -343,10 +338,6 @@ def draw_welcome(deck: DeckQA) -> None:
         with st.container(horizontal=True):
             for number, question in enumerate(example_questions(deck)):
                 st.button(question, key=f"example-main-{number}", on_click=ask_later, args=(question,))
-
-
-def configured_deck(settings: Settings) -> DeckQA:
-    return load_configured_deck(settings, deck_cache_key(settings))
 
 
 def main(load_deck: Callable[[Settings], DeckQA] = configured_deck) -> None:

@@ -10,6 +10,7 @@ import functools
 import hashlib
 import json
 import re
+import sys
 import tempfile
 import threading
 import uuid
@@ -19,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ingest.errors import DeckError
+from ingest.errors import DeckError, DeckQAError
 from ingest.index_store import Manifest, Progress, estimated_ingest_seconds, open_index
 from ingest.ocr import estimated_ocr_seconds
 from interfaces.slide_images import render_page_png
@@ -169,6 +170,34 @@ def deck_cache_key(settings: Settings) -> str:
         settings.llm.model,
     )
     return "|".join(str(part) for part in (*parts, settings.llm.base_url))
+
+
+# The configured deck of each `deck_cache_key`, opened once per process.
+_configured: dict[str, DeckQA] = {}
+_configured_lock = threading.Lock()
+
+
+def configured_deck(settings: Settings) -> DeckQA:
+    """The deck `settings` configure, opened once per process: a second caller waits for
+    the first (the chat server's start-up and the first page)."""
+    key = deck_cache_key(settings)
+    with _configured_lock:
+        if key not in _configured:
+            _configured[key] = DeckQA.load(settings)
+        return _configured[key]
+
+
+def preload_configured_deck() -> None:
+    """Open and warm up the configured deck before the first visitor (`chat_server.py`),
+    with pandas for its first table. A deck that cannot be opened is reported in one line
+    and left to the page, which says why."""
+    try:
+        deck = configured_deck(Settings.from_env())
+    except DeckQAError as error:
+        print(f"The deck could not be opened: {error}", file=sys.stderr)
+        return
+    deck.warm_up()
+    import pandas  # noqa: F401 - the first table's import, paid now
 
 
 def table_frame(table_row: TableTrace) -> pd.DataFrame:

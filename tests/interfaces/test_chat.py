@@ -26,6 +26,7 @@ from interfaces.chat import (
     answer_caption,
     append_feedback,
     badge_markers,
+    configured_deck,
     conversation_markdown,
     deck_cache_key,
     example_questions,
@@ -39,6 +40,7 @@ from interfaces.chat import (
     llm_name,
     llm_stream_hook,
     open_uploaded_deck,
+    preload_configured_deck,
     progress_step,
     refusal_headline,
     render_slide_png,
@@ -329,3 +331,20 @@ def test_stream_without_a_final_answer_is_an_error() -> None:
 
     with pytest.raises(RuntimeError, match="without returning its checked Answer"):
         list(StreamedAnswer(pieces()))
+
+
+def test_the_chat_server_opens_the_configured_deck_once_before_the_first_page() -> None:
+    preload_configured_deck()
+    settings = Settings.from_env()
+    assert configured_deck(settings) is configured_deck(settings)  # the page gets the one opened
+    assert configured_deck(settings).title == "Internet Initiative Japan Inc. Corporate Overview, February 2017"
+
+
+def test_a_deck_that_cannot_open_at_start_up_is_reported_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DECKQA_DECK", str(tmp_path / "missing.pdf"))
+    monkeypatch.setenv("DECKQA_INDEX_DIR", str(tmp_path / "index"))
+    preload_configured_deck()  # the page then says why, in its error box
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("The deck could not be opened:") and "missing.pdf" in line
