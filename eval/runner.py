@@ -215,9 +215,8 @@ def open_deck_for(items: Sequence[GoldItem], settings: Settings | None = None) -
     if len(documents) > 1:
         raise GoldError(f"items name {len(documents)} documents; one gold file is one document")
     if documents:
-        # A gold file about another document: its own index beside the configured one.
-        document = REPO_ROOT / documents.pop()
-        settings = settings.with_index(deck=document, dir=settings.index.dir.parent / "eval" / document.stem)
+        # A gold file about another document: its own index, in the index cache.
+        settings = settings.for_document(REPO_ROOT / documents.pop())
     return DeckQA.load(settings)
 
 

@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import closing
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from statistics import mean
@@ -42,7 +42,7 @@ from ingest.embedding import (
     resolve_model_path,
 )
 from ingest.errors import DeckError, StaleIndexError
-from ingest.files import open_checked
+from ingest.files import OpenedPdf, open_checked, opened_pdf
 from ingest.names import document_names
 from ingest.ocr import FIGURE_CONFIDENT, OcrReading, ocr_key
 from ingest.records import Chunk, Fact, Slide, Table
@@ -53,15 +53,15 @@ if TYPE_CHECKING:
 
 # 8 ligatures; 9 page captions scale tables; 10 "from 2021"; 11-12 year and percent
 # columns; 14 token batches; 15-16 titles and headings in the type of the text; 17 the
-# sentences of long paragraphs embedded.
-SCHEMA_VERSION = 18
+# sentences of long paragraphs embedded; 19 decrypted, repaired and unread pages.
+SCHEMA_VERSION = 19
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 TITLE_VECTORS = "titles.npy"
 SENTENCE_VECTORS = "sentences.npy"  # the sentences of long paragraphs, in passage order
 FACT_VECTORS = "facts.npy"
 # PDFs longer than this are refused before any work (`DECKQA_MAX_PAGES`).
-DEFAULT_MAX_PAGES = 500
+DEFAULT_MAX_PAGES = 1000
 # Measured ingest cost per page of a long financial document (`python -m qa ingest` on
 # the corpus 10-K, 2 cores: 89-98 s for 160 pages), for the estimate shown before a long
 # ingest starts.
@@ -77,6 +77,19 @@ DECIMAL_RE = re.compile(r"\d\.\d")
 # A whole number this many times the largest decimal figure of its row lost its point.
 DROPPED_POINT_RATIO = 5
 WORD_RE = re.compile(r"\d|[^\W\d_]{2}")  # a figure, or a word of two letters or more
+
+
+def cache_folder(cache: Path, deck_path: Path) -> Path:
+    """Where the index of `deck_path` lives in the index cache `cache`: one folder per
+    file content and ingest code, so a document is read once per machine. The same
+    document's folders built by other ingest code are removed (they would be rebuilt)."""
+    sha = _sha256(open_checked(deck_path))[:16]
+    folder = cache / f"{sha}-{ingest_version()}"
+    if cache.is_dir():
+        for stale in cache.glob(f"{sha}-*"):
+            if stale != folder and stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+    return folder
 
 
 def estimated_ingest_seconds(pages: int) -> int:
@@ -121,6 +134,9 @@ class Manifest:
     # Pages read by OCR: engine, page numbers, retried pages, seconds, and the facts
     # whose figure, row or column OCR read with low confidence (`unsure_facts`).
     ocr: dict[str, Any] | None = None
+    decrypted: bool = False  # encrypted, opened with an empty user password or the one given
+    repaired: tuple[str, ...] = ()  # damage qpdf repaired before reading, in its words
+    unread_pages: tuple[int, ...] = ()  # damaged pages left out
 
     @property
     def ocr_pages(self) -> frozenset[int]:
@@ -139,7 +155,8 @@ class Manifest:
             data = json.loads(path.read_text())
             values = {name: data[name] for name in cls.__dataclass_fields__ if name != "ocr"}
             values["ocr"] = data.get("ocr")
-            return cls(**{**values, "warnings": tuple(values["warnings"]), "names": tuple(values["names"])})
+            tuples = {name: tuple(values[name]) for name in ("warnings", "names", "repaired", "unread_pages")}
+            return cls(**{**values, **tuples})
         except (ValueError, KeyError, TypeError):
             return None
 
@@ -218,11 +235,13 @@ def build_index(
     force: bool = False,
     progress: Progress | None = None,
     max_pages: int = DEFAULT_MAX_PAGES,
+    password: str | None = None,
 ) -> BuildResult:
     """Build the index for `deck_path` into `folder` unless it is already current.
 
     Raises `DeckError` for an unusable deck (or one over `max_pages` pages, before any
-    work); the old index is then left as it was.
+    work); the old index is then left as it was. An encrypted deck opens with an empty
+    user password, or `password` (used for this build only; never stored).
     """
     from ingest.pdf_reader import check_page_count, read_deck
 
@@ -233,23 +252,26 @@ def build_index(
             manifest = Manifest.read(folder)
             assert manifest is not None
             return BuildResult(manifest, rebuilt=False, seconds=time.perf_counter() - started)
-        pages = check_page_count(deck_path, max_pages)
-        if progress:
-            progress("pages", pages, pages)  # before the work: lets a UI say how long it will take
-        parsed = read_deck(
-            deck_path,
-            progress=(lambda done, total: progress("read", done, total)) if progress else None,
-            ocr_progress=(lambda done, total: progress("ocr", done, total)) if progress else None,
-        )
-        stages = {"read": time.perf_counter() - started}
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.build-", dir=folder.parent))
-        try:
-            manifest, tokens = _write_index(parsed, deck_path, temp, embedder, progress, started, stages)
-            _swap_in(temp, folder)
-        except BaseException:
-            shutil.rmtree(temp, ignore_errors=True)
-            raise
+        with opened_pdf(deck_path, password) as pdf:
+            pages = check_page_count(pdf, max_pages)
+            if progress:
+                progress("pages", pages, pages)  # before the work: lets a UI say how long it will take
+            parsed = read_deck(
+                pdf.path,
+                progress=(lambda done, total: progress("read", done, total)) if progress else None,
+                ocr_progress=(lambda done, total: progress("ocr", done, total)) if progress else None,
+                name=deck_path,
+            )
+            parsed = replace(parsed, sha256=pdf.sha256)
+            stages = {"read": time.perf_counter() - started}
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.build-", dir=folder.parent))
+            try:
+                manifest, tokens = _write_index(parsed, pdf, temp, embedder, progress, started, stages)
+                _swap_in(temp, folder)
+            except BaseException:
+                shutil.rmtree(temp, ignore_errors=True)
+                raise
     return BuildResult(manifest, rebuilt=True, seconds=time.perf_counter() - started, stages=stages, tokens=tokens)
 
 
@@ -339,6 +361,7 @@ def open_index(
     rebuild: bool = True,
     progress: Progress | None = None,
     max_pages: int = DEFAULT_MAX_PAGES,
+    password: str | None = None,
 ) -> DeckIndex:
     """The index for `deck_path`, building it first when missing or stale (or raising
     `StaleIndexError` when `rebuild` is off). Only a build, or the first ONNX export of
@@ -352,7 +375,14 @@ def open_index(
                 f"index in {folder} is stale ({reason}); run `python -m qa ingest` "
                 "or allow rebuilding (DECKQA_AUTO_REBUILD=1)"
             )
-        build_index(deck_path, folder, ingest_embedder(model_dir, model_cache), progress=progress, max_pages=max_pages)
+        build_index(
+            deck_path,
+            folder,
+            ingest_embedder(model_dir, model_cache),
+            progress=progress,
+            max_pages=max_pages,
+            password=password,
+        )
     return load_index(folder, prepare_query_embedder(model_dir, model_cache))
 
 
@@ -364,7 +394,7 @@ def embedding_text(chunk: Chunk) -> str:
 
 def _write_index(
     parsed: ParsedDeck,
-    deck_path: Path,
+    pdf: OpenedPdf,
     temp: Path,
     embedder: BatchEmbedder,
     progress: Progress | None,
@@ -375,7 +405,7 @@ def _write_index(
     and adds the seconds of preparing, embedding and writing to `stages`."""
     prepared = time.perf_counter()
     if not parsed.chunks:
-        raise DeckError(f"no text passages found in {deck_path}")
+        raise DeckError(f"no text passages found in {pdf.source}")
     from ingest.facts import all_facts, fact_description
 
     facts = all_facts(parsed.tables, parsed.chunks, parsed.statements)
@@ -399,11 +429,11 @@ def _write_index(
     np.save(temp / FACT_VECTORS, matrix[passages + titles : passages + titles + described], allow_pickle=False)
     np.save(temp / SENTENCE_VECTORS, matrix[passages + titles + described :], allow_pickle=False)
     _write_records(temp / RECORDS, parsed, facts)
-    shutil.copyfile(deck_path, temp / DECK_COPY)
+    shutil.copyfile(pdf.path, temp / DECK_COPY)  # decrypted and repaired, if it had to be
     manifest = Manifest(
         deck_sha256=parsed.sha256,
         deck_title=parsed.title,
-        deck_name=deck_path.name,
+        deck_name=pdf.source.name,
         model_id=embedder.model_id,
         dimension=embedder.dimension,
         slides=len(parsed.slides),
@@ -420,6 +450,9 @@ def _write_index(
         ocr={**parsed.ocr.summary(), "unsure_facts": _unsure_facts(facts, parsed.tables, parsed.ocr)}
         if parsed.ocr
         else None,
+        decrypted=pdf.decrypted,
+        repaired=pdf.repaired,
+        unread_pages=parsed.unread_pages,
     )
     (temp / MANIFEST).write_text(json.dumps(asdict(manifest), indent=2) + "\n")
     stages["write"] = time.perf_counter() - writing

@@ -33,7 +33,7 @@ from pypdf.errors import PdfReadError
 from ingest.content_stream import read_once
 from ingest.errors import DeckError
 from ingest.facts import table_facts
-from ingest.files import open_checked
+from ingest.files import OpenedPdf, open_checked
 from ingest.numbers import find_periods
 from ingest.ocr import (
     INSTALL_HINT,
@@ -96,34 +96,39 @@ class ParsedDeck:
     statements: tuple[tuple[str, StatementTable], ...] = ()  # (table id, unruled table read from word positions)
     warnings: tuple[str, ...] = ()  # what the reading had to work around, for the manifest and the CLI
     ocr: OcrReading | None = None  # the pages read by OCR, when any
+    unread_pages: tuple[int, ...] = ()  # pages that could not be read (damaged), left out
 
 
-def check_page_count(path: Path, max_pages: int) -> int:
+def check_page_count(pdf: OpenedPdf, max_pages: int) -> int:
     """The PDF's page count, or a `DeckError` when it is over `max_pages` (checked before
     any reading, so a huge upload costs nothing)."""
-    try:
-        pages = len(PdfReader(path, strict=False).pages)
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
-        raise DeckError(f"damaged PDF ({type(error).__name__}: {error}): {path}") from error
-    if pages > max_pages:
-        raise DeckError(f"the PDF has {pages} pages; the limit is {max_pages} (DECKQA_MAX_PAGES): {path}")
-    return pages
+    if not pdf.pages:
+        raise DeckError(f"PDF has no pages: {pdf.source}")
+    if pdf.pages > max_pages:
+        raise DeckError(f"the PDF has {pdf.pages} pages; the limit is {max_pages} (DECKQA_MAX_PAGES): {pdf.source}")
+    return pdf.pages
 
 
-def validate_pdf(path: Path) -> None:
-    """A `DeckError` for a deck that cannot be used (missing, not a PDF, truncated,
-    damaged, encrypted, no text and no OCR engine to read it). Cheap: no layout, and
-    text only until a page has some."""
-    open_checked(path)
-    with _pdf_errors(path):
-        reader = _text_reader(path)
+def validate_pdf(pdf: OpenedPdf) -> None:
+    """A `DeckError` for a deck that cannot be used (no pages, no text and no OCR engine
+    to read it). Cheap: no layout, and text only until a page has some."""
+    with _pdf_errors(pdf.source):
+        reader = _text_reader(pdf.path)
         if not reader.pages:
-            raise DeckError(f"PDF has no pages: {path}")
-        if not any((page.extract_text() or "").strip() for page in reader.pages):
+            raise DeckError(f"PDF has no pages: {pdf.source}")
+        if not any(_page_has_text(page) for page in reader.pages):
             if not any(_has_image(page) for page in reader.pages):
-                raise DeckError(f"no extractable text, and no pictures to read by OCR: {path}")
+                raise DeckError(f"no extractable text, and no pictures to read by OCR: {pdf.source}")
             if tesseract_version() is None:
-                raise DeckError(f"no text layer on any page (an image-only PDF); {INSTALL_HINT}: {path}")
+                raise DeckError(f"no text layer on any page (an image-only PDF); {INSTALL_HINT}: {pdf.source}")
+
+
+def _page_has_text(page: Any) -> bool:
+    """Whether a page has text; a page that cannot be read has none (it is left out)."""
+    try:
+        return bool((page.extract_text() or "").strip())
+    except Exception:  # a damaged page: the reading skips it and says so
+        return False
 
 
 @contextmanager
@@ -150,10 +155,25 @@ def read_deck(
     path: Path,
     progress: Callable[[int, int], None] | None = None,
     ocr_progress: Callable[[int, int], None] | None = None,
+    name: Path | None = None,
 ) -> ParsedDeck:
-    """Parse the deck at `path`. Raises `DeckError` for anything unusable. Pages with no
-    text layer are read by OCR when Tesseract is installed (`ocr_progress` then counts
+    """Parse the deck at `path`. Raises `DeckError` for anything unusable, naming the file
+    `name` (the file as given, when `path` is its decrypted or repaired copy). Pages with
+    no text layer are read by OCR when Tesseract is installed (`ocr_progress` then counts
     them, starting at 0 before the first)."""
+    try:
+        return _read_deck(path, progress, ocr_progress)
+    except DeckError as error:
+        if name is None or name == path:
+            raise
+        raise DeckError(str(error).replace(str(path), str(name))) from error.__cause__
+
+
+def _read_deck(
+    path: Path,
+    progress: Callable[[int, int], None] | None,
+    ocr_progress: Callable[[int, int], None] | None,
+) -> ParsedDeck:
     data = open_checked(path)
     metadata_title = _metadata_title(path)
 
@@ -167,6 +187,12 @@ def read_deck(
         pages = list(_read_pages(path, progress))
     if not pages:
         raise DeckError(f"PDF has no pages: {path}")
+    unreadable = [number for number, (_, layout) in enumerate(pages, start=1) if layout.unread]
+    if len(unreadable) == len(pages):
+        raise DeckError(f"damaged PDF ({pages[0][1].unread}): no page could be read: {path}")
+    if unreadable:
+        first = pages[unreadable[0] - 1][1].unread
+        warnings.append(f"{len(unreadable)} pages could not be read and are left out ({_listed(unreadable)}): {first}")
     pages, ocr, unread = _with_ocr(path, pages, ocr_progress)
     if unread:
         warnings.append(f"{len(unread)} pages have no text layer and were not read ({_listed(unread)}); {INSTALL_HINT}")
@@ -211,6 +237,7 @@ def read_deck(
         statements=tuple(named),
         warnings=tuple(warnings),
         ocr=ocr,
+        unread_pages=tuple(unreadable),
     )
 
 
@@ -220,6 +247,7 @@ def _with_ocr(
     """`pages` with those that have no text layer read again from their OCR text layer;
     the OCR reading; the pages left unread (no OCR engine)."""
     empty = pages_without_text([text for text, _ in pages])
+    empty = [number for number in empty if not pages[number - 1][1].unread]
     if empty:
         reader = _text_reader(path)
         empty = [number for number in empty if _has_image(reader.pages[number - 1])]
@@ -240,15 +268,18 @@ def _with_ocr(
 def _has_image(page: Any, depth: int = 3) -> bool:
     """Whether a page draws a picture (an image XObject, directly or inside a form): a page
     without text and without pictures (blank, or vector drawings) has nothing to OCR."""
-    resources = page.get("/Resources")
-    objects = resources.get_object().get("/XObject") if resources is not None else None
-    if objects is None:
+    try:
+        resources = page.get("/Resources")
+        objects = resources.get_object().get("/XObject") if resources is not None else None
+        if objects is None:
+            return False
+        for reference in objects.get_object().values():
+            xobject = reference.get_object()
+            subtype = xobject.get("/Subtype")
+            if subtype == "/Image" or (subtype == "/Form" and depth > 0 and _has_image(xobject, depth - 1)):
+                return True
+    except Exception:  # a damaged page's resources: nothing to read by OCR there
         return False
-    for reference in objects.get_object().values():
-        xobject = reference.get_object()
-        subtype = xobject.get("/Subtype")
-        if subtype == "/Image" or (subtype == "/Form" and depth > 0 and _has_image(xobject, depth - 1)):
-            return True
     return False
 
 
@@ -289,16 +320,27 @@ def _read_pages(path: Path, progress: Callable[[int, int], None] | None) -> Iter
 
 
 def _read_range(path: Path, first: int, last: int, ocr: OcrPage | None = None) -> Iterator[tuple[str, _PageLayout]]:
+    """Pages `first` to `last` (0-based, end excluded). A page that cannot be read (a
+    damaged content stream, a font past repair) comes back empty, its error in `unread`:
+    the others are still read."""
     reader = _text_reader(path)
     with pdfplumber.open(path) as pdf:
         for index in range(first, last):
-            page = pdf.pages[index]
-            text = read_once(reader.pages[index], page)  # one parse of the page for both readers
-            layout = _read_page(page, index + 1, ocr)
-            if UNMAPPED in text or UNMAPPED in layout.plain_text:
-                text, layout = _with_ligatures(text), _with_ligatures(layout)
+            try:
+                page = pdf.pages[index]
+                text = read_once(reader.pages[index], page)  # one parse of the page for both readers
+                layout = _read_page(page, index + 1, ocr)
+                if UNMAPPED in text or UNMAPPED in layout.plain_text:
+                    text, layout = _with_ligatures(text), _with_ligatures(layout)
+                page.close()  # drop the page's cached layout: memory stays flat on long documents
+            except Exception as error:  # pypdf and pdfminer raise many types on broken content
+                text, layout = "", _PageLayout("", [], [], [], unread=f"{type(error).__name__}: {_one_line(error)}")
             yield text, layout
-            page.close()  # drop the page's cached layout: memory stays flat on long documents
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0][:200] if text else type(error).__name__
 
 
 # A ligature glyph ("ﬁ", "ﬂ", "ﬀ") whose font maps it to no character comes out as NUL:
@@ -365,6 +407,7 @@ class _PageLayout:
     tables: list[_RawTable]
     statements: list[StatementTable]
     plain_text: str = ""
+    unread: str = ""  # why the page could not be read ("" when it was)
 
 
 def _read_page(page: Any, number: int, ocr: OcrPage | None = None) -> _PageLayout:

@@ -354,10 +354,12 @@ def open_uploaded_deck(
     settings: IndexSettings,
     llm_answerer: Any | None = None,
     progress: Progress | None = None,
+    password: str | None = None,
 ) -> DeckQA:
     """Index an uploaded deck into `uploads_dir/<sha256[:12]>/` (reused when that deck
     was indexed before) and open it. Raises `DeckError` with a one-line message naming
-    the file when it is not a usable PDF; nothing the current deck uses is touched."""
+    the file when it is not a usable PDF; nothing the current deck uses is touched.
+    `password` opens an encrypted PDF that asks for one; it is not kept."""
     if not data:
         raise DeckError(f"{file_name} is empty")
     folder = uploads_dir / hashlib.sha256(data).hexdigest()[:UPLOAD_KEY_CHARS]
@@ -374,6 +376,7 @@ def open_uploaded_deck(
                 model_cache=settings.model_cache,
                 progress=progress,
                 max_pages=settings.max_pages,
+                password=password,
             )
         except DeckError as error:
             raise DeckError(str(error).replace(str(deck_path), file_name)) from error

@@ -66,7 +66,7 @@ class Evidence:
     extractive: Answer
 
 
-def open_deck_index(settings: Settings, progress: Progress | None = None) -> DeckIndex:
+def open_deck_index(settings: Settings, progress: Progress | None = None, password: str | None = None) -> DeckIndex:
     index = settings.index
     return open_index(
         index.deck,
@@ -76,6 +76,7 @@ def open_deck_index(settings: Settings, progress: Progress | None = None) -> Dec
         rebuild=index.auto_rebuild,
         progress=progress,
         max_pages=index.max_pages,
+        password=password,
     )
 
 
@@ -116,11 +117,14 @@ class DeckQA:
         ) | RunnableLambda(self._text_answer)
 
     @classmethod
-    def load(cls, settings: Settings | None = None, progress: Progress | None = None) -> DeckQA:
+    def load(
+        cls, settings: Settings | None = None, progress: Progress | None = None, *, password: str | None = None
+    ) -> DeckQA:
         """Open the configured deck (default: the bundled one), building its index on
-        first use, and the LLM answerer when one is configured."""
+        first use, and the LLM answerer when one is configured. `password` opens an
+        encrypted PDF that asks for one (for that build only; it is never stored)."""
         settings = settings or Settings.from_env()
-        index = open_deck_index(settings, progress)
+        index = open_deck_index(settings, progress, password)
         if not settings.llm.provider.strip():
             return cls(index)
         from llm.answerer import build_llm_answerer

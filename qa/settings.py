@@ -40,7 +40,11 @@ class IndexSettings(_Section):
         default=REPO_ROOT / ".deckqa" / "models", description="where the ONNX export of the model is cached"
     )
     auto_rebuild: bool = Field(default=True, description="rebuild a missing or stale index on load (else: error)")
-    max_pages: int = Field(default=500, ge=1, description="PDFs with more pages are refused before any work")
+    max_pages: int = Field(default=1000, ge=1, description="PDFs with more pages are refused before any work")
+    cache_dir: Path = Field(
+        default_factory=lambda: _user_cache() / "deckqa" / "indexes",
+        description="the index of every other document, one folder per content and ingest code",
+    )
 
 
 class LLMSettings(_Section):
@@ -102,6 +106,20 @@ class Settings(_Section):
         """A copy with other index settings (another deck or folder)."""
         return self.model_copy(update={"index": self.index.model_copy(update=changes)})
 
+    def for_document(self, document: Path) -> Settings:
+        """A copy for another document: its index in the cache, built once per machine for
+        its content and the ingest code, or beside `DECKQA_INDEX_DIR` when that is set."""
+        from ingest.index_store import cache_folder
+
+        if "dir" in self.index.model_fields_set:
+            return self.with_index(deck=document, dir=self.index.dir.parent / "documents" / document.stem)
+        return self.with_index(deck=document, dir=cache_folder(self.index.cache_dir, document))
+
+
+def _user_cache() -> Path:
+    """The user's cache folder (`XDG_CACHE_HOME`, else ~/.cache)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+
 
 # Environment variable -> (section, field). The README's "Configuration" table lists them.
 ENVIRONMENT: dict[str, tuple[str, str]] = {
@@ -111,6 +129,7 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "DECKQA_MODEL_CACHE": ("index", "model_cache"),
     "DECKQA_AUTO_REBUILD": ("index", "auto_rebuild"),
     "DECKQA_MAX_PAGES": ("index", "max_pages"),
+    "DECKQA_CACHE_DIR": ("index", "cache_dir"),
     "DECKQA_LLM": ("llm", "provider"),
     "DECKQA_LLM_MODEL": ("llm", "model"),
     "DECKQA_LLM_BASE_URL": ("llm", "base_url"),

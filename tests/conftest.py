@@ -51,7 +51,7 @@ def corpus_deck(settings: Settings) -> Callable[[str], DeckQA]:
     def load(stem: str) -> DeckQA:
         if stem not in decks:
             pdf = REPO_ROOT / "data" / "corpus" / f"{stem}.pdf"
-            decks[stem] = DeckQA.load(settings.with_index(deck=pdf, dir=settings.index.dir.parent / "eval" / stem))
+            decks[stem] = DeckQA.load(settings.for_document(pdf))
         return decks[stem]
 
     return load

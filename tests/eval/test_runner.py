@@ -275,7 +275,7 @@ def test_corpus_test_split_holds_its_measured_level(settings) -> None:
     for path in sorted((GOLD_PATH.parent / "gold").glob("*.jsonl")):
         items = [item for item in load_gold(path) if item.data["split"] == "test"]
         pdf = REPO_ROOT / items[0].data["document"]
-        release = DeckQA.load(settings.with_index(deck=pdf, dir=settings.index.dir.parent / "eval" / pdf.stem))
+        release = DeckQA.load(settings.for_document(pdf))
         evaluation = run_evaluation(items, release, gold_path=path, progress=False)
         rows.append(document_row(path.stem, {"ours": evaluation.ours.summary}))
         recalls.append(evaluation.ours.summary["metrics"]["keypoint_recall"])

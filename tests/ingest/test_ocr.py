@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 from eval.bench import picture_pdf
 from eval.scoring import score_item
 from ingest.errors import DeckError
+from ingest.files import opened_pdf
 from ingest.index_store import _decimals_missing, build_index, open_index
 from ingest.ocr import _mark_left_of, _solid, ocr_spelling, pages_without_text, ruling_lines, tesseract_version
 from ingest.pdf_reader import _on_baselines
@@ -182,8 +183,8 @@ def test_image_only_pdf_without_an_ocr_engine_names_what_to_install(
 
     pdf = picture_pdf(deck_pdf, (1, 2), tmp_path / "pictures.pdf", keep_others=False)
     monkeypatch.setattr(ingest.pdf_reader, "tesseract_version", lambda: None)
-    with pytest.raises(DeckError, match="apt install tesseract-ocr"):
-        ingest.pdf_reader.validate_pdf(pdf)
+    with pytest.raises(DeckError, match="apt install tesseract-ocr"), opened_pdf(pdf) as opened:
+        ingest.pdf_reader.validate_pdf(opened)
     with pytest.raises(DeckError, match="apt install tesseract-ocr"):
         build_index(pdf, tmp_path / "index", index_embedder)
     assert not (tmp_path / "index").exists()

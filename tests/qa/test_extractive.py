@@ -88,7 +88,7 @@ def test_every_descriptive_answer_is_short(deck: DeckQA, gold: list[dict]) -> No
 @pytest.mark.slow
 def test_a_cause_question_is_answered_with_the_cause_not_a_quote(settings: Settings) -> None:
     pdf = REPO_ROOT / "data" / "corpus" / "JOHNSON_JOHNSON_2022Q4_EARNINGS.pdf"
-    release = DeckQA.load(settings.with_index(deck=pdf, dir=settings.index.dir.parent / "eval" / pdf.stem))
+    release = DeckQA.load(settings.for_document(pdf))
     answer = release.ask("Why did Pharmaceutical sales decline in the fourth quarter?")
     assert answer.route == "text" and not answer.refused
     lead = answer.answer.splitlines()[0]
