@@ -70,7 +70,12 @@ def ingest_one(deck: Path, folder: Path, settings: Settings, force: bool, passwo
         bar = bars.get(stage)
         if bar is None:
             bar = bars[stage] = tqdm(
-                total=total, desc=STAGE_LABELS.get(stage, stage), unit="step", file=sys.stderr, leave=False, disable=None
+                total=total,
+                desc=STAGE_LABELS.get(stage, stage),
+                unit="step",
+                file=sys.stderr,
+                leave=False,
+                disable=None,
             )  # no bars when stderr is not a terminal
         bar.n = done
         bar.refresh()
