@@ -6,6 +6,7 @@ Run: `streamlit run app.py` (embed in a portal with `?embed=true`).
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -251,11 +252,19 @@ def handle_upload(configured: DeckQA, settings: Settings) -> None:
         key="deck_upload",
         help="The deck is indexed on this server; the chat then answers from it.",
     )
-    if uploaded is None or uploaded.file_id == st.session_state["handled_upload"]:
+    password = st.text_input(
+        "PDF password",
+        type="password",
+        key="deck_password",
+        help="Only for a PDF that asks for a password to open; it is used once and not kept.",
+    )
+    # A new password retries the same file (one that asked for it).
+    attempt = f"{uploaded.file_id}:{hashlib.sha256(password.encode()).hexdigest()}" if uploaded else None
+    if uploaded is None or attempt == st.session_state["handled_upload"]:
         if st.session_state["upload_error"] and uploaded is not None:
             st.error(st.session_state["upload_error"], icon=":material/error:")
         return
-    st.session_state["handled_upload"] = uploaded.file_id
+    st.session_state["handled_upload"] = attempt
     st.session_state["upload_error"] = None
     bar = st.progress(0.0, text="Reading the deck…")
 
@@ -272,6 +281,7 @@ def handle_upload(configured: DeckQA, settings: Settings) -> None:
             settings.index,
             current.llm_answerer,
             progress,
+            password=password or None,
         )
     except DeckError as error:
         bar.empty()

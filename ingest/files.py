@@ -65,7 +65,7 @@ def opened_pdf(path: Path, password: str | None = None) -> Iterator[OpenedPdf]:
         if password:
             raise DeckError(f"wrong password for this encrypted PDF: {path}") from error
         raise DeckError(
-            f"the PDF needs a password to open; give it with --password (or password= in Python): {path}"
+            f"the PDF needs a password to open; give it (--password in the CLI, the password field in the chat): {path}"
         ) from error
     except Exception as error:  # qpdf raises PdfError, and others on files past repair
         raise DeckError(f"damaged PDF, past repair ({_first_line(error)}): {path}") from error
