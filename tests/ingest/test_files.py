@@ -21,7 +21,7 @@ from qa import DeckQA
 from qa.settings import REPO_ROOT, Settings
 from tests.small_deck import small_deck_pdf
 
-PASSWORD = "s3cret-pass"  # noqa: S105 - a test file's password
+PASSWORD = "s3cret-pass"
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +75,9 @@ def test_cli_password_reaches_the_build_and_is_not_printed(plain: Path, tmp_path
     command = [sys.executable, "-m", "qa", "ingest", str(locked), "--index-dir", str(tmp_path / "index")]
     refused = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
     assert refused.returncode == 2 and refused.stderr.strip().startswith("error: the PDF needs a password")
-    done = subprocess.run([*command, "--password", PASSWORD], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [*command, "--password", PASSWORD], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     assert PASSWORD not in done.stdout + done.stderr
     assert "encrypted" in done.stderr
