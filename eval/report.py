@@ -75,6 +75,7 @@ def report_data(
         "gold_file": evaluation.gold_path,
         "deck_title": evaluation.deck_title,
         "deck_path": evaluation.deck_path,
+        "deck_name": evaluation.deck_name,
         "started_at": evaluation.started_at,
         "items": len(evaluation.ours.results),
         "ours": evaluation.ours.summary,
@@ -137,7 +138,7 @@ def report_markdown(
         "",
         f"Gold file `{evaluation.gold_path}`: {counts['items']} items ({counts['value_items']} scored by value, "
         f"{counts['key_point_items']} by key points, {counts['refusal_items']} should be refused). "
-        f"Deck: {evaluation.deck_title} (`{evaluation.deck_path}`). Run started {evaluation.started_at}.",
+        f"Deck: {evaluation.deck_title} (`{evaluation.deck_name}`, indexed in `{evaluation.deck_path}`). Run started {evaluation.started_at}.",
         "",
         f"Refusals: {counts['refused']} answers refused; {counts['refusal_true_positives']} correctly, "
         f"{counts['refusal_false_positives']} wrongly; {counts['refusal_false_negatives']} out-of-scope "

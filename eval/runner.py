@@ -56,7 +56,8 @@ class SystemRun:
 class Evaluation:
     gold_path: str
     deck_title: str
-    deck_path: str
+    deck_path: str  # the index's copy of the document
+    deck_name: str  # the file the index was built from
     started_at: str
     ours: SystemRun
     baseline: SystemRun | None = None
@@ -112,6 +113,7 @@ def run_evaluation(
         gold_path=str(gold_path),
         deck_title=deck.title,
         deck_path=str(deck.index.pdf_path),
+        deck_name=deck.index.manifest.deck_name,
         started_at=started_at,
         ours=SystemRun("ours", results, summarize(results)),
         judge={"status": judge_status},

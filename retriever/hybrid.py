@@ -150,7 +150,7 @@ class HybridRetriever:
             fused[ranked] += PHRASE_WEIGHT * _rank_scores(phrase_scores[ranked])
         hits = [
             Hit(self.index.chunks[i], float(fused[i]), float(dense_scores[i]), float(keyword_scores[i]))
-            for i in np.argsort(-fused)
+            for i in np.argsort(-fused, kind="stable")
         ]
         return vector, hits
 
@@ -220,7 +220,7 @@ def _can_explain(chunk: Chunk, cells: dict[str, tuple[str, ...]]) -> bool:
 def _rank_scores(scores: np.ndarray) -> np.ndarray:
     """RRF contribution of one ranking; items scoring zero get none."""
     rank = np.empty(len(scores), dtype=int)
-    rank[np.argsort(-scores)] = np.arange(len(scores))
+    rank[np.argsort(-scores, kind="stable")] = np.arange(len(scores))
     return np.where(scores > 0, 1.0 / (RRF_K + rank + 1), 0.0)
 
 
@@ -229,9 +229,9 @@ def _rrf(dense_scores: np.ndarray, keyword_scores: np.ndarray) -> np.ndarray:
     zero keyword score gets no keyword contribution."""
     fused = np.zeros(len(dense_scores))
     dense_rank = np.empty(len(dense_scores), dtype=int)
-    dense_rank[np.argsort(-dense_scores)] = np.arange(len(dense_scores))
+    dense_rank[np.argsort(-dense_scores, kind="stable")] = np.arange(len(dense_scores))
     fused += 1.0 / (RRF_K + dense_rank + 1)
     keyword_rank = np.empty(len(keyword_scores), dtype=int)
-    keyword_rank[np.argsort(-keyword_scores)] = np.arange(len(keyword_scores))
+    keyword_rank[np.argsort(-keyword_scores, kind="stable")] = np.arange(len(keyword_scores))
     fused += np.where(keyword_scores > 0, 1.0 / (RRF_K + keyword_rank + 1), 0.0)
     return fused

@@ -323,7 +323,7 @@ def test_a_folder_of_gold_files_runs_each_on_its_own_document(
     assert code == 0, captured.err
     report = json.loads((out / source.stem / "report.json").read_text(encoding="utf-8"))
     assert report["items"] == 4
-    assert source.stem in report["deck_path"], "answered from the gold file's own document (its own index)"
+    assert report["deck_name"] == f"{source.stem}.pdf", "answered from the gold file's own document (its own index)"
     assert all(slide <= 4 for result in report["results"]["ours"] for slide in result["ranked_slides"])
     # One row per document and a total, in a table, a JSON file and a chart.
     rows = json.loads((out / "documents.json").read_text(encoding="utf-8"))
