@@ -43,4 +43,4 @@ lint: setup
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
 clean:
-	rm -rf .deckqa test-artifacts eval-report bench-report .pytest_cache
+	rm -rf .deckqa test-artifacts eval-report bench-report fuzz-report .pytest_cache

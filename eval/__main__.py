@@ -1,5 +1,6 @@
-"""`python -m eval run|bench|tables|fit-ranker|loo|rules`: evaluate on a gold file, benchmark
-speed, check tables, fit the figure ranker, measure it leave-one-document-out, count rules."""
+"""`python -m eval run|bench|tables|fit-ranker|loo|rules|fuzz`: evaluate on a gold file, benchmark
+speed, check tables, fit the figure ranker, measure it leave-one-document-out, count rules,
+ingest damaged PDFs."""
 
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_fit_arguments(commands.add_parser("fit-ranker", help="fit the figure ranker on every gold file's dev items"))
     add_fit_arguments(commands.add_parser("loo", help="leave-one-document-out: fit on the others, test on each"))
     commands.add_parser("rules", help="count the regular expressions and word-table entries of the answering")
+    from eval.fuzz import add_fuzz_arguments
+
+    add_fuzz_arguments(commands.add_parser("fuzz", help="ingest seeded mutations of real PDFs: an index or one error"))
     args = parser.parse_args(argv)
     try:
         if args.command == "tables":
@@ -44,6 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from eval.ranker_fit import fit_command, loo_command
 
             return (fit_command if args.command == "fit-ranker" else loo_command)(args)
+        if args.command == "fuzz":
+            from eval.fuzz import fuzz_command
+
+            return fuzz_command(args)
         if args.command == "run":
             from eval.runner import run_command
 

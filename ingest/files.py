@@ -70,19 +70,21 @@ def opened_pdf(path: Path, password: str | None = None) -> Iterator[OpenedPdf]:
     except Exception as error:  # qpdf raises PdfError, and others on files past repair
         raise DeckError(f"damaged PDF, past repair ({_first_line(error)}): {path}") from error
     with pdf, tempfile.TemporaryDirectory(prefix="deckqa-pdf-") as work:
+        # Only the opening is wrapped, never the `yield`: an error in what the caller does
+        # with the file (embedding, writing the index) is not a damaged PDF.
         try:
             pages = len(pdf.pages)
             warnings = [_first_line(warning) for warning in pdf.get_warnings()]
-            if not pdf.is_encrypted and not warnings:
-                yield OpenedPdf(path, path, sha256, pages)
-                return
-            copy = Path(work) / "opened.pdf"
-            pdf.save(copy)  # without encryption; the objects qpdf recovered, in a fresh file
-            warnings += [_first_line(warning) for warning in pdf.get_warnings()[len(warnings) :]]
-        except DeckError:
-            raise
+            copy = None
+            if pdf.is_encrypted or warnings:
+                copy = Path(work) / "opened.pdf"
+                pdf.save(copy)  # without encryption; the objects qpdf recovered, in a fresh file
+                warnings += [_first_line(warning) for warning in pdf.get_warnings()[len(warnings) :]]
         except Exception as error:
             raise DeckError(f"damaged PDF, past repair ({_first_line(error)}): {path}") from error
+        if copy is None:
+            yield OpenedPdf(path, path, sha256, pages)
+            return
         repaired = tuple(dict.fromkeys(_plain(warning) for warning in warnings))[:REPAIR_NOTES]
         yield OpenedPdf(path, copy, sha256, pages, decrypted=pdf.is_encrypted, repaired=repaired)
 

@@ -28,7 +28,6 @@ from typing import Any
 
 import pdfplumber
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from ingest.content_stream import read_once
 from ingest.errors import DeckError
@@ -53,6 +52,9 @@ from ingest.text import model_words
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 logging.getLogger("pypdf").setLevel(logging.ERROR)
+# pdfplumber logs a metadata value it cannot parse ("[WARNING] Metadata key ..."), which
+# the reading does without: not a line for the CLI's stderr.
+logging.getLogger("pdfplumber").setLevel(logging.ERROR)
 
 BULLET_RE = re.compile(
     # A symbol font's glyph in the private use area ("\uf0b7") is a bullet too.
@@ -1015,11 +1017,15 @@ def _clean_text(text: str) -> str:
 
 
 def _metadata_title(path: Path) -> str:
+    """The document information's title, when it is text ("" otherwise). pypdf returns
+    a title that is no string (an array, a dictionary) as it is; a damaged one can raise
+    anything, even `RecursionError`: the title is optional, so none is kept then."""
     try:
         reader = PdfReader(path, strict=False)
-        return (reader.metadata.title if reader.metadata else None) or ""
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
+        title = reader.metadata.title if reader.metadata else None
+    except Exception:
         return ""
+    return title if isinstance(title, str) else ""
 
 
 def _first_heading(lines: list[_Line]) -> str:

@@ -1,6 +1,7 @@
 """Opening PDFs as viewers do: owner-password encryption read without asking, a user
 password asked for and never kept, damage repaired, a damaged page left out and named,
-several documents in one ingest, the index cache."""
+an error after opening not taken for damage, several documents in one ingest, the index
+cache."""
 
 from __future__ import annotations
 
@@ -93,6 +94,19 @@ def test_a_broken_cross_reference_table_is_repaired(plain: Path, tmp_path: Path,
     result = build_index(broken, tmp_path / "index", index_embedder)
     assert result.manifest.repaired and any("xref" in note for note in result.manifest.repaired)
     assert result.manifest.facts == build_index(plain, tmp_path / "plain", index_embedder).manifest.facts
+
+
+@pytest.mark.parametrize("repaired", [False, True])
+def test_an_error_in_the_work_done_with_an_opened_pdf_is_no_damaged_pdf(
+    plain: Path, tmp_path: Path, repaired: bool
+) -> None:
+    path = plain
+    if repaired:
+        data = plain.read_bytes()
+        path = tmp_path / "broken.pdf"
+        path.write_bytes(data[: data.rindex(b"startxref")] + b"startxref\n999999\n%%EOF\n")
+    with pytest.raises(RecursionError), opened_pdf(path):
+        raise RecursionError("in the caller, after the file opened")  # as writing a manifest can
 
 
 def test_a_page_that_cannot_be_read_is_left_out_and_named(

@@ -1,10 +1,12 @@
 """Reading a PDF: a long document read by several processes reads exactly as in one;
-ligature glyphs the font maps to no character read as letters."""
+ligature glyphs the font maps to no character read as letters; a title that is no text
+is no title."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 import ingest.pdf_reader as pdf_reader
@@ -154,3 +156,12 @@ def test_a_statements_column_headings_and_a_drawn_rule_are_no_passages() -> None
     # The healthcare release draws rules with underscores.
     release = pdf_reader.read_deck(CORPUS / "JOHNSON_JOHNSON_2022Q4_EARNINGS.pdf")
     assert not [chunk for chunk in release.chunks if "_____" in chunk.text or "_____" in chunk.heading]
+
+
+@pytest.mark.parametrize("title", [pikepdf.Array([1]), pikepdf.Dictionary(A=1)])
+def test_a_document_title_that_is_no_text_is_no_title(title: object, tmp_path: Path) -> None:
+    path = tmp_path / "titled.pdf"
+    with pikepdf.open(CORPUS / "COSTCO_2023Q1_EARNINGS.pdf") as pdf:
+        pdf.docinfo["/Title"] = title  # pypdf hands such a title back as it is, not as text
+        pdf.save(path)
+    assert pdf_reader._metadata_title(path) == ""
