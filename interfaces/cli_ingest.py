@@ -14,7 +14,8 @@ from ingest.errors import DeckQAError
 from qa.settings import Settings
 
 if TYPE_CHECKING:
-    from ingest.index_store import BuildResult, Manifest
+    from ingest.embedding import BatchEmbedder
+    from ingest.index_store import BuildResult, Manifest, Progress
 
 EXIT_ERROR = 2
 # Above this many pages the CLI says how long the ingest will take before it starts.
@@ -41,7 +42,7 @@ def ingest_one(deck: Path, folder: Path, settings: Settings, force: bool, passwo
 
     from ingest.embedding import ingest_embedder, prepare_query_embedder
     from ingest.files import opened_pdf
-    from ingest.index_store import build_index, estimated_ingest_seconds
+    from ingest.index_store import estimated_ingest_seconds
     from ingest.ocr import estimated_ocr_seconds, tesseract_version
     from ingest.pdf_reader import check_page_count, validate_pdf
 
@@ -81,15 +82,7 @@ def ingest_one(deck: Path, folder: Path, settings: Settings, force: bool, passwo
         bar.refresh()
 
     try:
-        result = build_index(
-            deck,
-            folder,
-            embedder,
-            force=force,
-            progress=progress,
-            max_pages=settings.index.max_pages,
-            password=password,
-        )
+        result = _build(deck, folder, embedder, settings, force, progress, password)
         prepare_query_embedder(settings.index.embedding_model, settings.index.model_cache)
     finally:
         for bar in bars.values():
@@ -117,7 +110,6 @@ def ingest_many(
 
     from ingest.embedding import ingest_embedder, prepare_query_embedder
     from ingest.files import opened_pdf
-    from ingest.index_store import build_index
     from ingest.pdf_reader import check_page_count
 
     started = time.perf_counter()
@@ -147,15 +139,7 @@ def ingest_many(
 
             folder = index_dir / deck.stem if index_dir else settings.for_document(deck.resolve()).index.dir
             try:
-                result = build_index(
-                    deck,
-                    folder,
-                    embedder,
-                    force=force,
-                    progress=progress,
-                    max_pages=settings.index.max_pages,
-                    password=password,
-                )
+                result = _build(deck, folder, embedder, settings, force, progress, password)
                 results.append((deck, folder, result))
             except DeckQAError as error:
                 failed.append(f"error: {error}")
@@ -176,6 +160,22 @@ def ingest_many(
     for line in failed:
         print(line, file=sys.stderr)
     return EXIT_ERROR if failed else 0
+
+
+def _build(
+    deck: Path,
+    folder: Path,
+    embedder: BatchEmbedder,
+    settings: Settings,
+    force: bool,
+    progress: Progress,
+    password: str | None,
+) -> BuildResult:
+    from ingest.index_store import build_index
+
+    return build_index(
+        deck, folder, embedder, force=force, progress=progress, max_pages=settings.index.max_pages, password=password
+    )
 
 
 def stages(result: BuildResult) -> str:
