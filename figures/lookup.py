@@ -354,7 +354,7 @@ class FactLookup:
         def phrase(match: re.Match[str]) -> str:
             letters = match.group("letters")
             # One the document writes itself ("GAAP", "SG&A", its own name) stays; so does
-            # a bare one when asked (it may name another company: "AMD").
+            # a bare one when asked (it may name another company by its ticker).
             if letters.lower() in self._written or letters.lower() in self._filler:
                 return letters
             if letters.isalpha() and not letters_only:
