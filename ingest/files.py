@@ -68,7 +68,7 @@ def opened_pdf(path: Path, password: str | None = None) -> Iterator[OpenedPdf]:
             f"the PDF needs a password to open; give it (--password in the CLI, the password field in the chat): {path}"
         ) from error
     except Exception as error:  # qpdf raises PdfError, and others on files past repair
-        raise DeckError(f"damaged PDF, past repair ({_first_line(error)}): {path}") from error
+        raise DeckError(f"damaged PDF, past repair ({_plain(_first_line(error))}): {path}") from error
     with pdf, tempfile.TemporaryDirectory(prefix="deckqa-pdf-") as work:
         # Only the opening is wrapped, never the `yield`: an error in what the caller does
         # with the file (embedding, writing the index) is not a damaged PDF.
@@ -81,7 +81,7 @@ def opened_pdf(path: Path, password: str | None = None) -> Iterator[OpenedPdf]:
                 pdf.save(copy)  # without encryption; the objects qpdf recovered, in a fresh file
                 warnings += [_first_line(warning) for warning in pdf.get_warnings()[len(warnings) :]]
         except Exception as error:
-            raise DeckError(f"damaged PDF, past repair ({_first_line(error)}): {path}") from error
+            raise DeckError(f"damaged PDF, past repair ({_plain(_first_line(error))}): {path}") from error
         if copy is None:
             yield OpenedPdf(path, path, sha256, pages)
             return
@@ -95,6 +95,6 @@ def _first_line(error: object) -> str:
 
 
 def _plain(warning: str) -> str:
-    """qpdf's warning without the temp path or file name it starts with."""
+    """qpdf's warning or error without the path or file name it starts with."""
     parts = warning.split(": ", 1)
     return parts[1] if len(parts) == 2 and (parts[0].endswith(".pdf") or "/" in parts[0]) else warning
