@@ -1,4 +1,4 @@
-"""`python -m qa ingest|slides|ask|serve`: the command line. Errors are one line on
+"""`python -m qa ingest|slides|ask|serve|library`: the command line. Errors are one line on
 stderr and exit code 2."""
 
 from __future__ import annotations
@@ -52,9 +52,11 @@ def _parser() -> argparse.ArgumentParser:
     slides.set_defaults(handler=_slides)
 
     from interfaces.cli_ask import add_ask_command, add_serve_command
+    from interfaces.cli_library import add_library_command
 
     add_ask_command(commands)
     add_serve_command(commands)
+    add_library_command(commands)
     return parser
 
 

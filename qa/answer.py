@@ -20,6 +20,8 @@ class Citation(BaseModel):
     title: str
     text: str = Field(description="the cited passage, verbatim from the slide")
     ocr: bool = Field(default=False, description="the page has no text layer and was read by OCR")
+    document: str | None = Field(default=None, description="the library document's id (answers from a library)")
+    document_title: str | None = Field(default=None, description="how the answer names that document")
 
 
 class Value(BaseModel):

@@ -71,6 +71,12 @@ class ServerSettings(_Section):
         return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
 
 
+class LibrarySettings(_Section):
+    dir: Path = Field(default=REPO_ROOT / ".deckqa" / "library", description="the document library's folder")
+    collection: str = Field(default="default", description="the collection the chat shows and uploads into")
+    max_upload_mb: int = Field(default=64, ge=1, description="largest PDF the API accepts, in MB")
+
+
 class UISettings(_Section):
     feedback_file: Path = Field(default=REPO_ROOT / ".deckqa" / "feedback.jsonl")
 
@@ -80,6 +86,7 @@ class Settings(_Section):
     llm: LLMSettings = Field(default_factory=LLMSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
     ui: UISettings = Field(default_factory=UISettings)
+    library: LibrarySettings = Field(default_factory=LibrarySettings)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -139,4 +146,7 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "DECKQA_CORS_ORIGINS": ("server", "cors_origins"),
     "DECKQA_RATE_LIMIT_PER_MINUTE": ("server", "rate_limit_per_minute"),
     "DECKQA_FEEDBACK_FILE": ("ui", "feedback_file"),
+    "DECKQA_LIBRARY_DIR": ("library", "dir"),
+    "DECKQA_COLLECTION": ("library", "collection"),
+    "DECKQA_MAX_UPLOAD_MB": ("library", "max_upload_mb"),
 }
