@@ -141,7 +141,9 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.document:
         unknown = sorted(set(args.document) - {document.id for document in documents})
         if unknown:
-            raise DeckQAError(f"no document {', '.join(unknown)}" + (f" in {args.collection}" if args.collection else ""))
+            raise DeckQAError(
+                f"no document {', '.join(unknown)}" + (f" in {args.collection}" if args.collection else "")
+            )
         documents = [document for document in documents if document.id in args.document]
     answer = LibraryQA(library, settings).ask(question, documents)
     if args.json:
@@ -163,7 +165,7 @@ def _key_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _key_list(args: argparse.Namespace, settings: Settings) -> int:
-    for label, grants in _library(settings).keys():
+    for label, grants in _library(settings).api_keys():
         print(f"{label}: " + ", ".join(f"{collection} ({access})" for collection, access in sorted(grants.items())))
     return 0
 

@@ -17,7 +17,7 @@ from dataclasses import asdict
 from functools import lru_cache
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi import Path as PathParam
@@ -31,6 +31,14 @@ from starlette.middleware.cors import CORSMiddleware
 
 from ingest.errors import DeckQAError
 from interfaces.server_gate import PROBLEM_MEDIA_TYPE, KeyChecker, Problem, RateLimiter, RequestGate, problem_response
+from interfaces.server_library import (
+    COLLECTION_PATTERN,
+    DOCUMENT_ID_PATTERN,
+    DOCUMENTS_PATH,
+    add_library_routes,
+    documents_for,
+    grants,
+)
 from interfaces.slide_images import render_page_png
 from qa.answer import Answer
 from qa.deckqa import DeckQA
@@ -50,6 +58,8 @@ MAX_BODY_BYTES = 16 * 1024
 MAX_HISTORY_TURNS = 20
 # A long assistant answer (a bulleted slide summary) runs to ~1,500 chars; 4,000 is ample.
 MAX_TURN_CHARS = 4000
+# Documents one question may name.
+MAX_ASKED_DOCUMENTS = 50
 # Slides are 960x540 pt; 1,600 px wide is sharp in an 800 px overlay on a 2x screen
 # (~200 KB per PNG, ~0.1 s to render).
 SLIDE_PNG_WIDTH = 1600
@@ -88,6 +98,15 @@ class AskRequest(BaseModel):
     # so the schema says exactly what `validate_question` accepts.
     question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=NOT_ONLY_WHITESPACE)
     history: list[Turn] = Field(default_factory=list, max_length=MAX_HISTORY_TURNS)
+    documents: list[Annotated[str, Field(pattern=DOCUMENT_ID_PATTERN)]] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_ASKED_DOCUMENTS,
+        description="library documents to answer from (ids); default: the served deck, or a library key's documents",
+    )
+    collection: str | None = Field(
+        default=None, pattern=COLLECTION_PATTERN, description="answer from this library collection's documents"
+    )
 
     @field_validator("question")
     @classmethod
@@ -138,6 +157,17 @@ def _validation_detail(errors: Sequence[Any]) -> str:
     return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
 
 
+def _allowed_methods(app: FastAPI, scope: Any) -> list[str]:
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches({**scope, "method": "GET"})
+        if match != Match.NONE and getattr(route, "methods", None):
+            methods |= set(route.methods)
+    return sorted(methods)
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     async def on_validation_error(request: Request, error: Exception) -> Response:
         errors = error.errors() if isinstance(error, RequestValidationError) else []
@@ -146,7 +176,11 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def on_http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, StarletteHTTPException)
         detail = error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).description
-        return problem_response(error.status_code, detail, request.url.path, dict(error.headers or {}))
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            # Every route on the path counts (GET and POST of /v1/documents are two routes).
+            headers["Allow"] = ", ".join(_allowed_methods(request.app, request.scope))
+        return problem_response(error.status_code, detail, request.url.path, headers)
 
     async def on_user_error(request: Request, error: Exception) -> Response:
         # Any DeckQAError is something the caller can fix (a bad question, mostly).
@@ -189,6 +223,11 @@ def create_app(settings: Settings, deck: DeckQA | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from anyio import to_thread
 
+        from library.ask import LibraryQA
+        from library.store import Library
+
+        library.append(LibraryQA(Library(settings.library.dir), settings))
+        app.state.library = library[0]
         app.state.deck = deck if deck is not None else await to_thread.run_sync(DeckQA.load, settings)
         # The first request answers as fast as the next ones.
         await to_thread.run_sync(app.state.deck.warm_up)
@@ -196,13 +235,20 @@ def create_app(settings: Settings, deck: DeckQA | None = None) -> FastAPI:
         yield
         app.state.slide_images.close()
 
-    keys = KeyChecker(settings.server.api_key_set())
+    # The library opens when the app starts; until then no library key is known.
+    library: list[Any] = []
+    keys = KeyChecker(
+        settings.server.api_key_set(),
+        granted=lambda digest: library[0].library.grants(digest) if library else None,
+        any_granted=lambda: bool(library) and library[0].library.has_keys(),
+    )
     app = FastAPI(
         title="Deck Q&A API",
         version="1",
         summary="Questions about the investor deck in, short answers cited to slides out.",
         lifespan=lifespan,
     )
+    app.state.keys = keys
     _install_error_handlers(app)
     app.add_middleware(
         RequestGate,
@@ -211,6 +257,7 @@ def create_app(settings: Settings, deck: DeckQA | None = None) -> FastAPI:
         max_body_bytes=MAX_BODY_BYTES,
         protected_prefix=API_PREFIX,
         json_paths=[ASK_PATH],
+        pdf_paths={DOCUMENTS_PATH: settings.library.max_upload_mb * 1024 * 1024},
     )
     origins = settings.server.cors_origin_list()
     if origins:
@@ -218,18 +265,22 @@ def create_app(settings: Settings, deck: DeckQA | None = None) -> FastAPI:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=origins,
-            allow_methods=["GET", "POST"],
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
             expose_headers=["Retry-After"],
             max_age=600,
         )
     _add_api_routes(app)
+    add_library_routes(app, settings.library.collection, settings.library.max_upload_mb * 1024 * 1024)
     _add_widget_routes(app)
     app.openapi = lambda: _openapi(app, keys.enabled)  # type: ignore[method-assign]
     return app
 
 
 def _deck(request: Request) -> DeckQA:
+    """The served deck; a library key (granted collections) asks the library instead."""
+    if grants(request) is not None:
+        raise StarletteHTTPException(403, "this key is granted library collections: use /v1/documents")
     return request.app.state.deck  # type: ignore[no-any-return]
 
 
@@ -238,7 +289,8 @@ GATE_PROBLEMS: dict[int | str, dict[str, Any]] = {
     422: {"model": Problem, "description": "the request does not match the schema"},
     429: {"model": Problem, "description": "rate limit exceeded; see Retry-After"},
 }
-SLIDE_NOT_FOUND = {404: {"model": Problem, "description": "no slide with that number"}}
+LIBRARY_KEY = {"model": Problem, "description": "a library key: the served deck is not in its collections"}
+SLIDE_NOT_FOUND = {404: {"model": Problem, "description": "no slide with that number"}, 403: LIBRARY_KEY}
 SlideNumber = PathParam(ge=1, description="1-based slide (page) number")
 
 
@@ -247,15 +299,22 @@ def _add_api_routes(app: FastAPI) -> None:
         400: {"model": Problem, "description": "the body cannot be decoded (not UTF-8, nested too deep)"},
         413: {"model": Problem, "description": f"body over {MAX_BODY_BYTES} bytes"},
         415: {"model": Problem, "description": "body is not application/json"},
+        404: {"model": Problem, "description": "a document or collection asked of is not in this key's library"},
+        403: LIBRARY_KEY,
     }
 
     # Plain `def` endpoints run in the thread pool: `ask` and rendering are CPU-bound.
     @app.post(ASK_PATH, response_model=Answer, responses={**GATE_PROBLEMS, **ask_problems}, tags=["answers"])
     def ask(body: AskRequest, request: Request) -> Answer:
-        """Answer a question from the deck. `history` holds earlier turns for follow-ups
-        ("and in FY15?"). Refusals are answers too: `refused: true` with suggestions."""
+        """Answer a question from the deck, or from library documents (`documents`,
+        `collection`; a library key: its collections). `history` holds earlier turns for
+        follow-ups ("and in FY15?"). Refusals are answers too: `refused: true` with
+        suggestions. Across documents, each citation names its document."""
         history = [turn.model_dump() for turn in body.history]
-        return _deck(request).ask(body.question, history=history)
+        if body.documents is None and body.collection is None and grants(request) is None:
+            return _deck(request).ask(body.question, history=history)
+        documents = documents_for(request, body.collection, body.documents)
+        return request.app.state.library.ask(body.question, documents, history)  # type: ignore[no-any-return]
 
     @app.get(
         "/v1/slides/{number}.png",
@@ -284,7 +343,7 @@ def _add_api_routes(app: FastAPI) -> None:
     @app.get(
         "/v1/deck",
         response_model=DeckSummary,
-        responses={401: GATE_PROBLEMS[401], 429: GATE_PROBLEMS[429]},
+        responses={401: GATE_PROBLEMS[401], 429: GATE_PROBLEMS[429], 403: LIBRARY_KEY},
         tags=["slides"],
     )
     def deck_summary(request: Request) -> DeckSummary:

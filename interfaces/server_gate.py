@@ -8,7 +8,7 @@ import hmac
 import math
 import threading
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from http import HTTPStatus
 
 from fastapi.responses import JSONResponse, Response
@@ -75,30 +75,64 @@ class RateLimiter:
 
 class KeyChecker:
     """Bearer keys compared by SHA-256 digest in constant time; the keys themselves are
-    not kept, so they cannot leak into a log or a repr."""
+    not kept, so they cannot leak into a log or a repr. `keys` may do everything; a key
+    `granted` knows (by its SHA-256, hex) may use the collections it maps to "read" or
+    "write" (the library's keys)."""
 
-    def __init__(self, keys: frozenset[str]) -> None:
+    def __init__(
+        self,
+        keys: frozenset[str],
+        granted: Callable[[str], dict[str, str] | None] | None = None,
+        any_granted: Callable[[], bool] | None = None,
+    ) -> None:
         self._digests = [hashlib.sha256(key.encode()).digest() for key in sorted(keys)]
+        self._granted = granted
+        self._any_granted = any_granted
 
     @property
     def enabled(self) -> bool:
-        return bool(self._digests)
+        return bool(self._digests) or bool(self._any_granted and self._any_granted())
 
     def client_id(self, authorization: str | None) -> str | None:
         """A stable, non-secret id for a valid `Authorization: Bearer <key>`, else None."""
-        scheme, _, token = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        digest = _bearer_digest(authorization)
+        if digest is None:
             return None
-        digest = hashlib.sha256(token.strip().encode("utf-8", "replace")).digest()
+        return "key:" + digest.hex()[:16] if self._is_full(digest) or self._grants(digest) is not None else None
+
+    def grants(self, authorization: str | None) -> dict[str, str] | None:
+        """What the request may use: None for everything (a full key, or no keys at all),
+        else its key's grants ({} for no valid key)."""
+        if not self.enabled:
+            return None
+        digest = _bearer_digest(authorization)
+        if digest is None:
+            return {}
+        if self._is_full(digest):
+            return None
+        return self._grants(digest) or {}
+
+    def _is_full(self, digest: bytes) -> bool:
         matched = False
         for known in self._digests:
             matched |= hmac.compare_digest(digest, known)
-        return "key:" + digest.hex()[:16] if matched else None
+        return matched
+
+    def _grants(self, digest: bytes) -> dict[str, str] | None:
+        return self._granted(digest.hex()) if self._granted is not None else None
+
+
+def _bearer_digest(authorization: str | None) -> bytes | None:
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return hashlib.sha256(token.strip().encode("utf-8", "replace")).digest()
 
 
 class RequestGate:
     """ASGI middleware. Under `protected_prefix`: rate limit (429) -> bearer key (401) ->
-    JSON content type on POSTs to `json_paths` (415); for every request: body size (413).
+    JSON content type on POSTs to `json_paths`, PDF on POSTs to `pdf_paths` (415); for
+    every request: body size (413; `max_body_bytes`, or a `pdf_paths` path's own limit).
     Adds `X-Content-Type-Options: nosniff` to every response."""
 
     def __init__(
@@ -109,8 +143,10 @@ class RequestGate:
         max_body_bytes: int,
         protected_prefix: str,
         json_paths: Collection[str],
+        pdf_paths: Mapping[str, int] | None = None,
     ) -> None:
         self.app = app
+        self.pdf_paths = dict(pdf_paths or {})
         self.limiter = limiter
         self.keys = keys
         self.max_body_bytes = max_body_bytes
@@ -129,11 +165,10 @@ class RequestGate:
 
         rejection = self._check_headers(scope)
         if rejection is None:
-            messages, too_big = await self._read_body(receive)
+            limit = self._limit(scope)
+            messages, too_big = await self._read_body(receive, limit)
             if too_big:
-                rejection = problem_response(
-                    413, f"the request body exceeds {self.max_body_bytes} bytes", scope["path"]
-                )
+                rejection = problem_response(413, f"the request body exceeds {limit} bytes", scope["path"])
             else:
                 receive = _replay(messages, receive)
         if rejection is not None:
@@ -158,18 +193,29 @@ class RequestGate:
                 return problem_response(
                     401, "a valid bearer key is required (Authorization: Bearer <key>)", path, challenge
                 )
+            repeated = _repeated_parameter(scope)
+            if repeated:
+                return problem_response(422, f"query parameter {repeated[:40]!r} is given more than once", path)
             if path in self.json_paths and scope["method"] == "POST" and not _is_json(headers.get("content-type")):
                 return problem_response(415, "send the request body as application/json", path)
+            if path in self.pdf_paths and scope["method"] == "POST" and not _is_pdf(headers.get("content-type")):
+                return problem_response(415, "send the PDF as the request body, as application/pdf", path)
         declared = headers.get("content-length")
+        limit = self._limit(scope)
         if declared is not None:
             if not declared.strip().isdigit():
                 return problem_response(400, "invalid Content-Length header", path)
-            if int(declared) > self.max_body_bytes:
-                return problem_response(413, f"the request body exceeds {self.max_body_bytes} bytes", path)
+            if int(declared) > limit:
+                return problem_response(413, f"the request body exceeds {limit} bytes", path)
         return None
 
-    async def _read_body(self, receive: Receive) -> tuple[list[Message], bool]:
-        """Read the whole body up front (at most `max_body_bytes`): (messages, too big)."""
+    def _limit(self, scope: Scope) -> int:
+        if scope["method"] == "POST":
+            return self.pdf_paths.get(_route_path(scope), self.max_body_bytes)
+        return self.max_body_bytes
+
+    async def _read_body(self, receive: Receive, limit: int) -> tuple[list[Message], bool]:
+        """Read the whole body up front (at most `limit` bytes): (messages, too big)."""
         messages: list[Message] = []
         size = 0
         while True:
@@ -178,7 +224,7 @@ class RequestGate:
             if message["type"] != "http.request":
                 return messages, False
             size += len(message.get("body", b""))
-            if size > self.max_body_bytes:
+            if size > limit:
                 return messages, True
             if not message.get("more_body", False):
                 return messages, False
@@ -197,6 +243,18 @@ def _route_path(scope: Scope) -> str:
     path: str = scope["path"]
     root: str = scope.get("root_path", "")
     return path[len(root) :] if root and path.startswith(root) else path
+
+
+def _repeated_parameter(scope: Scope) -> str:
+    """A query parameter given twice ("?collection=a&collection=b"): no parameter here is a list."""
+    from urllib.parse import parse_qsl
+
+    names = [name for name, _ in parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)]
+    return next((name for name in names if names.count(name) > 1), "")
+
+
+def _is_pdf(content_type: str | None) -> bool:
+    return (content_type or "").split(";", 1)[0].strip().lower() == "application/pdf"
 
 
 def _is_json(content_type: str | None) -> bool:

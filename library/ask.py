@@ -37,19 +37,89 @@ MAX_ASKED = 12
 REFUSAL_TEXT = "None of these documents covers that."
 MARKER_RE = re.compile(r"\[Slide (\d+)\]")
 # A question about how a figure moved between two documents, or which is highest or lowest.
-CHANGE_RE = re.compile(
-    r"\b(chang\w*|differ\w*|grow\w*|grew|increas\w*|decreas\w*|declin\w*|rose|fell|between)\b", re.I
-)
+CHANGE_RE = re.compile(r"\b(chang\w*|differ\w*|grow\w*|grew|increas\w*|decreas\w*|declin\w*|rose|fell|between)\b", re.I)
 HIGHEST_RE = re.compile(r"\b(highest|largest|most|biggest|fastest|best|greatest|top|more)\b", re.I)
 LOWEST_RE = re.compile(r"\b(lowest|smallest|least|slowest|worst|fewest|less)\b", re.I)
 # A question comparing documents asks each for what is compared: the question without
 # its comparing words ("Which company had the highest revenue?" -> "What was revenue?").
 COMPARING_WORDS = frozenset(
-    "how did does do has have had which what was were is are of these those the two company companies document "
-    "documents deck decks firm firms one compare compared comparison between and versus vs change changed changes "
-    "grow grew growth differ difference different increase increased decrease decreased highest lowest largest "
-    "smallest most least fastest slowest biggest best worst more less greater bigger higher lower reported report "
-    "show shows showed among across than from to over".split()
+    [
+        "how",
+        "did",
+        "does",
+        "do",
+        "has",
+        "have",
+        "had",
+        "which",
+        "what",
+        "was",
+        "were",
+        "is",
+        "are",
+        "of",
+        "these",
+        "those",
+        "the",
+        "two",
+        "company",
+        "companies",
+        "document",
+        "documents",
+        "deck",
+        "decks",
+        "firm",
+        "firms",
+        "one",
+        "compare",
+        "compared",
+        "comparison",
+        "between",
+        "and",
+        "versus",
+        "vs",
+        "change",
+        "changed",
+        "changes",
+        "grow",
+        "grew",
+        "growth",
+        "differ",
+        "difference",
+        "different",
+        "increase",
+        "increased",
+        "decrease",
+        "decreased",
+        "highest",
+        "lowest",
+        "largest",
+        "smallest",
+        "most",
+        "least",
+        "fastest",
+        "slowest",
+        "biggest",
+        "best",
+        "worst",
+        "more",
+        "less",
+        "greater",
+        "bigger",
+        "higher",
+        "lower",
+        "reported",
+        "report",
+        "show",
+        "shows",
+        "showed",
+        "among",
+        "across",
+        "than",
+        "from",
+        "to",
+        "over",
+    ]
 )
 GROWTH_RE = re.compile(r"\b(grow|grew|growth)\b", re.I)
 YEAR_RE = re.compile(r"\b(?:FY\s?'?)?((?:19|20)\d\d)\b", re.I)
@@ -77,6 +147,7 @@ class LibraryQA:
         title: str | None = None,
         password: str | None = None,
         progress: Callable[[str, int, int], None] | None = None,
+        file_name: str | None = None,
     ) -> tuple[Document, bool]:
         """Add a PDF to `collection` (see `Library.add`); its index comes from the index
         cache when this machine has read the same file before."""
@@ -87,6 +158,7 @@ class LibraryQA:
             title=title,
             password=password,
             max_pages=self.settings.index.max_pages,
+            file_name=file_name,
         )
 
     def remove(self, document_id: str, collections: Sequence[str] | None = None) -> bool:
@@ -124,34 +196,42 @@ class LibraryQA:
     def ask(self, question: str, documents: Sequence[Document], history: Sequence[Any] | None = None) -> Answer:
         """Answer `question` from `documents` (those the caller may read)."""
         if not documents:
-            return Answer(question=question, answer="There are no documents to answer from.", route="none", refused=True)
+            return Answer(
+                question=question, answer="There are no documents to answer from.", route="none", refused=True
+            )
         if len(documents) == 1:
             return labelled(self.deck(documents[0]).ask(question, history), documents[0])
         named = self.named(question, documents)
         targets = named or self._most_relevant(question, documents)[:MAX_ASKED]
         compared = comparing(question, [name for doc in targets for name in self._names(doc)])
-        answers = [
-            (doc, self.deck(doc).ask(compared or self._for(question, doc, targets), history)) for doc in targets
-        ]
+        answers = [(doc, self.deck(doc).ask(compared or self._for(question, doc, targets), history)) for doc in targets]
         answered = [(doc, answer) for doc, answer in answers if not answer.refused]
-        trace = Trace(route_reason=f"asked {len(targets)} of {len(documents)} documents" + (" (named)" if named else ""))
+        trace = Trace(
+            route_reason=f"asked {len(targets)} of {len(documents)} documents" + (" (named)" if named else "")
+        )
         if not answered:
             doc, answer = answers[0]
             suggestions = [_cited(citation, doc) for _, a in answers[:2] for citation in a.suggestions[:1]]
             listing = ", ".join(f"{c.document_title}, p. {c.slide} ({c.title})" for c in suggestions)
             text = REFUSAL_TEXT + (f" The closest pages are {listing}." if listing else "")
-            return Answer(question=question, answer=text, route="none", refused=True, suggestions=suggestions, debug=trace)
+            return Answer(
+                question=question, answer=text, route="none", refused=True, suggestions=suggestions, debug=trace
+            )
         figures = [(doc, answer) for doc, answer in answered if answer.value is not None]
         if figures and (len(figures) > 1 or not named):
             return side_by_side(question, figures, trace)
         if named and len(answered) > 1:
             parts = [labelled(answer, doc) for doc, answer in answered]
-            text = "\n\n".join(f"**{doc.label}**: {part.answer}" for (doc, _), part in zip(answered, parts, strict=True))
+            text = "\n\n".join(
+                f"**{doc.label}**: {part.answer}" for (doc, _), part in zip(answered, parts, strict=True)
+            )
             citations = [citation for part in parts for citation in part.citations]
             return Answer(question=question, answer=text, route=parts[0].route, citations=citations, debug=trace)
         doc, answer = answered[0]
         reason = f"{trace.route_reason}; {doc.label} answers: {answer.debug.route_reason}"
-        return labelled(answer, doc).model_copy(update={"debug": answer.debug.model_copy(update={"route_reason": reason})})
+        return labelled(answer, doc).model_copy(
+            update={"debug": answer.debug.model_copy(update={"route_reason": reason})}
+        )
 
     def named(self, question: str, documents: Sequence[Document]) -> list[Document]:
         """The documents whose company the question names (narrowed by the years it names,
@@ -210,9 +290,9 @@ class LibraryQA:
 
 def comparing(question: str, names: Sequence[str]) -> str | None:
     """What each document is asked when `question` compares them, or None when it does not."""
-    if not (CHANGE_RE.search(question) or HIGHEST_RE.search(question) or LOWEST_RE.search(question)):
-        if not re.match(r"\s*(which|compare)\b", question, re.I):
-            return None
+    compares = CHANGE_RE.search(question) or HIGHEST_RE.search(question) or LOWEST_RE.search(question)
+    if not compares and not re.match(r"\s*(which|compare)\b", question, re.I):
+        return None
     for name in sorted(names, key=len, reverse=True):
         question = re.sub(rf"(?<![\w&]){re.escape(name)}(?:['’]s)?(?![\w&])", " ", question, flags=re.I)
     words = [word for word in re.findall(r"[\w$%&.'’-]+", question) if word.lower().strip(".") not in COMPARING_WORDS]
@@ -265,7 +345,9 @@ def side_by_side(question: str, figures: list[tuple[Document, Answer]], trace: T
         )
         value = Value(number=round(change, 6), unit=unit, formula=formula)
     citations = [citation for part in parts for citation in part.citations]
-    return Answer(question=question, answer="\n".join(lines), route="table", citations=citations, value=value, debug=trace)
+    return Answer(
+        question=question, answer="\n".join(lines), route="table", citations=citations, value=value, debug=trace
+    )
 
 
 def _cited(citation: Citation, document: Document) -> Citation:

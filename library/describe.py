@@ -8,8 +8,8 @@ The kinds are the forms a securities filing names itself by (SEC Forms 10-K, 10-
 from __future__ import annotations
 
 import re
-from collections import Counter
 import sqlite3
+from collections import Counter
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path

@@ -86,9 +86,7 @@ class Document:
 
 def checked_collection(name: str) -> str:
     if not COLLECTION_RE.fullmatch(name or ""):
-        raise LibraryError(
-            f"invalid collection name {name[:80]!r}: use letters, digits, '.', '_' or '-' (at most 64)"
-        )
+        raise LibraryError(f"invalid collection name {name[:80]!r}: use letters, digits, '.', '_' or '-' (at most 64)")
     return name
 
 
@@ -151,6 +149,7 @@ class Library:
         title: str | None = None,
         password: str | None = None,
         max_pages: int,
+        file_name: str | None = None,
     ) -> tuple[Document, bool]:
         """Add the PDF at `path` to `collection`: (the document, whether it is new). A file
         already in the library is only added to `collection`. `build(pdf, folder)` writes
@@ -182,7 +181,8 @@ class Library:
                     os.replace(copy, self.pdf_path(document_id))
                     os.replace(staging / "index", self.index_folder(document_id))
                     try:
-                        self._insert(document_id, title, path.name, description, pages, collection, notes)
+                        name = file_name or path.name
+                        self._insert(document_id, title, name, description, pages, collection, notes)
                     except BaseException:
                         self._delete_files(document_id)
                         raise
@@ -258,7 +258,7 @@ class Library:
             db.execute("COMMIT")
         return key
 
-    def keys(self) -> list[tuple[str, dict[str, str]]]:
+    def api_keys(self) -> list[tuple[str, dict[str, str]]]:
         """(label, grants) of every key."""
         with self._db() as db:
             labels = db.execute("SELECT digest, label FROM api_keys ORDER BY label").fetchall()

@@ -4,22 +4,31 @@ generated from the app's own OpenAPI schema, against the real deck. No input may
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, settings, strategies
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from interfaces.server import create_app
 from qa.deckqa import DeckQA
-from qa.settings import ServerSettings, Settings
+from qa.settings import LibrarySettings, ServerSettings, Settings
+from tests.small_deck import small_deck_pdf
 
 KEY = "fuzz-key-0123456789"
 AUTH = {"Authorization": f"Bearer {KEY}"}
 # Keys on, so the schema declares bearer security and `ignored_auth` probes for 401s; the
 # rate limit off, so fuzzing is not throttled into 429s.
-FUZZ_SETTINGS = Settings(server=ServerSettings(api_keys=KEY, cors_origins="", rate_limit_per_minute=0))
+# The library in a folder of its own (its endpoints are fuzzed too: uploads of anything,
+# ids and collections of any shape).
+FUZZ_SETTINGS = Settings(
+    server=ServerSettings(api_keys=KEY, cors_origins="", rate_limit_per_minute=0),
+    library=LibrarySettings(dir=Path(tempfile.mkdtemp(prefix="deckqa-fuzz-library-"))),
+)
 # Examples per operation: the coverage phase (boundaries: empty, 1,000/1,001 chars, 20/21
 # turns, wrong types, undeclared methods) plus random fuzzing; ~1 minute in all on 2 cores.
 MAX_EXAMPLES = 150
@@ -38,6 +47,8 @@ class SessionDeckApp:
         await self.target(scope, receive, send)
 
 
+# An upload's body: a real (small) PDF, so schema-valid uploads are indexed for real.
+schemathesis.openapi.media_type("application/pdf", strategies.just(small_deck_pdf()))
 app = SessionDeckApp()
 # The schema does not depend on the deck: an app without one (never started) describes it.
 schema = schemathesis.openapi.from_dict(create_app(FUZZ_SETTINGS).openapi())
@@ -54,6 +65,7 @@ def served_app(deck: DeckQA) -> Iterator[None]:
     app.target = create_app(FUZZ_SETTINGS, deck)
     yield
     app.target = None
+    shutil.rmtree(FUZZ_SETTINGS.library.dir, ignore_errors=True)
 
 
 @pytest.mark.slow
