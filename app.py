@@ -20,6 +20,7 @@ from interfaces.chat import (
     MAX_UPLOAD_MB,
     ChatTurn,
     SlideCitations,
+    add_uploaded_document,
     answer_caption,
     append_feedback,
     badge_markers,
@@ -36,11 +37,10 @@ from interfaces.chat import (
     index_summary,
     llm_name,
     llm_stream_hook,
-    open_uploaded_deck,
     progress_step,
     refusal_headline,
     render_slide_png,
-    uploads_dir_for,
+    shelf_for,
 )
 from qa import Answer, DeckQA, QuestionError
 from qa.settings import Settings
@@ -86,6 +86,7 @@ def init_state() -> None:
     st.session_state.setdefault("handled_upload", None)
     st.session_state.setdefault("upload_error", None)
     st.session_state.setdefault("upload_notice", None)
+    st.session_state.setdefault("library_selection", [])
 
 
 def ask_later(question: str) -> None:
@@ -114,6 +115,15 @@ def record_feedback(turn: ChatTurn, manifest: Manifest, feedback_file: Path) -> 
     st.toast("Thanks, your rating was saved.", icon=":material/check:")
 
 
+def library_deck(document_id: str | None) -> DeckQA | None:
+    """The library document a citation names, opened (None: the chat's own deck)."""
+    if document_id is None:
+        return None
+    shelf = shelf_for(Settings.from_env())
+    document = shelf.library.get(document_id)
+    return shelf.deck(document) if document is not None else None
+
+
 def draw_slide(deck: DeckQA, slide: int) -> None:
     try:
         image = slide_image(deck.index.manifest.deck_sha256, slide, str(deck.index.pdf_path))
@@ -130,7 +140,7 @@ def draw_citations(deck: DeckQA, groups: list[SlideCitations], heading: str) -> 
         with st.expander(group.label, icon=icon):
             picture, passages = st.columns([3, 2], gap="medium")
             with picture:
-                draw_slide(deck, group.slide)
+                draw_slide(library_deck(group.document) or deck, group.slide)
             with passages:
                 st.caption("Cited passages")
                 st.markdown("\n".join(f"- {passage}" for passage in group.passages))
@@ -222,7 +232,8 @@ def ask_and_draw(deck: DeckQA, question: str, use_llm: bool, feedback_file: Path
         st.markdown(question)
     with st.chat_message("assistant", avatar=ASSISTANT_AVATAR):
         try:
-            streamed = llm_stream_hook(deck, question, history) if use_llm else None
+            across = bool(st.session_state["library_selection"])
+            streamed = llm_stream_hook(deck, question, history) if use_llm and not across else None
             if streamed is not None:
                 # The raw stream is replaced by the checked answer once it is complete.
                 slot = st.empty()
@@ -230,6 +241,12 @@ def ask_and_draw(deck: DeckQA, question: str, use_llm: bool, feedback_file: Path
                     st.write_stream(streamed)
                 slot.empty()
                 answer = streamed.answer
+            elif st.session_state["library_selection"]:
+                shelf = shelf_for(Settings.from_env())
+                chosen = set(st.session_state["library_selection"])
+                documents = [document for document in shelf.library.documents() if document.id in chosen]
+                with st.spinner(f"Searching {len(documents)} documents…"):
+                    answer = shelf.ask(question, documents, history)
             else:
                 with st.spinner("Searching the deck…"):
                     answer = deck.ask(question, history, use_llm=use_llm)
@@ -242,9 +259,9 @@ def ask_and_draw(deck: DeckQA, question: str, use_llm: bool, feedback_file: Path
         draw_answer(deck, turn, feedback_file)
 
 
-def handle_upload(configured: DeckQA, settings: Settings) -> None:
-    """Index a newly uploaded PDF with a progress bar and swap the session to it; a bad
-    file leaves the current deck in place and says why."""
+def handle_upload(settings: Settings) -> None:
+    """Add a newly uploaded PDF to the library (with a progress bar) and swap the session
+    to it; a bad file leaves the current deck in place and says why."""
     uploaded = st.file_uploader(
         "Upload a deck (PDF)",
         type=["pdf"],
@@ -272,17 +289,17 @@ def handle_upload(configured: DeckQA, settings: Settings) -> None:
         fraction, text = progress_step(stage, done, total)
         bar.progress(fraction, text=text)
 
-    current = st.session_state["uploaded_deck"] or configured
+    shelf = shelf_for(settings)
     try:
-        deck = open_uploaded_deck(
+        document = add_uploaded_document(
             uploaded.getvalue(),
             uploaded.name,
-            uploads_dir_for(settings.index.dir),
-            settings.index,
-            current.llm_answerer,
+            shelf,
+            settings.library.collection,
             progress,
             password=password or None,
         )
+        deck = shelf.deck(document)
     except DeckError as error:
         bar.empty()
         st.session_state["upload_error"] = f"Could not use {uploaded.name}: {error}. The current deck stays."
@@ -290,8 +307,32 @@ def handle_upload(configured: DeckQA, settings: Settings) -> None:
         return
     bar.empty()
     use_deck(deck)
-    st.session_state["upload_notice"] = f"Now answering from “{deck.title}” ({len(deck.index.slides)} slides)."
+    st.session_state["library_selection"] = []
+    st.session_state["upload_notice"] = (
+        f"Now answering from “{deck.title}” ({len(deck.index.slides)} slides); "
+        f"it is kept in the library ({settings.library.collection})."
+    )
     st.rerun()
+
+
+def draw_library(settings: Settings) -> None:
+    """The collection's documents: choose several to ask across them."""
+    documents = shelf_for(settings).library.documents({settings.library.collection})
+    if not documents:
+        return
+    labels = {document.id: f"{document.label} ({document.pages} p.)" for document in documents}
+    st.session_state["library_selection"] = [
+        chosen for chosen in st.session_state["library_selection"] if chosen in labels
+    ]
+    st.multiselect(
+        f"Ask across documents · {settings.library.collection}",
+        options=list(labels),
+        format_func=labels.__getitem__,
+        key="library_selection",
+        placeholder="Choose documents",
+        help="Answers come from every chosen document, each citation naming its document. "
+        "None chosen: the deck above answers.",
+    )
 
 
 def draw_sidebar(deck: DeckQA, configured: DeckQA, settings: Settings) -> bool:
@@ -314,9 +355,10 @@ def draw_sidebar(deck: DeckQA, configured: DeckQA, settings: Settings) -> bool:
             key="answer_mode",
         )
         st.divider()
-        handle_upload(configured, settings)
+        handle_upload(settings)
         if st.session_state["upload_notice"]:
             st.success(st.session_state.pop("upload_notice"), icon=":material/check_circle:")
+        draw_library(settings)
     return mode == LLM
 
 
@@ -367,7 +409,9 @@ def main(load_deck: Callable[[Settings], DeckQA] = configured_deck) -> None:
     use_llm = draw_sidebar(st.session_state["uploaded_deck"] or configured, configured, settings)
     deck: DeckQA = st.session_state["uploaded_deck"] or configured
     st.markdown(f"## {PAGE_ICON} Deck Q&A")
-    st.caption(f"{deck.title} · {len(deck.index.slides)} slides")
+    across = len(st.session_state["library_selection"])
+    documents = f"{across} document" + ("s" if across > 1 else "")
+    st.caption(f"Across {documents} of the library" if across else f"{deck.title} · {len(deck.index.slides)} slides")
     # The chat input is pinned to the bottom of the page wherever it is called.
     prompt: Any = st.chat_input(INPUT_PLACEHOLDER, max_chars=MAX_QUESTION_CHARS)
     question = prompt or st.session_state.pop("pending_question", None)

@@ -7,7 +7,6 @@ it is testable without a page.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import re
 import sys
@@ -21,13 +20,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ingest.errors import DeckError, DeckQAError
-from ingest.index_store import Manifest, Progress, estimated_ingest_seconds, open_index
+from ingest.index_store import Manifest, Progress, estimated_ingest_seconds
 from ingest.ocr import estimated_ocr_seconds
 from interfaces.slide_images import render_page_png
+from library.ask import LibraryQA
+from library.store import Document, Library
 from qa.answer import Answer, Citation, TableTrace, Value
 from qa.deckqa import REFUSAL_TEXT, DeckQA
 from qa.figure_answer import figure_text
-from qa.settings import IndexSettings, Settings
+from qa.settings import Settings
 
 if TYPE_CHECKING:  # pandas is imported by the first table drawn: it costs the page's first load 0.4 s
     import pandas as pd
@@ -37,8 +38,6 @@ if TYPE_CHECKING:  # pandas is imported by the first table drawn: it costs the p
 # chat column's width, 30-150 KB of PNG per slide.
 SLIDE_RENDER_SCALE = 1.5
 # Uploaded decks are indexed under <index dir's parent>/uploads/<sha256[:12]>/.
-UPLOADS_FOLDER = "uploads"
-UPLOAD_KEY_CHARS = 12
 # An investor deck is a few MB; the cap keeps one upload from tying up the index build.
 MAX_UPLOAD_MB = 50
 # Curated example questions per document (by its PDF's SHA-256): for the bundled deck,
@@ -47,6 +46,7 @@ EXAMPLES_FILE = Path(__file__).resolve().parent.parent / "data" / "examples.json
 GENERIC_TITLES = frozenset({"contents", "agenda", "disclaimer", "table of contents"})
 EXAMPLES_FROM_TITLES = 3
 SLIDE_MARKER_RE = re.compile(r"\[Slide (\d+)\]")
+DOCUMENT_MARKER_RE = re.compile(r"\[([^\[\]]{1,160}), p\. (\d+)\]")
 # Invisible suffixes keep repeated table headers ("% of Revenues" twice) apart, since
 # pandas' Styler needs unique column labels.
 INVISIBLE = "\u200b"
@@ -75,10 +75,13 @@ class SlideCitations:
     title: str
     passages: tuple[str, ...]
     ocr: bool = False  # the slide was read by OCR
+    document: str | None = None  # the library document's id (answers across documents)
+    document_title: str | None = None
 
     @property
     def label(self) -> str:
-        return f"Slide {self.slide} · {self.title}" + (" · read by OCR" if self.ocr else "")
+        page = f"{self.document_title} · p. {self.slide}" if self.document_title else f"Slide {self.slide}"
+        return f"{page} · {self.title}" + (" · read by OCR" if self.ocr else "")
 
 
 def history_for(turns: Sequence[ChatTurn]) -> list[dict[str, str]]:
@@ -92,23 +95,28 @@ def history_for(turns: Sequence[ChatTurn]) -> list[dict[str, str]]:
 
 
 def group_citations(citations: Sequence[Citation]) -> list[SlideCitations]:
-    """Citations grouped by slide (first-cited slide first), passages de-duplicated."""
-    titles: dict[int, str] = {}
-    passages: dict[int, list[str]] = {}
-    ocr: set[int] = set()
+    """Citations grouped by document and slide (first cited first), passages de-duplicated."""
+    first: dict[tuple[str | None, int], Citation] = {}
+    passages: dict[tuple[str | None, int], list[str]] = {}
+    ocr: set[tuple[str | None, int]] = set()
     for citation in citations:
-        titles.setdefault(citation.slide, citation.title)
-        kept = passages.setdefault(citation.slide, [])
+        key = (citation.document, citation.slide)
+        first.setdefault(key, citation)
+        kept = passages.setdefault(key, [])
         if citation.text and citation.text not in kept:
             kept.append(citation.text)
         if citation.ocr:
-            ocr.add(citation.slide)
-    return [SlideCitations(slide, titles[slide], tuple(passages[slide]), slide in ocr) for slide in titles]
+            ocr.add(key)
+    return [
+        SlideCitations(key[1], cited.title, tuple(passages[key]), key in ocr, cited.document, cited.document_title)
+        for key, cited in first.items()
+    ]
 
 
 def badge_markers(markdown: str) -> str:
-    """`[Slide N]` markers as Streamlit badges (`:blue-badge[Slide N]`)."""
-    return SLIDE_MARKER_RE.sub(r":blue-badge[Slide \1]", markdown)
+    """`[Slide N]` markers, and a library answer's `[Document, p. N]`, as Streamlit badges."""
+    markdown = SLIDE_MARKER_RE.sub(r":blue-badge[Slide \1]", markdown)
+    return DOCUMENT_MARKER_RE.sub(r":blue-badge[\1, p. \2]", markdown)
 
 
 def render_slide_png(pdf_path: Path, slide: int, scale: float = SLIDE_RENDER_SCALE) -> bytes:
@@ -322,9 +330,17 @@ def append_feedback(path: Path, record: dict[str, Any]) -> None:
             handle.write(line)
 
 
-def uploads_dir_for(index_dir: Path) -> Path:
-    """Where uploaded decks get their indexes: beside the configured index."""
-    return index_dir.parent / UPLOADS_FOLDER
+_shelves: dict[Path, LibraryQA] = {}
+_shelves_lock = threading.Lock()
+
+
+def shelf_for(settings: Settings) -> LibraryQA:
+    """The document library the chat adds uploads to and asks across, one per process."""
+    with _shelves_lock:
+        folder = settings.library.dir
+        if folder not in _shelves:
+            _shelves[folder] = LibraryQA(Library(folder), settings)
+        return _shelves[folder]
 
 
 def progress_step(stage: str, done: int, total: int) -> tuple[float, str]:
@@ -347,40 +363,31 @@ def progress_step(stage: str, done: int, total: int) -> tuple[float, str]:
     return share, f"{stage} {done}/{total}…"
 
 
-def open_uploaded_deck(
+def add_uploaded_document(
     data: bytes,
     file_name: str,
-    uploads_dir: Path,
-    settings: IndexSettings,
-    llm_answerer: Any | None = None,
+    shelf: LibraryQA,
+    collection: str,
     progress: Progress | None = None,
     password: str | None = None,
-) -> DeckQA:
-    """Index an uploaded deck into `uploads_dir/<sha256[:12]>/` (reused when that deck
-    was indexed before) and open it. Raises `DeckError` with a one-line message naming
-    the file when it is not a usable PDF; nothing the current deck uses is touched.
-    `password` opens an encrypted PDF that asks for one; it is not kept."""
+) -> Document:
+    """Add an uploaded PDF to the library's `collection` (indexed once per content: the
+    same file again is the same document) and return it. Raises `DeckError` with a
+    one-line message naming the file when it is not a usable PDF; the library is then as
+    it was. `password` opens an encrypted PDF that asks for one; it is not kept."""
     if not data:
         raise DeckError(f"{file_name} is empty")
-    folder = uploads_dir / hashlib.sha256(data).hexdigest()[:UPLOAD_KEY_CHARS]
-    # The upload waits in the system temp folder: a bad file leaves nothing under uploads_dir.
+    # The upload waits in the system temp folder until the library has read it.
     with tempfile.TemporaryDirectory(prefix="deckqa-upload-") as temp:
-        # Keep the uploaded name: the index manifest records it as deck_name.
         deck_path = Path(temp) / _safe_pdf_name(file_name)
         deck_path.write_bytes(data)
         try:
-            index = open_index(
-                deck_path,
-                folder,
-                settings.embedding_model,
-                model_cache=settings.model_cache,
-                progress=progress,
-                max_pages=settings.max_pages,
-                password=password,
+            document, _ = shelf.add(
+                deck_path, collection, password=password, progress=progress, file_name=Path(file_name).name
             )
         except DeckError as error:
             raise DeckError(str(error).replace(str(deck_path), file_name)) from error
-    return DeckQA(index, llm_answerer)
+    return document
 
 
 def _safe_pdf_name(file_name: str) -> str:

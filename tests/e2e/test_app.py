@@ -40,11 +40,12 @@ def app(feedback_file: Path, deck: DeckQA) -> AppTest:
 def app_with_private_index(
     tmp_path: Path, feedback_file: Path, deck: DeckQA, monkeypatch: pytest.MonkeyPatch
 ) -> AppTest:
-    """The app on a copy of the bundled index in tmp_path, so uploads are indexed
-    under tmp_path/uploads and nothing is left in the repository."""
+    """The app on a copy of the bundled index in tmp_path, with its library there too, so
+    uploads land in tmp_path/library and nothing is left in the repository."""
     index_dir = tmp_path / "index"
     shutil.copytree(deck.index.folder, index_dir)
     monkeypatch.setenv("DECKQA_INDEX_DIR", str(index_dir))
+    monkeypatch.setenv("DECKQA_LIBRARY_DIR", str(tmp_path / "library"))
     app = AppTest.from_file(APP, default_timeout=FIRST_RUN_SECONDS)
     app.run(timeout=FIRST_RUN_SECONDS)
     assert not app.exception, [error.value for error in app.exception]
@@ -186,8 +187,8 @@ def test_good_upload_swaps_the_deck(app_with_private_index: AppTest, tmp_path: P
     assert app.sidebar.markdown[0].value == "**Acme Robotics Investor Update**"
     assert "Now answering from “Acme Robotics Investor Update”" in app.sidebar.success[0].value
     assert not app.chat_message, "the chat starts over on the new deck"
-    folders = [path.name for path in (tmp_path / "uploads").iterdir()]
-    assert len(folders) == 1 and len(folders[0]) == 12, f"indexed under uploads/<sha256[:12]>: {folders}"
+    folders = [path.name for path in (tmp_path / "library" / "documents").iterdir()]
+    assert len(folders) == 1 and len(folders[0]) == 16, f"indexed in the library, by content: {folders}"
     message = ask(app, "What does Acme build?")
     assert "autonomous warehouse robots" in message.markdown[0].value
     assert message.expander[0].label == "Slide 2 · Warehouse Robots"

@@ -43,7 +43,11 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     skip_without_chromium()
     port = free_port()
     logs = tmp_path_factory.mktemp("streamlit")
-    env = {**os.environ, "DECKQA_FEEDBACK_FILE": str(logs / "feedback.jsonl")}
+    env = {
+        **os.environ,
+        "DECKQA_FEEDBACK_FILE": str(logs / "feedback.jsonl"),
+        "DECKQA_LIBRARY_DIR": str(logs / "library"),  # uploads land here, not in the repository
+    }
     command = [
         str(STREAMLIT), "run", "chat_server.py", "--server.headless", "true", "--server.port", str(port),
         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",

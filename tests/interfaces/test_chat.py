@@ -23,6 +23,7 @@ from interfaces.chat import (
     MATCHED_ROW_CSS,
     ChatTurn,
     StreamedAnswer,
+    add_uploaded_document,
     answer_caption,
     append_feedback,
     badge_markers,
@@ -39,14 +40,13 @@ from interfaces.chat import (
     index_summary,
     llm_name,
     llm_stream_hook,
-    open_uploaded_deck,
     preload_configured_deck,
     progress_step,
     refusal_headline,
     render_slide_png,
+    shelf_for,
     table_frame,
     table_styles,
-    uploads_dir_for,
 )
 from llm.answerer import LLMAnswerer
 from qa import Answer, Citation, DeckQA, Value
@@ -244,43 +244,44 @@ BAD_FILES = {
 }
 
 
+def _library_settings(settings: Settings, folder: Path) -> Settings:
+    return settings.model_copy(update={"library": settings.library.model_copy(update={"dir": folder})})
+
+
 @pytest.mark.parametrize("kind", list(BAD_FILES))
-def test_bad_upload_raises_and_leaves_no_index(
+def test_bad_upload_raises_and_leaves_the_library_as_it_was(
     kind: str, tmp_path: Path, deck: DeckQA, deck_pdf: Path, settings: Settings
 ) -> None:
     data = {"truncated": deck_pdf.read_bytes()[:20000], "no-text": picture_only_pdf()}.get(kind, BAD_FILES[kind])
     assert data is not None
-    uploads = uploads_dir_for(tmp_path / "index")
+    shelf = shelf_for(_library_settings(settings, tmp_path / "library"))
     with pytest.raises(DeckError) as raised:
-        open_uploaded_deck(data, f"{kind}.pdf", uploads, settings.index)
+        add_uploaded_document(data, f"{kind}.pdf", shelf, "default")
     message = str(raised.value)
-    assert f"{kind}.pdf" in message and str(uploads) not in message, "names the upload, not a temp path"
+    assert f"{kind}.pdf" in message and "deckqa-upload-" not in message, "names the upload, not a temp path"
     assert "\n" not in message
-    assert not uploads.exists(), "nothing is left under the uploads folder"
+    assert not shelf.library.documents() and not any((tmp_path / "library" / "documents").iterdir())
     assert deck.ask(CASH_QUESTION).value is not None, "the current deck still answers"
 
 
-def test_good_upload_is_indexed_under_its_hash_and_answers(tmp_path: Path, settings: Settings) -> None:
-    uploads = uploads_dir_for(tmp_path / "index")
-    assert uploads == tmp_path / "uploads"
+def test_good_upload_lands_in_the_library_and_answers(tmp_path: Path, settings: Settings) -> None:
+    shelf = shelf_for(_library_settings(settings, tmp_path / "library"))
     stages: list[str] = []
-    uploaded = open_uploaded_deck(
-        small_deck_pdf(),
-        "acme deck (final).pdf",
-        uploads,
-        settings.index,
-        progress=lambda stage, *_: stages.append(stage),
+    document = add_uploaded_document(
+        small_deck_pdf(), "acme deck (final).pdf", shelf, "team", progress=lambda stage, *_: stages.append(stage)
     )
-    assert uploaded.title == "Acme Robotics Investor Update"
-    assert [path.name for path in uploads.iterdir()] == [uploaded.index.manifest.deck_sha256[:12]]
-    assert uploaded.index.manifest.deck_name == "acme_deck_final_.pdf"
+    assert document.title == "Acme Robotics Investor Update" and document.file_name == "acme deck (final).pdf"
+    assert document.collections == ("team",)
+    assert [path.name for path in (tmp_path / "library" / "documents").iterdir()] == [document.id]
     assert {"read", "embed"} <= set(stages)
+    uploaded = shelf.deck(document)
     answer = uploaded.ask("What does Acme build?")
     assert [citation.slide for citation in answer.citations] == [2]
     assert example_questions(uploaded) == ["What does the deck say about Warehouse Robots?"]
     built_at = uploaded.index.manifest.built_at
-    again = open_uploaded_deck(small_deck_pdf(), "acme.pdf", uploads, settings.index)
-    assert Manifest.read(again.index.folder) is not None and again.index.manifest.built_at == built_at, "reused"
+    again = add_uploaded_document(small_deck_pdf(), "acme.pdf", shelf, "team")
+    assert again.id == document.id
+    assert Manifest.read(shelf.deck(again).index.folder).built_at == built_at, "not indexed twice"  # type: ignore[union-attr]
 
 
 # Slide 9 says IIJ launched its cloud services in FY10; the stand-in model says so too.
