@@ -24,7 +24,7 @@ from ingest.index_store import Manifest, Progress, estimated_ingest_seconds
 from ingest.ocr import estimated_ocr_seconds
 from interfaces.slide_images import render_page_png
 from library.ask import LibraryQA
-from library.store import Document, Library
+from library.store import Document, open_library
 from qa.answer import Answer, Citation, TableTrace, Value
 from qa.deckqa import REFUSAL_TEXT, DeckQA
 from qa.figure_answer import figure_text
@@ -339,7 +339,7 @@ def shelf_for(settings: Settings) -> LibraryQA:
     with _shelves_lock:
         folder = settings.library.dir
         if folder not in _shelves:
-            _shelves[folder] = LibraryQA(Library(folder), settings)
+            _shelves[folder] = LibraryQA(open_library(settings.library), settings)
         return _shelves[folder]
 
 

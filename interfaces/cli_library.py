@@ -68,9 +68,9 @@ def add_library_command(commands: Any) -> None:
 
 
 def _library(settings: Settings) -> Any:
-    from library.store import Library
+    from library.store import open_library
 
-    return Library(settings.library.dir)
+    return open_library(settings.library)
 
 
 def _add(args: argparse.Namespace, settings: Settings) -> int:

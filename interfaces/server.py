@@ -224,9 +224,9 @@ def create_app(settings: Settings, deck: DeckQA | None = None) -> FastAPI:
         from anyio import to_thread
 
         from library.ask import LibraryQA
-        from library.store import Library
+        from library.store import open_library
 
-        library.append(LibraryQA(Library(settings.library.dir), settings))
+        library.append(LibraryQA(open_library(settings.library), settings))
         app.state.library = library[0]
         app.state.deck = deck if deck is not None else await to_thread.run_sync(DeckQA.load, settings)
         # The first request answers as fast as the next ones.

@@ -260,14 +260,17 @@ class LibraryQA:
 
     def _most_relevant(self, question: str, documents: Sequence[Document]) -> list[Document]:
         """Documents by their best passage's similarity to the question."""
-        scores = []
-        for doc in documents:
-            deck = self.deck(doc)
-            vector = deck.search.question_vector(question)
-            best, _ = deck.index.vectors.search(np.asarray([vector], dtype=np.float32), 1)
-            scores.append(float(best[0][0]) if best.size else 0.0)
-        order = sorted(range(len(documents)), key=lambda i: -scores[i])
-        return [documents[i] for i in order]
+        from ingest.embedding import prepare_query_embedder
+
+        index = self.settings.index
+        vector = prepare_query_embedder(index.embedding_model, index.model_cache).encode([question])[0]
+        scores = self.library.relevance(vector, [doc.id for doc in documents])
+        if scores is None:
+            scores = {}
+            for doc in documents:
+                best, _ = self.deck(doc).index.vectors.search(np.asarray([vector], dtype=np.float32), 1)
+                scores[doc.id] = float(best[0][0]) if best.size else 0.0
+        return sorted(documents, key=lambda doc: -scores.get(doc.id, 0.0))
 
     def _build(self, pdf: Path, folder: Path, progress: Callable[[str, int, int], None] | None) -> Any:
         import hashlib

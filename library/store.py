@@ -25,7 +25,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ingest.errors import DeckQAError
 from library.describe import Description, describe_front
@@ -33,6 +33,7 @@ from library.describe import Description, describe_front
 if TYPE_CHECKING:
     from ingest.files import OpenedPdf
     from ingest.index_store import Manifest
+    from qa.settings import LibrarySettings
 
 # `build(pdf, folder)`: writes the index of the PDF into the folder, returns its manifest.
 BuildFunction = Callable[[Path, Path], "Manifest"]
@@ -178,14 +179,14 @@ class Library:
                     manifest = build(copy, staging / "index")
                     notes = [note for note in _notes(pdf, manifest) if note]
                     description = describe_front(staging / "index", manifest)
-                    os.replace(copy, self.pdf_path(document_id))
-                    os.replace(staging / "index", self.index_folder(document_id))
+                    index = self._place(document_id, copy, staging / "index")
                     try:
                         name = file_name or path.name
-                        self._insert(document_id, title, name, description, pages, collection, notes)
+                        self._insert(document_id, title, name, description, pages, collection, notes, index)
                     except BaseException:
                         self._delete_files(document_id)
                         raise
+                    self._placed(document_id, index)
                 finally:
                     shutil.rmtree(staging, ignore_errors=True)
         document = self.get(document_id)
@@ -300,13 +301,31 @@ class Library:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
+    def relevance(self, vector: Any, document_ids: Collection[str]) -> dict[str, float] | None:
+        """Each document's best passage similarity to `vector`, when the store can rank
+        them without opening each (None: the caller opens them)."""
+        return None
+
+    def _place(self, document_id: str, pdf: Path, index: Path) -> Path:
+        """Put a new document's file and index where they live (before the catalog names
+        them); returns where its index is now."""
+        os.replace(pdf, self.pdf_path(document_id))
+        os.replace(index, self.index_folder(document_id))
+        return self.index_folder(document_id)
+
+    def _store_index(self, db: Any, document_id: str, index: Path) -> None:
+        """Inside the transaction that adds the document: what else the catalog keeps of it."""
+
+    def _placed(self, document_id: str, index: Path) -> None:
+        """After the catalog names the document."""
+
     def _known(self, document_id: str) -> bool:
         with self._db() as db:
             return db.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone() is not None
 
     def _join(self, document_id: str, collection: str) -> None:
         with self._db() as db:
-            db.execute("INSERT OR IGNORE INTO memberships VALUES (?, ?)", (document_id, collection))
+            db.execute("INSERT INTO memberships VALUES (?, ?) ON CONFLICT DO NOTHING", (document_id, collection))
 
     def _insert(
         self,
@@ -317,6 +336,7 @@ class Library:
         pages: int,
         collection: str,
         notes: list[str],
+        index: Path,
     ) -> None:
         with self._db() as db:
             db.execute("BEGIN IMMEDIATE")
@@ -336,6 +356,7 @@ class Library:
                 ),
             )
             db.execute("INSERT INTO memberships VALUES (?, ?)", (document_id, collection))
+            self._store_index(db, document_id, index)
             db.execute("COMMIT")
 
     def _delete_files(self, document_id: str) -> None:
@@ -367,6 +388,16 @@ class Library:
             return False
 
 
+def open_library(settings: LibrarySettings) -> Library:
+    """The configured library: PostgreSQL when `DECKQA_DATABASE_URL` is set (this
+    replica's copies in `DECKQA_LIBRARY_DIR`), else files in `DECKQA_LIBRARY_DIR`."""
+    if settings.database_url is not None:
+        from library.pg import PgLibrary
+
+        return PgLibrary(settings.database_url.get_secret_value(), settings.dir)
+    return Library(settings.dir)
+
+
 def _document(row: sqlite3.Row, collections: list[str]) -> Document:
     return Document(
         id=row["id"],
@@ -391,4 +422,4 @@ def _notes(pdf: OpenedPdf, manifest: Manifest) -> list[str]:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")  # orders adds within a second

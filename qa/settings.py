@@ -75,6 +75,9 @@ class LibrarySettings(_Section):
     dir: Path = Field(default=REPO_ROOT / ".deckqa" / "library", description="the document library's folder")
     collection: str = Field(default="default", description="the collection the chat shows and uploads into")
     max_upload_mb: int = Field(default=64, ge=1, description="largest PDF the API accepts, in MB")
+    database_url: SecretStr | None = Field(
+        default=None, description="PostgreSQL (with pgvector) holding the library; default: files in `dir`"
+    )
 
 
 class UISettings(_Section):
@@ -149,4 +152,5 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "DECKQA_LIBRARY_DIR": ("library", "dir"),
     "DECKQA_COLLECTION": ("library", "collection"),
     "DECKQA_MAX_UPLOAD_MB": ("library", "max_upload_mb"),
+    "DECKQA_DATABASE_URL": ("library", "database_url"),
 }
