@@ -23,6 +23,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     bench.add_argument("--gold", type=Path, default=Path("eval/gold.jsonl"), help="questions to time")
     bench.add_argument("--limit", type=int, help="only the first N gold questions")
     bench.add_argument("--long-pdf", type=Path, help="also measure ingest at 1x/2x/4x pages and answers on this PDF")
+    bench.add_argument(
+        "--library",
+        metavar="N[,N...]",
+        help="instead: libraries of N documents on both backends (add time, disk, server memory, latency)",
+    )
     tables = commands.add_parser("tables", help="the table-reading check against hand-checked cells")
     tables.add_argument("--cells", type=Path, default=Path("eval/cells"), help="folder of <PDF stem>.jsonl cell files")
     tables.add_argument("-v", "--verbose", action="store_true", help="list the cells read wrong")

@@ -320,8 +320,32 @@ def _p50_p95(stats: dict[str, Any]) -> str:
     return f"p50 {stats['p50_ms']} ms, p95 {stats['p95_ms']} ms"
 
 
+def _library_bench(sizes_text: str, out: Path) -> int:
+    from eval.bench_library import format_library, measure_library
+
+    try:
+        sizes = [int(size) for size in sizes_text.split(",")]
+        if min(sizes) < 1:
+            raise ValueError
+    except ValueError:
+        print(f"error: --library: sizes are whole numbers of 1 or more, comma separated, not {sizes_text!r}")
+        return 2
+    try:
+        result = measure_library(sizes, progress=lambda message: print(message, file=sys.stderr))
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "library.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(format_library(result))
+    print(f"written: {out / 'library.json'}")
+    return 0
+
+
 def bench_command(args: argparse.Namespace) -> int:
     """`python -m eval bench`: exit 0, or 2 for a bad gold file."""
+    if args.library:
+        return _library_bench(args.library, args.out)
     try:
         items = load_gold(args.gold)
     except GoldError as error:
