@@ -1,6 +1,6 @@
 """`python -m eval rules`: how much of the answering is written as rules: regular
-expressions and word-table entries in the folders that understand questions and match
-figures. Counted from the source's syntax tree, so the count is the same for anyone:
+expressions and word-table entries in the folders that understand questions, match
+figures and answer across documents. Counted from the source's syntax tree, so the count is the same for anyone:
 
 - a regular expression is a string literal passed as the pattern of a `re` function
   (`re.compile`, `re.search`, `re.sub`, ...), each string once;
@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-FOLDERS = ("understand", "figures", "retriever")
+FOLDERS = ("understand", "figures", "retriever", "library")
 RE_FUNCTIONS = {"compile", "search", "match", "fullmatch", "sub", "subn", "findall", "finditer", "split"}
 
 
