@@ -6,11 +6,14 @@ Written as `documents.md`, `documents.json` and `documents.png` in the run's fol
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 CHART = "documents.png"
+# A filing's file name: the company, then the year ("3M_2018_10K", "JPMORGAN_2021Q1_10Q").
+COMPANY_RE = re.compile(r"^(.+?)_(?:19|20)\d\d")
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,16 @@ def document_row(name: str, report: dict[str, Any]) -> DocumentRow:
     )
 
 
+def company_of(document: str) -> str:
+    """The company a gold file's document belongs to, from its name ("JOHNSON_JOHNSON_2022_10K"
+    -> "JOHNSON_JOHNSON"); a name without a year (a deck) is its own unit."""
+    match = COMPANY_RE.match(document)
+    return match.group(1) if match else document
+
+
 def write_documents(rows: list[DocumentRow], out: Path) -> list[Path]:
-    """The table (Markdown and JSON) and the chart, with an "all" row summed over documents."""
+    """The table (Markdown and JSON) and the chart, with an "all" row summed over documents;
+    and, when a company has several documents, the same table per company."""
     out.mkdir(parents=True, exist_ok=True)
     table = [*rows, _total(rows)] if len(rows) > 1 else rows
     markdown = out / "documents.md"
@@ -72,10 +83,20 @@ def write_documents(rows: list[DocumentRow], out: Path) -> list[Path]:
     data.write_text(
         json.dumps([{**asdict(row), "shares": row.shares} for row in table], indent=2) + "\n", encoding="utf-8"
     )
-    return [markdown, data, _chart(rows, out / CHART)]
+    written = [markdown, data, _chart(rows, out / CHART)]
+    companies: dict[str, list[DocumentRow]] = {}
+    for row in rows:
+        companies.setdefault(company_of(row.document), []).append(row)
+    if len(companies) < len(rows):
+        grouped = [_total(group, name) for name, group in companies.items()]
+        company_table = out / "companies.md"
+        text = _markdown([*grouped, _total(rows)]).replace("# Results per document", "# Results per company")
+        company_table.write_text(text.replace("| document |", "| company |", 1), encoding="utf-8")
+        written.append(company_table)
+    return written
 
 
-def _total(rows: list[DocumentRow]) -> DocumentRow:
+def _total(rows: list[DocumentRow], name: str = "all") -> DocumentRow:
     def summed(field: str) -> tuple[int, int]:
         return (
             sum(getattr(row, field)[0] for row in rows),
@@ -87,7 +108,7 @@ def _total(rows: list[DocumentRow]) -> DocumentRow:
         return sum(values) / len(values) if values else None
 
     return DocumentRow(
-        document="all",
+        document=name,
         items=sum(row.items for row in rows),
         numeric=summed("numeric"),
         derived=summed("derived"),

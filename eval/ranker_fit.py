@@ -35,6 +35,7 @@ from eval.gold import GoldError, GoldItem, load_gold
 from eval.scoring import score_value
 from figures.lookup import Candidates, confidence_features
 from figures.ranker import CONFIDENCE_FEATURES, FEATURES, Ranker
+from ingest.index_store import DECK_COPY
 
 if TYPE_CHECKING:
     from qa.deckqa import DeckQA
@@ -145,10 +146,13 @@ def examples_for(path: Path, split: str | None) -> list[Example]:
 KINDS = ("numeric", "out_of_scope")
 
 
-def document_name(items: Sequence[GoldItem], deck: DeckQA) -> str:
-    """The file stem of the PDF gold items are about (the one they name, else the deck's)."""
+def document_name(items: Sequence[GoldItem], deck: DeckQA | None) -> str:
+    """The file stem of the PDF gold items are about (the one they name, else the deck's:
+    the configured deck when `deck` is None)."""
     named = next((item.data["document"] for item in items if item.data.get("document")), None)
-    return Path(named or deck.index.pdf_path).stem
+    if named:
+        return Path(named).stem
+    return Path(deck.index.pdf_path).stem if deck is not None else Path(DECK_COPY).stem
 
 
 def fit(examples: Sequence[Example]) -> Ranker:
@@ -279,9 +283,10 @@ def fit_command(args: argparse.Namespace) -> int:
 
 
 def loo_command(args: argparse.Namespace) -> int:
-    """`python -m eval loo`: per document, fit on the others' dev items, answer its test
-    items with those weights; a report per document and the table across them."""
-    from eval.documents import document_row, write_documents
+    """`python -m eval loo`: per document, fit on the dev items of the other companies'
+    documents (a deck is its own company), answer its test items with those weights; a
+    report per document and the tables across documents and companies."""
+    from eval.documents import company_of, document_row, write_documents
     from eval.report import write_report
     from eval.runner import open_deck_for, run_evaluation
 
@@ -292,12 +297,16 @@ def loo_command(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     rows = []
+    names = {path: document_name(load_gold(path), None) for path in files}
+    companies = {path: company_of(name) for path, name in names.items()}
     for path in files:
         items = load_gold(path)
         deck = open_deck_for(items)
         document = document_name(items, deck)
-        ranker = fit([example for example in examples if example.document != document])
-        ranker.save(args.out / f"ranker-without-{document}.json")
+        # Leave the company out, not the document: its other filings are as unseen.
+        others = {names[other] for other in files if companies[other] != companies[path]}
+        ranker = fit([example for example in examples if example.document in others])
+        ranker.save(args.out / f"ranker-without-{companies[path]}-{document}.json")
         deck.lookup.ranker = ranker
         test = [item for item in items if item.data.get("split") == "test"]
         evaluation = run_evaluation(test, deck, gold_path=path, progress=False)

@@ -68,6 +68,9 @@ class Trace(BaseModel):
 
     route_reason: str = Field(default="", description="why the question went to the table or the text route")
     rewritten_question: str | None = Field(default=None, description="the follow-up as a standalone question")
+    instructions: str | None = Field(
+        default=None, description="what the instructions around the question asked for (statement, scale, rounding)"
+    )
     rewrite_reason: str | None = Field(default=None, description="how the follow-up was rewritten")
     lookup: str | None = Field(default=None, description="what the figure lookup matched, or why nothing")
     facts: list[FactTrace] = Field(default_factory=list, description="facts behind a figure answer")

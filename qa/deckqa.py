@@ -23,12 +23,13 @@ from ingest.numbers import find_periods
 from ingest.records import Chunk
 from qa.answer import Answer, Citation, Trace, Value
 from qa.extractive import compose, compose_contents, contents_page
-from qa.figure_answer import numeric_answer, text_figure_answer
+from qa.figure_answer import in_asked_terms, numeric_answer, text_figure_answer
 from qa.refusal import RefusalPolicy
 from qa.settings import Settings
 from retriever.hits import SlideHit
 from retriever.hybrid import HybridRetriever
 from understand.followup import rewrite_followup
+from understand.instructions import read_instructions
 from understand.kinds import EXPLANATIONS, asks_for_contents, asks_for_explanation, question_kind
 from understand.question import validate_question, wants_list, with_names, without_names
 from understand.router import Route, asks_what_was_done, route
@@ -181,7 +182,10 @@ class DeckQA:
         return stream.then(lambda answer: self._finished(answer, started))
 
     def _finished(self, answer: Answer, started: float) -> Answer:
-        """The answer as returned: timed, with the citations of pages read by OCR marked."""
+        """The answer as returned: a figure also in the scale and rounding its question
+        asked for, timed, with the citations of pages read by OCR marked."""
+        instructions = read_instructions(answer.question)
+        answer = in_asked_terms(answer, instructions.scale, instructions.decimals)
         ocr = self.index.manifest.ocr_pages
         if ocr:
 
@@ -222,6 +226,9 @@ class DeckQA:
 
     def _understand(self, question: str, history: Sequence[Any] | None, use_llm: bool) -> Understanding:
         asked = validate_question(question)
+        # An analyst's instructions around the question say how to answer, not what.
+        instructions = read_instructions(asked)
+        core = instructions.question
         rewrite = self.llm_answerer.rewrite if use_llm and self.llm_answerer is not None else rewrite_followup
         # The document's own company, however the user names it, is "the company".
         names = self.index.manifest.names
@@ -230,19 +237,22 @@ class DeckQA:
             for role, content in (_turn(turn) for turn in history or [])
             if isinstance(content, str)
         ]
-        plain, rewrite_reason = rewrite(without_names(asked, names), turns)
+        plain, rewrite_reason = rewrite(without_names(core, names), turns)
         plain = self.lookup.spelled_out(plain, letters_only=False)  # "SG&A" as the document writes it out
         # Retrieval and the figure lookup read the name as written: a row or passage
         # that names it ("Acme MVNO gross margin") is the closer for it.
-        standalone = asked
+        standalone = core
         if rewrite_reason:
             written = [
-                asked,
+                core,
                 *(content for role, content in map(_turn, reversed(list(history or []))) if role == "user"),
             ]
             standalone = with_names(plain, [text for text in written if isinstance(text, str)], names)
         chosen = route(plain)
         trace = Trace(route_reason=chosen.reason)
+        if instructions.instructions or core != asked:
+            said = instructions.summary
+            trace = trace.model_copy(update={"instructions": f"asked: {core!r}" + (f"; {said}" if said else "")})
         if rewrite_reason:
             trace = trace.model_copy(update={"rewritten_question": standalone, "rewrite_reason": rewrite_reason})
         return Understanding(asked, standalone, plain, chosen, trace)

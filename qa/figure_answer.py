@@ -135,6 +135,40 @@ def numeric_answer(asked: str, result: LookupResult, index: DeckIndex, trace: Tr
     return Answer(question=asked, answer=text, route="table", citations=citations, value=value, debug=trace)
 
 
+SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+
+
+def in_asked_terms(answer: Answer, scale: str | None, decimals: int | None) -> Answer:
+    """A figure answer also stated in the scale and rounding the question asked for
+    ("Answer in USD billions", "Round to two decimal places"): 8,738 USD million is
+    8.738 USD billion. Its value is the figure in that scale, with the step as formula."""
+    value = answer.value
+    if value is None or (scale is None and decimals is None):
+        return answer
+    words = value.unit.split()
+    number, unit, formula, step = value.number, value.unit, value.formula, ""
+    if scale and len(words) == 2 and words[1] in SCALES and words[1] != scale:
+        ratio = SCALES[words[1]] / SCALES[scale]
+        number = value.number * ratio
+        unit = f"{words[0]} {scale}"
+        step = f"× {ratio:,.0f}" if ratio >= 1 else f"/ {1 / ratio:,.0f}"
+        formula = f"({value.formula}) {step}" if value.formula else f"{_plain(value.number)} {step}"
+    converted = unit != value.unit
+    if not converted and (decimals is None or float(number).is_integer()):
+        return answer  # already as asked
+    shown = f"{number:,.{decimals}f}" if decimals is not None else _plain(number)
+    how = f" ({_plain(value.number)} {value.unit} {step})" if converted else ""
+    shown_unit = "" if unit == "ratio" else f" {unit}"
+    text = f"{answer.answer}\n\nAs asked: **{shown}{shown_unit}**{how}."
+    changed = {"number": number, "unit": unit, "formula": formula, "raw": None if converted else value.raw}
+    return answer.model_copy(update={"answer": text, "value": value.model_copy(update=changed)})
+
+
+def _plain(number: float) -> str:
+    """A figure with its separators and at most four decimals: 8,738; 8.738."""
+    return f"{number:,.4f}".rstrip("0").rstrip(".")
+
+
 def text_figure_answer(question: str, slides: list[SlideHit]) -> tuple[str, Citation, Value] | None:
     """A sentence from a retrieved slide that states a figure and covers the question's
     key terms; the figure closest to those terms is the answer."""

@@ -1,0 +1,87 @@
+"""Instructions around a question (a role, a frame, a statement to rely on, a scale, a
+rounding) are read as such, and the question is what is left."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answer import Answer, Value
+from qa.figure_answer import in_asked_terms
+from understand.instructions import read_instructions
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "scale", "decimals", "statements"),
+    [
+        (
+            "Assume that you are a credit analyst. Answer the following question by primarily using information "
+            "that is shown in the balance sheet: what is the year end FY2020 net PP&E for Acme? Answer in USD billions.",
+            "what is the year end FY2020 net PP&E for Acme in the balance sheet?",
+            "billion",
+            None,
+            ("balance sheet",),
+        ),
+        (
+            "What is the FY2021 capital expenditure amount (in USD millions) for Acme? Give a response to the "
+            "question by relying on the details shown in the cash flow statement.",
+            "What is the FY2021 capital expenditure amount for Acme in the cash flow statement?",
+            "million",
+            None,
+            ("cash flow statement",),
+        ),
+        (
+            "What is Acme's FY2019 quick ratio? Quick ratio is defined as: (cash + receivables) / current "
+            "liabilities. Round your answer to two decimal places. Calculate what was asked by utilizing the line "
+            "items clearly shown in the statement of financial position.",
+            "What is Acme's FY2019 quick ratio? Quick ratio is defined as: (cash + receivables) / current liabilities."
+            " in the balance sheet",
+            None,
+            2,
+            ("balance sheet",),
+        ),
+        (
+            "According to the details outlined in the statement of income, what is the FY2018 - FY2020 average "
+            "gross margin for Acme? Answer in units of percents and round to one decimal place.",
+            "what is the FY2018 - FY2020 average gross margin for Acme in the income statement?",
+            None,
+            1,
+            ("income statement",),
+        ),
+    ],
+)
+def test_the_question_is_what_the_instructions_leave(
+    text: str, question: str, scale: str | None, decimals: int | None, statements: tuple[str, ...]
+) -> None:
+    read = read_instructions(text)
+    assert read.question == question
+    assert (read.scale, read.decimals, read.statements) == (scale, decimals, statements)
+    assert read.instructions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What was operating income in 1Q-3Q16?",
+        "Risk factors: what are they?",
+        "Explain the ATM business model",
+        "Using the balance sheet, what were total assets?",  # one sentence: kept as written, lead-in out
+    ],
+)
+def test_a_plain_question_keeps_its_words(text: str) -> None:
+    read = read_instructions(text)
+    assert read.question in (text, "what were total assets in the balance sheet?")
+
+
+def test_a_figure_is_also_given_in_the_scale_and_rounding_asked() -> None:
+    answer = Answer(
+        question="q",
+        answer="Net PP&E: **8,738 USD million**",
+        route="table",
+        value=Value(number=8738, unit="USD million"),
+    )
+    scaled = in_asked_terms(answer, "billion", None)
+    assert scaled.value == Value(number=8.738, unit="USD billion", formula="8,738 / 1,000")
+    assert scaled.answer.endswith("As asked: **8.738 USD billion** (8,738 USD million / 1,000).")
+    ratio = Answer(question="q", answer="x", route="table", value=Value(number=1.23456, unit="ratio", formula="a / b"))
+    assert in_asked_terms(ratio, None, 2).answer.endswith("As asked: **1.23**.")
+    assert in_asked_terms(answer, "million", None) is answer and in_asked_terms(answer, None, 2) is answer

@@ -1,0 +1,143 @@
+"""A question as analysts write it: the question itself, and the instructions around it.
+
+"Assume that you are a public equities analyst. Answer the following question by primarily
+using information that is shown in the balance sheet: what is the year end FY2018 net PPNE
+for 3M? Answer in USD billions." asks "what is the year end FY2018 net PPNE for 3M?"; the
+rest says how to answer (the role, the statement to rely on, the scale, the rounding).
+Those words are not to be matched against the document: taken as the question's words they
+drown its own and an answerable question is refused.
+
+The text is cut into sentences (and at a colon that introduces a question); a sentence is
+an instruction when it is written as one: a role to play, a frame ("answer the following
+question"), a source to rely on, a unit or a rounding to answer in. What the instructions
+ask for (scale, decimals, statement) is kept; the other sentences are the question, with
+the statement named in it ("... net PPNE for 3M in the balance sheet?"), since the
+statement's table is titled so. When every sentence is an instruction, the question is
+the text as written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Sentence ends, and a colon that is followed by the question.
+SEGMENT_RE = re.compile(
+    r"(?<=[.?!])\s+(?=[A-Z(\"'])|(?<=:)\s+(?=(?:what|how|which|who|when|where|why|is|are|does|do|did)\b)", re.I
+)
+INSTRUCTION_RES = (
+    # a role to play
+    re.compile(
+        r"^(?:please\s+)?(?:assume|imagine|pretend|suppose)\b|\bas if you\s+(?:are|were)\b|^you\s+are\s+an?\b", re.I
+    ),
+    # the frame around the question, or any sentence about "the question" itself
+    re.compile(r"\bthe\s+(?:following\s+)?question\b", re.I),
+    re.compile(
+        r"^(?:please\s+)?(?:answer|respond\s+to|reply\s+to|give\s+a\s+response\s+to)\s+(?:the|this)\s+(?:following\s+)?question",
+        re.I,
+    ),
+    # the source to rely on
+    re.compile(
+        r"\b(?:using|use|utiliz\w*|rely\w*|bas(?:e|ed|ing)|refer\w*|according|consider\w*|drawing|in\s+agreement)\b"
+        r"[^.?]{0,80}\b(?:statements?|balance\s+sheets?|p&l)\b",
+        re.I,
+    ),
+    # the unit or the rounding to answer in
+    re.compile(
+        r"^(?:please\s+)?(?:answer|respond|reply|give|provide|express|report|state|present)\b[^.?]{0,40}\bin\s+"
+        r"(?:(?:usd|us\$|\$|eur|gbp|jpy|dollars?)\s*)?(?:thousands|millions|billions|percent(?:age)?s?|%|units)\b",
+        re.I,
+    ),
+    re.compile(r"^(?:please\s+)?round\b|\bround(?:ed)?\s+(?:your\s+answer\s+)?to\b", re.I),
+)
+# A segment that asks: a question mark, or an interrogative opening it (after a lead-in).
+ASKING_RE = re.compile(
+    r"\?|^(?:[^,:]{0,160}[,:]\s*)?(?:what|how|which|who|when|where|why|is|are|does|do|did|was|were|has|have|"
+    r"can|could|should|would|calculate|compute|estimate|determine)\b",
+    re.I,
+)
+# A segment that defines the question's terms ("DPO is defined as: ...", "Define X as ...").
+DEFINITION_RE = re.compile(r"\b(?:defined\s+as|define[sd]?\b|is\s+calculated\s+as|is\s+computed\s+as)", re.I)
+# A parenthesis that says how to answer, inside the question.
+ASIDE_RE = re.compile(r"\((?=[^)]*\b(?:round|units?\s+of|in\s+(?:usd|percent|millions|billions)))[^)]*\)", re.I)
+# A lead-in naming where to look, before the question proper.
+LEAD_IN_RE = re.compile(
+    r"^[^?]{0,200}?\b(?:statements?|balance\s+sheet|p&l|information|details|data|filing|10-k|figures)\b[^?,:]{0,80}"
+    r"[,:]\s*(?:(?:please\s+)?answer\s+the\s+following\s+question[^:,?]{0,60}[:,]\s*)?"
+    r"(?=(?:what|how|which|who|when|where|why|is|are|does|do|did|was|were|has|have)\b)",
+    re.I,
+)
+SCALE_RE = re.compile(r"\bin\s+(?:(?:usd|us\$|\$|dollars?)\s*)?(thousands|millions|billions)\b", re.I)
+DECIMALS_RE = re.compile(r"\b(\d|one|two|three|four)\s+decimal\s+places?\b|\bnearest\s+(whole|tenth|hundredth)", re.I)
+DECIMAL_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "whole": 0, "tenth": 1, "hundredth": 2}
+STATEMENT_RES = (
+    ("cash flow statement", re.compile(r"\bcash\s+flows?\s+statement|\bstatements?\s+of\s+cash\s+flows?", re.I)),
+    ("balance sheet", re.compile(r"\bbalance\s+sheets?|\bstatements?\s+of\s+financial\s+position", re.I)),
+    (
+        "income statement",
+        re.compile(r"\bincome\s+statements?|\bstatements?\s+of\s+(?:income|operations|earnings)|\bp&l\b", re.I),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Instructions:
+    question: str  # the question without the instructions around it
+    scale: str | None = None  # "thousand", "million" or "billion" to answer in
+    decimals: int | None = None  # decimal places to round to
+    statements: tuple[str, ...] = ()  # the statements to rely on, in the order named
+    instructions: tuple[str, ...] = ()  # the sentences taken out
+
+    @property
+    def summary(self) -> str:
+        """What the instructions asked for, for the answer's trace ("" when nothing)."""
+        parts = [f"rely on the {', '.join(self.statements)}"] if self.statements else []
+        if self.scale:
+            parts.append(f"answer in {self.scale}s")
+        if self.decimals is not None:
+            parts.append(f"round to {self.decimals} decimal places")
+        return "; ".join(parts)
+
+
+def read_instructions(text: str) -> Instructions:
+    segments = [segment.strip() for segment in SEGMENT_RE.split(text.strip()) if segment.strip()]
+    # A sentence that asks is the question even when it says how to answer too.
+    kept = [
+        segment
+        for segment in segments
+        if "?" in segment or not any(pattern.search(segment) for pattern in INSTRUCTION_RES)
+    ]
+    kept = [_without_lead_in(_without_asides(segment)) if ASKING_RE.search(segment) else segment for segment in kept]
+    question = " ".join(segment for segment in kept if segment) or text.strip()
+    # The statement to rely on stays a word of the question: its table is titled so.
+    named = [name for name, pattern in STATEMENT_RES if pattern.search(text) and not pattern.search(question)]
+    if named and question != text.strip():
+        where = f" in the {' and the '.join(named)}"
+        question = question[:-1] + where + "?" if question.endswith("?") else question + where
+    taken = tuple(segment for segment in segments if segment not in kept and question != text.strip())
+    scale = SCALE_RE.search(text)
+    decimals = DECIMALS_RE.search(text)
+    statements = tuple(name for name, pattern in STATEMENT_RES if pattern.search(text))
+    return Instructions(
+        question=question,
+        scale=scale.group(1).lower().rstrip("s") if scale else None,
+        decimals=_decimals(decimals) if decimals else None,
+        statements=statements,
+        instructions=taken,
+    )
+
+
+def _without_asides(segment: str) -> str:
+    """ "(in units of percents and round to one decimal place)" out of a question."""
+    return " ".join(ASIDE_RE.sub(" ", segment).split()).replace(" ?", "?")
+
+
+def _without_lead_in(segment: str) -> str:
+    """ "According to the information in the balance sheet, what is ..." -> "what is ..."."""
+    match = LEAD_IN_RE.match(segment)
+    return segment[match.end() :] if match else segment
+
+
+def _decimals(match: re.Match[str]) -> int:
+    word = (match.group(1) or match.group(2)).lower()
+    return int(word) if word.isdigit() else DECIMAL_WORDS[word]
