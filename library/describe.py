@@ -21,7 +21,12 @@ FRONT_PAGES = 3
 KINDS = (
     ("annual report", re.compile(r"\bform\s+10-K\b|\bannual\s+report\s+pursuant\b", re.IGNORECASE)),
     ("quarterly report", re.compile(r"\bform\s+10-Q\b|\bquarterly\s+report\s+pursuant\b", re.IGNORECASE)),
-    ("release", re.compile(r"\bform\s+8-K\b|\bpress\s+release\b|\breports?\b[^.]{0,80}\bresults\b", re.IGNORECASE)),
+    (
+        "release",
+        re.compile(
+            r"\bform\s+8-K\b|\b(?:press|news|immediate)\s+release\b|\breports?\b[^.]{0,80}\bresults\b", re.IGNORECASE
+        ),
+    ),
 )
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 # "For the fiscal year ended December 31, 2018", "For the quarterly period ended May 7, 2023".
@@ -55,7 +60,7 @@ def describe(title: str, front_pages: list[str], names: tuple[str, ...]) -> Desc
     company = names[0] if names else ""
     match = PERIOD_RE.search(front)
     if match:
-        period = " ".join(f"{match.group('what')} ended {match.group('date')}".split())
+        period = " ".join(f"{match.group('what')} ended {match.group('date')}".split()).replace(" ,", ",")
         return Description(title, kind, company, period, match.group("year"))
     # The year the title names, else the year the front pages name most.
     years = YEAR_RE.findall(title) or YEAR_RE.findall(front)

@@ -344,7 +344,7 @@ class Library:
                 "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     document_id,
-                    title or description.title or Path(file_name).stem,
+                    title or _readable(description.title) or _label(description) or Path(file_name).stem,
                     file_name,
                     description.kind,
                     description.company,
@@ -419,6 +419,16 @@ def _notes(pdf: OpenedPdf, manifest: Manifest) -> list[str]:
     if pdf.repaired:
         notes.append(f"repaired: {pdf.repaired}")
     return [*notes, *manifest.warnings]
+
+
+def _readable(title: str) -> str:
+    """A title worth showing: words, not a filing's accession number ("0001410636-21-000101")."""
+    return title if sum(character.isalpha() for character in title) >= 3 else ""
+
+
+def _label(description: Description) -> str:
+    parts = (description.company, description.kind, description.year)
+    return " ".join(part for part in parts if part) if description.company else ""
 
 
 def _now() -> str:
