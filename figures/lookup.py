@@ -383,6 +383,13 @@ class FactLookup:
                     break
         return f"{question} {' '.join(added)}" if added else question
 
+    def reports(self, period: str) -> bool:
+        """Whether the document's tables report figures for `period` (a plan or target
+        for it, or a mention in the text, is not a reported figure)."""
+        return any(
+            fact.table_id and "target" not in fact.tags and _same_period(period, fact.period) for fact in self.facts
+        )
+
     def covers(self, period: str) -> bool:
         """Whether the document has figures or words for `period` ("2023" is covered by
         "FY23" or "Dec. 31, 2023")."""

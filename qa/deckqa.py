@@ -11,6 +11,7 @@ is final; a text answer is `Evidence` that the optional LLM may improve on.
 from __future__ import annotations
 
 import functools
+import re
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -24,7 +25,7 @@ from ingest.records import Chunk
 from qa.answer import Answer, Citation, Trace, Value
 from qa.extractive import compose, compose_contents, contents_page
 from qa.figure_answer import in_asked_terms, numeric_answer, text_figure_answer
-from qa.refusal import RefusalPolicy
+from qa.refusal import RefusalPolicy, Verdict
 from qa.settings import Settings
 from retriever.hits import SlideHit
 from retriever.hybrid import HybridRetriever
@@ -41,6 +42,11 @@ if TYPE_CHECKING:
     from retriever.deck_retriever import DeckRetriever
 
 REFUSAL_TEXT = "The deck doesn't cover that."
+# A question about what is expected, planned or guided: not asked as a reported figure.
+FORWARD_RE = re.compile(
+    r"\b(?:expect\w*|anticipat\w*|project(?:s|ed|ion\w*)|guid\w*|forecast\w*|outlook|plan\w*|target\w*|goals?|will)\b",
+    re.IGNORECASE,
+)
 SUGGESTIONS = 2
 # What `warm_up` asks: one question for the text route, one for a figure.
 WARM_UP_QUESTIONS = ("What does the document say about the business?", "What was total revenue?")
@@ -215,6 +221,16 @@ class DeckQA:
             understanding = _traced(understanding, lookup=lookup)
         return self.text_chain.invoke(understanding)
 
+    def _unreported_periods(self, understanding: Understanding) -> list[str]:
+        """The periods a figure is asked for that the document's tables report nothing for
+        ("net sales for 2019" of a 2018 annual report, which mentions 2019 only in its
+        text). A plan, a target or an outlook for a period is not asked as reported."""
+        if understanding.route.kind != "table" or FORWARD_RE.search(understanding.plain):
+            return []
+        if not any(fact.table_id for fact in self.index.facts):
+            return []  # a document without tables says its figures in words
+        return [period for period in find_periods(understanding.plain) if not self.lookup.reports(period)]
+
     def _asks_a_printed_figure(self, understanding: Understanding) -> bool:
         """A question worded as for an explanation that names a period and one figure the
         document prints for it ("How did e-commerce comps come in for Q1 fiscal 2023?")."""
@@ -284,6 +300,9 @@ class DeckQA:
             )
             return Evidence(understanding, [SlideHit(page.number, page.title, 1.0, ())], listing)
         verdict = self.refusal.judge(plain, scope)
+        unreported = self._unreported_periods(understanding)
+        if unreported and not verdict.refuse:
+            verdict = Verdict(True, f"a figure was asked for {', '.join(unreported)}, which no table reports")
         trace = understanding.trace.model_copy(
             update={"retrieved_slides": [slide.slide for slide in slides], "refusal_check": verdict.reason}
         )
