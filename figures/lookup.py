@@ -13,11 +13,12 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from figures.arithmetic import evaluate, number_text
+from figures.metrics import defined as defined_metric
 from figures.ranker import FEATURES, Ranker, load_ranker
 from figures.term_index import TermLists, WordSets, expand, stem
 from ingest.index_store import DeckIndex
@@ -698,6 +699,25 @@ class FactLookup:
         """A figure for `question`: derived (difference, change, sum, ratio) when the
         question asks for arithmetic, else a single looked-up figure."""
         question = self.abbreviated(self.spelled_out(without_names(question, self._long_names)))
+        catalogued = defined_metric(question)
+        if catalogued is not None:
+            # An analyst's metric named, not spelled out: the document's own figure for the
+            # name first (a deck whose "gross margin" is an amount of yen means that, a
+            # release prints its "GAAP tax rate"), else the metric's standard definition.
+            metric, _, asked = catalogued
+            own = self._answer_as_written(question)
+            if own is not None and own.confident:
+                return own
+            result = self._answer(asked)
+            if result is not None and result.confident:
+                note = (
+                    f"{metric.name[:1].upper()}{metric.name[1:]} is taken as {metric.asks} (the standard definition)."
+                )
+                return replace(result, notes=[*result.notes, note], explanation=f"{metric.name}: {result.explanation}")
+            return own
+        return self._answer_as_written(question)
+
+    def _answer_as_written(self, question: str) -> LookupResult | None:
         definition = DEFINITION_RE.search(question)
         if definition and SPELLED_SUM_RE.search(definition.group("bracketed") or definition.group("restated")):
             # "working capital (total current assets minus total current liabilities)": the

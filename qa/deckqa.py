@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
+from figures.metrics import defined as defined_metric
 from ingest.index_store import DeckIndex, Progress, open_index
 from ingest.numbers import find_periods
 from ingest.records import Chunk
@@ -212,7 +213,9 @@ class DeckQA:
             # A name the document never mentions ("Walmart's net sales", "EBITDA") is about
             # something else, however well a row matches the rest of the question: the
             # text route's refusal policy decides.
-            strangers = self.refusal.unknown_names(understanding.plain)
+            # An analyst's metric ("PPNE", "ROE") is known by its definition, not as a word.
+            catalogued = defined_metric(understanding.plain)
+            strangers = self.refusal.unknown_names(catalogued[2] if catalogued else understanding.plain)
             if strangers:
                 lookup += f"; names what the document never mentions: {', '.join(strangers)}"
             if result is not None and result.confident and not strangers:

@@ -10,10 +10,10 @@ drown its own and an answerable question is refused.
 The text is cut into sentences (and at a colon that introduces a question); a sentence is
 an instruction when it is written as one: a role to play, a frame ("answer the following
 question"), a source to rely on, a unit or a rounding to answer in. What the instructions
-ask for (scale, decimals, statement) is kept; the other sentences are the question, with
-the statement named in it ("... net PPNE for 3M in the balance sheet?"), since the
-statement's table is titled so. When every sentence is an instruction, the question is
-the text as written.
+ask for (scale, decimals, statement) is kept; the other sentences are the question (a
+lead-in inside the question, "Per the cash flow statement, what ...", stays: the statement
+named there is what its table is titled). When every sentence is an instruction, the
+question is the text as written.
 """
 
 from __future__ import annotations
@@ -60,13 +60,6 @@ ASKING_RE = re.compile(
 DEFINITION_RE = re.compile(r"\b(?:defined\s+as|define[sd]?\b|is\s+calculated\s+as|is\s+computed\s+as)", re.I)
 # A parenthesis that says how to answer, inside the question.
 ASIDE_RE = re.compile(r"\((?=[^)]*\b(?:round|units?\s+of|in\s+(?:usd|percent|millions|billions)))[^)]*\)", re.I)
-# A lead-in naming where to look, before the question proper.
-LEAD_IN_RE = re.compile(
-    r"^[^?]{0,200}?\b(?:statements?|balance\s+sheet|p&l|information|details|data|filing|10-k|figures)\b[^?,:]{0,80}"
-    r"[,:]\s*(?:(?:please\s+)?answer\s+the\s+following\s+question[^:,?]{0,60}[:,]\s*)?"
-    r"(?=(?:what|how|which|who|when|where|why|is|are|does|do|did|was|were|has|have)\b)",
-    re.I,
-)
 SCALE_RE = re.compile(r"\bin\s+(?:(?:usd|us\$|\$|dollars?)\s*)?(thousands|millions|billions)\b", re.I)
 DECIMALS_RE = re.compile(r"\b(\d|one|two|three|four)\s+decimal\s+places?\b|\bnearest\s+(whole|tenth|hundredth)", re.I)
 DECIMAL_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "whole": 0, "tenth": 1, "hundredth": 2}
@@ -107,13 +100,8 @@ def read_instructions(text: str) -> Instructions:
         for segment in segments
         if "?" in segment or not any(pattern.search(segment) for pattern in INSTRUCTION_RES)
     ]
-    kept = [_without_lead_in(_without_asides(segment)) if ASKING_RE.search(segment) else segment for segment in kept]
+    kept = [_without_asides(segment) if ASKING_RE.search(segment) else segment for segment in kept]
     question = " ".join(segment for segment in kept if segment) or text.strip()
-    # The statement to rely on stays a word of the question: its table is titled so.
-    named = [name for name, pattern in STATEMENT_RES if pattern.search(text) and not pattern.search(question)]
-    if named and question != text.strip():
-        where = f" in the {' and the '.join(named)}"
-        question = question[:-1] + where + "?" if question.endswith("?") else question + where
     taken = tuple(segment for segment in segments if segment not in kept and question != text.strip())
     scale = SCALE_RE.search(text)
     decimals = DECIMALS_RE.search(text)
@@ -130,12 +118,6 @@ def read_instructions(text: str) -> Instructions:
 def _without_asides(segment: str) -> str:
     """ "(in units of percents and round to one decimal place)" out of a question."""
     return " ".join(ASIDE_RE.sub(" ", segment).split()).replace(" ?", "?")
-
-
-def _without_lead_in(segment: str) -> str:
-    """ "According to the information in the balance sheet, what is ..." -> "what is ..."."""
-    match = LEAD_IN_RE.match(segment)
-    return segment[match.end() :] if match else segment
 
 
 def _decimals(match: re.Match[str]) -> int:

@@ -16,7 +16,7 @@ from understand.instructions import read_instructions
         (
             "Assume that you are a credit analyst. Answer the following question by primarily using information "
             "that is shown in the balance sheet: what is the year end FY2020 net PP&E for Acme? Answer in USD billions.",
-            "what is the year end FY2020 net PP&E for Acme in the balance sheet?",
+            "what is the year end FY2020 net PP&E for Acme?",
             "billion",
             None,
             ("balance sheet",),
@@ -24,7 +24,7 @@ from understand.instructions import read_instructions
         (
             "What is the FY2021 capital expenditure amount (in USD millions) for Acme? Give a response to the "
             "question by relying on the details shown in the cash flow statement.",
-            "What is the FY2021 capital expenditure amount for Acme in the cash flow statement?",
+            "What is the FY2021 capital expenditure amount for Acme?",
             "million",
             None,
             ("cash flow statement",),
@@ -33,8 +33,7 @@ from understand.instructions import read_instructions
             "What is Acme's FY2019 quick ratio? Quick ratio is defined as: (cash + receivables) / current "
             "liabilities. Round your answer to two decimal places. Calculate what was asked by utilizing the line "
             "items clearly shown in the statement of financial position.",
-            "What is Acme's FY2019 quick ratio? Quick ratio is defined as: (cash + receivables) / current liabilities."
-            " in the balance sheet",
+            "What is Acme's FY2019 quick ratio? Quick ratio is defined as: (cash + receivables) / current liabilities.",
             None,
             2,
             ("balance sheet",),
@@ -42,7 +41,8 @@ from understand.instructions import read_instructions
         (
             "According to the details outlined in the statement of income, what is the FY2018 - FY2020 average "
             "gross margin for Acme? Answer in units of percents and round to one decimal place.",
-            "what is the FY2018 - FY2020 average gross margin for Acme in the income statement?",
+            "According to the details outlined in the statement of income, what is the FY2018 - FY2020 average "
+            "gross margin for Acme?",
             None,
             1,
             ("income statement",),
@@ -64,12 +64,12 @@ def test_the_question_is_what_the_instructions_leave(
         "What was operating income in 1Q-3Q16?",
         "Risk factors: what are they?",
         "Explain the ATM business model",
-        "Using the balance sheet, what were total assets?",  # one sentence: kept as written, lead-in out
+        "Using the balance sheet, what were total assets?",  # one sentence that asks: kept as written
     ],
 )
 def test_a_plain_question_keeps_its_words(text: str) -> None:
     read = read_instructions(text)
-    assert read.question in (text, "what were total assets in the balance sheet?")
+    assert read.question == text
 
 
 def test_a_figure_is_also_given_in_the_scale_and_rounding_asked() -> None:
