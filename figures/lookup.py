@@ -13,11 +13,13 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from figures.arithmetic import evaluate, number_text
+from figures.metrics import Metric
 from figures.metrics import defined as defined_metric
 from figures.ranker import FEATURES, Ranker, load_ranker
 from figures.term_index import TermLists, WordSets, expand, stem
@@ -35,6 +37,7 @@ from ingest.numbers import (
 from ingest.records import Fact
 from ingest.statements import Period, fiscal_year_end_month_of, period_name
 from ingest.text import tokenize
+from understand.instructions import STATEMENT_RES
 from understand.question import key_terms, without_names
 from understand.terms import FILLER_TERMS, MEASURE_WORDS, SYNONYMS, TARGET_RE, head_terms, written_as_name
 
@@ -185,6 +188,12 @@ class Candidates:
         return self.features[:, FEATURES.index(name)]
 
 
+# The facts of the statements a question says to rely on, while it is answered (None: all).
+_FOCUS: ContextVar[np.ndarray | None] = ContextVar("statement_focus", default=None)
+# A page names the statement it prints in its first characters ("Consolidated Balance Sheet").
+STATEMENT_HEAD_CHARS = 300
+
+
 @dataclass
 class LookupResult:
     """A looked-up or derived figure with everything needed to cite and explain it."""
@@ -281,6 +290,10 @@ class FactLookup:
                 ends.setdefault(fact.period, set()).add(fact.period_end)
         self._period_ends = {period: days.pop() for period, days in ends.items() if len(days) == 1}
         self.deck_periods = {fact.period for fact in self.facts if fact.period}
+        self._text = "\n".join(slide.text for slide in index.slides).lower()  # for `_writes`
+        # The statement each table fact is printed in, as its page names it ("" when none).
+        named = {slide.number: _statement_named(slide.text) for slide in index.slides}
+        self._statements = np.array([named.get(fact.slide, "") if fact.table_id else "" for fact in self.facts])
         self.deck_periods |= {period for periods in self._slide_periods.values() for period in periods}
         self.deck_periods |= set(self.year_ends)  # a year whose closing balances are printed
         # The weights of each fact's row words and part words do not depend on the question.
@@ -383,6 +396,11 @@ class FactLookup:
                     added.append(letters.upper())
                     break
         return f"{question} {' '.join(added)}" if added else question
+
+    def _writes(self, metric: Metric) -> bool:
+        """Whether the document writes one of `metric`'s names anywhere: its figures under
+        that name are the document's own (and may not be the standard definition's)."""
+        return any(re.search(rf"(?<![\w&]){re.escape(alias.lower())}(?![\w&])", self._text) for alias in metric.aliases)
 
     def reports(self, period: str) -> bool:
         """Whether the document's tables report figures for `period` (a plan or target
@@ -493,6 +511,9 @@ class FactLookup:
         found = self.features(question, periods)
         score = self.ranker.score(found.features)
         candidates = np.arange(len(self.facts)) if within is None else within
+        focus = _FOCUS.get()
+        if focus is not None and np.isin(candidates, focus).any():
+            candidates = candidates[np.isin(candidates, focus)]
         if change is not None:
             candidates = candidates[self._is_change[candidates] == change]
         if found.excluded is not None and found.excluded[candidates].any() and (~found.excluded[candidates]).any():
@@ -695,18 +716,29 @@ class FactLookup:
 
     # -- questions, single or derived ---------------------------------------------------
 
-    def answer(self, question: str) -> LookupResult | None:
+    def answer(self, question: str, statements: Sequence[str] = ()) -> LookupResult | None:
         """A figure for `question`: derived (difference, change, sum, ratio) when the
-        question asks for arithmetic, else a single looked-up figure."""
+        question asks for arithmetic, else a single looked-up figure. `statements`: the
+        statements to rely on ("balance sheet", ...): their figures are the candidates,
+        when the document prints them."""
+        focus = np.flatnonzero(np.isin(self._statements, list(statements))) if statements else np.array([], int)
+        token = _FOCUS.set(focus if len(focus) else None)
+        try:
+            return self._answer_question(question)
+        finally:
+            _FOCUS.reset(token)
+
+    def _answer_question(self, question: str) -> LookupResult | None:
         question = self.abbreviated(self.spelled_out(without_names(question, self._long_names)))
         catalogued = defined_metric(question)
         if catalogued is not None:
-            # An analyst's metric named, not spelled out: the document's own figure for the
-            # name first (a deck whose "gross margin" is an amount of yen means that, a
-            # release prints its "GAAP tax rate"), else the metric's standard definition.
+            # An analyst's metric named, not spelled out: the document's own figure when the
+            # document writes the metric's name (a deck whose "gross margin" is an amount
+            # of yen means that; a release prints its "GAAP tax rate") or the question's
+            # words compute it, else the metric by its standard definition.
             metric, _, asked = catalogued
             own = self._answer_as_written(question)
-            if own is not None and own.confident:
+            if own is not None and own.confident and (own.formula or self._writes(metric)):
                 return own
             result = self._answer(asked)
             if result is not None and result.confident:
@@ -1451,6 +1483,14 @@ def _iso_date(period: str) -> str:
     if match.group(1) not in months:
         return ""
     return f"{match.group(3)}-{months.index(match.group(1)) + 1:02d}-{int(match.group(2)):02d}"
+
+
+def _statement_named(page: str) -> str:
+    """The primary statement a page prints, as its first lines name it, or ""."""
+    head = re.sub(r"^\s*table\s+of\s+contents\s*", "", page, flags=re.IGNORECASE)[:STATEMENT_HEAD_CHARS]
+    head = re.sub(r"(?<=\w{3})\s(?=\w\b)", "", head)  # a last letter set apart by the layout: "Incom e"
+    found = [(match.start(), name) for name, pattern in STATEMENT_RES if (match := pattern.search(head))]
+    return min(found)[1] if found else ""
 
 
 def _same_period(asked: str, stated: str) -> bool:

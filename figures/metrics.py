@@ -3,7 +3,7 @@ items it is made of, phrased as the lookup computes them ("gross profit as a per
 total revenue", "ratio of total current assets to total current liabilities").
 
 A question that names a metric without spelling out its formula or operands, and whose
-document prints no figure under that name (a deck whose "gross margin" is an amount of
+document never writes that name (a deck whose "gross margin" is an amount of
 yen means that; a release prints its "GAAP tax rate"), is asked as the metric's definition
 ("What was the gross margin in fiscal 2016?" -> "What was the gross profit as a percentage
 of total revenue in fiscal 2016?"); one that spells them out is asked as written, since

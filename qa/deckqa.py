@@ -208,7 +208,8 @@ class DeckQA:
         """A final answer (a figure, a refusal), or the text route's evidence."""
         understanding = self._understand(question, history, use_llm)
         if understanding.route.kind == "table" or self._asks_a_printed_figure(understanding):
-            result = self.lookup.answer(understanding.standalone)
+            statements = read_instructions(understanding.asked).statements
+            result = self.lookup.answer(understanding.standalone, statements)
             lookup = result.explanation if result else "no figure matched"
             # A name the document never mentions ("Walmart's net sales", "EBITDA") is about
             # something else, however well a row matches the rest of the question: the
@@ -240,7 +241,7 @@ class DeckQA:
         plain = understanding.plain
         if wants_list(plain) or asks_for_explanation(plain) or asks_what_was_done(plain) or not find_periods(plain):
             return False
-        result = self.lookup.answer(understanding.standalone)
+        result = self.lookup.answer(understanding.standalone, read_instructions(understanding.asked).statements)
         return result is not None and result.confident and not result.formula
 
     def _understand(self, question: str, history: Sequence[Any] | None, use_llm: bool) -> Understanding:

@@ -1,0 +1,47 @@
+"""A 10-K read as an analyst asks of it (the corpus 3M 2018 annual report): instructions
+around the question, the statement to rely on, an analyst's metric by its standard
+definition, and a figure for a year the filing does not report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from qa import DeckQA
+
+FILING = "3M_2018_10K"
+
+
+@pytest.fixture(scope="module")
+def filing(corpus_deck: Callable[[str], DeckQA]) -> DeckQA:
+    return corpus_deck(FILING)
+
+
+def test_instructions_around_the_question_and_the_statement_named(filing: DeckQA) -> None:
+    answer = filing.ask(
+        "Assume that you are a public equities analyst. Answer the following question by primarily using "
+        "information that is shown in the balance sheet: what is the year end FY2018 net PPNE for 3M? "
+        "Answer in USD billions."
+    )
+    assert not answer.refused and answer.value is not None
+    assert (answer.value.number, answer.value.unit) == (pytest.approx(8.738), "USD billion")
+    assert answer.value.formula == "8,738 / 1,000"
+    assert [citation.slide for citation in answer.citations] == [58]  # the balance sheet
+    assert answer.debug.instructions and "rely on the balance sheet" in answer.debug.instructions
+
+
+def test_a_metric_is_computed_by_its_standard_definition(filing: DeckQA) -> None:
+    answer = filing.ask("What was 3M's current ratio at the end of 2018?")
+    assert answer.value is not None and answer.value.number == pytest.approx(1.89, abs=0.005)
+    assert answer.value.formula == "13709 / 7244"
+    assert "Current ratio is taken as ratio of total current assets to total current liabilities" in answer.answer
+    capex = filing.ask("What was 3M's capital expenditure in 2018?")
+    assert capex.value is not None and abs(capex.value.number) == 1577
+
+
+def test_a_year_the_filing_reports_no_figures_for_is_refused(filing: DeckQA) -> None:
+    answer = filing.ask("What were 3M's net sales for the full year 2019?")
+    assert answer.refused
+    assert "no table reports" in (answer.debug.refusal_check or "")
+    assert not filing.ask("What were 3M's net sales in 2018?").refused
