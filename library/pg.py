@@ -26,22 +26,14 @@ import faiss
 import numpy as np
 
 from ingest.index_store import DECK_COPY, FACT_VECTORS, MANIFEST, RECORDS, VECTORS
+from library.store import SCHEMA as CATALOG_SCHEMA
 from library.store import Library, LibraryError
 
-SCHEMA = """
-CREATE EXTENSION IF NOT EXISTS vector;
-CREATE TABLE IF NOT EXISTS documents (
-    id TEXT PRIMARY KEY, title TEXT NOT NULL, file_name TEXT NOT NULL, kind TEXT NOT NULL,
-    company TEXT NOT NULL, period TEXT NOT NULL, year TEXT NOT NULL, pages INTEGER NOT NULL,
-    added_at TEXT NOT NULL, notes TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS memberships (
-    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    collection TEXT NOT NULL, PRIMARY KEY (document_id, collection));
-CREATE TABLE IF NOT EXISTS api_keys (
-    digest TEXT PRIMARY KEY, label TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS grants (
-    digest TEXT NOT NULL REFERENCES api_keys(digest) ON DELETE CASCADE, collection TEXT NOT NULL,
-    access TEXT NOT NULL CHECK (access IN ('read', 'write')), PRIMARY KEY (digest, collection));
+# The catalog's tables (the files backend's, in SQL both speak), and the index's rows.
+SCHEMA = (
+    "CREATE EXTENSION IF NOT EXISTS vector;"
+    + CATALOG_SCHEMA
+    + """
 CREATE TABLE IF NOT EXISTS index_files (
     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     name TEXT NOT NULL, data BYTEA NOT NULL, PRIMARY KEY (document_id, name));
@@ -54,6 +46,7 @@ CREATE TABLE IF NOT EXISTS facts (
     fact_id TEXT NOT NULL, slide INTEGER NOT NULL, label TEXT NOT NULL, raw TEXT NOT NULL,
     unit TEXT NOT NULL, period TEXT NOT NULL, embedding vector NOT NULL, PRIMARY KEY (document_id, position));
 """
+)
 
 
 class _Row(tuple):  # type: ignore[type-arg]
