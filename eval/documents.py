@@ -69,7 +69,7 @@ def company_of(document: str) -> str:
     """The company a gold file's document belongs to, from its name ("JOHNSON_JOHNSON_2022_10K"
     -> "JOHNSON_JOHNSON"); a name without a year (a deck) is its own unit."""
     match = COMPANY_RE.match(document)
-    return match.group(1) if match else document
+    return match.group(1).upper() if match else document
 
 
 def write_documents(rows: list[DocumentRow], out: Path) -> list[Path]:
