@@ -32,8 +32,9 @@ from qa.settings import Settings
 
 # Documents kept open (each a loaded index, 20-150 MB for a long filing).
 MAX_OPEN = 8
-# A question asked of every document is answered by at most this many, most relevant first.
-MAX_ASKED = 12
+# A question asked of every document is answered by at most this many, most relevant first
+# (each is opened to answer: about a second for a long filing).
+MAX_ASKED = 4
 REFUSAL_TEXT = "None of these documents covers that."
 MARKER_RE = re.compile(r"\[Slide (\d+)\]")
 # A question about how a figure moved between two documents, or which is highest or lowest.
@@ -136,6 +137,7 @@ class LibraryQA:
         self._open: OrderedDict[str, DeckQA] = OrderedDict()
         self._lock = threading.Lock()
         self._opening: dict[str, threading.Lock] = {}
+        self._vectors: dict[str, np.ndarray] = {}  # passage vectors by document, for ranking
 
     # ------------------------------------------------------------ documents
 
@@ -166,6 +168,7 @@ class LibraryQA:
         if deleted:
             with self._lock:
                 self._open.pop(document_id, None)
+                self._vectors.pop(document_id, None)
         return deleted
 
     def deck(self, document: Document) -> DeckQA:
@@ -266,11 +269,24 @@ class LibraryQA:
         vector = prepare_query_embedder(index.embedding_model, index.model_cache).encode([question])[0]
         scores = self.library.relevance(vector, [doc.id for doc in documents])
         if scores is None:
-            scores = {}
-            for doc in documents:
-                best, _ = self.deck(doc).index.vectors.search(np.asarray([vector], dtype=np.float32), 1)
-                scores[doc.id] = float(best[0][0]) if best.size else 0.0
+            scores = {doc.id: float(np.max(self._passage_vectors(doc) @ vector, initial=0.0)) for doc in documents}
         return sorted(documents, key=lambda doc: -scores.get(doc.id, 0.0))
+
+    def _passage_vectors(self, document: Document) -> np.ndarray:
+        """The document's passage vectors alone (half precision, kept): ranking documents
+        for a question opens none of them."""
+        with self._lock:
+            vectors = self._vectors.get(document.id)
+        if vectors is None:
+            import faiss
+
+            from ingest.index_store import VECTORS
+
+            index = faiss.read_index(str(self.library.index_folder(document.id) / VECTORS))
+            vectors = index.reconstruct_n(0, index.ntotal).astype(np.float16)
+            with self._lock:
+                self._vectors[document.id] = vectors
+        return vectors.astype(np.float32)
 
     def _build(self, pdf: Path, folder: Path, progress: Callable[[str, int, int], None] | None) -> Any:
         import hashlib
