@@ -1,7 +1,7 @@
 """The document library on files: one folder per document, a SQLite catalog beside them.
 
     <root>/catalog.sqlite        documents, their collections, API keys and their grants
-    <root>/files/<id>.pdf        the document as read (decrypted or repaired, if it had to be)
+    <root>/files/<id>.pdf        the document as given (as read, when it needed a password)
     <root>/documents/<id>/       its index (what `ingest.index_store` builds)
 
 A document's id is the start of its content's SHA-256, so the same file added twice is
@@ -174,8 +174,11 @@ class Library:
                 validate_pdf(pdf)
                 staging = Path(tempfile.mkdtemp(prefix=f"{document_id}-", dir=self.root / "staging"))
                 try:
+                    # The file as given, which the index cache knows it by; a file that needed
+                    # a password is kept as read (the password is not kept, so it could not
+                    # be read again).
                     copy = staging / "document.pdf"
-                    shutil.copyfile(pdf.path, copy)
+                    shutil.copyfile(pdf.path if password else path, copy)
                     manifest = build(copy, staging / "index")
                     notes = [note for note in _notes(pdf, manifest) if note]
                     description = describe_front(staging / "index", manifest)

@@ -170,3 +170,31 @@ def test_the_cli_adds_lists_and_removes(library_settings: Settings, tmp_path: Pa
     removed = qa("remove", _id(COSTCO))
     assert removed.returncode == 0 and "deleted" in removed.stdout
     assert not (tmp_path / "cli-library" / "documents" / _id(COSTCO)).exists()
+
+
+def test_an_encrypted_filing_is_kept_as_given_and_its_cached_index_reused(
+    library_settings: Settings, tmp_path: Path, index_embedder
+) -> None:
+    """A permission-protected PDF (owner password only) is found in the index cache by the
+    file as given, and opens later without being read again."""
+    import pikepdf
+
+    from ingest.index_store import Manifest, build_index, cache_folder
+    from tests.small_deck import small_deck_pdf
+
+    plain = tmp_path / "plain.pdf"
+    plain.write_bytes(small_deck_pdf())
+    locked = tmp_path / "locked.pdf"
+    with pikepdf.open(plain) as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(user="", owner="owner-only", allow=pikepdf.Permissions()))
+    cache = tmp_path / "cache"
+    settings = library_settings.with_index(cache_dir=cache)
+    built = build_index(locked, cache_folder(cache, locked), index_embedder).manifest
+    shelf = LibraryQA(Library(tmp_path / "encrypted-library"), settings)
+    document, _ = shelf.add(locked, "filings")
+    assert shelf.library.pdf_path(document.id).read_bytes() == locked.read_bytes()
+    copied = Manifest.read(shelf.library.index_folder(document.id))
+    assert copied is not None and copied.built_at == built.built_at and copied.decrypted
+    deck = shelf.deck(document)
+    assert deck.index.manifest.built_at == built.built_at  # opened, not read again
+    assert not deck.ask("What does Acme build?").refused
