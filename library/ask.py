@@ -138,6 +138,7 @@ class LibraryQA:
         self._lock = threading.Lock()
         self._opening: dict[str, threading.Lock] = {}
         self._vectors: dict[str, np.ndarray] = {}  # passage vectors by document, for ranking
+        self._names_of: dict[str, tuple[str, ...]] = {}  # the company's names by document, for routing
 
     # ------------------------------------------------------------ documents
 
@@ -169,6 +170,7 @@ class LibraryQA:
             with self._lock:
                 self._open.pop(document_id, None)
                 self._vectors.pop(document_id, None)
+                self._names_of.pop(document_id, None)
         return deleted
 
     def deck(self, document: Document) -> DeckQA:
@@ -249,7 +251,15 @@ class LibraryQA:
         return named
 
     def _names(self, document: Document) -> tuple[str, ...]:
-        names = tuple(self.deck(document).index.manifest.names)
+        """The company's names as the document writes them (from its index's manifest:
+        routing a question opens no document)."""
+        with self._lock:
+            names = self._names_of.get(document.id)
+        if names is None:
+            manifest = self.library.manifest(document.id)
+            names = tuple(manifest.names) if manifest is not None else ()
+            with self._lock:
+                self._names_of[document.id] = names
         return (*names, document.company) if document.company and document.company not in names else names
 
     def _for(self, question: str, document: Document, targets: Sequence[Document]) -> str:

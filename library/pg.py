@@ -25,7 +25,7 @@ from typing import Any
 import faiss
 import numpy as np
 
-from ingest.index_store import DECK_COPY, FACT_VECTORS, MANIFEST, RECORDS, VECTORS
+from ingest.index_store import DECK_COPY, FACT_VECTORS, MANIFEST, RECORDS, VECTORS, Manifest
 from library.store import SCHEMA as CATALOG_SCHEMA
 from library.store import Library, LibraryError
 
@@ -118,6 +118,21 @@ class PgLibrary(Library):
         if not (folder / MANIFEST).exists():
             self._fetch(document_id, folder)
         return folder
+
+    def manifest(self, document_id: str) -> Manifest | None:
+        """Read from the database alone: this replica need not hold the index."""
+        folder = self.root / "replica" / document_id
+        if (folder / MANIFEST).exists():
+            return Manifest.read(folder)
+        with self._db() as db:
+            row = db.execute(
+                "SELECT data FROM index_files WHERE document_id = ? AND name = ?", (document_id, MANIFEST)
+            ).fetchone()
+        if row is None:
+            return None
+        with tempfile.TemporaryDirectory(dir=self.root / "staging") as temp:
+            (Path(temp) / MANIFEST).write_bytes(bytes(row[0]))
+            return Manifest.read(Path(temp))
 
     def pdf_path(self, document_id: str) -> Path:
         return self.index_folder(document_id) / DECK_COPY

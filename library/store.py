@@ -117,6 +117,12 @@ class Library:
     def pdf_path(self, document_id: str) -> Path:
         return self.root / "files" / f"{document_id}.pdf"
 
+    def manifest(self, document_id: str) -> Manifest | None:
+        """The document's index manifest (its counts, names, how it was read)."""
+        from ingest.index_store import Manifest
+
+        return Manifest.read(self.index_folder(document_id))
+
     # ------------------------------------------------------------ reading
 
     def documents(self, collections: Collection[str] | None = None) -> list[Document]:
