@@ -25,7 +25,7 @@ from typing import Any
 import faiss
 import numpy as np
 
-from ingest.index_store import DECK_COPY, FACT_VECTORS, MANIFEST, RECORDS, VECTORS, Manifest
+from ingest.index_store import FACT_VECTORS, MANIFEST, RECORDS, VECTORS, Manifest
 from library.store import SCHEMA as CATALOG_SCHEMA
 from library.store import Library, LibraryError
 
@@ -47,6 +47,11 @@ CREATE TABLE IF NOT EXISTS facts (
     unit TEXT NOT NULL, period TEXT NOT NULL, embedding vector NOT NULL, PRIMARY KEY (document_id, position));
 """
 )
+
+
+# The document as given, kept beside its index files in the database (in a replica: beside
+# its index folder, which a rebuild replaces whole).
+SOURCE = "source.pdf"
 
 
 class _Row(tuple):  # type: ignore[type-arg]
@@ -135,7 +140,11 @@ class PgLibrary(Library):
             return Manifest.read(Path(temp))
 
     def pdf_path(self, document_id: str) -> Path:
-        return self.index_folder(document_id) / DECK_COPY
+        """The document as given (the index cache and the index's manifest know it so)."""
+        path = self.root / "replica" / f"{document_id}.pdf"
+        if not path.exists():
+            self._fetch(document_id, self.root / "replica" / document_id)
+        return path
 
     # ------------------------------------------------------------ questions across documents
 
@@ -166,7 +175,9 @@ class PgLibrary(Library):
                 db.execute("SELECT pg_advisory_unlock(hashtext(?))", (document_id,))
 
     def _place(self, document_id: str, pdf: Path, index: Path) -> Path:
-        return index  # stored with the catalog row, in its transaction
+        # Stored with the catalog row, in its transaction: the index, and the file as given.
+        shutil.copyfile(pdf, index / SOURCE)
+        return index
 
     def _store_index(self, db: Any, document_id: str, index: Path) -> None:
         files = [(document_id, path.name, path.read_bytes()) for path in sorted(index.iterdir()) if path.is_file()]
@@ -191,18 +202,20 @@ class PgLibrary(Library):
     def _placed(self, document_id: str, index: Path) -> None:
         folder = self.root / "replica" / document_id
         shutil.rmtree(folder, ignore_errors=True)
+        os.replace(index / SOURCE, self.root / "replica" / f"{document_id}.pdf")
         os.replace(index, folder)
 
     def _delete_files(self, document_id: str) -> None:
         shutil.rmtree(self.root / "replica" / document_id, ignore_errors=True)
+        (self.root / "replica" / f"{document_id}.pdf").unlink(missing_ok=True)
 
     def _sweep(self) -> None:
         """Local copies of documents the database no longer has are deleted."""
         with self._db() as db:
             known = {document_id for (document_id,) in db.execute("SELECT id FROM documents").fetchall()}
-        for folder in (self.root / "replica").iterdir():
-            if folder.name not in known:
-                shutil.rmtree(folder, ignore_errors=True)
+        for path in (self.root / "replica").iterdir():
+            if path.name.removesuffix(".pdf") not in known:
+                shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
     def _fetch(self, document_id: str, folder: Path) -> None:
         with self._db() as db:
@@ -214,6 +227,7 @@ class PgLibrary(Library):
             for name, data in files:
                 (temp / name).write_bytes(bytes(data))
             json.loads((temp / MANIFEST).read_text())  # whole, or not at all
+            os.replace(temp / SOURCE, self.root / "replica" / f"{document_id}.pdf")
             shutil.rmtree(folder, ignore_errors=True)
             os.replace(temp, folder)
         finally:

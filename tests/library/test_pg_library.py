@@ -125,3 +125,27 @@ def test_both_backends_give_the_same_answers_on_the_bundled_deck(
         assert postgres.ask(question, [on_postgres]).model_dump(exclude={"debug"}) == expected, question
         assert fresh.ask(question, [on_postgres]).model_dump(exclude={"debug"}) == expected, question
     assert json.loads((tmp_path / "fresh-replica" / "replica" / on_postgres.id / "manifest.json").read_text())
+
+
+def test_a_protected_filing_opens_on_another_replica_without_being_read_again(
+    database: str, settings: Settings, tmp_path: Path, index_embedder
+) -> None:
+    import pikepdf
+
+    from ingest.index_store import build_index, cache_folder
+    from tests.small_deck import small_deck_pdf
+
+    plain = tmp_path / "plain.pdf"
+    plain.write_bytes(small_deck_pdf())
+    locked = tmp_path / "locked.pdf"
+    with pikepdf.open(plain) as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(user="", owner="owner-only", allow=pikepdf.Permissions()))
+    cache = tmp_path / "cache"
+    local = settings.with_index(cache_dir=cache)
+    built = build_index(locked, cache_folder(cache, locked), index_embedder).manifest
+    document, _ = LibraryQA(PgLibrary(database, tmp_path / "adding"), local).add(locked, "protected")
+    other = LibraryQA(PgLibrary(database, tmp_path / "answering"), local)
+    assert other.library.pdf_path(document.id).read_bytes() == locked.read_bytes()
+    deck = other.deck(document)
+    assert deck.index.manifest.built_at == built.built_at  # fetched, not read again
+    assert not deck.ask("What does Acme build?").refused
