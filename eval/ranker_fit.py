@@ -306,7 +306,7 @@ def loo_command(args: argparse.Namespace) -> int:
         # Leave the company out, not the document: its other filings are as unseen.
         others = {names[other] for other in files if companies[other] != companies[path]}
         ranker = fit([example for example in examples if example.document in others])
-        ranker.save(args.out / f"ranker-without-{companies[path]}-{document}.json")
+        ranker.save(args.out / f"ranker-without-{document}.json")  # and its company's other documents
         deck.lookup.ranker = ranker
         test = [item for item in items if item.data.get("split") == "test"]
         evaluation = run_evaluation(test, deck, gold_path=path, progress=False)

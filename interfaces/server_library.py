@@ -28,6 +28,7 @@ COLLECTION_PATTERN = f"^{COLLECTION_RE.pattern}$"
 DOCUMENT_ID_PATTERN = f"^[0-9a-f]{{{ID_LENGTH}}}$"
 DocumentId = PathParam(pattern=DOCUMENT_ID_PATTERN, description="the document's id (from its content's SHA-256)")
 NOT_FOUND = {404: {"model": Problem, "description": "no such document (or not in this key's collections)"}}
+UNDECODABLE = {400: {"model": Problem, "description": "the body cannot be decoded (not UTF-8, nested too deep)"}}
 FORBIDDEN = {403: {"model": Problem, "description": "this key may not change that collection"}}
 
 
@@ -208,7 +209,7 @@ def add_library_routes(app: FastAPI, default_collection: str, max_upload_bytes: 
     @app.patch(
         DOCUMENTS_PATH + "/{document_id}",
         response_model=DocumentInfo,
-        responses={**problems, **NOT_FOUND, **FORBIDDEN},
+        responses={**problems, **NOT_FOUND, **FORBIDDEN, **UNDECODABLE},
         tags=["library"],
     )
     def rename_document(body: DocumentChange, request: Request, document_id: str = DocumentId) -> DocumentInfo:

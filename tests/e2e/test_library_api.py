@@ -72,6 +72,8 @@ def test_a_key_lists_only_its_collections(served) -> None:
     everything = client.get("/v1/documents", headers=keys["admin"]).json()
     assert {_id(COSTCO), _id(BESTBUY)} <= {document["id"] for document in everything}
     assert client.get("/v1/documents", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert _problem(client.get("/v1/documents?colection=A", headers=keys["a"]), 422)  # an undeclared parameter
+    assert _problem(client.get("/v1/documents?collection=A&collection=B", headers=keys["a"]), 422)
 
 
 def test_a_document_outside_the_keys_collections_does_not_exist_for_it(served) -> None:
