@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from fpdf import FPDF
 
@@ -25,3 +26,16 @@ def small_deck_pdf() -> bytes:
         for line in lines:
             pdf.cell(0, 28, line, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def protected_small_deck(folder: Path) -> Path:
+    """The small deck with an owner password only (permission flags, an empty user
+    password), as most real 10-Ks come: `folder/locked.pdf`."""
+    import pikepdf
+
+    plain = folder / "plain.pdf"
+    plain.write_bytes(small_deck_pdf())
+    locked = folder / "locked.pdf"
+    with pikepdf.open(plain) as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(user="", owner="owner-only", allow=pikepdf.Permissions()))
+    return locked

@@ -177,16 +177,10 @@ def test_an_encrypted_filing_is_kept_as_given_and_its_cached_index_reused(
 ) -> None:
     """A permission-protected PDF (owner password only) is found in the index cache by the
     file as given, and opens later without being read again."""
-    import pikepdf
-
     from ingest.index_store import Manifest, build_index, cache_folder
-    from tests.small_deck import small_deck_pdf
+    from tests.small_deck import protected_small_deck
 
-    plain = tmp_path / "plain.pdf"
-    plain.write_bytes(small_deck_pdf())
-    locked = tmp_path / "locked.pdf"
-    with pikepdf.open(plain) as pdf:
-        pdf.save(locked, encryption=pikepdf.Encryption(user="", owner="owner-only", allow=pikepdf.Permissions()))
+    locked = protected_small_deck(tmp_path)
     cache = tmp_path / "cache"
     settings = library_settings.with_index(cache_dir=cache)
     built = build_index(locked, cache_folder(cache, locked), index_embedder).manifest

@@ -130,16 +130,10 @@ def test_both_backends_give_the_same_answers_on_the_bundled_deck(
 def test_a_protected_filing_opens_on_another_replica_without_being_read_again(
     database: str, settings: Settings, tmp_path: Path, index_embedder
 ) -> None:
-    import pikepdf
-
     from ingest.index_store import build_index, cache_folder
-    from tests.small_deck import small_deck_pdf
+    from tests.small_deck import protected_small_deck
 
-    plain = tmp_path / "plain.pdf"
-    plain.write_bytes(small_deck_pdf())
-    locked = tmp_path / "locked.pdf"
-    with pikepdf.open(plain) as pdf:
-        pdf.save(locked, encryption=pikepdf.Encryption(user="", owner="owner-only", allow=pikepdf.Permissions()))
+    locked = protected_small_deck(tmp_path)
     cache = tmp_path / "cache"
     local = settings.with_index(cache_dir=cache)
     built = build_index(locked, cache_folder(cache, locked), index_embedder).manifest
