@@ -290,6 +290,8 @@ class FactLookup:
                 ends.setdefault(fact.period, set()).add(fact.period_end)
         self._period_ends = {period: days.pop() for period, days in ends.items() if len(days) == 1}
         self.deck_periods = {fact.period for fact in self.facts if fact.period}
+        # The periods the document's tables report figures for (a target is not reported).
+        self._reported = {f.period for f in self.facts if f.period and f.table_id and "target" not in f.tags}
         self._text = "\n".join(slide.text for slide in index.slides).lower()  # for `_writes`
         # The statement each table fact is printed in, as its page names it ("" when none).
         named = {slide.number: _statement_named(slide.text) for slide in index.slides}
@@ -405,9 +407,7 @@ class FactLookup:
     def reports(self, period: str) -> bool:
         """Whether the document's tables report figures for `period` (a plan or target
         for it, or a mention in the text, is not a reported figure)."""
-        return any(
-            fact.table_id and "target" not in fact.tags and _same_period(period, fact.period) for fact in self.facts
-        )
+        return any(_same_period(period, reported) for reported in self._reported)
 
     def covers(self, period: str) -> bool:
         """Whether the document has figures or words for `period` ("2023" is covered by

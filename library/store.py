@@ -80,9 +80,7 @@ class Document:
     @property
     def label(self) -> str:
         """How an answer names the document: "Acme Corp annual report 2018", else its title."""
-        if self.company and self.kind != "deck":
-            return " ".join(part for part in (self.company, self.kind, self.year) if part)
-        return self.title
+        return (self.kind != "deck" and _label(self.company, self.kind, self.year)) or self.title
 
 
 def checked_collection(name: str) -> str:
@@ -140,10 +138,6 @@ class Library:
 
     def get(self, document_id: str, collections: Collection[str] | None = None) -> Document | None:
         return next((doc for doc in self.documents(collections) if doc.id == document_id), None)
-
-    def collections(self) -> list[str]:
-        with self._db() as db:
-            return [name for (name,) in db.execute("SELECT DISTINCT collection FROM memberships ORDER BY collection")]
 
     # ------------------------------------------------------------ changing
 
@@ -353,7 +347,10 @@ class Library:
                 "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     document_id,
-                    title or _readable(description.title) or _label(description) or Path(file_name).stem,
+                    title
+                    or _readable(description.title)
+                    or _label(description.company, description.kind, description.year)
+                    or Path(file_name).stem,
                     file_name,
                     description.kind,
                     description.company,
@@ -435,9 +432,9 @@ def _readable(title: str) -> str:
     return title if sum(character.isalpha() for character in title) >= 3 else ""
 
 
-def _label(description: Description) -> str:
-    parts = (description.company, description.kind, description.year)
-    return " ".join(part for part in parts if part) if description.company else ""
+def _label(company: str, kind: str, year: str) -> str:
+    """ "Acme Corp annual report 2018"; "" for a document that names no company."""
+    return " ".join(part for part in (company, kind, year) if part) if company else ""
 
 
 def _now() -> str:

@@ -18,6 +18,7 @@ question is the text as written.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -92,7 +93,10 @@ class Instructions:
         return "; ".join(parts)
 
 
+@functools.lru_cache(maxsize=256)
 def read_instructions(text: str) -> Instructions:
+    """The question and its instructions (kept for the last questions: an answer reads
+    them when it understands the question, looks up its figure and states it)."""
     segments = [segment.strip() for segment in SEGMENT_RE.split(text.strip()) if segment.strip()]
     # A sentence that asks is the question even when it says how to answer too.
     kept = [
