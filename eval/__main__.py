@@ -1,4 +1,4 @@
-"""`python -m eval run|bench|tables|fit-ranker|loo|rules|fuzz`: evaluate on a gold file, benchmark
+"""`python -m eval run|bench|tables|fit-ranker|loo|rules|fuzz|ocr`: evaluate on a gold file, benchmark
 speed, check tables, fit the figure ranker, measure it leave-one-document-out, count rules,
 ingest damaged PDFs."""
 
@@ -39,6 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from eval.fuzz import add_fuzz_arguments
 
     add_fuzz_arguments(commands.add_parser("fuzz", help="ingest seeded mutations of real PDFs: an index or one error"))
+    from eval.ocr_compare import add_ocr_arguments
+
+    add_ocr_arguments(commands.add_parser("ocr", help="Tesseract against PP-OCR on the gold's evidence pages"))
     args = parser.parse_args(argv)
     try:
         if args.command == "tables":
@@ -53,6 +56,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from eval.ranker_fit import fit_command, loo_command
 
             return (fit_command if args.command == "fit-ranker" else loo_command)(args)
+        if args.command == "ocr":
+            from eval.ocr_compare import ocr_command
+
+            return ocr_command(args)
         if args.command == "fuzz":
             from eval.fuzz import fuzz_command
 

@@ -39,7 +39,7 @@ EXIT_BELOW_THRESHOLD = 1
 EXIT_BAD_INPUT = 2
 # Metrics a `--min-*` flag can gate on: all the 0-1 rates (latency is measured by the
 # bench, never asserted).
-GATED_METRICS = tuple(key for key, metric in METRIC_BY_KEY.items() if metric.is_rate)
+GATED_METRICS = tuple(key for key, metric in METRIC_BY_KEY.items() if metric.is_rate and metric.higher_is_better)
 JUDGE_NOT_REQUESTED = "not requested (pass --judge)"
 
 

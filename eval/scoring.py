@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from qa.answer import Trace
 
 from eval.figures import MARKUP_RE, SLIDE_MARKER_RE, Amount, convert_amount, find_amounts, headline_amount, parse_unit
+from qa.readable import answer_is_fragment
 
 # Float noise allowed on top of an item's tolerance, relative to the size of the value:
 # converting "JPY21.266 billion" to millions gives 21266.000000000004.
@@ -252,6 +253,7 @@ class ItemResult:
     keypoint_recall: float | None
     seconds: float
     error: str = ""
+    fragment: bool = False  # answered with a fragment (`qa.readable.answer_is_fragment`)
     debug: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -324,6 +326,7 @@ def score_item(item: dict, answer: AnswerLike, seconds: float, value_rule: str =
         any_gold_cited=citations.any_gold_cited if citations else None,
         keypoint_recall=keypoint_recall,
         seconds=seconds,
+        fragment=answer_is_fragment(text, refused, answer.value is not None),
         debug=answer.debug.model_dump(include=set(DEBUG_KEYS), exclude_none=True),
     )
 
@@ -375,6 +378,8 @@ METRICS = (
     Metric("keypoint_accuracy", "Key-point items correct"),
     Metric("refusal_precision", "Refusal precision"),
     Metric("refusal_recall", "Refusal recall"),
+    Metric("answerable_refused", "Answerable items refused", higher_is_better=False),
+    Metric("fragments", "Answers that are a fragment", False, False, 0),
     Metric("hit1", "Retrieval hit@1"),
     Metric("hit3", "Retrieval hit@3"),
     Metric("mrr", "Retrieval MRR"),
@@ -410,6 +415,8 @@ def summarize(results: Sequence[ItemResult]) -> dict:
         "keypoint_accuracy": _mean([result.correct for result in by_shape["key_points"]]),
         "refusal_precision": refusals.precision,
         "refusal_recall": refusals.recall,
+        "answerable_refused": _mean([result.refused for result in results if result.shape != "refused"]),
+        "fragments": float(sum(result.fragment for result in results)),
         "hit1": _mean([result.hit1 for result in with_gold]),
         "hit3": _mean([result.hit3 for result in with_gold]),
         "mrr": _mean([result.reciprocal_rank for result in with_gold]),

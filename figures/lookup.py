@@ -134,6 +134,9 @@ RARE_TERM_PASSAGES = 3
 # Needed share of the question's key words (weighted by rarity) found around a fact: its
 # description or its page. Fewer, and the question asks about something else.
 MIN_COVERAGE = 0.6
+# A calendar year ("2014"), or a month of one ("Jun. 2012"), as `find_periods` writes it.
+CALENDAR_PERIOD_RE = re.compile(r"(?:[A-Z][a-z]{2}\.? )?(?P<year>(?:19|20)\d\d)")
+COUNT_QUESTION_RE = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
 # Of this many best matches for a share's whole, those of the same name are its namesakes.
 NAMESAKES = 10
 # How a fact's period meets the one asked (`_period_fit`): nothing asked, the same period
@@ -411,8 +414,17 @@ class FactLookup:
 
     def covers(self, period: str) -> bool:
         """Whether the document has figures or words for `period` ("2023" is covered by
-        "FY23" or "Dec. 31, 2023")."""
-        return any(_same_period(period, known) for known in self.deck_periods)
+        "FY23" or "Dec. 31, 2023"). A calendar year, or a month of one, is covered when the
+        document writes that year anywhere, however it sets it ("2006 Health IT Staffing
+        Needs", a table column "2014", "Tweets Per Day in Jun '12")."""
+        if any(_same_period(period, known) for known in self.deck_periods):
+            return True
+        year = CALENDAR_PERIOD_RE.fullmatch(period)
+        if year is None:
+            return False
+        full, short = year.group("year"), year.group("year")[2:]
+        written = rf"(?<![\w.,]){full}(?![\w]|[.,]\d)|[‘’'`]\s?{short}\b"
+        return re.search(written, self._text) is not None
 
     def _known(self, term: str) -> bool:
         return any(candidate in self._idf for candidate in (term, term.rstrip("s"), *SYNONYMS.get(term, ()))) or (
@@ -687,6 +699,8 @@ class FactLookup:
             and best.head_found
             and not unknown_periods
             and not best.rare_missing
+            # "How many funds ...": a count, not the year a label prints ("1999 vs 2011").
+            and not (fact.unit == "year" and COUNT_QUESTION_RE.search(question))
         )
         explanation = (
             f"best fact {fact.fact_id} '{fact.label}' = {fact.raw} ({fact.period or 'no period'}), "

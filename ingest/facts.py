@@ -22,7 +22,7 @@ from ingest.numbers import (
     period_sort_key,
     period_year,
 )
-from ingest.records import Chunk, Fact, Table
+from ingest.records import Chunk, Fact, Slide, Table
 from ingest.statements import StatementTable
 
 UNIT_IN_TEXT_RE = re.compile(
@@ -118,6 +118,9 @@ def table_facts(table: Table) -> list[Fact]:
     return facts
 
 
+YEAR_HEADER_RE = re.compile(r"(?:19|20)\d\d")
+
+
 def column_periods(header: tuple[str, ...]) -> list[str]:
     """The period of each column. A column without its own period ("% of Revenues",
     "YoY Change") belongs to the group on its left; a change column describes the most
@@ -126,7 +129,10 @@ def column_periods(header: tuple[str, ...]) -> list[str]:
     group: list[str] = []
     previous_was_change = False
     for column in header:
-        own = _first(find_periods(column))
+        # A column headed by a year alone ("2014") is that year's.
+        own = _first(find_periods(column)) or (
+            column.strip(" *") if YEAR_HEADER_RE.fullmatch(column.strip(" *")) else ""
+        )
         if own:
             if previous_was_change:
                 group = []
@@ -298,7 +304,10 @@ def statement_facts(table_id: str, statement: StatementTable) -> list[Fact]:
 
 
 def all_facts(
-    tables: Iterable[Table], chunks: Iterable[Chunk], statements: Iterable[tuple[str, StatementTable]] = ()
+    tables: Iterable[Table],
+    chunks: Iterable[Chunk],
+    statements: Iterable[tuple[str, StatementTable]] = (),
+    slides: Iterable[Slide] = (),
 ) -> list[Fact]:
     facts: list[Fact] = []
     statements = list(statements)
@@ -331,6 +340,27 @@ def all_facts(
                 # for the latest period its sibling bullets report.
                 fact = dataclasses.replace(fact, period=max(siblings, key=period_sort_key))
             facts.append(fact)
+    return facts + _title_facts(slides, chunks)
+
+
+def _title_facts(slides: Iterable[Slide], chunks: list[Chunk]) -> list[Fact]:
+    """A slide's headline states its key figure ("Big Data Overall Revenue $53.4B By
+    2017", "Twitter at 400M Tweets Per Day"): a figure with a unit or a scale in a title
+    no passage of the slide repeats is a fact of the slide. A bare number in a title
+    ("Note 5", "Item 7") names a section."""
+    passages: dict[int, str] = {}
+    for chunk in chunks:
+        passages[chunk.slide] = passages.get(chunk.slide, "") + "\n" + chunk.text
+    facts = []
+    for slide in slides:
+        if not slide.title or slide.title in passages.get(slide.number, ""):
+            continue
+        headline = Chunk(f"s{slide.number}-title", slide.number, slide.title, slide.title, kind="text")
+        facts += [
+            fact
+            for fact in passage_facts(headline)
+            if fact.unit not in ("count", "year") and fact.raw not in passages.get(slide.number, "")
+        ]
     return facts
 
 

@@ -408,7 +408,7 @@ def _write_index(
         raise DeckError(f"no text passages found in {pdf.source}")
     from ingest.facts import all_facts, fact_description
 
-    facts = all_facts(parsed.tables, parsed.chunks, parsed.statements)
+    facts = all_facts(parsed.tables, parsed.chunks, parsed.statements, parsed.slides)
     table_titles = {table.table_id: table.title for table in parsed.tables}
     # Everything answering compares a question with is embedded here, once.
     texts = [embedding_text(chunk) for chunk in parsed.chunks]

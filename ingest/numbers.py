@@ -28,7 +28,7 @@ FIGURE_RE = re.compile(
     + r")"
     + r"(?P<pct>\s?%|\s(?:percent|per cent)\b)?"
     + r"(?P<close>\))?"
-    + r"(?:\s?(?P<scale>trillion|billion|million|thousand|mil|bn|mn)\b)?"
+    + r"(?:\s?(?P<scale>trillion|billion|million|thousand|mil|bn|mn)\b|(?P<abbr>(?-i:[KMB]))(?![A-Za-z0-9]))?"
     + r"(?:\s?(?P<points>points?)\b)?"
     + r"(?:(?<=%)|(?![A-Za-z0-9]|-\d|[.,]{1,2}\d))",
     re.IGNORECASE,
@@ -62,6 +62,10 @@ def find_figures(text: str, default_unit: str = "", parens_negative: bool = Fals
             period_spans.append(match.span("day"))
     # ... and so is the year of a period spelled out ("the first quarter of 2023").
     period_spans += [match.span() for pattern, _ in _PHRASES for match in pattern.finditer(text)]
+    # A number inside a time of day or a duration ("10:45 CET", "00:03:51") or the day of
+    # a date ("13 November 2015", "November 13") counts nothing.
+    period_spans += [match.span() for match in CLOCK_RE.finditer(text)]
+    period_spans += [match.span("day" if match.group("day") else "after") for match in DAY_RE.finditer(text)]
     figures = []
     for match in FIGURE_RE.finditer(text):
         if any(start < match.end("num") and match.start("num") < end for start, end in period_spans):
@@ -136,6 +140,8 @@ def _trim_unpaired_parens(raw: str, match: re.Match[str]) -> str:
 CURRENCIES = {"jpy": "JPY", "¥": "JPY", "yen": "JPY", "usd": "USD", "us$": "USD", "$": "USD", "eur": "EUR", "€": "EUR",
               "gbp": "GBP", "£": "GBP"}  # fmt: skip
 SCALE_WORDS = {"mil": "million", "mn": "million", "bn": "billion"}
+# A scale letter set right after the number, as slides abbreviate: "$53.4B", "400M", "15K".
+SCALE_LETTERS = {"K": "thousand", "M": "million", "B": "billion"}
 
 
 def is_money(unit: str) -> bool:
@@ -144,7 +150,7 @@ def is_money(unit: str) -> bool:
 
 
 def _unit_of(match: re.Match[str], default_unit: str) -> str:
-    scale = (match.group("scale") or "").lower()
+    scale = (match.group("scale") or "").lower() or SCALE_LETTERS.get(match.group("abbr") or "", "")
     scale = SCALE_WORDS.get(scale, scale)
     if match.group("pct"):
         return "%"
@@ -206,6 +212,40 @@ PERIOD_RE = re.compile(
     re.IGNORECASE,
 )
 
+
+CLOCK_RE = re.compile(r"(?<![\w:.,])\d{1,2}:\d{2}(?::\d{2})?(?![\w:]|[.,]\d)")
+_MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+]
+# A month name as a date writes it (capitalised: "may" is a verb), then a day of it.
+_DATE_MONTH = "(?:" + "|".join(name for month in _MONTH_NAMES for name in (month, month.upper())) + r")\.?"
+DAY_RE = re.compile(
+    r"(?<![\w.,$])(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?=" + _DATE_MONTH + r"\b)"
+    r"|\b(?<![\w.])" + _DATE_MONTH + r"\s+(?P<after>\d{1,2})(?:st|nd|rd|th)?\b(?!\s*,?\s*(?:19|20)\d{2}\b)"
+)
 
 # A quarter or half named without its year ("last year's Q1", "1Q"): a period the
 # question names, though not one whose coverage can be checked.

@@ -26,6 +26,7 @@ from ingest.records import Chunk
 from qa.answer import Answer, Citation, Trace, Value
 from qa.extractive import compose, compose_contents, contents_page
 from qa.figure_answer import in_asked_terms, numeric_answer, text_figure_answer
+from qa.readable import answer_is_fragment, is_fragment
 from qa.refusal import RefusalPolicy, Verdict
 from qa.settings import Settings
 from retriever.hits import SlideHit
@@ -221,7 +222,11 @@ class DeckQA:
                 lookup += f"; names what the document never mentions: {', '.join(strangers)}"
             if result is not None and result.confident and not strangers:
                 trace = understanding.trace.model_copy(update={"lookup": lookup})
-                return numeric_answer(understanding.asked, result, self.index, trace)
+                answer = numeric_answer(understanding.asked, result, self.index, trace)
+                if not answer_is_fragment(answer.answer, refused=False, figure=True):
+                    return answer
+                # Nothing around the figure says what it is (OCR's letters of a chart).
+                lookup += "; what the figure measures does not read as text"
             understanding = _traced(understanding, lookup=lookup)
         return self.text_chain.invoke(understanding)
 
@@ -313,7 +318,7 @@ class DeckQA:
         if verdict.refuse:
             return self._refused(asked, slides, trace)
         if understanding.route.kind == "table":
-            figure = text_figure_answer(plain, slides)
+            figure = text_figure_answer(plain, slides, self.slide_chunks)
             if figure is None:
                 # Never a guessed figure: no table cell or sentence states it, so say so.
                 reason = "a figure was asked for and no table cell or sentence states it"
@@ -331,6 +336,10 @@ class DeckQA:
         composition = compose(
             plain, slides, self.slide_chunks, self.row_texts, self.search.keyword.bm25.idf, sentence_dense
         )
+        if is_fragment(composition.text):
+            # What matches is no answer: a lone heading, or OCR's letters of a picture.
+            reason = f"{verdict.reason}; the passages that match read as fragments"
+            return self._refused(asked, slides, trace.model_copy(update={"refusal_check": reason}))
         extractive = Answer(
             question=asked, answer=composition.text, route="text", citations=composition.citations, debug=trace
         )

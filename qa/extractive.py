@@ -17,6 +17,7 @@ from ingest.numbers import find_periods, strip_periods
 from ingest.records import Chunk
 from ingest.text import passage_sentences, root, sentences, tokenize
 from qa.answer import Citation
+from qa.readable import readable
 from retriever.hits import SlideHit
 from understand.kinds import EXPLANATIONS, Kind, asks_to_compare, cue, is_quote, question_kind, sets_against
 from understand.question import key_terms
@@ -125,10 +126,10 @@ def compose(
     rows = row_texts or {}
     compared = _comparison(question, slides[:2], slide_chunks)
     if compared:
-        return _written(compared[0], [Unit(c, _passage_text(c), (0, 0, 0), 0.0, 0.0) for c in compared[1:]], rows)
+        return _written(compared[0], _readable_units(compared[1:]), rows)
     group = _heading_group(question, kept, slide_chunks, question_kind(question))
     if group:
-        return _written(group[0], [Unit(c, _passage_text(c), (0, 0, 0), 0.0, 0.0) for c in group[1:]], rows)
+        return _written(group[0], _readable_units(group[1:]), rows)
     units = _units(slides, slide_chunks, rows, sentence_dense or {})
     if not units:
         first = best.hits[0].chunk if best.hits else slide_chunks[best.slide][0]
@@ -158,6 +159,8 @@ def _units(
             # A sentence is as close to the question as it is, and as its paragraph is.
             own = sentence_dense.get(chunk.chunk_id, ())
             for number, piece in enumerate(pieces):
+                if not readable(piece):
+                    continue  # OCR's reading of a logo or a chart, a broken word
                 order = (slide.slide, position, number)
                 closeness = dense[chunk.chunk_id]
                 if len(own) == len(pieces) > 1:
@@ -165,6 +168,11 @@ def _units(
                 annotated = _annotated(piece, slide_chunks.get(slide.slide, []))
                 units.append(Unit(chunk, piece, order, closeness, slide.score / best, annotated))
     return units
+
+
+def _readable_units(chunks: Sequence[Chunk]) -> list[Unit]:
+    """The passages under a heading or in a column, as units, those that read as text."""
+    return [Unit(c, _passage_text(c), (0, 0, 0), 0.0, 0.0) for c in chunks if readable(_passage_text(c))]
 
 
 def _select(
@@ -339,7 +347,8 @@ def _written(lead: Chunk, rest: list[Unit], rows: dict[str, str], lead_text: str
     if bullets:
         lines.append("")
         headings = {unit.chunk.heading for unit in bullets if unit.chunk.kind != "table_row"}
-        if len(headings - {"", lead.heading, lead.text}) >= 2 and "" not in headings:
+        labelled = len(headings - {"", lead.heading, lead.text}) >= 2 and "" not in headings
+        if labelled and all(readable(heading) for heading in headings):
             groups: dict[tuple[int, str], list[Unit]] = {}
             for unit in bullets:
                 groups.setdefault((unit.chunk.slide, unit.chunk.heading), []).append(unit)
@@ -507,7 +516,7 @@ def _outline(question: str, slide: SlideHit, slide_chunks: dict[int, list[Chunk]
     sections = []
     for heading in (c for c in chunks if c.kind == "heading"):
         first = next((c for c in chunks if c.heading == heading.text and c.kind in ("bullet", "text")), None)
-        if first is not None:
+        if first is not None and readable(heading.text) and readable(first.text):
             sections.append((heading, first))
     if len(sections) < OUTLINE_MIN_SECTIONS:
         return None
@@ -519,7 +528,7 @@ def _outline(question: str, slide: SlideHit, slide_chunks: dict[int, list[Chunk]
     if len(focus) == 1:
         heading = focus[0]
         members = [c for c in chunks if c.heading == heading.text and c.kind != "heading"][:MAX_BULLETS]
-        return _written(heading, [Unit(c, _passage_text(c), (0, 0, 0), 0.0, 0.0) for c in members], {})
+        return _written(heading, _readable_units(members), {})
     sections = sections[:MAX_BULLETS]
     lines = [f"**{slide.title}**: [Slide {slide.slide}]", ""]
     lines.extend(f"- {h.text.rstrip(':')}: {first.text} [Slide {h.slide}]" for h, first in sections)
@@ -577,7 +586,9 @@ def contents_page(slide_chunks: Mapping[int, list[Chunk]], titles: Mapping[int, 
     CONTENTS_MIN_TITLES other pages' titles ("1. About Acme" > "Acme's History"), the
     most if several; None when no page does."""
     best, most = None, 0
-    named = {_comparable(title): number for number, title in titles.items() if len(title.split()) >= 2}
+    named = {
+        _comparable(title): number for number, title in titles.items() if len(title.split()) >= 2 and readable(title)
+    }
     for number, chunks in slide_chunks.items():
         found = {named[key] for c in chunks if (key := _comparable(c.text)) in named and named[key] != number}
         if len(found) >= CONTENTS_MIN_TITLES and len(found) > most:
@@ -592,7 +603,7 @@ def compose_contents(number: int, title: str, chunks: list[Chunk]) -> Compositio
     top = [c for c in entries if c.level == 0]
     chosen = top if 1 < len(top) < len(entries) else entries
     lead = Chunk(f"{number}-title", number, title, title, kind="heading")
-    return _written(lead, [Unit(c, _passage_text(c), (0, 0, 0), 0.0, 0.0) for c in chosen[: MAX_BULLETS * 2]], {})
+    return _written(lead, _readable_units(chosen[: MAX_BULLETS * 2]), {})
 
 
 def _comparable(text: str) -> str:

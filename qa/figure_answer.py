@@ -4,21 +4,28 @@ and the table row behind it; or a figure found in a retrieved sentence."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from figures.arithmetic import number_text
 from figures.lookup import LookupResult
 from ingest.index_store import DeckIndex
-from ingest.numbers import CURRENCIES, find_figures
-from ingest.records import Fact
+from ingest.numbers import CURRENCIES, SCALE_LETTERS, find_figures
+from ingest.records import Chunk, Fact
 from ingest.text import may_abbreviate, tokenize
 from qa.answer import Answer, Citation, FactTrace, TableTrace, Trace, Value
+from qa.readable import readable
 from retriever.hits import SlideHit
 from understand.question import key_terms
+from understand.terms import head_terms
 
 # A sentence answers a numeric question in the text fallback only if it holds this
 # share of the question's key terms (calibrated on eval/gold.jsonl).
 SENTENCE_COVERAGE = 0.75
+# A key term on the passage's slide but not in the passage counts this share of one.
+PAGE_TERM_SHARE = 0.5
+# A table ingest names by its page only ("Table on page 12 (unit: USD)") names nothing.
+GENERIC_TABLE_RE = re.compile(r"Table (?:on page )?\d+\b")
 # A one-word row label this short ("US") says what it is only with its section.
 SHORT_LABEL = 3
 
@@ -34,6 +41,8 @@ def figure_text(printed: str, unit: str) -> str:
     and the chat."""
     if unit in ("count", "year", "") or _unit_in_raw(printed, unit):
         return printed
+    if re.search(r"\d\s?[KMB]$", printed) and unit.split()[-1] in SCALE_LETTERS.values():
+        return printed  # "$53.4B", "€ 100M": the letter is the scale
     if unit == "%":
         return printed if re.search(r"per\s?cent", printed, re.IGNORECASE) else f"{printed}%"
     currency, _, scale = unit.partition(" ")
@@ -100,7 +109,7 @@ def numeric_answer(asked: str, result: LookupResult, index: DeckIndex, trace: Tr
         fact = unsure[0]
         period = f" ({_period_phrase(fact)})" if fact.period else ""
         text = (
-            f"{_label_phrase(fact)}{period} is on slide {fact.slide}, but that page has no text layer and OCR "
+            f"{_label_phrase(fact, index)}{period} is on slide {fact.slide}, but that page has no text layer and OCR "
             f"could not read the figure reliably: please check the slide. [Slide {fact.slide}]"
         )
         trace = trace.model_copy(update={"lookup": f"{trace.lookup or ''}; OCR read {fact.fact_id} unsure"})
@@ -108,7 +117,7 @@ def numeric_answer(asked: str, result: LookupResult, index: DeckIndex, trace: Tr
     if result.formula is None:
         fact = result.facts[0]
         period = f" ({_period_phrase(fact)})" if fact.period else ""
-        text = f"{_label_phrase(fact)}: **{display(fact)}**{period} [Slide {fact.slide}]"
+        text = f"{_label_phrase(fact, index)}: **{display(fact)}**{period} [Slide {fact.slide}]"
         value = Value(number=fact.value, unit=fact.unit, period=fact.period or None, raw=fact.raw)
     else:
         labels = [_label_phrase(f) for f in result.facts]
@@ -169,24 +178,40 @@ def _plain(number: float) -> str:
     return f"{number:,.4f}".rstrip("0").rstrip(".")
 
 
-def text_figure_answer(question: str, slides: list[SlideHit]) -> tuple[str, Citation, Value] | None:
-    """A sentence from a retrieved slide that states a figure and covers the question's
-    key terms; the figure closest to those terms is the answer."""
+def text_figure_answer(
+    question: str, slides: list[SlideHit], slide_chunks: Mapping[int, Sequence[Chunk]] | None = None
+) -> tuple[str, Citation, Value] | None:
+    """A passage from a retrieved slide that states a figure and covers the question's
+    key terms; the figure closest to those terms is the answer. A slide is about one
+    subject: a term the passage lacks but its slide writes (in its title or another
+    passage: "Acme moves money for 48 million customers ... 132,000 employees") counts
+    `PAGE_TERM_SHARE` of one, if the passage itself names what is asked."""
     terms = [t for t in key_terms(question) if not re.fullmatch(r"\d+", t)]
     if not terms:
         return None
+    head = [t for t in head_terms(question) if t in terms]
     best: tuple[float, Any, Any] | None = None
     for slide in slides:
-        for hit in slide.hits:
-            chunk = hit.chunk
+        dense = {hit.chunk.chunk_id: hit.dense for hit in slide.hits}
+        chunks = list(slide_chunks.get(slide.slide, ())) if slide_chunks else [hit.chunk for hit in slide.hits]
+        # A slide's headline states its key figure ("Big Data Revenue $53.4B By 2017").
+        headline = Chunk(f"s{slide.slide}-title", slide.slide, slide.title, slide.title)
+        dense[headline.chunk_id] = slide.best_dense
+        chunks.append(headline)
+        page = set(tokenize(slide.title)).union(*(tokenize(f"{c.heading} {c.text}") for c in chunks))
+        for chunk in chunks:
             if chunk.kind in ("chart_data", "heading", "table_row"):
                 continue  # table cells were the lookup's to find
             tokens = set(tokenize(f"{chunk.heading} {chunk.text}"))
-            coverage = sum(1 for t in terms if t in tokens or t.rstrip("s") in tokens) / len(terms)
+            own = [t for t in terms if _holds(tokens, t)]
+            on_page = [t for t in terms if t not in own and _holds(page, t)]
+            if on_page and not (head and all(_holds(tokens, t) for t in head)):
+                on_page = []
+            coverage = (len(own) + PAGE_TERM_SHARE * len(on_page)) / len(terms)
             figures = find_figures(chunk.text)
-            if coverage < SENTENCE_COVERAGE or not figures:
+            if coverage < SENTENCE_COVERAGE or not figures or not readable(chunk.text):
                 continue
-            score = coverage + hit.dense
+            score = coverage + dense.get(chunk.chunk_id, 0.0)
             if best is None or score > best[0]:
                 best = (score, chunk, figures)
     if best is None:
@@ -202,6 +227,10 @@ def text_figure_answer(question: str, slides: list[SlideHit]) -> tuple[str, Cita
     )
 
 
+def _holds(tokens: set[str], term: str) -> bool:
+    return term in tokens or term.rstrip("s") in tokens
+
+
 def _closest_figure(text: str, figures: list[Any], terms: list[str]) -> Any:
     lowered = text.lower()
     positions = [m.start() for t in terms for m in re.finditer(re.escape(t), lowered)]
@@ -210,7 +239,7 @@ def _closest_figure(text: str, figures: list[Any], terms: list[str]) -> Any:
     return min(figures, key=lambda f: min(abs(f.start - p) for p in positions))
 
 
-def _label_phrase(fact: Fact) -> str:
+def _label_phrase(fact: Fact, index: DeckIndex | None = None) -> str:
     # "Large Shareholders** - Detail (Dalton)" reads "Large Shareholders (Dalton)": footnote
     # stars and the name of a column that only says "value" are dropped.
     label = re.sub(r"\*+", "", fact.label)
@@ -219,7 +248,27 @@ def _label_phrase(fact: Fact) -> str:
     # sits in: "DARZALEX WW".
     if fact.table_id and fact.heading and _terse(label):
         label = f"{fact.heading.split(' > ')[-1]} {label}"
+    if index is not None and not readable(label):
+        # A label that does not say what the figure is ("Canada", "By 56.6%") is read
+        # under what the figure's page calls it: its section, its table, its page.
+        context = _context(fact, index)
+        if context and context.lower() not in label.lower():
+            label = f"{context}: {label}" if label.strip(" :") else context
     return label[:1].upper() + label[1:]
+
+
+def _context(fact: Fact, index: DeckIndex) -> str:
+    """The first of the fact's section, its table's title and its page's title that reads
+    as text ("" when none does)."""
+    table = index.table(fact.table_id) if fact.table_id else None
+    candidates = [
+        fact.heading.split(" > ")[-1],
+        table.title if table is not None else "",
+        index.slide(fact.slide).title,
+    ]
+    return next(
+        (text.strip(" :") for text in candidates if text and not GENERIC_TABLE_RE.match(text) and readable(text)), ""
+    )
 
 
 def _section(fact: Fact) -> str:

@@ -9,7 +9,8 @@ drown its own and an answerable question is refused.
 
 The text is cut into sentences (and at a colon that introduces a question); a sentence is
 an instruction when it is written as one: a role to play, a frame ("answer the following
-question"), a source to rely on, a unit or a rounding to answer in. What the instructions
+question"), a source to rely on, a unit or a rounding to answer in, a form to write the
+answer in ("Please write in string format."). What the instructions
 ask for (scale, decimals, statement) is kept; the other sentences are the question (a
 lead-in inside the question, "Per the cash flow statement, what ...", stays: the statement
 named there is what its table is titled). When every sentence is an instruction, the
@@ -50,6 +51,14 @@ INSTRUCTION_RES = (
         re.I,
     ),
     re.compile(r"^(?:please\s+)?round\b|\bround(?:ed)?\s+(?:your\s+answer\s+)?to\b", re.I),
+    # the form to write the answer in ("Please write in string format.", "Answer with a
+    # list of two numbers, for example [3000, 4000]", "The output should be a list ...")
+    re.compile(
+        r"^(?:please\s+)?(?:answer|write|respond|reply|output|give|provide)\b[^.?]{0,60}"
+        r"\b(?:format|list|string|float|integer|for\s+example|e\.g\.)"
+        r"|^(?:the\s+)?(?:output|answer)\s+(?:should|must)\b",
+        re.I,
+    ),
 )
 # A segment that asks: a question mark, or an interrogative opening it (after a lead-in).
 ASKING_RE = re.compile(

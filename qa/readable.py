@@ -1,0 +1,168 @@
+"""Whether a passage reads as text. OCR of a picture leaves the letters of a logo, bits of
+a chart and broken words ("e fa st er s e r v", "Wé#H", "iHL»>") among the lines it
+reads well; they are no answer, and an answer made of them is a fragment.
+
+A word reads as a word when English knows it (the lemmatizer's dictionary, or a whole
+word of the embedding model's vocabulary), or when it is written as a name ("Sofinnova")
+or an acronym ("EMV"). Figures and punctuation are neither. A passage reads as text
+when it holds an English word of `ANCHOR_WORD` letters or more (or two known words of
+`MIN_WORD` or more: names, acronyms) and at
+most `MAX_UNKNOWN` of its words are unknown.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+from lemminflect import getAllLemmas
+
+MIN_WORD = 3
+# A passage reads as text around an English word at least this long ("the" is not one).
+ANCHOR_WORD = 4
+MAX_UNKNOWN = 0.34
+# An answer needs this many readable words to be more than a fragment.
+PHRASE_WORDS = 3
+# Letters OCR leaves around a word (quotes, bullets, bars) that are not part of it.
+EDGES = " \t\"'“”‘’`*•·|»«()[]{}<>,.;:!?…–—-_/\\~^"
+POSSESSIVE_RE = re.compile(r"['’]s$")
+PARTS_RE = re.compile(r"[-/&'’.]")
+MAX_CAPITALS = 12
+VOWEL_RE = re.compile(r"[AEIOUY]")
+MARKER_RE = re.compile(r"\[(?:Slide|Page) \d+\]|\*\*")
+
+
+@functools.cache
+def _vocabulary() -> frozenset[str]:
+    """The whole words of the embedding model's vocabulary (no subword pieces)."""
+    try:
+        from ingest.embedding import default_model_path
+
+        lines = (Path(default_model_path()) / "vocab.txt").read_text(encoding="utf-8").splitlines()
+    except (OSError, ImportError):
+        return frozenset()
+    return frozenset(line for line in lines if line.isalpha() and line.islower())
+
+
+@functools.cache
+def _english(word: str) -> bool:
+    """`word` (lower case) is an English word: at least MIN_WORD letters and in either
+    dictionary, or one of the short words the vocabulary holds with its letter pairs
+    ("of", "to") only when the lemmatizer knows it too or it is a two-letter word of the
+    model's vocabulary written in full on its own."""
+    if len(word) >= MIN_WORD:
+        return bool(getAllLemmas(word)) or word in _vocabulary()
+    return word in SHORT_WORDS
+
+
+# Words of one and two letters that are words. OCR breaks longer words into pieces of this
+# size ("fa st er"), so only these count.
+SHORT_WORDS = frozenset(
+    [
+        "a",
+        "i",
+        "am",
+        "an",
+        "as",
+        "at",
+        "be",
+        "by",
+        "do",
+        "go",
+        "he",
+        "if",
+        "in",
+        "is",
+        "it",
+        "me",
+        "my",
+        "no",
+        "of",
+        "on",
+        "or",
+        "so",
+        "to",
+        "up",
+        "us",
+        "we",
+    ]
+)
+
+
+def word_known(token: str) -> bool | None:
+    """Whether `token` (as split on spaces) reads as a word; None when it holds no letter
+    (a figure, punctuation)."""
+    core = POSSESSIVE_RE.sub("", token.strip(EDGES))
+    if not any(char.isalpha() for char in core) or any(char.isdigit() for char in core):
+        return None  # a figure, a period, a code ("4Q22", "8-car")
+    if _english(core.lower()):
+        return True  # "wi-fi", "e-mail"
+    parts = [part for part in PARTS_RE.split(core) if part]
+    if len(parts) > 1 and all(part.isupper() for part in parts) and len("".join(parts)) >= MIN_WORD:
+        return True  # "AT&T", "EMR/EHR"
+    for part in parts:
+        if not part.isalpha() or (not part.isascii() and not _latin(part)):
+            return False
+        if _english(part.lower()):
+            continue
+        if (
+            part.isupper()
+            and 2 <= len(part) <= MAX_CAPITALS
+            and len(set(part)) > 1
+            and (len(part) <= 4 or VOWEL_RE.search(part))
+        ):
+            continue  # an acronym or a name in capitals ("OO", "TT" are OCR's reading of a shape)
+        if len(part) >= MIN_WORD and part[0].isupper() and part[1:].islower():
+            continue  # a name
+        if (
+            len(part) >= MIN_WORD + 1
+            and part[0].isupper()
+            and any(c.isupper() for c in part[1:])
+            and part[-1].islower()
+        ):
+            continue  # a name with an inner capital ("KitKat", "LinkedIn")
+        return False
+    return True
+
+
+def _latin(part: str) -> bool:
+    """Letters of a Latin alphabet with accents ("Tiếng", "Café"), not symbols."""
+    import unicodedata
+
+    return all(unicodedata.name(char, "").startswith("LATIN") for char in part)
+
+
+def readable(text: str) -> bool:
+    """Whether `text` reads as text (see the module's docstring): an English word of
+    MIN_WORD letters or two known words, and few unknown ones."""
+    tokens = MARKER_RE.sub(" ", text).split()
+    known = [(token.strip(EDGES), word_known(token)) for token in tokens]
+    words = [flag for _, flag in known if flag is not None]
+    if not words or words.count(False) > MAX_UNKNOWN * len(words):
+        return False
+    english = any(flag and len(core) >= ANCHOR_WORD and _english(core.lower()) for core, flag in known)
+    several = sum(len(part) >= MIN_WORD for core, flag in known if flag for part in PARTS_RE.split(core)) >= 2
+    return english or several
+
+
+def readable_words(text: str) -> int:
+    """How many words of `text` read as words."""
+    return sum(1 for token in MARKER_RE.sub(" ", text).split() if word_known(token))
+
+
+def is_fragment(text: str) -> bool:
+    """An answer shorter than a phrase, or one no line of which reads as text."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return readable_words(text) < PHRASE_WORDS or not any(readable(line) for line in lines)
+
+
+def answer_is_fragment(text: str, refused: bool, figure: bool) -> bool:
+    """Whether an answer is no answer: empty, shorter than a phrase, or made of what does
+    not read as text. A refusal says what it says; a figure is an answer when the line
+    stating it reads as text ("132,000 employees")."""
+    if refused:
+        return False
+    if figure:
+        return not any(readable(line) for line in text.splitlines() if line.strip())
+    return is_fragment(text)
