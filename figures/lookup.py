@@ -410,14 +410,14 @@ class FactLookup:
     def reports(self, period: str) -> bool:
         """Whether the document's tables report figures for `period` (a plan or target
         for it, or a mention in the text, is not a reported figure)."""
-        return any(_same_period(period, reported) for reported in self._reported)
+        return any(same_period(period, reported) for reported in self._reported)
 
     def covers(self, period: str) -> bool:
         """Whether the document has figures or words for `period` ("2023" is covered by
         "FY23" or "Dec. 31, 2023"). A calendar year, or a month of one, is covered when the
         document writes that year anywhere, however it sets it ("2006 Health IT Staffing
         Needs", a table column "2014", "Tweets Per Day in Jun '12")."""
-        if any(_same_period(period, known) for known in self.deck_periods):
+        if any(same_period(period, known) for known in self.deck_periods):
             return True
         year = CALENDAR_PERIOD_RE.fullmatch(period)
         if year is None:
@@ -1414,7 +1414,7 @@ def _period_fit(
     fiscal year asked of a balance is its year-end date."""
     if not periods:
         return True, 0
-    if any(_same_period(period, fact.period) for period in periods):
+    if any(same_period(period, fact.period) for period in periods):
         # A bare year asked ("for 2022") is the year's figure before one of its quarters'.
         part_of_year = all(re.fullmatch(r"(19|20)\d\d", period) for period in periods) and re.match(
             r"\dQ(?!-)", fact.period
@@ -1426,9 +1426,9 @@ def _period_fit(
         for period in periods
     ):
         return True, 1
-    if not fact.period and any(_same_period(period, p) for period in periods for p in context_periods):
+    if not fact.period and any(same_period(period, p) for period in periods for p in context_periods):
         return True, 3
-    if not fact.period and any(_same_period(period, p) for period in periods for p in slide_periods):
+    if not fact.period and any(same_period(period, p) for period in periods for p in slide_periods):
         return True, 4
     return False, 5
 
@@ -1507,7 +1507,7 @@ def _statement_named(page: str) -> str:
     return min(found)[1] if found else ""
 
 
-def _same_period(asked: str, stated: str) -> bool:
+def same_period(asked: str, stated: str) -> bool:
     if not stated:
         return False
     if asked == stated:
