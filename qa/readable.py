@@ -6,17 +6,17 @@ A word reads as a word when English knows it (the lemmatizer's dictionary, or a 
 word of the embedding model's vocabulary), or when it is written as a name ("Sofinnova")
 or an acronym ("EMV"). Figures and punctuation are neither. A passage reads as text
 when it holds an English word of `ANCHOR_WORD` letters or more (or two known words of
-`MIN_WORD` or more: names, acronyms) and at
-most `MAX_UNKNOWN` of its words are unknown.
+`MIN_WORD` or more: names, acronyms) and at most `MAX_UNKNOWN` of its words are unknown.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from pathlib import Path
 
 from lemminflect import getAllLemmas
+
+from ingest.text import model_words
 
 MIN_WORD = 3
 # A passage reads as text around an English word at least this long ("the" is not one).
@@ -34,60 +34,17 @@ MARKER_RE = re.compile(r"\[(?:Slide|Page) \d+\]|\*\*")
 
 
 @functools.cache
-def _vocabulary() -> frozenset[str]:
-    """The whole words of the embedding model's vocabulary (no subword pieces)."""
-    try:
-        from ingest.embedding import default_model_path
-
-        lines = (Path(default_model_path()) / "vocab.txt").read_text(encoding="utf-8").splitlines()
-    except (OSError, ImportError):
-        return frozenset()
-    return frozenset(line for line in lines if line.isalpha() and line.islower())
-
-
-@functools.cache
 def _english(word: str) -> bool:
-    """`word` (lower case) is an English word: at least MIN_WORD letters and in either
-    dictionary, or one of the short words the vocabulary holds with its letter pairs
-    ("of", "to") only when the lemmatizer knows it too or it is a two-letter word of the
-    model's vocabulary written in full on its own."""
+    """`word` (lower case) is an English word: one of MIN_WORD letters or more in either
+    dictionary, or one of the few shorter words."""
     if len(word) >= MIN_WORD:
-        return bool(getAllLemmas(word)) or word in _vocabulary()
+        return bool(getAllLemmas(word)) or word in model_words()
     return word in SHORT_WORDS
 
 
 # Words of one and two letters that are words. OCR breaks longer words into pieces of this
 # size ("fa st er"), so only these count.
-SHORT_WORDS = frozenset(
-    [
-        "a",
-        "i",
-        "am",
-        "an",
-        "as",
-        "at",
-        "be",
-        "by",
-        "do",
-        "go",
-        "he",
-        "if",
-        "in",
-        "is",
-        "it",
-        "me",
-        "my",
-        "no",
-        "of",
-        "on",
-        "or",
-        "so",
-        "to",
-        "up",
-        "us",
-        "we",
-    ]
-)
+SHORT_WORDS = frozenset({"a", "i", "am", "an", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is", "it", "me", "my", "no", "of", "on", "or", "so", "to", "up", "us", "we"})  # fmt: skip
 
 
 def word_known(token: str) -> bool | None:
