@@ -25,7 +25,7 @@ from ingest.numbers import find_periods, strip_periods
 from ingest.records import Chunk
 from ingest.text import tokenize
 from qa.answer import Answer, Citation, Trace, Value
-from qa.extractive import compose, compose_contents, contents_page
+from qa.extractive import compose, compose_contents, contents_page, page_furniture
 from qa.figure_answer import in_asked_terms, numeric_answer, text_figure_answer
 from qa.readable import answer_is_fragment, is_fragment
 from qa.refusal import RefusalPolicy, Verdict
@@ -99,8 +99,14 @@ class DeckQA:
         self.lookup = FactLookup(index)
         self.llm_answerer = llm_answerer
         self.slide_chunks: dict[int, list[Chunk]] = defaultdict(list)
+        # What answers are composed of: each page's passages without its frame (a running
+        # footer, a source line printed on every page).
+        self.content_chunks: dict[int, list[Chunk]] = defaultdict(list)
+        furniture = page_furniture(index.chunks, len(index.slides))
         for chunk in index.chunks:
             self.slide_chunks[chunk.slide].append(chunk)
+            if chunk.chunk_id not in furniture:
+                self.content_chunks[chunk.slide].append(chunk)
         self.chunks_by_id = {chunk.chunk_id: chunk for chunk in index.chunks}
         # The page listing the document's contents, if it has one.
         self.contents = contents_page(self.slide_chunks, {slide.number: slide.title for slide in index.slides})
@@ -319,7 +325,7 @@ class DeckQA:
         if verdict.refuse:
             return self._refused(asked, slides, trace)
         if understanding.route.kind == "table":
-            figure = text_figure_answer(plain, slides, self.slide_chunks)
+            figure = text_figure_answer(plain, slides, self.content_chunks)
             if figure is not None:
                 text, citation, value = figure
                 trace = trace.model_copy(update={"fallback": "figure found in a retrieved sentence"})
@@ -339,7 +345,7 @@ class DeckQA:
             if self.chunks_by_id[chunk_id].slide in on_pages
         }
         composition = compose(
-            plain, slides, self.slide_chunks, self.row_texts, self.search.keyword.bm25.idf, sentence_dense
+            plain, slides, self.content_chunks, self.row_texts, self.search.keyword.bm25.idf, sentence_dense
         )
         if is_fragment(composition.text):
             # What matches is no answer: a lone heading, or OCR's letters of a picture.

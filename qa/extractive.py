@@ -72,6 +72,10 @@ WORD_BUDGET = 120
 MAX_WORDS = 200
 # A page naming at least this many other pages' titles lists the document's contents.
 CONTENTS_MIN_TITLES = 3
+# A passage printed alike on this share of the pages, and on at least FURNITURE_MIN of them,
+# is the pages' frame (`page_furniture`).
+FURNITURE_SHARE = 0.2
+FURNITURE_MIN = 3
 # A table row in a list of passages shows its first ROW_WORDS words (its label and first cells).
 ROW_WORDS = 40
 
@@ -579,6 +583,27 @@ def _children(lead: Chunk, slide_chunks: dict[int, list[Chunk]]) -> list[Chunk]:
             break
         children.append(chunk)
     return children[:MAX_BULLETS]
+
+
+def page_furniture(chunks: Sequence[Chunk], pages: int) -> set[str]:
+    """The ids of passages printed on many pages alike (with their numbers aside): a
+    running footer, a source line, a website, "© ... Consortium", "Slide 21". Repeated on
+    at least FURNITURE_SHARE of the pages (and FURNITURE_MIN of them), they are the
+    page's frame, not what it says."""
+    pages_with: dict[str, set[int]] = {}
+    for chunk in chunks:
+        if chunk.kind != "table_row":
+            pages_with.setdefault(_furniture_key(chunk.text), set()).add(chunk.slide)
+    repeated = {
+        key
+        for key, on in pages_with.items()
+        if len(on) >= max(FURNITURE_MIN, FURNITURE_SHARE * pages) and re.search(r"[a-z]{3}", key)
+    }
+    return {chunk.chunk_id for chunk in chunks if chunk.kind != "table_row" and _furniture_key(chunk.text) in repeated}
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
 
 
 def contents_page(slide_chunks: Mapping[int, list[Chunk]], titles: Mapping[int, str]) -> int | None:
