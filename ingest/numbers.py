@@ -114,6 +114,8 @@ def _figure_from_match(match: re.Match[str], default_unit: str, parens_negative:
     direction = (match.group("dir") or "").strip().lower()
     if negative_parens or sign in {"-", "\u2212"} or direction == "down":
         value = -value
+    if match.group("abbr") and not (match.group("cur") or "." in number or len(number.replace(",", "")) > 1):
+        return None  # "3M", "Item 1B", "Form 8K": a name, not three million
     unit = _unit_of(match, default_unit)
     if unit == "" and _looks_like_year(number, match):
         unit = "year"
@@ -140,7 +142,8 @@ def _trim_unpaired_parens(raw: str, match: re.Match[str]) -> str:
 CURRENCIES = {"jpy": "JPY", "¥": "JPY", "yen": "JPY", "usd": "USD", "us$": "USD", "$": "USD", "eur": "EUR", "€": "EUR",
               "gbp": "GBP", "£": "GBP"}  # fmt: skip
 SCALE_WORDS = {"mil": "million", "mn": "million", "bn": "billion"}
-# A scale letter set right after the number, as slides abbreviate: "$53.4B", "400M", "15K".
+# A scale letter set right after the number, as slides abbreviate: "$53.4B", "400M", "15K"
+# (after a single bare digit it names something: "3M", "Item 1B").
 SCALE_LETTERS = {"K": "thousand", "M": "million", "B": "billion"}
 
 
