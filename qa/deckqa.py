@@ -304,10 +304,13 @@ class DeckQA:
             scope = self.search.retrieve_slides(
                 understanding.standalone, k=max(1, len(slides)), per_slide=PASSAGES_PER_SLIDE, explanation=False
             )
+        contents = None
         if self.contents is not None and asks_for_contents(plain):
-            # "What topics does the presentation cover?": the contents page says.
             page = self.index.slide(self.contents)
-            composition = compose_contents(page.number, page.title, self.slide_chunks[page.number])
+            contents = compose_contents(page.number, page.title, self.slide_chunks[page.number])
+        if contents is not None and not is_fragment(contents.text):
+            # "What topics does the presentation cover?": the contents page says.
+            composition = contents
             trace = understanding.trace.model_copy(
                 update={"retrieved_slides": [page.number], "refusal_check": "asks for the document's contents"}
             )
@@ -330,12 +333,12 @@ class DeckQA:
                 text, citation, value = figure
                 trace = trace.model_copy(update={"fallback": "figure found in a retrieved sentence"})
                 return Answer(question=asked, answer=text, route="text", citations=[citation], value=value, debug=trace)
-            if not self._slide_names_all(plain, slides):
+            if not self._passage_names_all(plain, slides):
                 # Never a guessed figure: no table cell or sentence states it, so say so.
                 reason = "a figure was asked for and no table cell or sentence states it"
                 return self._refused(asked, slides, trace.model_copy(update={"refusal_check": reason}))
-            # A page says everything the question names, and no figure is stated as asked:
-            # the page's passages answer (a chart's labels, a list), not a refusal.
+            # A passage names everything the question does, and no figure is stated as
+            # asked: the passages answer in words (a chart's labels, a list), not a refusal.
             trace = trace.model_copy(update={"fallback": "no figure stated; the page naming the question's words"})
         vector = self.search.question_vector(understanding.standalone)
         on_pages = {slide.slide for slide in slides}
@@ -356,7 +359,7 @@ class DeckQA:
         )
         return Evidence(understanding, slides, extractive)
 
-    def _slide_names_all(self, question: str, slides: list[SlideHit]) -> bool:
+    def _passage_names_all(self, question: str, slides: list[SlideHit]) -> bool:
         """Whether one passage of a retrieved page, read with its heading and the page's
         title, holds every key term of the question, on a page that names the periods
         the question names."""
