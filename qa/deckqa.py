@@ -108,6 +108,7 @@ class DeckQA:
             if chunk.chunk_id not in furniture:
                 self.content_chunks[chunk.slide].append(chunk)
         self.chunks_by_id = {chunk.chunk_id: chunk for chunk in index.chunks}
+        self.slide_periods = {slide.number: slide.periods for slide in index.slides}
         # The page listing the document's contents, if it has one.
         self.contents = contents_page(self.slide_chunks, {slide.number: slide.title for slide in index.slides})
         # A table-row passage is cited as the row's cells, as printed on the slide.
@@ -328,7 +329,7 @@ class DeckQA:
         if verdict.refuse:
             return self._refused(asked, slides, trace)
         if understanding.route.kind == "table":
-            figure = text_figure_answer(plain, slides, self.content_chunks)
+            figure = text_figure_answer(plain, slides, self.content_chunks, self.slide_periods)
             if figure is not None:
                 text, citation, value = figure
                 trace = trace.model_copy(update={"fallback": "figure found in a retrieved sentence"})

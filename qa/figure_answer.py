@@ -8,9 +8,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from figures.arithmetic import number_text
-from figures.lookup import LookupResult
+from figures.lookup import LookupResult, same_period
 from ingest.index_store import DeckIndex
-from ingest.numbers import CURRENCIES, SCALE_LETTERS, find_figures
+from ingest.numbers import CURRENCIES, SCALE_LETTERS, find_figures, find_periods
 from ingest.records import Chunk, Fact
 from ingest.text import may_abbreviate, tokenize
 from qa.answer import Answer, Citation, FactTrace, TableTrace, Trace, Value
@@ -179,19 +179,27 @@ def _plain(number: float) -> str:
 
 
 def text_figure_answer(
-    question: str, slides: list[SlideHit], slide_chunks: Mapping[int, Sequence[Chunk]] | None = None
+    question: str,
+    slides: list[SlideHit],
+    slide_chunks: Mapping[int, Sequence[Chunk]] | None = None,
+    slide_periods: Mapping[int, Sequence[str]] | None = None,
 ) -> tuple[str, Citation, Value] | None:
     """A passage from a retrieved slide that states a figure and covers the question's
     key terms; the figure closest to those terms is the answer. A slide is about one
     subject: a term the passage lacks but its slide writes (in its title or another
     passage: "Acme moves money for 48 million customers ... 132,000 employees") counts
-    `PAGE_TERM_SHARE` of one, if the passage itself names what is asked."""
+    `PAGE_TERM_SHARE` of one, if the passage itself names what is asked. With
+    `slide_periods`, only a page naming every period the question names is read."""
     terms = [t for t in key_terms(question) if not re.fullmatch(r"\d+", t)]
     if not terms:
         return None
     head = [t for t in head_terms(question) if t in terms]
+    periods = find_periods(question)
     best: tuple[float, Any, Any] | None = None
     for slide in slides:
+        named = slide_periods.get(slide.slide, ()) if slide_periods is not None else None
+        if named is not None and not all(any(same_period(p, n) for n in named) for p in periods):
+            continue  # a figure for a period is read on a page that names that period
         dense = {hit.chunk.chunk_id: hit.dense for hit in slide.hits}
         chunks = list(slide_chunks.get(slide.slide, ())) if slide_chunks else [hit.chunk for hit in slide.hits]
         # A slide's headline states its key figure ("Big Data Revenue $53.4B By 2017").
