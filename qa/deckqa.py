@@ -21,12 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 from figures.metrics import defined as defined_metric
 from ingest.index_store import DeckIndex, Progress, open_index
-from ingest.numbers import find_periods, strip_periods
+from ingest.numbers import find_periods
 from ingest.records import Chunk
-from ingest.text import tokenize
 from qa.answer import Answer, Citation, Trace, Value
 from qa.extractive import compose, compose_contents, contents_page, page_furniture
-from qa.figure_answer import in_asked_terms, numeric_answer, text_figure_answer
+from qa.figure_answer import in_asked_terms, numeric_answer, passage_names_all, text_figure_answer
 from qa.readable import answer_is_fragment, is_fragment
 from qa.refusal import RefusalPolicy, Verdict
 from qa.settings import Settings
@@ -35,7 +34,7 @@ from retriever.hybrid import HybridRetriever
 from understand.followup import rewrite_followup
 from understand.instructions import read_instructions
 from understand.kinds import EXPLANATIONS, asks_for_contents, asks_for_explanation, question_kind
-from understand.question import key_terms, validate_question, wants_list, with_names, without_names
+from understand.question import validate_question, wants_list, with_names, without_names
 from understand.router import Route, asks_what_was_done, route
 
 if TYPE_CHECKING:
@@ -334,7 +333,7 @@ class DeckQA:
                 text, citation, value = figure
                 trace = trace.model_copy(update={"fallback": "figure found in a retrieved sentence"})
                 return Answer(question=asked, answer=text, route="text", citations=[citation], value=value, debug=trace)
-            if not self._passage_names_all(plain, slides):
+            if not passage_names_all(plain, slides, self.content_chunks, self.slide_periods):
                 # Never a guessed figure: no table cell or sentence states it, so say so.
                 reason = "a figure was asked for and no table cell or sentence states it"
                 return self._refused(asked, slides, trace.model_copy(update={"refusal_check": reason}))
@@ -359,26 +358,6 @@ class DeckQA:
             question=asked, answer=composition.text, route="text", citations=composition.citations, debug=trace
         )
         return Evidence(understanding, slides, extractive)
-
-    def _passage_names_all(self, question: str, slides: list[SlideHit]) -> bool:
-        """Whether one passage of a retrieved page, read with its heading and the page's
-        title, holds every key term of the question, on a page that names the periods
-        the question names."""
-        from figures.lookup import same_period
-
-        terms = [term for term in key_terms(strip_periods(question)) if not term.isdigit()]
-        periods = find_periods(question)
-        if len(terms) < 2:
-            return False
-        for slide in slides:
-            page = self.index.slide(slide.slide)
-            if any(not any(same_period(period, named) for named in page.periods) for period in periods):
-                continue
-            for chunk in self.slide_chunks.get(slide.slide, ()):
-                words = set(tokenize(f"{slide.title} {chunk.heading} {chunk.text}"))
-                if all(term in words or term.rstrip("s") in words for term in terms):
-                    return True
-        return False
 
     def _refused(self, asked: str, slides: list[SlideHit], trace: Trace) -> Answer:
         suggestions = [

@@ -10,7 +10,7 @@ from typing import Any
 from figures.arithmetic import number_text
 from figures.lookup import LookupResult, same_period
 from ingest.index_store import DeckIndex
-from ingest.numbers import CURRENCIES, SCALE_LETTERS, find_figures, find_periods
+from ingest.numbers import CURRENCIES, SCALE_LETTERS, find_figures, find_periods, strip_periods
 from ingest.records import Chunk, Fact
 from ingest.text import may_abbreviate, tokenize
 from qa.answer import Answer, Citation, FactTrace, TableTrace, Trace, Value
@@ -181,15 +181,15 @@ def _plain(number: float) -> str:
 def text_figure_answer(
     question: str,
     slides: list[SlideHit],
-    slide_chunks: Mapping[int, Sequence[Chunk]] | None = None,
-    slide_periods: Mapping[int, Sequence[str]] | None = None,
+    slide_chunks: Mapping[int, Sequence[Chunk]],
+    slide_periods: Mapping[int, Sequence[str]],
 ) -> tuple[str, Citation, Value] | None:
     """A passage from a retrieved slide that states a figure and covers the question's
     key terms; the figure closest to those terms is the answer. A slide is about one
     subject: a term the passage lacks but its slide writes (in its title or another
     passage: "Acme moves money for 48 million customers ... 132,000 employees") counts
-    `PAGE_TERM_SHARE` of one, if the passage itself names what is asked. With
-    `slide_periods`, only a page naming every period the question names is read."""
+    `PAGE_TERM_SHARE` of one, if the passage itself names what is asked. Only a page
+    naming every period the question names is read (`slide_periods`)."""
     terms = [t for t in key_terms(question) if not re.fullmatch(r"\d+", t)]
     if not terms:
         return None
@@ -197,11 +197,10 @@ def text_figure_answer(
     periods = find_periods(question)
     best: tuple[float, Any, Any] | None = None
     for slide in slides:
-        named = slide_periods.get(slide.slide, ()) if slide_periods is not None else None
-        if named is not None and not all(any(same_period(p, n) for n in named) for p in periods):
+        if not _names_periods(slide_periods.get(slide.slide, ()), periods):
             continue  # a figure for a period is read on a page that names that period
         dense = {hit.chunk.chunk_id: hit.dense for hit in slide.hits}
-        chunks = list(slide_chunks.get(slide.slide, ())) if slide_chunks else [hit.chunk for hit in slide.hits]
+        chunks = list(slide_chunks.get(slide.slide, ()))
         # A slide's headline states its key figure ("Big Data Revenue $53.4B By 2017").
         headline = Chunk(f"s{slide.slide}-title", slide.slide, slide.title, slide.title)
         dense[headline.chunk_id] = slide.best_dense
@@ -233,6 +232,31 @@ def text_figure_answer(
         Citation(slide=chunk.slide, title=chunk.title, text=chunk.text),
         Value(number=figure.value, unit=unit, raw=figure.raw),
     )
+
+
+def passage_names_all(
+    question: str,
+    slides: list[SlideHit],
+    slide_chunks: Mapping[int, Sequence[Chunk]],
+    slide_periods: Mapping[int, Sequence[str]],
+) -> bool:
+    """Whether one passage of a retrieved page, read with its heading and the page's
+    title, holds every key term of the question (at least two), on a page that names
+    the periods the question names."""
+    terms = [term for term in key_terms(strip_periods(question)) if not term.isdigit()]
+    if len(terms) < 2:
+        return False
+    periods = find_periods(question)
+    return any(
+        all(_holds(set(tokenize(f"{slide.title} {chunk.heading} {chunk.text}")), term) for term in terms)
+        for slide in slides
+        if _names_periods(slide_periods.get(slide.slide, ()), periods)
+        for chunk in slide_chunks.get(slide.slide, ())
+    )
+
+
+def _names_periods(named: Sequence[str], periods: Sequence[str]) -> bool:
+    return all(any(same_period(period, printed) for printed in named) for period in periods)
 
 
 def _holds(tokens: set[str], term: str) -> bool:
