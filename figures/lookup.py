@@ -12,15 +12,17 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from figures.arithmetic import evaluate, number_text
+from figures.filing import primary_statement
 from figures.metrics import Metric
 from figures.metrics import defined as defined_metric
+from figures.metrics import named as named_metric
 from figures.ranker import FEATURES, Ranker, load_ranker
 from figures.term_index import TermLists, WordSets, expand, stem
 from ingest.index_store import DeckIndex
@@ -193,8 +195,6 @@ class Candidates:
 
 # The facts of the statements a question says to rely on, while it is answered (None: all).
 _FOCUS: ContextVar[np.ndarray | None] = ContextVar("statement_focus", default=None)
-# A page names the statement it prints in its first characters ("Consolidated Balance Sheet").
-STATEMENT_HEAD_CHARS = 300
 
 
 @dataclass
@@ -297,7 +297,7 @@ class FactLookup:
         self._reported = {f.period for f in self.facts if f.period and f.table_id and "target" not in f.tags}
         self._text = "\n".join(slide.text for slide in index.slides).lower()  # for `_writes`
         # The statement each table fact is printed in, as its page names it ("" when none).
-        named = {slide.number: _statement_named(slide.text) for slide in index.slides}
+        named = {slide.number: primary_statement(slide.text, slide.title) for slide in index.slides}
         self._statements = np.array([named.get(fact.slide, "") if fact.table_id else "" for fact in self.facts])
         self.deck_periods |= {period for periods in self._slide_periods.values() for period in periods}
         self.deck_periods |= set(self.year_ends)  # a year whose closing balances are printed
@@ -750,18 +750,56 @@ class FactLookup:
             # document writes the metric's name (a deck whose "gross margin" is an amount
             # of yen means that; a release prints its "GAAP tax rate") or the question's
             # words compute it, else the metric by its standard definition.
-            metric, _, asked = catalogued
+            metric, _, asked_as = catalogued
             own = self._answer_as_written(question)
-            if own is not None and own.confident and (own.formula or self._writes(metric)):
+            if own is not None and own.confident and (own.formula or self._writes(metric)) and self._owns(own, metric):
                 return own
-            result = self._answer(asked)
-            if result is not None and result.confident:
-                note = (
-                    f"{metric.name[:1].upper()}{metric.name[1:]} is taken as {metric.asks} (the standard definition)."
-                )
-                return replace(result, notes=[*result.notes, note], explanation=f"{metric.name}: {result.explanation}")
+            for definition, asked in zip(metric.definitions, asked_as, strict=True):
+                result = self._on_statements(metric.statements, lambda asked=asked: self._answer(asked), strict=True)
+                if result is not None and result.confident:
+                    name = f"{metric.name[:1].upper()}{metric.name[1:]}"
+                    note = f"{name} is taken as {definition} (the standard definition)."
+                    return replace(
+                        result, notes=[*result.notes, note], explanation=f"{metric.name}: {result.explanation}"
+                    )
             return own
+        spelled = named_metric(question)
+        if spelled is not None:
+            # The metric's formula or operands in the question's words: read from its statements.
+            return self._on_statements(spelled[0].statements, lambda: self._answer_as_written(question))
         return self._answer_as_written(question)
+
+    def _owns(self, own: LookupResult, metric: Metric) -> bool:
+        """Whether `own`, a figure found for a question naming `metric`, is the document's
+        own figure of it. In a filing that prints the metric's statements, a figure of the
+        metric's kind is one read from them or one its label names: "gross profit as a
+        percentage of revenue" in a segment's table is the segment's, "Effective tax rate"
+        in the discussion is the company's ("Expected return on assets" is a pension plan's). A figure of another kind answers something else
+        the question asks ("the write-down that hit gross margin")."""
+        printed = np.isin(self._statements, list(metric.statements))
+        if not printed.any() or _unit_kind(own.unit) != _unit_kind(metric.unit):
+            return True
+        on_statements = all(f.fact_id in self._position and printed[self._position[f.fact_id]] for f in own.facts)
+        labels = [f"{f.label} {f.column}".lower().lstrip(" (") for f in own.facts]
+        return on_statements or any(label.startswith(alias.lower()) for label in labels for alias in metric.aliases)
+
+    def _on_statements(
+        self, statements: Sequence[str], answer: Callable[[], LookupResult | None], strict: bool = False
+    ) -> LookupResult | None:
+        """`answer()` with the facts of `statements` as the candidates, when the question
+        named no statement of its own and the document prints them (a metric's line items
+        are read from the primary statements, not from a segment's table or a sentence).
+        When they do not answer it confidently: with every fact, unless `strict` (a
+        standard definition's line items are on the statements or nowhere)."""
+        focus = np.flatnonzero(np.isin(self._statements, list(statements)))
+        if _FOCUS.get() is not None or not len(focus):
+            return answer()
+        token = _FOCUS.set(focus)
+        try:
+            result = answer()
+        finally:
+            _FOCUS.reset(token)
+        return result if strict or (result is not None and result.confident) else answer()
 
     def _answer_as_written(self, question: str) -> LookupResult | None:
         definition = DEFINITION_RE.search(question)
@@ -1264,6 +1302,7 @@ class FactLookup:
             # the one the part is an item of.
             first = self._among_items(first_text, second_text, second.facts[0], periods)
             if not (first and self._names_a_part(first, first_text, second)):
+                first = None  # an item that is not the part named is no operand
                 # Anywhere in the document, named with the whole's words too ("worldwide").
                 anywhere = self._part(
                     f"{first_text} {_without_periods(second_text)}", find_periods(first_text) or periods[:1]
@@ -1499,14 +1538,6 @@ def _iso_date(period: str) -> str:
     return f"{match.group(3)}-{months.index(match.group(1)) + 1:02d}-{int(match.group(2)):02d}"
 
 
-def _statement_named(page: str) -> str:
-    """The primary statement a page prints, as its first lines name it, or ""."""
-    head = re.sub(r"^\s*table\s+of\s+contents\s*", "", page, flags=re.IGNORECASE)[:STATEMENT_HEAD_CHARS]
-    head = re.sub(r"(?<=\w{3})\s(?=\w\b)", "", head)  # a last letter set apart by the layout: "Incom e"
-    found = [(match.start(), name) for name, pattern in STATEMENT_RES if (match := pattern.search(head))]
-    return min(found)[1] if found else ""
-
-
 def same_period(asked: str, stated: str) -> bool:
     if not stated:
         return False
@@ -1676,8 +1707,8 @@ def _combine(
 
 def _part_and_whole(part: LookupResult, whole: LookupResult) -> bool:
     """Whether `part` can be a share of `whole`: two amounts in one unit (after scaling),
-    the part no larger than the whole. A percentage is no amount."""
-    if "%" in (part.unit, whole.unit):
+    the part no larger than the whole and not the whole itself. A percentage is no amount."""
+    if "%" in (part.unit, whole.unit) or {f.fact_id for f in part.facts} == {f.fact_id for f in whole.facts}:
         return False
     try:
         whole_value = convert(whole.value, whole.unit, part.unit) if whole.unit != part.unit else whole.value
@@ -1710,6 +1741,14 @@ def _pair_problem(first: LookupResult | None, second: LookupResult | None, opera
 def _magnitude(result: LookupResult) -> LookupResult:
     """`result` with its value as a size (the facts cited stay as printed)."""
     return dataclasses.replace(result, value=abs(result.value), notes=[*result.notes])
+
+
+def _unit_kind(unit: str) -> str:
+    """A figure's kind of unit: "%" (a percentage or points), "" (a ratio, a count) or
+    "money"."""
+    if unit in ("%", "points"):
+        return "%"
+    return "money" if is_money(unit) or unit == "money" else ""
 
 
 def _per_unit(unit: str) -> bool:

@@ -33,24 +33,56 @@ class Metric:
     name: str
     aliases: tuple[str, ...]
     asks: str  # the definition, in words the lookup computes
+    statements: tuple[str, ...] = ()  # the primary statements its line items are read from
+    alternatives: tuple[str, ...] = ()  # the definition in other line items a filing may print
+
+    @property
+    def definitions(self) -> tuple[str, ...]:
+        return (self.asks, *self.alternatives)
+
+    @property
+    def unit(self) -> str:
+        """The unit of the figure its definition makes: "%", "" (a ratio) or "money"."""
+        if re.search(r"\bas\s+a\s+percentage\s+of\b", self.asks):
+            return "%"
+        return "" if self.asks.startswith("ratio of") else "money"
 
 
 @functools.cache
 def catalogue() -> tuple[Metric, ...]:
     data = json.loads(CATALOGUE.read_text(encoding="utf-8"))
-    return tuple(Metric(item["name"], tuple(item["aliases"]), item["asks"]) for item in data["metrics"])
+    return tuple(
+        Metric(
+            item["name"],
+            tuple(item["aliases"]),
+            item["asks"],
+            tuple(item.get("statements", ())),
+            tuple(item.get("or", ())),
+        )
+        for item in data["metrics"]
+    )
 
 
-def defined(question: str) -> tuple[Metric, str, str] | None:
-    """The metric `question` names, the name as written, and the question asked as the
-    metric's definition; or None (no metric named, or the question spells out how its
-    figure is made)."""
-    if SPELLED_OUT_RE.search(question):
-        return None
-    named = [(alias, metric) for metric in catalogue() for alias in metric.aliases]
-    for alias, metric in sorted(named, key=lambda pair: -len(pair[0])):
+def named(question: str) -> tuple[Metric, re.Match[str]] | None:
+    """The metric `question` names, and where, however it asks for it."""
+    aliases = [(alias, metric) for metric in catalogue() for alias in metric.aliases]
+    for alias, metric in sorted(aliases, key=lambda pair: -len(pair[0])):
         flags = 0 if len(alias) <= ABBREVIATION_CHARS else re.IGNORECASE
         match = re.search(rf"(?<![\w&]){re.escape(alias)}(?![\w&])", question, flags)
         if match:
-            return metric, match.group(0), question[: match.start()] + metric.asks + question[match.end() :]
+            return metric, match
     return None
+
+
+def defined(question: str) -> tuple[Metric, str, list[str]] | None:
+    """The metric `question` names, the name as written, and the question asked as each
+    of the metric's definitions; or None (no metric named, or the question spells out how
+    its figure is made)."""
+    if SPELLED_OUT_RE.search(question):
+        return None
+    found = named(question)
+    if found is None:
+        return None
+    metric, match = found
+    before, after = question[: match.start()], question[match.end() :]
+    return metric, match.group(0), [before + definition + after for definition in metric.definitions]

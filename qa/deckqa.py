@@ -224,7 +224,7 @@ class DeckQA:
             # text route's refusal policy decides.
             # An analyst's metric ("PPNE", "ROE") is known by its definition, not as a word.
             catalogued = defined_metric(understanding.plain)
-            strangers = self.refusal.unknown_names(catalogued[2] if catalogued else understanding.plain)
+            strangers = self.refusal.unknown_names(catalogued[2][0] if catalogued else understanding.plain)
             if strangers:
                 lookup += f"; names what the document never mentions: {', '.join(strangers)}"
             if result is not None and result.confident and not strangers:

@@ -27,6 +27,9 @@ from dataclasses import dataclass
 SEGMENT_RE = re.compile(
     r"(?<=[.?!])\s+(?=[A-Z(\"'])|(?<=:)\s+(?=(?:what|how|which|who|when|where|why|is|are|does|do|did)\b)", re.I
 )
+# A rounding written as a bare element of a question: "..., %, one decimal", "... (1 dp)?".
+# (A unit or a scale written so stays: it says what kind of figure is asked.)
+ROUNDING_ELEMENT_RE = re.compile(r"\s*[,(]\s*(?:\d|one|two|three|four)\s*(?:decimal(?:\s+places?|s)?|dp)\s*\)?", re.I)
 INSTRUCTION_RES = (
     # a role to play
     re.compile(
@@ -70,8 +73,10 @@ ASKING_RE = re.compile(
 DEFINITION_RE = re.compile(r"\b(?:defined\s+as|define[sd]?\b|is\s+calculated\s+as|is\s+computed\s+as)", re.I)
 # A parenthesis that says how to answer, inside the question.
 ASIDE_RE = re.compile(r"\((?=[^)]*\b(?:round|units?\s+of|in\s+(?:usd|percent|millions|billions)))[^)]*\)", re.I)
-SCALE_RE = re.compile(r"\bin\s+(?:(?:usd|us\$|\$|dollars?)\s*)?(thousands|millions|billions)\b", re.I)
-DECIMALS_RE = re.compile(r"\b(\d|one|two|three|four)\s+decimal\s+places?\b|\bnearest\s+(whole|tenth|hundredth)", re.I)
+SCALE_RE = re.compile(r"\b(?:in\s+(?:(?:usd|us\$|\$|dollars?)\s*)?|(?:usd|us\$)\s*)(thousands|millions|billions)\b", re.I)
+DECIMALS_RE = re.compile(
+    r"\b(\d|one|two|three|four)\s*(?:decimal(?:\s+places?|s)?|dp)\b|\bnearest\s+(whole|tenth|hundredth)", re.I
+)
 DECIMAL_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "whole": 0, "tenth": 1, "hundredth": 2}
 STATEMENT_RES = (
     ("cash flow statement", re.compile(r"\bcash\s+flows?\s+statement|\bstatements?\s+of\s+cash\s+flows?", re.I)),
@@ -113,7 +118,7 @@ def read_instructions(text: str) -> Instructions:
         for segment in segments
         if "?" in segment or not any(pattern.search(segment) for pattern in INSTRUCTION_RES)
     ]
-    kept = [_without_asides(segment) if ASKING_RE.search(segment) else segment for segment in kept]
+    kept = [_without_asides(segment) if ASKING_RE.search(segment) else _without_format(segment) for segment in kept]
     question = " ".join(segment for segment in kept if segment) or text.strip()
     taken = tuple(segment for segment in segments if segment not in kept and question != text.strip())
     scale = SCALE_RE.search(text)
@@ -130,7 +135,12 @@ def read_instructions(text: str) -> Instructions:
 
 def _without_asides(segment: str) -> str:
     """ "(in units of percents and round to one decimal place)" out of a question."""
-    return " ".join(ASIDE_RE.sub(" ", segment).split()).replace(" ?", "?")
+    return _without_format(ASIDE_RE.sub(" ", segment))
+
+
+def _without_format(segment: str) -> str:
+    """ ", one decimal" or "(1 dp)" out of a question."""
+    return " ".join(ROUNDING_ELEMENT_RE.sub("", segment).split()).replace(" ?", "?")
 
 
 def _decimals(match: re.Match[str]) -> int:

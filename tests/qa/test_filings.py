@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
+from figures.filing import primary_statement
 from qa import DeckQA
 
 FILING = "3M_2018_10K"
@@ -45,3 +46,31 @@ def test_a_year_the_filing_reports_no_figures_for_is_refused(filing: DeckQA) -> 
     assert answer.refused
     assert "no table reports" in (answer.debug.refusal_check or "")
     assert not filing.ask("What were 3M's net sales in 2018?").refused
+
+
+def test_the_primary_statements_are_the_pages_titled_so(filing: DeckQA) -> None:
+    named = {slide.number: primary_statement(slide.text, slide.title) for slide in filing.index.slides}
+    assert (named[56], named[58], named[60]) == ("income statement", "balance sheet", "cash flow statement")
+    # Pages about a statement are not it: a note's "Supplemental Income Statement
+    # Information", a sentence of the discussion, the auditor's report.
+    assert sum(bool(statement) for statement in named.values()) <= 4
+    assert primary_statement("Table of Contents\nNOTE 6.  Supplemental Income Statement Information\n") == ""
+    assert primary_statement("We have audited the accompanying consolidated balance sheets of the Company") == ""
+    assert primary_statement("Acme Inc.\nConsolidated Statement of Incom\ne\nYears ended December 31") == (
+        "income statement"
+    )
+    contents = "Consolidated Statements of Income 58\nConsolidated Balance Sheets 60\n"
+    assert primary_statement(contents) == ""
+
+
+def test_a_metrics_line_items_are_read_from_its_statements(filing: DeckQA) -> None:
+    # No gross profit line: the definition in the line items the statement prints.
+    margin = filing.ask("What was 3M's gross margin in 2018?")
+    assert margin.value is not None and margin.value.formula == "(32765 - 16682) / 32765 * 100"
+    assert [citation.slide for citation in margin.citations] == [56, 56]
+    # Operands the question spells out are read from the metric's statement too.
+    tax = filing.ask("3M's effective tax rate in 2018 (provision for income taxes / income before income taxes), %")
+    assert tax.value is not None and tax.value.formula == "1637 / 7000 * 100"
+    turnover = filing.ask("What was 3M's inventory turnover in 2018?")
+    assert turnover.value is not None and turnover.value.formula == "16682 / 4366"
+    assert {citation.slide for citation in turnover.citations} == {56, 58}

@@ -72,6 +72,23 @@ def test_a_plain_question_keeps_its_words(text: str) -> None:
     assert read.question == text
 
 
+@pytest.mark.parametrize(
+    ("text", "question", "decimals", "scale"),
+    [
+        ("Acme 2022 effective tax rate, %, one decimal", "Acme 2022 effective tax rate, %", 1, None),
+        ("How much did revenues grow in 2021 vs 2020, in % (1 dp)?", "How much did revenues grow in 2021 vs 2020, in %?", 1, None),
+        ("Acme's current ratio at December 31, 2021, two decimals", "Acme's current ratio at December 31, 2021", 2, None),
+        # a unit or a scale says what kind of figure is asked: it stays in the question
+        ("What was free cash flow in 2022? USD millions.", "What was free cash flow in 2022? USD millions.", None, "million"),
+    ],
+)
+def test_a_rounding_written_as_an_element_of_the_question_is_an_instruction(
+    text: str, question: str, decimals: int | None, scale: str | None
+) -> None:
+    read = read_instructions(text)
+    assert (read.question, read.decimals, read.scale) == (question, decimals, scale)
+
+
 def test_a_figure_is_also_given_in_the_scale_and_rounding_asked() -> None:
     answer = Answer(
         question="q",
