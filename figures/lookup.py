@@ -762,7 +762,7 @@ class FactLookup:
                     return replace(
                         result, notes=[*result.notes, note], explanation=f"{metric.name}: {result.explanation}"
                     )
-            return own
+            return own if own is not None and self._owns(own, metric) else None
         spelled = named_metric(question)
         if spelled is not None:
             # The metric's formula or operands in the question's words: read from its statements.
@@ -774,14 +774,14 @@ class FactLookup:
         own figure of it. In a filing that prints the metric's statements, a figure of the
         metric's kind is one read from them or one its label names: "gross profit as a
         percentage of revenue" in a segment's table is the segment's, "Effective tax rate"
-        in the discussion is the company's ("Expected return on assets" is a pension plan's). A figure of another kind answers something else
+        in the discussion is the company's. A figure of another kind answers something else
         the question asks ("the write-down that hit gross margin")."""
         printed = np.isin(self._statements, list(metric.statements))
         if not printed.any() or _unit_kind(own.unit) != _unit_kind(metric.unit):
             return True
         on_statements = all(f.fact_id in self._position and printed[self._position[f.fact_id]] for f in own.facts)
-        labels = [f"{f.label} {f.column}".lower().lstrip(" (") for f in own.facts]
-        return on_statements or any(label.startswith(alias.lower()) for label in labels for alias in metric.aliases)
+        labels = " ".join(f"{f.label} {f.column}" for f in own.facts).lower()
+        return on_statements or any(alias.lower() in labels for alias in metric.aliases)
 
     def _on_statements(
         self, statements: Sequence[str], answer: Callable[[], LookupResult | None], strict: bool = False
@@ -1730,7 +1730,10 @@ def _pair_problem(first: LookupResult | None, second: LookupResult | None, opera
     if first.facts[0].fact_id == second.facts[0].fact_id and not (first.formula or second.formula):
         # (A derived part may use the whole: "(net sales less merchandise costs) as a % of net sales".)
         return "both parts resolved to the same figure"
-    if operation == "share" and not _part_and_whole(first, second):
+    # A figure made of others ("operating cash flow minus capital expenditures") as a
+    # percentage of another is a rate, not a part of it: it may exceed the whole.
+    made = bool(first.formula) and "%" not in (first.unit, second.unit)
+    if operation == "share" and not made and not _part_and_whole(first, second):
         return "no part and whole to take a share of"
     if _per_unit(first.unit) != _per_unit(second.unit):
         # An amount per share and a total in millions are no two of one kind.

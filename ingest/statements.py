@@ -524,9 +524,15 @@ def _column_of(cell_x1: float, spans: list[tuple[float, float]]) -> int:
 
 
 def _segments(words: list[Word]) -> list[tuple[float, float, str]]:
+    """A line's runs of words set close together. A bracketed note ends its run: the
+    column headings set close after "(in millions, except per share amounts)" are
+    headings, not more of the note."""
     segments: list[list[Word]] = []
     for word in words:
-        if segments and float(word["x0"]) - float(segments[-1][-1]["x1"]) <= HEADER_SEGMENT_GAP:
+        closed = bool(segments) and str(segments[-1][0]["text"]).startswith("(") and str(
+            segments[-1][-1]["text"]
+        ).endswith(")")
+        if segments and not closed and float(word["x0"]) - float(segments[-1][-1]["x1"]) <= HEADER_SEGMENT_GAP:
             segments[-1].append(word)
         else:
             segments.append([word])
@@ -541,6 +547,9 @@ def _table(lines: list[_Line], start: int, end: int, page: int) -> StatementTabl
     if not spans:
         return None
     label_right = min(span[0] for span in spans) - 4
+    # Where the rows' labels end: a year heading set left of its figures (over the "$"
+    # beside them) is still right of every label.
+    labels_end = max((float(word["x1"]) for row in rows for word in row.label_words), default=label_right)
     first_row = start
     # Section headings above the first row ("Assets", "Current assets:") belong to the table.
     while start > 0:
@@ -566,7 +575,9 @@ def _table(lines: list[_Line], start: int, end: int, page: int) -> StatementTabl
         segments = [
             segment
             for segment in _segments(line.words)
-            if segment[1] > label_right and not _is_caption(segment[2]) and not DASH_RE.match(segment[2])
+            if (segment[1] > label_right or (segment[0] > labels_end and YEAR_RE.match(segment[2])))
+            and not _is_caption(segment[2])
+            and not DASH_RE.match(segment[2])
         ]
         if not segments or (len(line.words) > PROSE_WORDS and len(segments) < 2) or _ends_a_sentence(line.text):
             break
@@ -908,6 +919,8 @@ def parse_period(heading: str, caption: str = "", month_day: re.Match[str] | Non
                 end = year
     if not end:
         return None
+    if not found and month_day is not None and re.search(r"\b(?:at|as\s+of)\s*$", caption[: month_day.start()], re.I):
+        return Period("instant", end, 0)  # a year under "At December 31": that day's balance
     months = _months(text) or _months(caption)
     if months:
         return Period("duration", end, months)
@@ -921,6 +934,14 @@ def parse_period(heading: str, caption: str = "", month_day: re.Match[str] | Non
 
 
 def _months(text: str) -> int:
+    months = _months_as_printed(text)
+    if not months:
+        # Letters the layout set apart ("Three M on t hs E nded"): the words joined again.
+        months = _months_as_printed(re.sub(r"(?<=[A-Za-z])\s(?=[a-z])", "", text))
+    return months
+
+
+def _months_as_printed(text: str) -> int:
     to_date = YEAR_TO_DATE_RE.search(text)
     if to_date:
         return 3 * int(to_date.group("quarter"))  # "Q4 YTD": the year to the fourth quarter's end

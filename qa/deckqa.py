@@ -19,13 +19,20 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
+from figures.judgement import judge
 from figures.metrics import defined as defined_metric
 from ingest.index_store import DeckIndex, Progress, open_index
 from ingest.numbers import find_periods
 from ingest.records import Chunk
 from qa.answer import Answer, Citation, Trace, Value
 from qa.extractive import compose, compose_contents, contents_page, page_furniture
-from qa.figure_answer import in_asked_terms, numeric_answer, passage_names_all, text_figure_answer
+from qa.figure_answer import (
+    in_asked_terms,
+    judgement_answer,
+    numeric_answer,
+    passage_names_all,
+    text_figure_answer,
+)
 from qa.readable import answer_is_fragment, is_fragment
 from qa.refusal import RefusalPolicy, Verdict
 from qa.settings import Settings
@@ -215,6 +222,11 @@ class DeckQA:
     def _prepare(self, question: str, history: Sequence[Any] | None, use_llm: bool) -> Answer | Evidence:
         """A final answer (a figure, a refusal), or the text route's evidence."""
         understanding = self._understand(question, history, use_llm)
+        # A judgement of the figures ("Is it capital-intensive?", "Did its margin improve?")
+        # is answered with the figures that decide it.
+        judged = judge(understanding.plain, self.lookup)
+        if judged is not None and not self.refusal.unknown_names(understanding.plain):
+            return judgement_answer(understanding.asked, judged, self.index, understanding.trace)
         if understanding.route.kind == "table" or self._asks_a_printed_figure(understanding):
             statements = read_instructions(understanding.asked).statements
             result = self.lookup.answer(understanding.standalone, statements)

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from figures.arithmetic import number_text
+from figures.judgement import Judged
 from figures.lookup import LookupResult, same_period
 from ingest.index_store import DeckIndex
 from ingest.numbers import CURRENCIES, SCALE_LETTERS, find_figures, find_periods, strip_periods
@@ -142,6 +143,43 @@ def numeric_answer(asked: str, result: LookupResult, index: DeckIndex, trace: Tr
     if result.notes:
         text += "\n\n" + " ".join(result.notes)
     return Answer(question=asked, answer=text, route="table", citations=citations, value=value, debug=trace)
+
+
+def judgement_answer(asked: str, judged: Judged, index: DeckIndex, trace: Trace) -> Answer:
+    """The figures that decide a judgement, period by period, each with the line items it
+    is made of and their pages, and what they show; no verdict beyond that."""
+    lines, citations, facts = [], [], []
+    for name, found in judged.figures:
+        shown = []
+        for period, result in found:
+            operands = "; ".join(f"{_label_phrase(fact)}: {display(fact)} [Slide {fact.slide}]" for fact in result.facts)
+            shown.append(f"{period}: **{_judged_value(result)}** ({operands})")
+            for fact in result.facts:
+                citation = fact_citation(fact, index)
+                if citation not in citations:
+                    citations.append(citation)
+                facts.append(
+                    FactTrace(fact_id=fact.fact_id, label=fact.label, raw=fact.raw, unit=fact.unit,
+                              period=fact.period, slide=fact.slide)  # fmt: skip
+                )
+        lines.append(f"- {name[:1].upper()}{name[1:]}: " + "; ".join(shown))
+    text = "\n".join(lines)
+    if judged.findings:
+        text += "\n\n" + " ".join(judged.findings)
+    if judged.judgement:
+        text += f"\n\nThese are the figures that decide {judged.judgement}; the verdict is the reader's."
+    trace = trace.model_copy(update={"facts": facts, "lookup": f"judgement: {', '.join(n for n, _ in judged.figures)}"})
+    return Answer(question=asked, answer=text, route="table", citations=citations, debug=trace)
+
+
+def _judged_value(result: LookupResult) -> str:
+    if result.formula is None:
+        return display(result.facts[0])
+    if result.unit in ("%", "points"):
+        return f"{result.value:.1f}{'%' if result.unit == '%' else ' points'}"
+    if result.unit in ("ratio", ""):
+        return f"{result.value:.2f}"
+    return f"{number_text(round(result.value, 2))} {result.unit}"
 
 
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
