@@ -26,6 +26,9 @@ class DocumentRow:
     out_of_scope_refused: tuple[int, int]
     answerable_refused: tuple[int, int]
     citation_hit3: float | None
+    evidence_hit1: float | None = None  # a gold page first among the pages cited, then retrieved
+    evidence_hit5: float | None = None
+    naive_hit5: float | None = None  # the naive pipeline's, when it was run (--baseline)
 
     @property
     def shares(self) -> dict[str, float | None]:
@@ -39,6 +42,9 @@ class DocumentRow:
             "out of scope refused": share(self.out_of_scope_refused),
             "answerable refused": share(self.answerable_refused),
             "cited in top 3": self.citation_hit3,
+            "evidence hit@1": self.evidence_hit1,
+            "evidence hit@5": self.evidence_hit5,
+            "naive pipeline hit@5": self.naive_hit5,
         }
 
 
@@ -62,6 +68,9 @@ def document_row(name: str, report: dict[str, Any]) -> DocumentRow:
         out_of_scope_refused=(counts["refusal_true_positives"], counts["refusal_items"]),
         answerable_refused=(counts["refusal_false_positives"], answerable),
         citation_hit3=metrics["hit3"],
+        evidence_hit1=metrics.get("hit1"),
+        evidence_hit5=metrics.get("hit5"),
+        naive_hit5=(report.get("baseline") or {}).get("metrics", {}).get("hit5"),
     )
 
 
@@ -116,13 +125,17 @@ def _total(rows: list[DocumentRow], name: str = "all") -> DocumentRow:
         out_of_scope_refused=summed("out_of_scope_refused"),
         answerable_refused=summed("answerable_refused"),
         citation_hit3=mean("citation_hit3"),
+        evidence_hit1=mean("evidence_hit1"),
+        evidence_hit5=mean("evidence_hit5"),
+        naive_hit5=mean("naive_hit5"),
     )
 
 
 def _markdown(rows: list[DocumentRow]) -> str:
     header = (
         "| document | items | numeric exact | derived exact | key points | out of scope refused "
-        "| answerable refused | cited in top 3 |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
+        "| answerable refused | cited in top 3 | evidence hit@1 | evidence hit@5 | naive pipeline hit@5 |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     )
 
     def pair(value: tuple[int, int]) -> str:
@@ -133,7 +146,8 @@ def _markdown(rows: list[DocumentRow]) -> str:
 
     lines = [
         f"| {row.document} | {row.items} | {pair(row.numeric)} | {pair(row.derived)} | {share(row.keypoint_recall)} "
-        f"| {pair(row.out_of_scope_refused)} | {pair(row.answerable_refused)} | {share(row.citation_hit3)} |"
+        f"| {pair(row.out_of_scope_refused)} | {pair(row.answerable_refused)} | {share(row.citation_hit3)} "
+        f"| {share(row.evidence_hit1)} | {share(row.evidence_hit5)} | {share(row.naive_hit5)} |"
         for row in rows
     ]
     note = '\n(The "all" row sums counts over documents; its key points and citations are means of the documents\'.)\n'

@@ -133,6 +133,7 @@ class RetrievalScore:
     hit1: bool
     hit3: bool
     reciprocal_rank: float
+    hit5: bool = False
 
 
 def score_retrieval(ranked: Sequence[int], gold_slides: Sequence[int]) -> RetrievalScore:
@@ -140,7 +141,7 @@ def score_retrieval(ranked: Sequence[int], gold_slides: Sequence[int]) -> Retrie
     rank = next((position for position, slide in enumerate(ranked, start=1) if slide in gold), None)
     if rank is None:
         return RetrievalScore(False, False, 0.0)
-    return RetrievalScore(rank == 1, rank <= 3, 1.0 / rank)
+    return RetrievalScore(rank == 1, rank <= 3, 1.0 / rank, rank <= 5)
 
 
 @dataclass(frozen=True)
@@ -246,6 +247,7 @@ class ItemResult:
     gold_slides: tuple[int, ...]
     hit1: bool | None
     hit3: bool | None
+    hit5: bool | None
     reciprocal_rank: float | None
     citation_precision: float | None
     citation_recall: float | None
@@ -320,6 +322,7 @@ def score_item(item: dict, answer: AnswerLike, seconds: float, value_rule: str =
         gold_slides=gold,
         hit1=retrieval.hit1 if retrieval else None,
         hit3=retrieval.hit3 if retrieval else None,
+        hit5=retrieval.hit5 if retrieval else None,
         reciprocal_rank=retrieval.reciprocal_rank if retrieval else None,
         citation_precision=citations.precision if citations else None,
         citation_recall=citations.recall if citations else None,
@@ -351,6 +354,7 @@ def errored_item(item: dict, error: BaseException, seconds: float) -> ItemResult
         gold_slides=gold,
         hit1=False if gold else None,
         hit3=False if gold else None,
+        hit5=False if gold else None,
         reciprocal_rank=0.0 if gold else None,
         citation_precision=None,
         citation_recall=0.0 if gold else None,
@@ -382,6 +386,7 @@ METRICS = (
     Metric("fragments", "Answers that are a fragment", False, False, 0),
     Metric("hit1", "Retrieval hit@1"),
     Metric("hit3", "Retrieval hit@3"),
+    Metric("hit5", "Retrieval hit@5"),
     Metric("mrr", "Retrieval MRR"),
     Metric("citation_precision", "Citation precision"),
     Metric("citation_recall", "Citation recall (all gold slides)"),
@@ -419,6 +424,7 @@ def summarize(results: Sequence[ItemResult]) -> dict:
         "fragments": float(sum(result.fragment for result in results)),
         "hit1": _mean([result.hit1 for result in with_gold]),
         "hit3": _mean([result.hit3 for result in with_gold]),
+        "hit5": _mean([result.hit5 for result in with_gold]),
         "mrr": _mean([result.reciprocal_rank for result in with_gold]),
         "citation_precision": _mean([result.citation_precision for result in with_gold]),
         "citation_recall": _mean([result.citation_recall for result in with_gold]),

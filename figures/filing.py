@@ -11,16 +11,17 @@ sheets".
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from understand.instructions import STATEMENT_RES
 
 # A page names the statement it prints in its first characters.
 HEAD_CHARS = 300
-# Words a title may print before the statement's name: the company's name, "condensed",
-# "consolidated" (a phrase about a statement has a small word there: "analysis of the").
+# Words a title may print before the statement's name: the company's name ("Acme Inc.
+# and Subsidiaries"), "Condensed", "Consolidated". Capitalised, as a title is: a phrase
+# about a statement has lower-case words there ("Analysis of the", "Amounts recognized in").
 PREFIX_WORDS = 8
-SMALL_WORDS = frozenset({"the", "of", "on", "in", "to", "by", "for", "from", "and", "with", "about", "as"})
 # What a title may print after the name: a bracketed note, the scale, the dates it covers,
 # the reporting group ("Acme Incorporated and Subsidiary Companies"); not a page number
 # (a contents line).
@@ -43,7 +44,7 @@ def primary_statement(page: str, title: str = "") -> str:
     lines = [line.strip() for line in head.splitlines()]
     # A title broken over lines by the layout: "Consolidated Statement of Incom" + "e".
     candidates = [title, *lines]
-    for first, second in zip(lines, lines[1:]):
+    for first, second in itertools.pairwise(lines):
         candidates += [first + second, f"{first} {second}"]
     named = set()
     for line in candidates:
@@ -57,6 +58,7 @@ def primary_statement(page: str, title: str = "") -> str:
 
 def _is_title(before: str, after: str) -> bool:
     words = before.split()
-    if len(words) > PREFIX_WORDS or any(word.lower() in SMALL_WORDS or RUN_IN_RE.search(word) for word in words):
+    lower_case = [word for word in words if word.islower() and word != "and"]
+    if len(words) > PREFIX_WORDS or lower_case or any(RUN_IN_RE.search(word) for word in words):
         return False
     return SUFFIX_RE.fullmatch(after) is not None and not PAGE_NUMBER_RE.search(after)

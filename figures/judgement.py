@@ -18,17 +18,16 @@ import json
 import re
 from dataclasses import dataclass
 
-from typing import TYPE_CHECKING
-
+from figures.lookup import FactLookup, LookupResult, unit_kind, year_before
 from figures.metrics import CATALOGUE, Metric, catalogue
 from figures.metrics import named as named_metric
-from ingest.numbers import find_periods
+from ingest.numbers import find_periods, strip_periods
 
-if TYPE_CHECKING:
-    from figures.lookup import FactLookup, LookupResult
-
-# A question that asks yes or no (after an optional lead-in: "For Pfizer, did ...").
-YES_NO_RE = re.compile(r"^(?:[^,?]{0,60},\s*)?(?:is|are|does|do|did|has|have|was|were)\b", re.IGNORECASE)
+# A question that asks yes or no, after an optional lead-in ("For Pfizer, did ..."): its
+# asking words ("Was there any") are not the line item's.
+ASKING_RE = re.compile(
+    r"^(?:[^,?]{0,60},\s*)?(?:is|are|does|do|did|has|have|was|were)\b\s*(?:there\s+)?(?:any\s+)?", re.IGNORECASE
+)
 # A direction asked about: a change between periods, or the figure's sign.
 CHANGE_RE = re.compile(
     r"\b(?:improv\w*|increas\w*|grow|grew|grown|growth|decreas\w*|declin\w*|drop\w*|fall|fell|rise|rose|"
@@ -38,14 +37,6 @@ CHANGE_RE = re.compile(
 SIGN_RE = re.compile(r"\b(?:positive|negative|deficit|surplus)\b", re.IGNORECASE)
 HISTORY_RE = re.compile(r"\b(?:historically|consistent\w*|stable|stability|fluctuat\w*|volatil\w*|over\s+time)\b", re.I)
 HISTORY_YEARS = 3
-# Words of the question that are not the line item's: the asking, the direction, the
-# comparison, the company ("its", "any").
-NOT_THE_ITEM_RE = re.compile(
-    r"^(?:[^,?]{0,60},\s*)?(?:is|are|does|do|did|has|have|was|were)\s+(?:there\s+)?(?:any\s+)?|"
-    r"\b(?:its|their|the|any|in|of|between|and|compared\s+to|versus|vs\.?|from|to|based\s+on|data|as\s+of|"
-    r"see|saw|experience\w*|report\w*|have|has|had|an?|change|company['’]?s?)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -79,11 +70,13 @@ class Asked:
 
 def asked(question: str) -> Asked | None:
     """What `question` asks to see, when it asks a judgement of figures; else None."""
-    if not YES_NO_RE.search(question):
+    if not ASKING_RE.search(question):
         return None
     lowered = question.lower()
-    change, sign, history = bool(CHANGE_RE.search(question)), bool(SIGN_RE.search(question)), bool(
-        HISTORY_RE.search(question)
+    change, sign, history = (
+        bool(CHANGE_RE.search(question)),
+        bool(SIGN_RE.search(question)),
+        bool(HISTORY_RE.search(question)),
     )
     periods = tuple(find_periods(question))
     for judgement in judgements():
@@ -103,15 +96,11 @@ def asked(question: str) -> Asked | None:
 
 
 def _line_item(question: str) -> str:
-    """The line item a change is asked of, in the question's words: "Cash & Cash
-    equivalents" of "Was there any drop in Cash & Cash equivalents between FY 2023 and Q2
-    of FY2024?"."""
-    text = CHANGE_RE.sub(" ", question)
-    for period in find_periods(question):
-        text = text.replace(period, " ")
-    text = re.sub(r"\b(?:FY\s?\d{2,4}|Q[1-4]|[1-4]Q\d{2}|(?:19|20)\d\d|fiscal(?:\s+year)?|year|quarter)\b", " ", text, flags=re.I)
-    text = NOT_THE_ITEM_RE.sub(" ", text)
-    return " ".join(re.sub(r"[?.,]", " ", text).split())
+    """The line item a change is asked of, in the question's words ("drop in Cash & Cash
+    equivalents between FY 2023 and Q2 of FY2024"): the question without its asking, its
+    direction and its periods; the lookup reads past the other words."""
+    text = strip_periods(ASKING_RE.sub(" ", CHANGE_RE.sub(" ", question)))
+    return " ".join(re.sub(r"[?.]", " ", text).split())
 
 
 @dataclass(frozen=True)
@@ -139,10 +128,13 @@ def judge(question: str, lookup: FactLookup) -> Judged | None:
         periods = _periods(wanted, words, lookup)
         found: list[tuple[str, LookupResult]] = []
         for period in periods:
-            result = lookup.answer(f"What was the {words} in {period}?")
+            # A metric compared across periods is computed alike for each: by its definition.
+            result = lookup.by_definition(figure, period) if isinstance(figure, Metric) else None
+            if result is None:
+                result = lookup.answer(f"What was the {words} in {period}?")
             if result is None or not result.confident:
                 continue
-            if isinstance(figure, Metric) and _kind(result.unit) != _kind(figure.unit):
+            if isinstance(figure, Metric) and unit_kind(result.unit) != unit_kind(figure.unit):
                 continue  # another figure the metric's words name ("Total Fixed Income")
             facts = {fact.fact_id for fact in result.facts}
             if any(facts == {fact.fact_id for fact in other.facts} for _, other in found):
@@ -151,6 +143,8 @@ def judge(question: str, lookup: FactLookup) -> Judged | None:
         needed = 2 if (wanted.change or wanted.history) and not wanted.judgement else 1
         if len(found) < needed:
             continue
+        if not isinstance(figure, Metric):
+            name = found[0][1].facts[0].label  # a line item as the document names it
         figures.append((name, tuple(found)))
         findings.append(_finding(name, found, wanted))
     if not figures or (not wanted.judgement and len(figures) < len(wanted.figures)):
@@ -166,15 +160,9 @@ def _periods(wanted: Asked, name: str, lookup: FactLookup) -> list[str]:
         periods = [latest] if latest else []
     if len(periods) == 1:
         years = HISTORY_YEARS if wanted.history else 2 if wanted.change else 1
-        while len(periods) < years and _year_before(periods[0]):
-            periods.insert(0, _year_before(periods[0]))
+        while len(periods) < years and year_before(periods[0]):
+            periods.insert(0, year_before(periods[0]))
     return lookup._chronological(periods)
-
-
-def _year_before(period: str) -> str:
-    from figures.lookup import _year_before as year_before
-
-    return year_before(period)
 
 
 def _finding(name: str, found: list[tuple[str, LookupResult]], wanted: Asked) -> str:
@@ -202,18 +190,16 @@ def _finding(name: str, found: list[tuple[str, LookupResult]], wanted: Asked) ->
             values = [result.value for _, result in found]
             spread = max(values) - min(values)
             unit = " points" if points else ""
-            parts.append(f"over {len(found)} periods it ranged {_number(min(values))} to {_number(max(values))} "
-                         f"(a spread of {_number(spread)}{unit})")
+            parts.append(
+                f"over {len(found)} periods it ranged {_number(min(values))} to {_number(max(values))} "
+                f"(a spread of {_number(spread)}{unit})"
+            )
     if wanted.sign:
-        parts.append(f"{subject} was {'positive' if last.value > 0 else 'negative' if last.value < 0 else 'zero'} "
-                     f"in {last_period}")
+        parts.append(
+            f"{subject} was {'positive' if last.value > 0 else 'negative' if last.value < 0 else 'zero'} "
+            f"in {last_period}"
+        )
     return "; ".join(parts) + "." if parts else ""
-
-
-def _kind(unit: str) -> str:
-    from figures.lookup import _unit_kind
-
-    return _unit_kind(unit)
 
 
 def _number(value: float) -> str:

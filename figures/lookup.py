@@ -20,6 +20,7 @@ import numpy as np
 
 from figures.arithmetic import evaluate, number_text
 from figures.filing import primary_statement
+from figures.formula import computed as computed_as_defined
 from figures.metrics import Metric
 from figures.metrics import defined as defined_metric
 from figures.metrics import named as named_metric
@@ -39,7 +40,6 @@ from ingest.numbers import (
 from ingest.records import Fact
 from ingest.statements import Period, fiscal_year_end_month_of, period_name
 from ingest.text import tokenize
-from understand.instructions import STATEMENT_RES
 from understand.question import key_terms, without_names
 from understand.terms import FILLER_TERMS, MEASURE_WORDS, SYNONYMS, TARGET_RE, head_terms, written_as_name
 
@@ -211,6 +211,7 @@ class LookupResult:
     label: str = ""
     notes: list[str] = field(default_factory=list)
     alternatives: list[Fact] = field(default_factory=list)
+    defined_by_question: bool = False  # computed by a definition the question gives
 
 
 class FactLookup:
@@ -649,6 +650,7 @@ class FactLookup:
             "negated_asked": negated,
             "names_missing": names_missing,
             "prose": self._is_prose,
+            "statement": self._statements != "",
         }
         features = np.column_stack([np.asarray(columns[name], dtype=np.float64) for name in FEATURES])
         if ALONE_RE.search(question):
@@ -743,7 +745,13 @@ class FactLookup:
             _FOCUS.reset(token)
 
     def _answer_question(self, question: str) -> LookupResult | None:
-        question = self.abbreviated(self.spelled_out(without_names(question, self._long_names)))
+        question = without_names(question, self._long_names)
+        # A figure the question defines, by the question's own names for it ("FCF here is
+        # defined as ..."): not the document's expansion of the letters.
+        defined = computed_as_defined(question, self)
+        if defined is not None:
+            return defined
+        question = self.abbreviated(self.spelled_out(question))
         catalogued = defined_metric(question)
         if catalogued is not None:
             # An analyst's metric named, not spelled out: the document's own figure when the
@@ -769,6 +777,23 @@ class FactLookup:
             return self._on_statements(spelled[0].statements, lambda: self._answer_as_written(question))
         return self._answer_as_written(question)
 
+    def by_definition(self, metric: Metric, period: str) -> LookupResult | None:
+        """`metric` for `period` as its definition computes it from the statements its line
+        items are read from (None when they do not print them)."""
+        for definition in metric.definitions:
+            result = self._on_statements(
+                metric.statements, lambda asked=definition: self._answer(f"What was the {asked} in {period}?"), True
+            )
+            if result is not None and result.confident:
+                return result
+        return None
+
+    def line_item(self, item: str, period: str) -> LookupResult | None:
+        """The line item `item` for `period`, as a definition's operand means it: printed on
+        a primary statement when the document prints one that has it."""
+        statements = sorted({name for name in self._statements if name})
+        return self._on_statements(statements, lambda: self._answer_question(f"What was the {item} in {period}?"))
+
     def _owns(self, own: LookupResult, metric: Metric) -> bool:
         """Whether `own`, a figure found for a question naming `metric`, is the document's
         own figure of it. In a filing that prints the metric's statements, a figure of the
@@ -777,7 +802,7 @@ class FactLookup:
         in the discussion is the company's. A figure of another kind answers something else
         the question asks ("the write-down that hit gross margin")."""
         printed = np.isin(self._statements, list(metric.statements))
-        if not printed.any() or _unit_kind(own.unit) != _unit_kind(metric.unit):
+        if not printed.any() or unit_kind(own.unit) != unit_kind(metric.unit):
             return True
         on_statements = all(f.fact_id in self._position and printed[self._position[f.fact_id]] for f in own.facts)
         labels = " ".join(f"{f.label} {f.column}" for f in own.facts).lower()
@@ -1177,7 +1202,7 @@ class FactLookup:
         printed = self.find(question, periods=[period], change=True)
         if printed is not None and printed.confident and (printed.unit in ("%", "points")) == wants_percent:
             return printed
-        earlier = _year_before(period)
+        earlier = year_before(period)
         if not earlier or not self.covers(earlier):
             return None
         # The figures compared are named by what is left once the words of change are gone.
@@ -1516,7 +1541,7 @@ def _initial_phrases(labels: Iterable[str]) -> dict[str, str]:
     return {initials: text for initials, (_, text) in best.items()}
 
 
-def _year_before(period: str) -> str:
+def year_before(period: str) -> str:
     """The same period a year earlier: "FY22" -> "FY21", "4Q22" -> "4Q21", "2022" -> "2021",
     "Dec. 31, 2022" -> "Dec. 31, 2021"; "" when the period names no year."""
     match = re.search(r"(\d{4}|\d{2})(-end)?$", period)
@@ -1746,7 +1771,7 @@ def _magnitude(result: LookupResult) -> LookupResult:
     return dataclasses.replace(result, value=abs(result.value), notes=[*result.notes])
 
 
-def _unit_kind(unit: str) -> str:
+def unit_kind(unit: str) -> str:
     """A figure's kind of unit: "%" (a percentage or points), "" (a ratio, a count) or
     "money"."""
     if unit in ("%", "points"):

@@ -529,9 +529,11 @@ def _segments(words: list[Word]) -> list[tuple[float, float, str]]:
     headings, not more of the note."""
     segments: list[list[Word]] = []
     for word in words:
-        closed = bool(segments) and str(segments[-1][0]["text"]).startswith("(") and str(
-            segments[-1][-1]["text"]
-        ).endswith(")")
+        closed = (
+            bool(segments)
+            and str(segments[-1][0]["text"]).startswith("(")
+            and str(segments[-1][-1]["text"]).endswith(")")
+        )
         if segments and not closed and float(word["x0"]) - float(segments[-1][-1]["x1"]) <= HEADER_SEGMENT_GAP:
             segments[-1].append(word)
         else:

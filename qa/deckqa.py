@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
+from figures.formula import definitions
 from figures.judgement import judge
 from figures.metrics import defined as defined_metric
 from ingest.index_store import DeckIndex, Progress, open_index
@@ -227,7 +228,11 @@ class DeckQA:
         judged = judge(understanding.plain, self.lookup)
         if judged is not None and not self.refusal.unknown_names(understanding.plain):
             return judgement_answer(understanding.asked, judged, self.index, understanding.trace)
-        if understanding.route.kind == "table" or self._asks_a_printed_figure(understanding):
+        if (
+            understanding.route.kind == "table"
+            or definitions(understanding.plain)  # a figure the question defines
+            or self._asks_a_printed_figure(understanding)
+        ):
             statements = read_instructions(understanding.asked).statements
             result = self.lookup.answer(understanding.standalone, statements)
             lookup = result.explanation if result else "no figure matched"
@@ -237,6 +242,8 @@ class DeckQA:
             # An analyst's metric ("PPNE", "ROE") is known by its definition, not as a word.
             catalogued = defined_metric(understanding.plain)
             strangers = self.refusal.unknown_names(catalogued[2][0] if catalogued else understanding.plain)
+            if result is not None and result.defined_by_question:
+                strangers = []  # the question defines its terms ("DPO is defined as: ...")
             if strangers:
                 lookup += f"; names what the document never mentions: {', '.join(strangers)}"
             if result is not None and result.confident and not strangers:

@@ -152,15 +152,23 @@ def judgement_answer(asked: str, judged: Judged, index: DeckIndex, trace: Trace)
     for name, found in judged.figures:
         shown = []
         for period, result in found:
-            operands = "; ".join(f"{_label_phrase(fact)}: {display(fact)} [Slide {fact.slide}]" for fact in result.facts)
+            operands = "; ".join(
+                f"{_label_phrase(fact)}: {display(fact)} [Slide {fact.slide}]" for fact in result.facts
+            )
             shown.append(f"{period}: **{_judged_value(result)}** ({operands})")
             for fact in result.facts:
                 citation = fact_citation(fact, index)
                 if citation not in citations:
                     citations.append(citation)
                 facts.append(
-                    FactTrace(fact_id=fact.fact_id, label=fact.label, raw=fact.raw, unit=fact.unit,
-                              period=fact.period, slide=fact.slide)  # fmt: skip
+                    FactTrace(
+                        fact_id=fact.fact_id,
+                        label=fact.label,
+                        raw=fact.raw,
+                        unit=fact.unit,
+                        period=fact.period,
+                        slide=fact.slide,
+                    )
                 )
         lines.append(f"- {name[:1].upper()}{name[1:]}: " + "; ".join(shown))
     text = "\n".join(lines)

@@ -73,7 +73,9 @@ ASKING_RE = re.compile(
 DEFINITION_RE = re.compile(r"\b(?:defined\s+as|define[sd]?\b|is\s+calculated\s+as|is\s+computed\s+as)", re.I)
 # A parenthesis that says how to answer, inside the question.
 ASIDE_RE = re.compile(r"\((?=[^)]*\b(?:round|units?\s+of|in\s+(?:usd|percent|millions|billions)))[^)]*\)", re.I)
-SCALE_RE = re.compile(r"\b(?:in\s+(?:(?:usd|us\$|\$|dollars?)\s*)?|(?:usd|us\$)\s*)(thousands|millions|billions)\b", re.I)
+SCALE_RE = re.compile(
+    r"\b(?:in\s+(?:(?:usd|us\$|\$|dollars?)\s*)?|(?:usd|us\$)\s*)(thousands|millions|billions)\b", re.I
+)
 DECIMALS_RE = re.compile(
     r"\b(\d|one|two|three|four)\s*(?:decimal(?:\s+places?|s)?|dp)\b|\bnearest\s+(whole|tenth|hundredth)", re.I
 )

@@ -74,3 +74,36 @@ def test_a_metrics_line_items_are_read_from_its_statements(filing: DeckQA) -> No
     turnover = filing.ask("What was 3M's inventory turnover in 2018?")
     assert turnover.value is not None and turnover.value.formula == "16682 / 4366"
     assert {citation.slide for citation in turnover.citations} == {56, 58}
+
+
+def test_a_judgement_is_answered_with_the_figures_that_decide_it(filing: DeckQA) -> None:
+    margin = filing.ask("Did 3M's operating margin improve in 2018?")
+    assert not margin.refused and margin.route == "table"
+    # Both years' margins, each with its operands and their page (the income statement).
+    # (2017 as this filing restates it.)
+    assert "Operating income: 7,207" in margin.answer and "Operating income: 7,692" in margin.answer
+    assert "Net sales: 32,765" in margin.answer and "Net sales: 31,657" in margin.answer
+    assert "Operating margin fell by 2.3 points from 2017 to 2018." in margin.answer
+    assert {citation.slide for citation in margin.citations} == {56}
+    capital = filing.ask("Does 3M have positive working capital based on FY2018 data?")
+    assert "Total current assets: 13,709" in capital.answer and "Total current liabilities: 7,244" in capital.answer
+    assert "Working capital was positive in FY18" in capital.answer
+    intensive = filing.ask("Is 3M a capital-intensive business based on FY2018 data?")
+    assert "Capital expenditure to revenue" in intensive.answer
+    assert "the verdict is the reader's" in intensive.answer
+
+
+def test_a_figure_the_question_defines_is_computed_as_defined(filing: DeckQA) -> None:
+    dpo = filing.ask(
+        "What is 3M's FY2018 days payable outstanding (DPO)? DPO is defined as: 365 * (average accounts payable "
+        "between FY2017 and FY2018) / (FY2018 COGS + change in inventory between FY2017 and FY2018). Round your "
+        "answer to two decimal places."
+    )
+    assert dpo.value is not None and dpo.value.formula == "365 * ((1945 + 2266) / 2) / (16682 + (4366 - 4034))"
+    assert dpo.value.number == pytest.approx(45.17, abs=0.005)
+    assert {citation.slide for citation in dpo.citations} == {56, 58}  # the income statement, the balance sheet
+    fcf = filing.ask(
+        "What is the FY2018 free cash flow (FCF) for 3M? FCF here is defined as: (cash from operations - capex)."
+    )
+    assert fcf.value is not None and fcf.value.formula == "(6439 - 1577)"
+    assert "fcf, as defined" in fcf.answer

@@ -44,7 +44,15 @@ READ_WELL = (
     "Tiếng Việt",
     "UC Browser",
 )
-NOT_TEXT = ("e fa st er s e r v", "Wh em Wé#H", "cus", "iHL»>", "AG% wever", "a | O00 100 she pphtn OO TT", "ne; aa the Us-")
+NOT_TEXT = (
+    "e fa st er s e r v",
+    "Wh em Wé#H",
+    "cus",
+    "iHL»>",
+    "AG% wever",
+    "a | O00 100 she pphtn OO TT",
+    "ne; aa the Us-",
+)
 
 
 @pytest.mark.parametrize("text", READ_WELL)

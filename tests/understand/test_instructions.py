@@ -76,10 +76,25 @@ def test_a_plain_question_keeps_its_words(text: str) -> None:
     ("text", "question", "decimals", "scale"),
     [
         ("Acme 2022 effective tax rate, %, one decimal", "Acme 2022 effective tax rate, %", 1, None),
-        ("How much did revenues grow in 2021 vs 2020, in % (1 dp)?", "How much did revenues grow in 2021 vs 2020, in %?", 1, None),
-        ("Acme's current ratio at December 31, 2021, two decimals", "Acme's current ratio at December 31, 2021", 2, None),
+        (
+            "How much did revenues grow in 2021 vs 2020, in % (1 dp)?",
+            "How much did revenues grow in 2021 vs 2020, in %?",
+            1,
+            None,
+        ),
+        (
+            "Acme's current ratio at December 31, 2021, two decimals",
+            "Acme's current ratio at December 31, 2021",
+            2,
+            None,
+        ),
         # a unit or a scale says what kind of figure is asked: it stays in the question
-        ("What was free cash flow in 2022? USD millions.", "What was free cash flow in 2022? USD millions.", None, "million"),
+        (
+            "What was free cash flow in 2022? USD millions.",
+            "What was free cash flow in 2022? USD millions.",
+            None,
+            "million",
+        ),
     ],
 )
 def test_a_rounding_written_as_an_element_of_the_question_is_an_instruction(

@@ -1,0 +1,228 @@
+"""A figure the question defines, computed as defined.
+
+"What is the FY2017 DPO? DPO is defined as: 365 * (average accounts payable between FY2016
+and FY2017) / (FY2017 COGS + change in inventory between FY2016 and FY2017)." The
+definition is parsed as arithmetic (+ - * / and brackets, or "divided by", "times",
+"minus", "plus") over operands; an operand is a number, a term another definition in the
+question defines ("CCC is defined as: DIO + DSO - DPO. DIO is defined as: ..."), "average X
+between P1 and P2", "change in X between P1 and P2", or a line item X, for the period it
+names or else the one the question asks. Each line item is looked up for its period (an
+analyst's metric by its definition, in the statements it is read from); amounts are taken
+as sizes, as a definition means them ("cash from operations - capex").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from figures.arithmetic import number_text
+from ingest.numbers import convert, find_periods, is_money, strip_periods
+
+if TYPE_CHECKING:
+    from figures.lookup import FactLookup, LookupResult
+    from ingest.records import Fact
+
+# "X is defined as: ...", "X here is defined as ...", "Define X as ...": up to the sentence end.
+DEFINITION_RE = re.compile(
+    r"(?:(?P<term>[A-Za-z][\w&'()\- ]{0,60}?)\s+(?:here\s+)?is\s+(?:defined|calculated|computed)\s+as:?"
+    r"|\bdefine\s+(?P<named>[A-Za-z][\w&'()\- ]{0,60}?)\s+as:?)\s*(?P<formula>(?:[^.?]|\.\d)+)",
+    re.IGNORECASE,
+)
+WORD_OPERATORS = (
+    (re.compile(r"\bdivided\s+by\b", re.I), " / "),
+    (re.compile(r"\b(?:times|multiplied\s+by)\b", re.I), " * "),
+    (re.compile(r"\b(?:minus|less(?!\s+than))\b", re.I), " - "),
+    (re.compile(r"\bplus\b", re.I), " + "),
+)
+AVERAGE_RE = re.compile(r"^average\s+(?:of\s+)?(?P<item>.+?)\s+between\s+(?P<first>.+?)\s+and\s+(?P<last>.+)$", re.I)
+CHANGE_RE = re.compile(r"^change\s+in\s+(?P<item>.+?)\s+between\s+(?P<first>.+?)\s+and\s+(?P<last>.+)$", re.I)
+NUMBER_RE = re.compile(r"^\d+(?:\.\d+)?$")
+DEPTH = 4  # terms defined by terms, at most this deep
+
+
+class Undefined(ValueError):
+    """A definition that does not parse, or an operand the document does not print."""
+
+
+@dataclass
+class Quantity:
+    value: float
+    money: str  # the unit of an amount ("USD million"); "" for a number or a ratio
+    formula: str
+    facts: list[Fact] = field(default_factory=list)
+
+
+def definitions(question: str) -> dict[str, str]:
+    """Each term the question defines, lower-cased, and its formula as written."""
+    found = {}
+    for match in DEFINITION_RE.finditer(question):
+        term = (match.group("term") or match.group("named") or "").strip()
+        # "What is the FY2019 cash conversion cycle (CCC)? CCC is defined as": the term is
+        # its last words (the sentence's subject).
+        term = re.sub(r"^.*?\b(?:the|a|an|and|FY\d{2,4})\s+", "", term, flags=re.I).strip()
+        if term:
+            found[term.lower()] = match.group("formula").strip()
+    return found
+
+
+def computed(question: str, lookup: FactLookup) -> LookupResult | None:
+    """The figure `question` asks, computed by the definition it gives of it; None when
+    it defines none, or a definition does not parse or its operands are not printed."""
+    from figures.lookup import LookupResult
+
+    defined = definitions(question)
+    if not defined:
+        return None
+    asking = DEFINITION_RE.split(question)[0]
+    term = _asked_term(asking, defined) or next(iter(defined))
+    periods = find_periods(asking)
+    default = periods[0] if periods else ""
+    try:
+        quantity = _Evaluator(defined, lookup, default).term(term, 0)
+    except Undefined:
+        return None
+    unit = quantity.money or "ratio"
+    return LookupResult(
+        value=quantity.value,
+        unit=unit,
+        period=default,
+        facts=quantity.facts,
+        confident=True,
+        explanation=f"as the question defines {term}: {defined[term]}",
+        formula=quantity.formula,
+        label=f"{term}, as defined",
+        defined_by_question=True,
+    )
+
+
+def _asked_term(asking: str, defined: dict[str, str]) -> str:
+    """The defined term the asking sentence names (the last it names, the one asked)."""
+    lowered = asking.lower()
+    named = [(lowered.rfind(term), term) for term in defined if re.search(rf"\b{re.escape(term)}\b", lowered)]
+    return max(named)[1] if named else ""
+
+
+class _Evaluator:
+    def __init__(self, defined: dict[str, str], lookup: FactLookup, period: str) -> None:
+        self.defined, self.lookup, self.period = defined, lookup, period
+
+    def term(self, term: str, depth: int) -> Quantity:
+        if depth > DEPTH:
+            raise Undefined(f"{term} is defined in terms of itself")
+        tokens = _tokens(self.defined[term])
+        quantity, rest = self._sum(tokens, depth)
+        if rest:
+            raise Undefined(f"cannot read {term}'s definition at {rest[0]!r}")
+        return quantity
+
+    # expr := product (("+" | "-") product)*
+    def _sum(self, tokens: list[str], depth: int) -> tuple[Quantity, list[str]]:
+        left, tokens = self._product(tokens, depth)
+        while tokens and tokens[0] in "+-":
+            operator, (right, tokens) = tokens[0], self._product(tokens[1:], depth)
+            left = _combine(left, operator, right)
+        return left, tokens
+
+    # product := factor (("*" | "/") factor)*
+    def _product(self, tokens: list[str], depth: int) -> tuple[Quantity, list[str]]:
+        left, tokens = self._factor(tokens, depth)
+        while tokens and tokens[0] in "*/":
+            operator, (right, tokens) = tokens[0], self._factor(tokens[1:], depth)
+            left = _combine(left, operator, right)
+        return left, tokens
+
+    def _factor(self, tokens: list[str], depth: int) -> tuple[Quantity, list[str]]:
+        if not tokens:
+            raise Undefined("the definition ends too soon")
+        token, rest = tokens[0], tokens[1:]
+        if token == "(":
+            inner, rest = self._sum(rest, depth)
+            if not rest or rest[0] != ")":
+                raise Undefined("an unclosed bracket")
+            return Quantity(inner.value, inner.money, f"({inner.formula})", inner.facts), rest[1:]
+        if token in "+-*/)":
+            raise Undefined(f"an operator where an operand is due: {token!r}")
+        return self._operand(token, depth), rest
+
+    def _operand(self, phrase: str, depth: int) -> Quantity:
+        phrase = re.sub(r"^(?:the|an?)\s+", "", phrase.strip(), flags=re.I)
+        if NUMBER_RE.match(phrase):
+            return Quantity(float(phrase), "", phrase)
+        if phrase.lower() in self.defined:
+            inner = self.term(phrase.lower(), depth + 1)
+            return Quantity(inner.value, inner.money, f"({inner.formula})", inner.facts)
+        for pattern, operator in ((AVERAGE_RE, "average"), (CHANGE_RE, "change")):
+            match = pattern.match(phrase)
+            if match:
+                first = self._item(match.group("item"), _period(match.group("first")))
+                last = self._item(match.group("item"), _period(match.group("last")))
+                if operator == "change":
+                    change = _combine(last, "-", first)
+                    return Quantity(change.value, change.money, f"({change.formula})", change.facts)
+                total = _combine(first, "+", last)
+                return Quantity(total.value / 2, total.money, f"({total.formula}) / 2", total.facts)
+        periods = find_periods(phrase)
+        return self._item(strip_periods(phrase) if periods else phrase, periods[0] if periods else self.period)
+
+    def _item(self, item: str, period: str) -> Quantity:
+        item = " ".join(item.split())
+        if not item or not period:
+            raise Undefined(f"no period for {item!r}")
+        result = self.lookup.line_item(item, period)
+        if result is None or not result.confident or result.unit in ("%", "points"):
+            raise Undefined(f"{item} in {period} is not printed")
+        money = result.unit if is_money(result.unit) else ""
+        value = abs(result.value)  # a definition's operands are sizes: "cash from operations - capex"
+        return Quantity(value, money, number_text(value), list(result.facts))
+
+
+def _period(text: str) -> str:
+    periods = find_periods(text)
+    if not periods:
+        raise Undefined(f"no period in {text!r}")
+    return periods[0]
+
+
+def _combine(left: Quantity, operator: str, right: Quantity) -> Quantity:
+    formula = f"{left.formula} {operator} {right.formula}"
+    facts = [*left.facts, *right.facts]
+    if operator in "+-":
+        if bool(left.money) != bool(right.money):
+            raise Undefined(f"an amount and a number added: {formula}")
+        value = right.value if not left.money else convert(right.value, right.money, left.money)
+        total = left.value + value if operator == "+" else left.value - value
+        return Quantity(total, left.money, formula, facts)
+    if operator == "*":
+        if left.money and right.money:
+            raise Undefined(f"two amounts multiplied: {formula}")
+        return Quantity(left.value * right.value, left.money or right.money, formula, facts)
+    divisor = right.value if not (left.money and right.money) else convert(right.value, right.money, left.money)
+    if divisor == 0:
+        raise Undefined(f"division by zero: {formula}")
+    money = left.money if not right.money else ""
+    if right.money and not left.money:
+        raise Undefined(f"a number divided by an amount: {formula}")
+    return Quantity(left.value / divisor, money, formula, facts)
+
+
+def _tokens(formula: str) -> list[str]:
+    """Brackets, operators and the phrases between them. A hyphen is an operator only
+    with spaces around it ("long-term debt" is one phrase)."""
+    for pattern, operator in WORD_OPERATORS:
+        formula = pattern.sub(operator, formula)
+    tokens: list[str] = []
+    phrase = ""
+    for index, char in enumerate(formula):
+        spaced = (index == 0 or formula[index - 1] == " ") and (index + 1 == len(formula) or formula[index + 1] == " ")
+        if char in "()*/" or (char in "+-" and spaced):
+            if phrase.strip():
+                tokens.append(phrase.strip())
+            tokens.append(char)
+            phrase = ""
+        else:
+            phrase += char
+    if phrase.strip():
+        tokens.append(phrase.strip())
+    return tokens

@@ -1,0 +1,34 @@
+"""A figure the question defines is read as arithmetic over operands: numbers, terms the
+question defines, averages and changes between two periods, line items for a period."""
+
+from __future__ import annotations
+
+from figures.formula import _tokens, definitions
+
+DPO = (
+    "What is the FY2017 days payable outstanding (DPO)? DPO is defined as: 365 * (average accounts payable "
+    "between FY2016 and FY2017) / (FY2017 COGS + change in inventory between FY2016 and FY2017). Round your "
+    "answer to two decimal places."
+)
+
+
+def test_each_definition_of_the_question_is_read() -> None:
+    assert definitions(DPO) == {
+        "dpo": "365 * (average accounts payable between FY2016 and FY2017) / (FY2017 COGS + change in inventory "
+        "between FY2016 and FY2017)"
+    }
+    chained = "What is the CCC? CCC is defined as: DIO + DSO - DPO. DIO is defined as: 365 * inventory / COGS."
+    assert definitions(chained) == {"ccc": "DIO + DSO - DPO", "dio": "365 * inventory / COGS"}
+    worded = "What is the FY2016 working capital ratio? Define working capital ratio as total current assets divided by total current liabilities."
+    assert definitions(worded) == {"working capital ratio": "total current assets divided by total current liabilities"}
+    assert definitions("What was the gross margin in 2022?") == {}
+
+
+def test_a_definition_is_operands_between_operators() -> None:
+    assert _tokens("365 * (average accounts payable between FY2016 and FY2017) / (FY2017 COGS)") == [
+        "365", "*", "(", "average accounts payable between FY2016 and FY2017", ")", "/", "(", "FY2017 COGS", ")",
+    ]  # fmt: skip
+    # Words as operators; a hyphen inside a name is no minus.
+    assert _tokens("total current assets minus long-term debt divided by equity") == [
+        "total current assets", "-", "long-term debt", "/", "equity",
+    ]  # fmt: skip
