@@ -39,6 +39,12 @@ WORD_OPERATORS = (
 AVERAGE_RE = re.compile(r"^average\s+(?:of\s+)?(?P<item>.+?)\s+between\s+(?P<first>.+?)\s+and\s+(?P<last>.+)$", re.I)
 CHANGE_RE = re.compile(r"^change\s+in\s+(?P<item>.+?)\s+between\s+(?P<first>.+?)\s+and\s+(?P<last>.+)$", re.I)
 NUMBER_RE = re.compile(r"^\d+(?:\.\d+)?$")
+# "the FY2015 - FY2017 3 year average net profit margin": the years, and what is averaged.
+YEARS_AVERAGE_RE = re.compile(
+    r"(?P<first>(?:FY\s?)?(?:19|20)\d\d)\s*(?:[-–]|to)\s*(?P<last>(?:FY\s?)?(?:19|20)\d\d)\s+"
+    r"(?:\w+[\s-]+years?\s+)?average\s+(?P<what>[^?(]+)",
+    re.IGNORECASE,
+)
 DEPTH = 4  # terms defined by terms, at most this deep
 
 
@@ -68,13 +74,15 @@ def definitions(question: str) -> dict[str, str]:
 
 
 def computed(question: str, lookup: FactLookup) -> LookupResult | None:
-    """The figure `question` asks, computed by the definition it gives of it; None when
-    it defines none, or a definition does not parse or its operands are not printed."""
+    """The figure `question` asks, computed by the definition it gives of it ("DPO is
+    defined as ...") or as an average over a range of years it names ("the FY2015 - FY2017
+    3 year average net profit margin"); None when it asks neither, or a definition does
+    not parse or its operands are not printed."""
     from figures.lookup import LookupResult
 
     defined = definitions(question)
     if not defined:
-        return None
+        return _averaged(question, lookup)
     asking = DEFINITION_RE.split(question)[0]
     term = _asked_term(asking, defined) or next(iter(defined))
     periods = find_periods(asking)
@@ -94,6 +102,45 @@ def computed(question: str, lookup: FactLookup) -> LookupResult | None:
         formula=quantity.formula,
         label=f"{term}, as defined",
         defined_by_question=True,
+    )
+
+
+def _averaged(question: str, lookup: FactLookup) -> LookupResult | None:
+    """The mean of a figure over each year of the range the question names: an analyst's
+    metric by its definition, each year alike; else the figure as the document prints it."""
+    from figures.lookup import LookupResult
+    from figures.metrics import named
+
+    match = YEARS_AVERAGE_RE.search(question)
+    if not match:
+        return None
+    first, last = _period(match.group("first")), _period(match.group("last"))
+    years = [int(first[-2:]) + offset for offset in range(int(last[-2:]) - int(first[-2:]) + 1)]
+    if not 2 <= len(years) <= 10:
+        return None
+    prefix = first[:-2]
+    what = match.group("what").strip()
+    metric = named(what)
+    found = []
+    for year in years:
+        period = f"{prefix}{year % 100:02d}"
+        result = lookup.by_definition(metric[0], period) if metric else None
+        if result is None:
+            result = lookup.answer(f"What was the {what} in {period}?")
+        if result is None or not result.confident:
+            return None
+        found.append(result)
+    values = [result.value for result in found]
+    formula = f"({' + '.join(number_text(round(value, 4)) for value in values)}) / {len(values)}"
+    return LookupResult(
+        value=sum(values) / len(values),
+        unit=found[0].unit,
+        period=f"{first}-{last}",
+        facts=[fact for result in found for fact in result.facts],
+        confident=True,
+        explanation=f"average of {what} over {first} to {last}",
+        formula=formula,
+        label=f"average of {len(values)} years",
     )
 
 

@@ -107,3 +107,10 @@ def test_a_figure_the_question_defines_is_computed_as_defined(filing: DeckQA) ->
     )
     assert fcf.value is not None and fcf.value.formula == "(6439 - 1577)"
     assert "fcf, as defined" in fcf.answer
+
+
+def test_an_average_over_years_is_the_metric_of_each_year_averaged(filing: DeckQA) -> None:
+    answer = filing.ask("What is the FY2016 - FY2018 3 year average unadjusted operating income % margin for 3M?")
+    assert answer.value is not None and answer.value.unit == "%"
+    assert answer.value.formula == "(23.3385 + 24.2979 + 21.996) / 3"
+    assert {citation.slide for citation in answer.citations} == {56}
