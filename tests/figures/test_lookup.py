@@ -127,9 +127,9 @@ def test_everyday_words_do_not_refuse(deck: DeckQA, question: str) -> None:
      ("3Q16-end", "3Q15-end"), ("FY00", "FY99"), ("Jan. 2023", "Jan. 2022"), ("Contents", "")],
 )  # fmt: skip
 def test_the_same_period_a_year_earlier(period: str, earlier: str) -> None:
-    from figures.lookup import _year_before
+    from figures.lookup import year_before
 
-    assert _year_before(period) == earlier
+    assert year_before(period) == earlier
 
 
 def test_abbreviations_from_the_labels_initials() -> None:
