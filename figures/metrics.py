@@ -35,6 +35,7 @@ class Metric:
     asks: str  # the definition, in words the lookup computes
     statements: tuple[str, ...] = ()  # the primary statements its line items are read from
     alternatives: tuple[str, ...] = ()  # the definition in other line items a filing may print
+    stated_unit: str | None = None  # its unit, where the definition's words do not say it
 
     @property
     def definitions(self) -> tuple[str, ...]:
@@ -43,6 +44,8 @@ class Metric:
     @property
     def unit(self) -> str:
         """The unit of the figure its definition makes: "%", "" (a ratio) or "money"."""
+        if self.stated_unit is not None:
+            return self.stated_unit
         if re.search(r"\bas\s+a\s+percentage\s+of\b", self.asks):
             return "%"
         return "" if self.asks.startswith("ratio of") else "money"
@@ -58,6 +61,7 @@ def catalogue() -> tuple[Metric, ...]:
             item["asks"],
             tuple(item.get("statements", ())),
             tuple(item.get("or", ())),
+            item.get("unit"),
         )
         for item in data["metrics"]
     )
