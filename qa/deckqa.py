@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from figures.formula import definitions
 from figures.judgement import judge
 from figures.metrics import defined as defined_metric
+from figures.superlative import leader
 from ingest.index_store import DeckIndex, Progress, open_index
 from ingest.numbers import find_periods
 from ingest.records import Chunk
@@ -30,6 +31,7 @@ from qa.extractive import compose, compose_contents, contents_page, page_furnitu
 from qa.figure_answer import (
     in_asked_terms,
     judgement_answer,
+    leader_answer,
     numeric_answer,
     passage_names_all,
     text_figure_answer,
@@ -228,6 +230,10 @@ class DeckQA:
         judged = judge(understanding.plain, self.lookup)
         if judged is not None and not self.refusal.unknown_names(understanding.plain):
             return judgement_answer(understanding.asked, judged, self.index, understanding.trace)
+        # Which row of a table leads ("Which segment had the highest net income?").
+        leading = leader(understanding.plain, self.lookup)
+        if leading is not None and not self.refusal.unknown_names(understanding.plain):
+            return leader_answer(understanding.asked, leading, self.index, understanding.trace)
         if (
             understanding.route.kind == "table"
             or definitions(understanding.plain)  # a figure the question defines

@@ -10,6 +10,7 @@ from typing import Any
 from figures.arithmetic import number_text
 from figures.judgement import Judged
 from figures.lookup import LookupResult, same_period
+from figures.superlative import Leader
 from ingest.index_store import DeckIndex
 from ingest.numbers import CURRENCIES, SCALE_LETTERS, find_figures, find_periods, strip_periods
 from ingest.records import Chunk, Fact
@@ -178,6 +179,31 @@ def judgement_answer(asked: str, judged: Judged, index: DeckIndex, trace: Trace)
         text += f"\n\nThese are the figures that decide {judged.judgement}; the verdict is the reader's."
     trace = trace.model_copy(update={"facts": facts, "lookup": f"judgement: {', '.join(n for n, _ in judged.figures)}"})
     return Answer(question=asked, answer=text, route="table", citations=citations, debug=trace)
+
+
+def leader_answer(asked: str, leader: Leader, index: DeckIndex, trace: Trace) -> Answer:
+    """The row that leads, with its figure, and the rows it was compared with."""
+    best = leader.best
+    period = f" ({_period_phrase(best)})" if best.period else ""
+    word = "highest" if leader.highest else "lowest"
+    text = f"**{best.label}**: {display(best)}{period}, the {word} of {len(leader.others) + 1} [Slide {best.slide}]"
+    others = "; ".join(f"{fact.label}: {display(fact)}" for fact in leader.others)
+    text += f"\n\nCompared with: {others}."
+    facts = [best, *leader.others]
+    trace = trace.model_copy(
+        update={
+            "facts": [
+                FactTrace(fact_id=f.fact_id, label=f.label, raw=f.raw, unit=f.unit, period=f.period, slide=f.slide)
+                for f in facts
+            ],
+            "table_rows": [row for row in (table_trace(best, index),) if row],
+            "lookup": f"the {word} of the rows of {best.table_id}, column {best.column!r}",
+        }
+    )
+    value = Value(number=best.value, unit=best.unit, period=best.period or None, raw=best.raw)
+    return Answer(
+        question=asked, answer=text, route="table", citations=[fact_citation(best, index)], value=value, debug=trace
+    )
 
 
 def _judged_value(result: LookupResult) -> str:

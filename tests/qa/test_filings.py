@@ -114,3 +114,10 @@ def test_an_average_over_years_is_the_metric_of_each_year_averaged(filing: DeckQ
     assert answer.value is not None and answer.value.unit == "%"
     assert answer.value.formula == "(23.3385 + 24.2979 + 21.996) / 3"
     assert {citation.slide for citation in answer.citations} == {56}
+
+
+def test_which_row_leads_is_read_from_the_table_of_the_things_compared(filing: DeckQA) -> None:
+    answer = filing.ask("Which business segment had the highest operating income in 2018?")
+    assert answer.value is not None and (answer.value.number, answer.value.unit) == (2737, "USD million")
+    assert answer.answer.startswith("**Industrial**") and "Health Care: 1,799" in answer.answer
+    assert [citation.slide for citation in answer.citations] == [126]
