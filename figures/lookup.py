@@ -650,7 +650,6 @@ class FactLookup:
             "negated_asked": negated,
             "names_missing": names_missing,
             "prose": self._is_prose,
-            "statement": self._statements != "",
         }
         features = np.column_stack([np.asarray(columns[name], dtype=np.float64) for name in FEATURES])
         if ALONE_RE.search(question):

@@ -25,8 +25,7 @@ DEFAULT_PATH = Path(__file__).with_name("ranker.json")
 # (metric), anything on its page (wide); `row_asked` is the share of the fact's row words
 # the question uses. Period features say how the fact's period meets the one asked; the
 # kind features pair what the question asks (a target, a change, a percentage, a year,
-# a count, points, money) with what the fact is; `statement`: the fact is printed on a
-# primary financial statement (`figures.filing`).
+# a count, points, money) with what the fact is.
 FEATURES = (
     "dense",
     "narrow",
@@ -55,7 +54,6 @@ FEATURES = (
     "negated_asked",
     "names_missing",
     "prose",
-    "statement",
 )
 # Of the best fact, for the confidence that it is the one asked for (when its period fits
 # and its description names the metric asked: without either it is not answered at all).
