@@ -124,7 +124,7 @@ def judge(question: str, lookup: FactLookup) -> Judged | None:
     for figure in wanted.figures:
         name = figure.name if isinstance(figure, Metric) else figure
         # A metric asked by its first name in the catalogue (the one its definition answers).
-        words = figure.aliases[0] if isinstance(figure, Metric) else figure
+        words = (figure.aliases[0] if figure.aliases else figure.asks) if isinstance(figure, Metric) else figure
         periods = _periods(wanted, words, lookup)
         found: list[tuple[str, LookupResult]] = []
         for period in periods:
