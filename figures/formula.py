@@ -30,15 +30,16 @@ DEFINITION_RE = re.compile(
     r"|\bdefine\s+(?P<named>[A-Za-z][\w&'()\- ]{0,60}?)\s+as:?)\s*(?P<formula>(?:[^.?]|\.\d)+)",
     re.IGNORECASE,
 )
-WORD_OPERATORS = (
-    (re.compile(r"\bdivided\s+by\b", re.I), " / "),
-    (re.compile(r"\b(?:times|multiplied\s+by)\b", re.I), " * "),
-    (re.compile(r"\b(?:minus|less(?!\s+than))\b", re.I), " - "),
-    (re.compile(r"\bplus\b", re.I), " + "),
+# Operators written as words.
+WORD_OPERATOR_RE = re.compile(
+    r"\b(?:(?P<div>divided\s+by)|(?P<mul>times|multiplied\s+by)|(?P<sub>minus|less(?!\s+than))|(?P<add>plus))\b", re.I
 )
-AVERAGE_RE = re.compile(r"^average\s+(?:of\s+)?(?P<item>.+?)\s+between\s+(?P<first>.+?)\s+and\s+(?P<last>.+)$", re.I)
-CHANGE_RE = re.compile(r"^change\s+in\s+(?P<item>.+?)\s+between\s+(?P<first>.+?)\s+and\s+(?P<last>.+)$", re.I)
-NUMBER_RE = re.compile(r"^\d+(?:\.\d+)?$")
+WORD_OPERATORS = {"div": " / ", "mul": " * ", "sub": " - ", "add": " + "}
+# "average accounts payable between FY2016 and FY2017", "change in inventory between ...".
+OVER_TWO_RE = re.compile(
+    r"^(?P<operation>average|change)\s+(?:of\s+|in\s+)?(?P<item>.+?)\s+between\s+(?P<first>.+?)\s+and\s+(?P<last>.+)$",
+    re.IGNORECASE,
+)
 # "the FY2015 - FY2017 3 year average net profit margin": the years, and what is averaged.
 YEARS_AVERAGE_RE = re.compile(
     r"(?P<first>(?:FY\s?)?(?:19|20)\d\d)\s*(?:[-–]|to)\s*(?P<last>(?:FY\s?)?(?:19|20)\d\d)\s+"
@@ -195,21 +196,20 @@ class _Evaluator:
 
     def _operand(self, phrase: str, depth: int) -> Quantity:
         phrase = re.sub(r"^(?:the|an?)\s+", "", phrase.strip(), flags=re.I)
-        if NUMBER_RE.match(phrase):
+        if phrase.replace(".", "", 1).isdigit():
             return Quantity(float(phrase), "", phrase)
         if phrase.lower() in self.defined:
             inner = self.term(phrase.lower(), depth + 1)
             return Quantity(inner.value, inner.money, f"({inner.formula})", inner.facts)
-        for pattern, operator in ((AVERAGE_RE, "average"), (CHANGE_RE, "change")):
-            match = pattern.match(phrase)
-            if match:
-                first = self._item(match.group("item"), _period(match.group("first")))
-                last = self._item(match.group("item"), _period(match.group("last")))
-                if operator == "change":
-                    change = _combine(last, "-", first)
-                    return Quantity(change.value, change.money, f"({change.formula})", change.facts)
-                total = _combine(first, "+", last)
-                return Quantity(total.value / 2, total.money, f"({total.formula}) / 2", total.facts)
+        match = OVER_TWO_RE.match(phrase)
+        if match:
+            first = self._item(match.group("item"), _period(match.group("first")))
+            last = self._item(match.group("item"), _period(match.group("last")))
+            if match.group("operation").lower() == "change":
+                change = _combine(last, "-", first)
+                return Quantity(change.value, change.money, f"({change.formula})", change.facts)
+            total = _combine(first, "+", last)
+            return Quantity(total.value / 2, total.money, f"({total.formula}) / 2", total.facts)
         periods = find_periods(phrase)
         return self._item(strip_periods(phrase) if periods else phrase, periods[0] if periods else self.period)
 
@@ -257,8 +257,7 @@ def _combine(left: Quantity, operator: str, right: Quantity) -> Quantity:
 def _tokens(formula: str) -> list[str]:
     """Brackets, operators and the phrases between them. A hyphen is an operator only
     with spaces around it ("long-term debt" is one phrase)."""
-    for pattern, operator in WORD_OPERATORS:
-        formula = pattern.sub(operator, formula)
+    formula = WORD_OPERATOR_RE.sub(lambda match: WORD_OPERATORS[match.lastgroup or "add"], formula)
     tokens: list[str] = []
     phrase = ""
     for index, char in enumerate(formula):
