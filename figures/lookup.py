@@ -99,8 +99,6 @@ EXCLUDING_RE = re.compile(r"\b(?:excluding|excludes|excl\.?|ex-|without|other th
 BEFORE_ADJUSTING_RE = re.compile(
     r"\b(?:before|prior to|not)\s+(?:adjusting|adjustments?|adjusted)\s+for\s+(?P<kept>[^,;()?]+)", re.IGNORECASE
 )
-# A tax rate: the income taxes over the income before them.
-TAX_RATE_RE = re.compile(r"\b(?:effective\s+)?(?:income\s+)?tax\s+rate\b", re.IGNORECASE)
 # A margin named by the income it is a share of revenue of ("operating margin").
 MARGIN_ASKED_RE = re.compile(r"\b(?P<kind>gross|operating|net|pre-?tax)\s+margins?\b", re.I)
 MARGIN_RE = re.compile(r"\bmargins?\b", re.IGNORECASE)
@@ -898,10 +896,6 @@ class FactLookup:
             margin = self._margin(question, periods)
             if margin is not None:
                 return margin
-        if TAX_RATE_RE.search(question) and not CHANGE_RE.search(question):
-            rate = self._tax_rate(question, periods)
-            if rate is not None:
-                return rate
         if re.search(r"\bimpl(?:ied|ies|y)\b", lowered) and periods and not GROWTH_RATE_RE.search(question):
             return self._implied_base(question, periods)
         summing = re.search(r"\b(sum|summing|total|combined|altogether|add up|adds up|in all|cumulative)\b", lowered)
@@ -1298,20 +1292,6 @@ class FactLookup:
             return computed
         # An amount is no margin: not the answer, however well its row matches.
         return _not_found(direct, "a margin is a percentage, and neither it nor its income and revenue were found")
-
-    def _tax_rate(self, question: str, periods: list[str]) -> LookupResult | None:
-        """A tax rate the document does not print: the income taxes over the income before
-        them, of the period asked. None when the rate is printed (a percentage found)."""
-        direct = self.find(question)
-        if direct is not None and direct.confident and direct.unit == "%":
-            return None
-        when = _period_words(question)
-        computed = self._combine_metrics(
-            question, f"income taxes {when}", f"income before income taxes {when}", "share", periods, among_items=False
-        )
-        if computed is not None and computed.confident:
-            return computed
-        return None
 
     def _operands(
         self, first_text: str, second_text: str, operation: str, periods: list[str], among_items: bool = True
