@@ -1306,7 +1306,6 @@ class FactLookup:
             # the one the part is an item of.
             first = self._among_items(first_text, second_text, second.facts[0], periods)
             if not (first and self._names_a_part(first, first_text, second)):
-                first = None  # an item that is not the part named is no operand
                 # Anywhere in the document, named with the whole's words too ("worldwide").
                 anywhere = self._part(
                     f"{first_text} {_without_periods(second_text)}", find_periods(first_text) or periods[:1]
@@ -1329,6 +1328,12 @@ class FactLookup:
                         break
         if first is None or not first.confident:
             first = self._part(first_text, find_periods(first_text) or periods[:1])
+        elif not self._describes(first.facts[0], first_text):
+            # An item of the whole that does not name the part ("Other income" for "income
+            # tax provision") gives way to a figure that does, wherever it is printed.
+            named = self._part(first_text, find_periods(first_text) or periods[:1])
+            if named is not None and named.confident and self._describes(named.facts[0], first_text):
+                first = named
         return first, second
 
     def _among_items(self, first_text: str, second_text: str, whole: Fact, periods: list[str]) -> LookupResult | None:
