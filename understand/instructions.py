@@ -29,7 +29,8 @@ SEGMENT_RE = re.compile(
 )
 # A rounding written as a bare element of a question: "..., %, one decimal", "... (1 dp)?".
 # (A unit or a scale written so stays: it says what kind of figure is asked.)
-ROUNDING_ELEMENT_RE = re.compile(r"\s*[,(]\s*(?:\d|one|two|three|four)\s*(?:decimal(?:\s+places?|s)?|dp)\s*\)?", re.I)
+ROUNDING = r"(?:\d|one|two|three|four)\s*(?:decimal(?:\s+places?|s)?|dp)"
+ROUNDING_ELEMENT_RE = re.compile(rf"\s*\(\s*{ROUNDING}\s*\)|\s*,\s*{ROUNDING}\b", re.I)
 INSTRUCTION_RES = (
     # a role to play
     re.compile(
