@@ -1,7 +1,7 @@
 """A filing read as financial statements: which page prints which primary statement.
 
 A page prints a primary statement when a line near its top is the statement's title and
-nothing else: "Consolidated Balance Sheets", "JPMorgan Chase & Co. Consolidated statements
+nothing else: "Consolidated Balance Sheets", "Acme Corp. Consolidated statements
 of income (unaudited)", "Condensed Consolidated Statements of Cash Flows (in millions)". A
 line that names a statement inside a phrase or a sentence is about it, not it: "Analysis of
 the consolidated statements of income", "Supplemental Balance Sheet Information",

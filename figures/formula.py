@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from figures.arithmetic import number_text
+from figures.metrics import named
 from ingest.numbers import convert, find_periods, is_money, strip_periods
 
 if TYPE_CHECKING:
@@ -110,7 +111,6 @@ def _averaged(question: str, lookup: FactLookup) -> LookupResult | None:
     """The mean of a figure over each year of the range the question names: an analyst's
     metric by its definition, each year alike; else the figure as the document prints it."""
     from figures.lookup import LookupResult
-    from figures.metrics import named
 
     match = YEARS_AVERAGE_RE.search(question)
     if not match:

@@ -23,7 +23,7 @@ from figures.metrics import CATALOGUE, Metric, catalogue
 from figures.metrics import named as named_metric
 from ingest.numbers import find_periods, strip_periods
 
-# A question that asks yes or no, after an optional lead-in ("For Pfizer, did ..."): its
+# A question that asks yes or no, after an optional lead-in ("For the company, did ..."): its
 # asking words ("Was there any") are not the line item's.
 ASKING_RE = re.compile(
     r"^(?:[^,?]{0,60},\s*)?(?:is|are|does|do|did|has|have|was|were)\b\s*(?:there\s+)?(?:any\s+)?", re.IGNORECASE
@@ -156,13 +156,13 @@ def _periods(wanted: Asked, name: str, lookup: FactLookup) -> list[str]:
     """The periods to show `name` for, earliest first."""
     periods = list(wanted.periods)
     if not periods:
-        latest = lookup._latest_period(name)
+        latest = lookup.latest_period(name)
         periods = [latest] if latest else []
     if len(periods) == 1:
         years = HISTORY_YEARS if wanted.history else 2 if wanted.change else 1
         while len(periods) < years and year_before(periods[0]):
             periods.insert(0, year_before(periods[0]))
-    return lookup._chronological(periods)
+    return lookup.chronological(periods)
 
 
 def _finding(name: str, found: list[tuple[str, LookupResult]], wanted: Asked) -> str:

@@ -445,6 +445,11 @@ class FactLookup:
             found += weight * sets.holding(term)
         return found / total if total else found
 
+    def page_holds(self, fact: Fact, terms: Iterable[str]) -> bool:
+        """Whether `fact`'s page (its title and text) holds every one of `terms`, in any form."""
+        position = self._position[fact.fact_id]
+        return all(self._wide(term)[position] for term in terms)
+
     def _wide(self, term: str) -> np.ndarray:
         """Which facts hold `term` in their own words or anywhere on their slide."""
         on_slide = self._slides.holding(term)[self._fact_slide] & (self._fact_slide >= 0)
@@ -788,8 +793,8 @@ class FactLookup:
     def line_item(self, item: str, period: str) -> LookupResult | None:
         """The line item `item` for `period`, as a definition's operand means it: printed on
         a primary statement when the document prints one that has it."""
-        statements = sorted({name for name in self._statements if name})
-        return self._on_statements(statements, lambda: self._answer_question(f"What was the {item} in {period}?"))
+        printed = sorted({name for name in self._statements if name})
+        return self._on_statements(printed, lambda: self._answer_question(f"What was the {item} in {period}?"))
 
     def _owns(self, own: LookupResult, metric: Metric) -> bool:
         """Whether `own`, a figure found for a question naming `metric`, is the document's
@@ -934,7 +939,7 @@ class FactLookup:
                     return changed
         if not periods and YEAR_OVER_YEAR_RE.search(lowered):
             # "the year-over-year growth ... for the quarter": the latest period printed.
-            latest = self._latest_period(question)
+            latest = self.latest_period(question)
             return self._year_over_year(question, latest) if latest else None
         if summing and re.search(
             r"\b(categories|subsidiaries|items|rows|breakdown|all|five|three|each|targets|segments|add up|adds up)\b"
@@ -1127,7 +1132,7 @@ class FactLookup:
     def _change_between(self, question: str, periods: list[str], percent: bool | None = None) -> LookupResult | None:
         """The change from the earlier to the later period; in % when `percent` (by default,
         when the question says so)."""
-        ordered = self._chronological(periods[:2])
+        ordered = self.chronological(periods[:2])
         if percent is None:
             percent = bool(re.search(r"(%|percent|percentage|rate of change|growth rate)", question, re.I)) and not (
                 POINTS_RE.search(question)
@@ -1162,7 +1167,7 @@ class FactLookup:
             return result
         return _combine(later, earlier, "-", f"change from {ordered[0]} to {ordered[1]}", "change")
 
-    def _latest_period(self, question: str) -> str:
+    def latest_period(self, question: str) -> str:
         """The latest period the document prints the figure `question` names for; ""
         when no figure matches."""
         metric = " ".join(CHANGE_WORDS_RE.sub(" ", YEAR_OVER_YEAR_RE.sub(" ", question)).split())
@@ -1172,9 +1177,9 @@ class FactLookup:
         if found is None or not found.confident:
             return ""
         periods = [fact.period for fact in (*found.facts, *found.alternatives) if fact.period]
-        return self._chronological(periods)[-1] if periods else ""
+        return self.chronological(periods)[-1] if periods else ""
 
-    def _chronological(self, periods: list[str]) -> list[str]:
+    def chronological(self, periods: list[str]) -> list[str]:
         """`periods` earliest first: by the days they end on when the document dates them
         all (a fiscal year by its closing balance sheet), else by their names."""
         ends = [self._period_end(period) for period in periods]

@@ -55,18 +55,15 @@ def leader(question: str, lookup: FactLookup) -> Leader | None:
     asked = HIGHEST_RE.sub(" ", LOWEST_RE.sub(" ", rest))
     # The rows compared are the things asked about (segments, regions); the figure asked
     # is what their column or section is headed (a row named for it is a line item).
-    metric = {stem(term) for term in key_terms(strip_periods(FALL_RE.sub(" ", asked)))} - {
-        stem(term) for term in key_terms(match.group("kind"))
-    }
-    kind = {stem(term) for term in key_terms(match.group("kind"))}
-    pages = {slide.number: _stems(slide.text) for slide in lookup.index.slides}
+    kind = key_terms(match.group("kind"))
+    metric = {stem(term) for term in key_terms(strip_periods(FALL_RE.sub(" ", asked)))} - {stem(t) for t in kind}
     anchor = next(
         (
             found.fact
             for found in lookup.rank(asked, limit=CANDIDATES)
             if found.fact.table_id
             and found.period_ok
-            and kind <= pages.get(found.fact.slide, set())  # a page about the things compared
+            and lookup.page_holds(found.fact, kind)  # a page about the things compared
             and metric & _stems(f"{found.fact.column} {found.fact.heading}")
             and not metric <= _stems(found.fact.label)
         ),

@@ -92,16 +92,25 @@ def table_trace(fact: Fact, index: DeckIndex) -> TableTrace | None:
     )
 
 
-def numeric_answer(asked: str, result: LookupResult, index: DeckIndex, trace: Trace) -> Answer:
-    citations = []
-    for fact in result.facts:
+def fact_trace(fact: Fact) -> FactTrace:
+    return FactTrace(
+        fact_id=fact.fact_id, label=fact.label, raw=fact.raw, unit=fact.unit, period=fact.period, slide=fact.slide
+    )
+
+
+def _citations(facts: Sequence[Fact], index: DeckIndex) -> list[Citation]:
+    """Each fact's page cited once, in the facts' order."""
+    citations: list[Citation] = []
+    for fact in facts:
         citation = fact_citation(fact, index)
         if citation not in citations:
             citations.append(citation)
-    facts = [
-        FactTrace(fact_id=f.fact_id, label=f.label, raw=f.raw, unit=f.unit, period=f.period, slide=f.slide)
-        for f in result.facts
-    ]
+    return citations
+
+
+def numeric_answer(asked: str, result: LookupResult, index: DeckIndex, trace: Trace) -> Answer:
+    citations = _citations(result.facts, index)
+    facts = [fact_trace(f) for f in result.facts]
     rows = [row for row in (table_trace(f, index) for f in result.facts) if row]
     trace = trace.model_copy(update={"facts": facts, "table_rows": rows})
     unsure = [fact for fact in result.facts if fact.fact_id in index.manifest.unsure_facts]
@@ -149,7 +158,8 @@ def numeric_answer(asked: str, result: LookupResult, index: DeckIndex, trace: Tr
 def judgement_answer(asked: str, judged: Judged, index: DeckIndex, trace: Trace) -> Answer:
     """The figures that decide a judgement, period by period, each with the line items it
     is made of and their pages, and what they show; no verdict beyond that."""
-    lines, citations, facts = [], [], []
+    lines: list[str] = []
+    facts: list[Fact] = []
     for name, found in judged.figures:
         shown = []
         for period, result in found:
@@ -157,28 +167,20 @@ def judgement_answer(asked: str, judged: Judged, index: DeckIndex, trace: Trace)
                 f"{_label_phrase(fact)}: {display(fact)} [Slide {fact.slide}]" for fact in result.facts
             )
             shown.append(f"{period}: **{_judged_value(result)}** ({operands})")
-            for fact in result.facts:
-                citation = fact_citation(fact, index)
-                if citation not in citations:
-                    citations.append(citation)
-                facts.append(
-                    FactTrace(
-                        fact_id=fact.fact_id,
-                        label=fact.label,
-                        raw=fact.raw,
-                        unit=fact.unit,
-                        period=fact.period,
-                        slide=fact.slide,
-                    )
-                )
+            facts.extend(result.facts)
         lines.append(f"- {name[:1].upper()}{name[1:]}: " + "; ".join(shown))
     text = "\n".join(lines)
     if judged.findings:
         text += "\n\n" + " ".join(judged.findings)
     if judged.judgement:
         text += f"\n\nThese are the figures that decide {judged.judgement}; the verdict is the reader's."
-    trace = trace.model_copy(update={"facts": facts, "lookup": f"judgement: {', '.join(n for n, _ in judged.figures)}"})
-    return Answer(question=asked, answer=text, route="table", citations=citations, debug=trace)
+    trace = trace.model_copy(
+        update={
+            "facts": [fact_trace(fact) for fact in facts],
+            "lookup": f"judgement: {', '.join(name for name, _ in judged.figures)}",
+        }
+    )
+    return Answer(question=asked, answer=text, route="table", citations=_citations(facts, index), debug=trace)
 
 
 def leader_answer(asked: str, leader: Leader, index: DeckIndex, trace: Trace) -> Answer:
@@ -189,13 +191,9 @@ def leader_answer(asked: str, leader: Leader, index: DeckIndex, trace: Trace) ->
     text = f"**{best.label}**: {display(best)}{period}, the {word} of {len(leader.others) + 1} [Slide {best.slide}]"
     others = "; ".join(f"{fact.label}: {display(fact)}" for fact in leader.others)
     text += f"\n\nCompared with: {others}."
-    facts = [best, *leader.others]
     trace = trace.model_copy(
         update={
-            "facts": [
-                FactTrace(fact_id=f.fact_id, label=f.label, raw=f.raw, unit=f.unit, period=f.period, slide=f.slide)
-                for f in facts
-            ],
+            "facts": [fact_trace(fact) for fact in (best, *leader.others)],
             "table_rows": [row for row in (table_trace(best, index),) if row],
             "lookup": f"the {word} of the rows of {best.table_id}, column {best.column!r}",
         }
