@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from qa.answer import Trace
 
 from eval.figures import MARKUP_RE, SLIDE_MARKER_RE, Amount, convert_amount, find_amounts, headline_amount, parse_unit
-from qa.readable import answer_is_fragment
+from ingest.readable import answer_is_fragment
 
 # Float noise allowed on top of an item's tolerance, relative to the size of the value:
 # converting "JPY21.266 billion" to millions gives 21266.000000000004.
@@ -255,7 +255,7 @@ class ItemResult:
     keypoint_recall: float | None
     seconds: float
     error: str = ""
-    fragment: bool = False  # answered with a fragment (`qa.readable.answer_is_fragment`)
+    fragment: bool = False  # answered with a fragment (`ingest.readable.answer_is_fragment`)
     debug: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -1,7 +1,9 @@
 """Pages without a text layer, read with OCR (Tesseract).
 
 A page whose text layer holds fewer than `MIN_TEXT_CHARS` characters (a slide exported
-as a picture, a scan) is rendered with pdfium and read by Tesseract, which writes an
+as a picture, a scan), or a picture page (`picture_page`: a few words of text layer, a
+title and a source line, over pictures that cover much of the page, a chart pasted as an
+image) is rendered with pdfium and read by Tesseract, which writes an
 invisible text layer for it (a text-only PDF page, word by word, at the words'
 positions) and each word's confidence. `ocr_pdf` returns a copy of the PDF whose image
 pages are replaced by those text pages, so the rest of the reading (lines, passages,
@@ -43,6 +45,12 @@ from ingest.errors import DeckError
 
 # A page with fewer non-space characters in its text layer is read by OCR.
 MIN_TEXT_CHARS = 20
+# So is a page with fewer than this many over pictures that cover at least this share of
+# it: on the dev decks, a survey's slides are a title and a source line (24-175
+# characters) over a chart pasted as an image (0.3-0.9 of the page). No page of the
+# bundled deck or the releases is both, and two of the 5,034 pages of 38 filings are.
+PICTURE_PAGE_CHARS = 300
+PICTURE_PAGE_SHARE = 0.3
 DPI = 300
 # Tesseract's word confidence (0-100) from which a word counts as read.
 CONFIDENT = 60.0
@@ -201,13 +209,21 @@ def estimated_ocr_seconds(pages: int) -> int:
     return max(1, round(pages * SECONDS_PER_PAGE * min(cores, 2) / cores))
 
 
-def pages_without_text(page_texts: list[str]) -> list[int]:
-    """1-based numbers of the pages whose text layer is (nearly) empty."""
+def pages_without_text(page_texts: list[str], picture_shares: list[float] | None = None) -> list[int]:
+    """1-based numbers of the pages whose text layer is (nearly) empty, or a few words over
+    pictures (`picture_shares`: the share of each page its pictures cover)."""
+    shares = picture_shares or [0.0] * len(page_texts)
     return [
         number
-        for number, text in enumerate(page_texts, start=1)
-        if sum(not char.isspace() for char in text) < MIN_TEXT_CHARS
+        for number, (text, share) in enumerate(zip(page_texts, shares, strict=True), start=1)
+        if picture_page(sum(not char.isspace() for char in text), share)
     ]
+
+
+def picture_page(chars: int, picture_share: float) -> bool:
+    """Whether a page with `chars` characters of text layer, whose pictures cover
+    `picture_share` of it, is read by OCR."""
+    return chars < MIN_TEXT_CHARS or (chars < PICTURE_PAGE_CHARS and picture_share >= PICTURE_PAGE_SHARE)
 
 
 def ocr_pdf(

@@ -46,6 +46,7 @@ from ingest.ocr import (
     pages_without_text,
     tesseract_version,
 )
+from ingest.readable import readable
 from ingest.records import Chunk, Slide, Table
 from ingest.statements import StatementTable, complete_periods, inherit_headings, read_statements
 from ingest.text import model_words
@@ -198,9 +199,10 @@ def _read_deck(
     pages, ocr, unread = _with_ocr(path, pages, ocr_progress)
     if unread:
         warnings.append(f"{len(unread)} pages have no text layer and were not read ({_listed(unread)}); {INSTALL_HINT}")
+    read_by_ocr = {page.number for page in ocr.pages} if ocr is not None else set()
     with _pdf_errors(path):
         for number, (text, layout) in enumerate(pages, start=1):
-            title = layout.title or _first_line(text) or f"Slide {number}"
+            title = layout.title or _first_line(text, number in read_by_ocr) or f"Slide {number}"
             cleaned = _clean_text(text)
             slides.append(Slide(number=number, title=title, text=cleaned, periods=tuple(find_periods(cleaned))))
             table_titles = {raw_table.title for raw_table in layout.tables if raw_table.title}
@@ -248,7 +250,7 @@ def _with_ocr(
 ) -> tuple[list[tuple[str, _PageLayout]], OcrReading | None, list[int]]:
     """`pages` with those that have no text layer read again from their OCR text layer;
     the OCR reading; the pages left unread (no OCR engine)."""
-    empty = pages_without_text([text for text, _ in pages])
+    empty = pages_without_text([text for text, _ in pages], [layout.picture_share for _, layout in pages])
     empty = [number for number in empty if not pages[number - 1][1].unread]
     if empty:
         reader = _text_reader(path)
@@ -410,6 +412,7 @@ class _PageLayout:
     statements: list[StatementTable]
     plain_text: str = ""
     unread: str = ""  # why the page could not be read ("" when it was)
+    picture_share: float = 0.0  # the share of the page its pictures cover
 
 
 def _read_page(page: Any, number: int, ocr: OcrPage | None = None) -> _PageLayout:
@@ -473,7 +476,7 @@ def _read_page(page: Any, number: int, ocr: OcrPage | None = None) -> _PageLayou
     lines = _heading_faces(lines)
     lines = _drop_page_furniture(lines, page.height, number)
     lines = reading_order(lines, float(page.width))
-    title_lines = _title_lines(lines, page.height)
+    title_lines = _title_lines(lines, page.height, read_by_ocr=ocr is not None)
     title = " ".join(line.text for line in title_lines)
     if title_lines and not _set_apart(title_lines, lines):
         # In the type of the page's text, the title ends where the running text starts
@@ -519,7 +522,14 @@ def _read_page(page: Any, number: int, ocr: OcrPage | None = None) -> _PageLayou
             title_text = max(above, key=lambda line: line.bottom).text if above else ""
         tables.append(_RawTable(title=title_text, unit=unit, cells=cells))
     plain_text = " ".join(str(word["text"]) for word in all_words)
-    return _PageLayout(title=title, lines=body, tables=tables, statements=statements, plain_text=plain_text)
+    return _PageLayout(
+        title=title,
+        lines=body,
+        tables=tables,
+        statements=statements,
+        plain_text=plain_text,
+        picture_share=_picture_share(page) if ocr is None else 0.0,
+    )
 
 
 # An OCR'd line whose ink's mean stroke width is over this share of its font size is
@@ -531,6 +541,11 @@ BOLD_STROKE = 0.127
 BASELINE_TOLERANCE = 1.5
 # OCR's text layer sizes each line from its own letters: sizes this close are one size.
 OCR_SIZE_TOLERANCE = 0.15
+# ... and from their ink: a line in lower case without a descending letter is sized this
+# much smaller (a bullet's wrapped line "customers worldwide" 15 pt under "... for 48
+# million" 19 pt). A line in capitals has none to lack.
+DESCENDER_SHARE = 0.2
+DESCENDERS = frozenset("gjpqy()[]{}")
 
 
 def _ocr_typography(words: list[dict[str, Any]], ocr: OcrPage) -> list[dict[str, Any]]:
@@ -551,6 +566,7 @@ def _ocr_typography(words: list[dict[str, Any]], ocr: OcrPage) -> list[dict[str,
                     return read
         return None
 
+    words = _full_height(words)
     sizes = _size_classes([float(word["size"]) for word in words])
     typed = []
     for word in words:
@@ -597,6 +613,25 @@ def _on_baselines(words: list[dict[str, Any]]) -> list[dict[str, Any]]:
         )
         start = end
     return result
+
+
+def _full_height(words: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """OCR'd words with the size of their line, in lower case, as if it had a descending
+    letter: a line's words share its size and top."""
+    lines: dict[tuple[float, float], list[str]] = {}
+    for word in words:
+        lines.setdefault((round(float(word["top"]), 1), float(word["size"])), []).append(word["text"])
+    shallow = {
+        key
+        for key, texts in lines.items()
+        if any(char.islower() for char in "".join(texts)) and not DESCENDERS.intersection("".join(texts))
+    }
+    return [
+        {**word, "size": round(float(word["size"]) / (1 - DESCENDER_SHARE), 1)}
+        if (round(float(word["top"]), 1), float(word["size"])) in shallow
+        else word
+        for word in words
+    ]
 
 
 def _size_classes(sizes: list[float]) -> dict[float, float]:
@@ -757,9 +792,24 @@ def _running_text(text: str) -> bool:
     return len(words) >= RUNNING_TEXT_WORDS and capitalised < 0.5 * len(words)
 
 
-def _title_lines(lines: list[_Line], height: float) -> list[_Line]:
-    """The lines set in the largest font near the top of the page."""
-    top_band = [line for line in lines if line.top < height * 0.3]
+def _picture_share(page: Any) -> float:
+    """The share of the page its pictures cover (overlaps counted once per picture)."""
+    area = float(page.width) * float(page.height)
+    if area <= 0:
+        return 0.0
+    covered = 0.0
+    for image in page.images:
+        width = min(float(page.width), float(image["x1"])) - max(0.0, float(image["x0"]))
+        height = min(float(page.height), float(image["bottom"])) - max(0.0, float(image["top"]))
+        covered += max(0.0, width) * max(0.0, height)
+    return min(1.0, covered / area)
+
+
+def _title_lines(lines: list[_Line], height: float, read_by_ocr: bool = False) -> list[_Line]:
+    """The lines set in the largest font near the top of the page. On a page read by OCR,
+    only lines that read as text: the letters of a logo or a picture above the title
+    ("LE", "©", "SLO") are often the largest type OCR finds there."""
+    top_band = [line for line in lines if line.top < height * 0.3 and (not read_by_ocr or readable(line.text))]
     if not top_band:
         return []
     biggest = max(line.size for line in top_band)
@@ -1034,8 +1084,9 @@ def _first_heading(lines: list[_Line]) -> str:
     return next((line.text for line in lines if line.bold and not _running_text(line.text)), "")
 
 
-def _first_line(text: str) -> str:
+def _first_line(text: str, read_by_ocr: bool = False) -> str:
+    """The text's first line; on a page read by OCR, its first line that reads as text."""
     for line in text.splitlines():
-        if line.strip():
+        if line.strip() and (not read_by_ocr or readable(line)):
             return line.strip()
     return ""

@@ -25,6 +25,7 @@ from figures.metrics import defined as defined_metric
 from figures.superlative import leader
 from ingest.index_store import DeckIndex, Progress, open_index
 from ingest.numbers import find_periods
+from ingest.readable import answer_is_fragment, is_fragment
 from ingest.records import Chunk
 from qa.answer import Answer, Citation, Trace, Value
 from qa.extractive import compose, compose_contents, contents_page, page_furniture
@@ -36,7 +37,6 @@ from qa.figure_answer import (
     passage_names_all,
     text_figure_answer,
 )
-from qa.readable import answer_is_fragment, is_fragment
 from qa.refusal import RefusalPolicy, Verdict
 from qa.settings import Settings
 from retriever.hits import SlideHit

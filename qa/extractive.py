@@ -14,10 +14,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ingest.numbers import find_periods, strip_periods
+from ingest.readable import readable
 from ingest.records import Chunk
 from ingest.text import passage_sentences, root, sentences, tokenize
 from qa.answer import Citation
-from qa.readable import readable
 from retriever.hits import SlideHit
 from understand.kinds import EXPLANATIONS, Kind, asks_to_compare, cue, is_quote, question_kind, sets_against
 from understand.question import key_terms

@@ -13,10 +13,10 @@ from figures.lookup import LookupResult, same_period
 from figures.superlative import Leader
 from ingest.index_store import DeckIndex
 from ingest.numbers import CURRENCIES, SCALE_LETTERS, find_figures, find_periods, strip_periods
+from ingest.readable import readable
 from ingest.records import Chunk, Fact
 from ingest.text import may_abbreviate, tokenize
 from qa.answer import Answer, Citation, FactTrace, TableTrace, Trace, Value
-from qa.readable import readable
 from retriever.hits import SlideHit
 from understand.question import key_terms
 from understand.terms import head_terms

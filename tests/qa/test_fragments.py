@@ -11,8 +11,8 @@ import pytest
 
 from eval.gold import load_gold
 from eval.runner import run_evaluation
+from ingest.readable import answer_is_fragment, is_fragment, readable
 from qa.deckqa import DeckQA
-from qa.readable import answer_is_fragment, is_fragment, readable
 from qa.settings import REPO_ROOT, Settings
 
 # (gold file, the PDF its items are about; None: the bundled deck)
