@@ -30,6 +30,7 @@ from ingest.index_store import DeckIndex
 from ingest.numbers import (
     SCALES,
     convert,
+    find_figures,
     find_periods,
     is_money,
     period_sort_key,
@@ -136,6 +137,27 @@ RARE_TERM_PASSAGES = 3
 MIN_COVERAGE = 0.6
 # A calendar year ("2014"), or a month of one ("Jun. 2012"), as `find_periods` writes it.
 CALENDAR_PERIOD_RE = re.compile(r"(?:[A-Z][a-z]{2}\.? )?(?P<year>(?:19|20)\d\d)")
+# "How much does it cost / did they spend": money asked, though no currency is named.
+COST_VERB_RE = re.compile(
+    r"\bhow much\s+(?:does|do|did|will|would|could|can)\s+(?:[\w'’]+\s+){1,2}"
+    r"(?:cost|spend|pay|charge)\b",
+    re.I,
+)
+# A figure followed by this is a span of time ("the last 24 months").
+SPAN_RE = re.compile(r"\s*(?:months?|years?|weeks?|days?|hours?|quarters?)\b", re.I)
+
+
+def asks_money(question: str) -> bool:
+    """Whether `question` asks for an amount of money (a currency, a scale, a cost), not a rate."""
+    if PERCENT_RE.search(question) or GROWTH_RATE_RE.search(question):
+        return False
+    return bool(MONEY_RE.search(question) or COST_VERB_RE.search(question))
+
+
+# A page of at most this many words is a slide about one thing, whose words name its
+# figures (`_named_by_slide`). The dev decks' slides: 90% at most 150 words; the releases'
+# and filings' pages: 90% at least 134.
+SLIDE_WORDS = 120
 COUNT_QUESTION_RE = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
 # Of this many best matches for a share's whole, those of the same name are its namesakes.
 NAMESAKES = 10
@@ -266,6 +288,7 @@ class FactLookup:
         self._own = WordSets(own_sets)
         slide_numbers = [slide.number for slide in index.slides]
         self._slides = WordSets([expand(tokenize(f"{slide.title} {slide.text}")) for slide in index.slides])
+        self._slide_words = np.array([len(tokenize(slide.text)) for slide in index.slides], dtype=np.int64)
         position = {number: index for index, number in enumerate(slide_numbers)}
         self._fact_slide = np.array([position.get(fact.slide, -1) for fact in self.facts], dtype=np.int64)
         # Inverse document frequency over the deck's passages: rare words ("Seven",
@@ -314,6 +337,7 @@ class FactLookup:
         self._is_money = np.array([is_money(unit) for unit in units], dtype=bool)
         self._is_prose = np.array([not fact.table_id for fact in self.facts], dtype=bool)
         self._values = [(fact.value, fact.unit) for fact in self.facts]
+        self._sizes = np.abs(np.array([fact.value for fact in self.facts], dtype=np.float64))
         self._position = {fact.fact_id: i for i, fact in enumerate(self.facts)}
         # What a fact's label or section negates ("Non-GAAP" negates "gaap"): asked for
         # the plain measure, the negated one is not it.
@@ -444,6 +468,20 @@ class FactLookup:
             total += weight
             found += weight * sets.holding(term)
         return found / total if total else found
+
+    def _named_by_slide(self, head: list[str], weights: dict[str, float], named: np.ndarray) -> np.ndarray:
+        """Per fact, whether its slide names what `head` asks for, for a figure no fact of
+        the slide names: a slide of few words is about one thing, and its words (a chart's
+        legend, a table's header) name its figures ("Average weekday ridership" over a
+        table of stations; "confirmed human cases" beside a map's prisms)."""
+        on_slide = self._coverage(self._slides, head, weights) >= 0.5
+        slide_of = self._fact_slide
+        known = slide_of >= 0
+        short = np.zeros(len(self.facts), dtype=bool)
+        short[known] = self._slide_words[slide_of[known]] <= SLIDE_WORDS
+        names = np.zeros(len(on_slide) + 1, dtype=bool)
+        np.logical_or.at(names, np.where(known, slide_of, len(on_slide)), named)
+        return known & short & on_slide[np.where(known, slide_of, 0)] & ~names[np.where(known, slide_of, len(on_slide))]
 
     def page_holds(self, fact: Fact, terms: Iterable[str]) -> bool:
         """Whether `fact`'s page (its title and text) holds every one of `terms`, in any form."""
@@ -592,7 +630,7 @@ class FactLookup:
         wants_year = bool(YEAR_RE.search(question))
         wants_count = bool(COUNT_RE.search(question))
         wants_points = bool(POINTS_RE.search(question))
-        wants_money = bool(MONEY_RE.search(question)) and not wants_percent
+        wants_money = asks_money(question)
         vector = self.index.embedder.encode([metric_text])[0]
         dense = (self._vectors @ vector).astype(np.float64)
         wide = np.zeros(len(self.facts), dtype=np.float64)
@@ -605,6 +643,8 @@ class FactLookup:
         narrow_coverage = self._coverage(self._narrow, terms, weights)
         metric_coverage = self._coverage(self._metric, terms, weights)
         head_found = self._coverage(self._metric, head, weights) >= 0.5 if head else metric_coverage > 0
+        if head:
+            head_found = head_found | self._named_by_slide(head, weights, head_found)
         if periods:
             period_ok, period_category = self._period_scores(periods)
         else:
@@ -660,6 +700,16 @@ class FactLookup:
             head_found = head_found & (row_in_question >= 1.0)
         rare_held = {term: self._metric.holding(term) for term in rare_terms}
         excluded = np.zeros(len(self.facts), dtype=bool)
+        # A threshold or a span the question states ("funds of over EUR 100M", "in the last
+        # 24 months") says which figure is asked; it is not the answer. (A figure stated
+        # plainly may be an operand: "to hit the 158bn target".)
+        stated = [
+            figure.value
+            for figure in find_figures(question)
+            if figure.unit != "year" and (figure.qualifier or SPAN_RE.match(question, figure.end))
+        ]
+        if stated:
+            excluded |= np.isin(self._sizes, np.abs(stated))
         for _, phrase in exclusions:
             words = [term for term in tokenize(phrase) if self._known(term)]
             if words:
@@ -705,6 +755,8 @@ class FactLookup:
             and not best.rare_missing
             # "How many funds ...": a count, not the year a label prints ("1999 vs 2011").
             and not (fact.unit == "year" and COUNT_QUESTION_RE.search(question))
+            # "How much does it cost ...": an amount, not the share of those who named it.
+            and not (fact.unit in ("%", "points") and asks_money(question))
         )
         explanation = (
             f"best fact {fact.fact_id} '{fact.label}' = {fact.raw} ({fact.period or 'no period'}), "
