@@ -28,7 +28,7 @@ SLIDE_KEEP_RATIO = 0.8
 # OUTLINE_MIN_SECTIONS headed sections, is answered with the slide's outline.
 OUTLINE_COVERAGE = 0.8
 OUTLINE_MIN_SECTIONS = 3
-MAX_BULLETS = 8
+MAX_BULLETS = 16
 # A line of text this short set above bullets is what they hang under.
 LEAD_LINE_WORDS = 20
 # A heading naming at least this share of the question's key terms answers with the
