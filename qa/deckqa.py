@@ -28,6 +28,7 @@ from ingest.numbers import find_periods
 from ingest.readable import answer_is_fragment, is_fragment
 from ingest.records import Chunk
 from qa.answer import Answer, Citation, Trace, Value
+from qa.cover import cover_answer
 from qa.extractive import compose, compose_contents, contents_page, page_furniture
 from qa.figure_answer import (
     in_asked_terms,
@@ -230,6 +231,10 @@ class DeckQA:
         # Which row of a table leads ("Which segment had the highest net income?") is read
         # from the table of the things compared. Neither answers a question that names what
         # the document never mentions.
+        # The document's title, presenter or date: its cover says.
+        about = cover_answer(understanding.plain, understanding.asked, self.index, understanding.trace)
+        if about is not None:
+            return about
         judged = judge(understanding.plain, self.lookup)
         leading = leader(understanding.plain, self.lookup) if judged is None else None
         if (judged or leading) and not self.refusal.unknown_names(understanding.plain):

@@ -1,0 +1,83 @@
+"""Questions about the document itself: its title, who presents it, when. The cover says
+("What is the title of the slide?", "Who is the presenter of this deck?", "When was this
+report published?"); the pages after it are about the subject, not about the document.
+
+The cover is the first page whose text reads (`ingest.readable`). A question about the
+date is answered with the first year the cover prints, as a figure; a question about the
+title or the presenter with the cover's text, which holds both.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+
+from ingest.index_store import DeckIndex
+from ingest.readable import readable
+from qa.answer import Answer, Citation, Trace, Value
+
+DOCUMENT = r"(?:deck|slides?|slide deck|presentation|talk|report|document|study|survey|paper)"
+THE_DOCUMENT = rf"(?:this|the)\s+{DOCUMENT}"
+TITLE_RE = re.compile(
+    rf"\btitle of {THE_DOCUMENT}\b|\b{THE_DOCUMENT}['’]s title\b|\bwhat is {THE_DOCUMENT} (?:called|titled|named)\b",
+    re.I,
+)
+PERSON_RE = re.compile(
+    rf"\bwho (?:is|was|are|were) the (?:presenters?|authors?|speakers?)\b"
+    rf"|\bwho (?:presented|presents|wrote|gave|prepared|authored|made|created) {THE_DOCUMENT}\b"
+    rf"|\b(?:presenters?|authors?|speakers?) of {THE_DOCUMENT}\b",
+    re.I,
+)
+DATE_RE = re.compile(
+    rf"\b(?:when|what year|which year|in what year|what date)\s+(?:was|is|were|did)\s+{THE_DOCUMENT}\s+"
+    r"(?:presented|published|given|written|released|delivered|created|prepared|dated|made|held)\b",
+    re.I,
+)
+YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+MONTHS = {name.lower() for name in (*calendar.month_name[1:], *calendar.month_abbr[1:])}
+# The cover's text quoted: at most this many words.
+COVER_WORDS = 30
+
+
+def cover_answer(plain: str, asked: str, index: DeckIndex, trace: Trace) -> Answer | None:
+    """The answer to a question about the document itself, from its cover; None when the
+    question is about something else, or the cover does not say."""
+    date, person, title = DATE_RE.search(plain), PERSON_RE.search(plain), TITLE_RE.search(plain)
+    if not (date or person or title):
+        return None
+    cover = next((slide for slide in index.slides if any(readable(line) for line in slide.text.splitlines())), None)
+    if cover is None:
+        return None
+    lines = [line.strip() for line in cover.text.splitlines() if line.strip() and readable(line)]
+    text = " ".join(" ".join(lines).split()[:COVER_WORDS])
+    trace = trace.model_copy(update={"retrieved_slides": [cover.number], "refusal_check": "asks about the document"})
+    if date:
+        dated = next((line for line in cover.text.splitlines() if YEAR_RE.search(line)), None)
+        if dated is None:
+            return None
+        year = YEAR_RE.search(dated)
+        assert year is not None
+        written = _date_written(dated, year)
+        citation = Citation(slide=cover.number, title=cover.title, text=dated.strip())
+        value = Value(number=float(year.group(0)), unit="year", raw=written)
+        answer = f"**{year.group(0)}**: the cover is dated {written} [Slide {cover.number}]"
+        return Answer(question=asked, answer=answer, route="text", citations=[citation], value=value, debug=trace)
+    if not text:
+        return None
+    citation = Citation(slide=cover.number, title=cover.title, text=text)
+    answer = f"The cover reads: {text} [Slide {cover.number}]"
+    return Answer(question=asked, answer=answer, route="text", citations=[citation], debug=trace)
+
+
+def _date_written(line: str, year: re.Match[str]) -> str:
+    """The date as the cover writes it: the word holding the year ("11/15/2012"), after
+    its month and day when they are words ("July 2011", "June 3, 2015")."""
+    words = [(word.start(), word.group(0)) for word in re.finditer(r"\S+", line)]
+    at = max(i for i, (start, _) in enumerate(words) if start <= year.start())
+    first = at
+    while first > 0 and first > at - 2:
+        word = words[first - 1][1].strip(",.").lower()
+        if word not in MONTHS and not (word.isdigit() and int(word) <= 31):
+            break
+        first -= 1
+    return " ".join(word for _, word in words[first : at + 1])
