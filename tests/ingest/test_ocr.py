@@ -8,15 +8,23 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from eval.bench import picture_pdf
 from eval.scoring import score_item
 from ingest.errors import DeckError
 from ingest.files import opened_pdf
 from ingest.index_store import _decimals_missing, build_index, open_index
-from ingest.ocr import _mark_left_of, _solid, ocr_spelling, pages_without_text, ruling_lines, tesseract_version
-from ingest.pdf_reader import _on_baselines
+from ingest.ocr import (
+    _mark_left_of,
+    _solid,
+    ocr_spelling,
+    pages_without_text,
+    picture_page,
+    ruling_lines,
+    tesseract_version,
+)
+from ingest.pdf_reader import OCR_SIZE_TOLERANCE, _full_height, _Line, _on_baselines, _title_lines, read_deck
 from qa.deckqa import DeckQA
 from qa.settings import Settings
 
@@ -188,3 +196,70 @@ def test_image_only_pdf_without_an_ocr_engine_names_what_to_install(
     with pytest.raises(DeckError, match="apt install tesseract-ocr"):
         build_index(pdf, tmp_path / "index", index_embedder)
     assert not (tmp_path / "index").exists()
+
+
+def test_a_picture_page_is_one_of_few_words_over_pictures() -> None:
+    assert picture_page(chars=92, picture_share=0.78)  # a title and a source over a chart
+    assert not picture_page(chars=92, picture_share=0.1)  # a short slide with a logo
+    assert not picture_page(chars=1242, picture_share=0.31)  # a filing's page with a graph
+    assert picture_page(chars=5, picture_share=0.0)  # no text layer at all
+    assert pages_without_text(["Security Tools", "Revenue grew " * 40], [0.7, 0.7]) == [1]
+
+
+def _chart_over_title_pdf(path: Path) -> Path:
+    """A slide whose title and source are text, and whose chart is a picture of words."""
+    from fpdf import FPDF
+
+    image = Image.new("RGB", (1600, 700), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=64)
+    for row, (label, share) in enumerate((("Firewalls", "98%"), ("Encryption", "71%"), ("Audit logs", "64%"))):
+        draw.text((60, 80 + row * 200), label, fill="black", font=font)
+        draw.rectangle((520, 80 + row * 200, 520 + int(share[:-1]) * 9, 150 + row * 200), fill=(40, 90, 160))
+        draw.text((1420, 80 + row * 200), share, fill="black", font=font)
+    picture = path.with_suffix(".png")
+    image.save(picture)
+    pdf = FPDF(orientation="L", unit="pt", format=(540, 720))
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 28)
+    pdf.text(40, 60, "Security Tools")
+    pdf.image(str(picture), x=40, y=90, w=640, h=280)
+    pdf.set_font("Helvetica", "", 10)
+    pdf.text(40, 500, "Source: a survey of IT leaders")
+    pdf.output(str(path))
+    return path
+
+
+@needs_tesseract
+def test_a_chart_pasted_as_a_picture_is_read_by_ocr(tmp_path: Path) -> None:
+    deck = read_deck(_chart_over_title_pdf(tmp_path / "chart.pdf"))
+    assert deck.ocr is not None and [page.number for page in deck.ocr.pages] == [1]
+    text = deck.slides[0].text
+    assert "Firewalls" in text and "98%" in text
+    assert deck.slides[0].title == "Security Tools"
+
+
+def _line(text: str, top: float, size: float) -> _Line:
+    return _Line(text=text, x0=40.0, x1=400.0, top=top, bottom=top + size, size=size, bold=False, grey=False)
+
+
+def test_on_a_page_read_by_ocr_the_title_reads_as_text() -> None:
+    # A logo's letters in larger type above the title, as OCR reads them ("LE").
+    lines = [_line("LE", 20, 40), _line("AND MORE GOOD NEWS — OVERALL VOLUME IS UP", 70, 30), _line("14%", 300, 20)]
+    assert [line.text for line in _title_lines(lines, 540, read_by_ocr=True)] == [lines[1].text]
+    assert [line.text for line in _title_lines(lines, 540)] == ["LE"]  # a text layer's title stays as printed
+
+
+def test_an_ocr_line_without_descenders_is_sized_as_its_neighbours() -> None:
+    def word(text: str, top: float, size: float) -> dict:
+        return {"text": text, "top": top, "bottom": top + size, "size": size, "x0": 0.0, "x1": 10.0}
+
+    words = [
+        word("money", 125.7, 19.0),  # "…money for 48 million": a descending letter
+        word("customers", 153.0, 15.0),  # its wrapped line "customers worldwide": none
+        word("worldwide", 153.0, 15.0),
+        word("TOTAL", 200.0, 15.0),  # capitals have none to lack
+    ]
+    sizes = [w["size"] for w in _full_height(words)]
+    assert sizes[1] == sizes[2] and abs(sizes[1] - 19.0) < 19.0 * OCR_SIZE_TOLERANCE
+    assert sizes[0] == 19.0 and sizes[3] == 15.0

@@ -1,0 +1,33 @@
+"""Figures of slides: a slide of few words names its figures, and a threshold the question
+states is not the answer."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from qa.deckqa import DeckQA
+from qa.settings import REPO_ROOT, Settings
+
+# A deck of photographs and charts, read partly by OCR.
+GESTALT = REPO_ROOT / "data/decks/0e94b4197b10096b1f4c699701570fbf.pdf"
+
+
+def test_a_slides_legend_names_its_figure(settings: Settings) -> None:
+    # The map's legend says what its prisms count; the figure's own line says "Tallest prism = 664".
+    deck = DeckQA.load(settings.for_document(GESTALT))
+    answer = deck.ask("How many confirmed human cases does the tallest prism on the West Nile Virus map stand for?")
+    assert not answer.refused
+    assert answer.value is not None and answer.value.number == 664
+
+
+def test_a_threshold_the_question_states_is_not_a_candidate(deck: DeckQA) -> None:
+    lookup = deck.lookup
+    question = "Which revenue target goes with an annual revenue growth rate of more than 10%?"
+    excluded = lookup.features(question).excluded
+    assert excluded is not None
+    values = np.array([fact.value for fact in lookup.facts])
+    assert excluded[values == 10].all() and excluded.any()
+    assert not excluded[values == 45].any()
+    # Stated plainly, a figure may be an operand ("to hit the 158bn target"): it stays.
+    plain = lookup.features("How much more revenue is needed to hit the 158 billion target?").excluded
+    assert plain is None or not plain[values == 158].any()
