@@ -45,6 +45,7 @@ from retriever.hybrid import HybridRetriever
 from understand.followup import rewrite_followup
 from understand.instructions import read_instructions
 from understand.kinds import EXPLANATIONS, asks_for_contents, asks_for_explanation, question_kind
+from understand.periods import document_calendar, in_document_terms
 from understand.question import validate_question, wants_list, with_names, without_names
 from understand.router import Route, asks_what_was_done, route
 
@@ -107,6 +108,8 @@ class DeckQA:
         from figures.lookup import FactLookup
 
         self.lookup = FactLookup(index)
+        # The calendar its dated figures are named in: "the six months ended June 30" is 1H.
+        self.calendar = document_calendar((fact.period, fact.period_end) for fact in index.facts)
         self.llm_answerer = llm_answerer
         self.slide_chunks: dict[int, list[Chunk]] = defaultdict(list)
         # What answers are composed of: each page's passages without its frame (a running
@@ -293,7 +296,7 @@ class DeckQA:
         asked = validate_question(question)
         # An analyst's instructions around the question say how to answer, not what.
         instructions = read_instructions(asked)
-        core = instructions.question
+        core = in_document_terms(instructions.question, self.calendar)
         rewrite = self.llm_answerer.rewrite if use_llm and self.llm_answerer is not None else rewrite_followup
         # The document's own company, however the user names it, is "the company".
         names = self.index.manifest.names
