@@ -21,6 +21,7 @@ from ingest.index_store import DeckIndex
 from ingest.records import Chunk
 from ingest.text import tokenize
 from retriever.hits import Hit, SlideHit
+from retriever.sections import discussion_pages
 from understand.kinds import EXPLANATIONS, question_kind
 from understand.terms import QUESTION_FILLER, written_as_name
 
@@ -52,6 +53,10 @@ EXPLAIN_MIN_WORDS = 3
 # question names. Corpus dev key-point recall (mean of 4 releases): 0.847 without and at
 # 0.25, 0.889 at 0.5 and 1.0; the deck's dev items the same at each.
 NAMED_WEIGHT = 0.5
+# A question asking for a cause ("What drove ...", "Why did ...") grows a page's score by
+# this share on a page of the filing's discussion and analysis (`retriever.sections`),
+# where a filing gives the reasons for its results.
+DISCUSSION_WEIGHT = 0.5
 # Question vectors kept for a second retrieval of the same question.
 RECENT_QUESTIONS = 8
 FIGURE_CELL_RE = re.compile(r"\d")
@@ -102,6 +107,7 @@ class HybridRetriever:
             chunk.chunk_id: set(tokens) for chunk, tokens in zip(index.chunks, index.chunk_tokens, strict=True)
         }
         self._own_names = {token for name in index.manifest.names for token in tokenize(name)}
+        self._discussion = discussion_pages(index.slides)
         # Which passages hold each word pair side by side.
         self._pair_passages: dict[tuple[str, str], set[int]] = defaultdict(set)
         for i, tokens in enumerate(index.chunk_tokens):
@@ -124,6 +130,7 @@ class HybridRetriever:
         # An explanation of something the question names ("What drove MedTech's growth")
         # is on a page whose passages name it too.
         names = self._names_in(question) if explanation else set()
+        discussed = self._discussion if explanation and question_kind(question) == "cause" else set()
         slides = []
         for number, hits in by_slide.items():
             passage_scores = [hit.score for hit in hits[:3]]
@@ -131,6 +138,8 @@ class HybridRetriever:
             score += TITLE_WEIGHT * title_scores.get(number, 0.0)
             if names and any(names <= self._token_sets[hit.chunk.chunk_id] for hit in hits[:3] if hit.score > 0):
                 score *= 1 + NAMED_WEIGHT
+            if number in discussed:
+                score *= 1 + DISCUSSION_WEIGHT
             slides.append(SlideHit(number, hits[0].chunk.title, score, tuple(hits[:per_slide])))
         slides.sort(key=lambda slide: -slide.score)
         return slides[:k]
