@@ -147,6 +147,16 @@ COST_VERB_RE = re.compile(
 SPAN_RE = re.compile(r"\s*(?:months?|years?|weeks?|days?|hours?|quarters?)\b", re.I)
 
 
+def _label_says_otherwise(fact: Fact) -> bool:
+    """Whether a table fact's label states another figure of its kind ("30% Share of Total
+    Activity" over a cell of 21%): a row read off a chart, whose own figure is the
+    label's, not the cell's beside it."""
+    if not fact.table_id or fact.unit == "year":
+        return False
+    stated = [figure.value for figure in find_figures(fact.label) if figure.unit == fact.unit]
+    return bool(stated) and all(abs(value - fact.value) > 1e-9 for value in stated)
+
+
 def asks_money(question: str) -> bool:
     """Whether `question` asks for an amount of money (a currency, a scale, a cost), not a rate."""
     if PERCENT_RE.search(question) or GROWTH_RATE_RE.search(question):
@@ -757,6 +767,7 @@ class FactLookup:
             and not (fact.unit == "year" and COUNT_QUESTION_RE.search(question))
             # "How much does it cost ...": an amount, not the share of those who named it.
             and not (fact.unit in ("%", "points") and asks_money(question))
+            and not _label_says_otherwise(fact)
         )
         explanation = (
             f"best fact {fact.fact_id} '{fact.label}' = {fact.raw} ({fact.period or 'no period'}), "
