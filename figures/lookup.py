@@ -140,7 +140,7 @@ CALENDAR_PERIOD_RE = re.compile(r"(?:[A-Z][a-z]{2}\.? )?(?P<year>(?:19|20)\d\d)"
 # "How much does it cost / did they spend": money asked, though no currency is named.
 COST_VERB_RE = re.compile(
     r"\bhow much\s+(?:does|do|did|will|would|could|can)\s+(?:[\w'’]+\s+){1,2}"
-    r"(?:cost|spend|pay|charge)\b",
+    r"(?:cost|spend|pay|charge)\b(?!\s+(?:decreas|increas|ris|fall|fell|drop|declin|grow|grew|chang|go|went)\w*)",
     re.I,
 )
 # A figure followed by this is a span of time ("the last 24 months").

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from figures.lookup import _label_says_otherwise, asks_money
+from ingest.records import Fact
 from qa.deckqa import DeckQA
 from qa.settings import REPO_ROOT, Settings
 
@@ -31,3 +33,20 @@ def test_a_threshold_the_question_states_is_not_a_candidate(deck: DeckQA) -> Non
     # Stated plainly, a figure may be an operand ("to hit the 158bn target"): it stays.
     plain = lookup.features("How much more revenue is needed to hit the 158 billion target?").excluded
     assert plain is None or not plain[values == 158].any()
+
+
+def test_a_row_whose_label_states_another_figure_is_not_its_cell() -> None:
+    def fact(label: str, value: float, unit: str = "%") -> Fact:
+        return Fact("p8-u3-r2-c1", 8, label, value, unit, "", f"{value}", label, table_id="p8-u3")
+
+    assert _label_says_otherwise(fact("30% Share of Total Activity", 21.0))
+    assert not _label_says_otherwise(fact("30% Share of Total Activity", 30.0))
+    assert not _label_says_otherwise(fact("Operating margin", 21.0))
+    assert not _label_says_otherwise(fact("Stores opened in 2015", 21.0, "count"))
+
+
+def test_a_cost_asked_is_money() -> None:
+    assert asks_money("How much does it cost a hospital to implement an EMR system?")
+    assert asks_money("How much did the company spend on research?")
+    assert not asks_money("By how much did the infrastructure cost decrease in FY13?")
+    assert not asks_money("What share of respondents named cost?")
