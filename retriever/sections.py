@@ -16,7 +16,12 @@ from collections.abc import Sequence
 
 from ingest.records import Slide
 
-ITEM_RE = re.compile(r"^\s*(?:part\s+[iv]+\s*[,.:-]?\s*)?item\s+(\d{1,2}[ab]?)\s*[.:\-—–]?\s*(?P<title>.*)$", re.I)
+# "Item 7. Management's ...", "ITEM 7 MANAGEMENT'S ...", "Item 7." alone: not "Item 7 of
+# Part II" in a sentence.
+ITEM_RE = re.compile(
+    r"^\s*(?:[Pp][Aa][Rr][Tt]\s+[IVXivx]+\s*[,.:-]?\s*)?[Ii][Tt][Ee][Mm]\s+(\d{1,2}[ABab]?)"
+    r"(?:\s*[.:\-—–]\s*|\s+(?=[A-Z])|\s*$)(?P<title>.*)$"
+)
 # An item heading is among the first lines of the page that opens its section.
 HEAD_LINES = 8
 # A page naming more items than this is a contents page.
@@ -24,8 +29,12 @@ MAX_ITEMS_ON_PAGE = 2
 # A title the layout breaks goes on for at most this many lines of at most this many
 # characters (a line of running text is longer).
 TITLE_LINES = 2
-TITLE_LINE_CHARS = 80
-DISCUSSION_RE = re.compile(r"\bdiscussion\s+and\s+analysis\b", re.I)
+TITLE_LINE_CHARS = 100
+# An item's heading line is at most this long ("ITEM 7. MANAGEMENT'S DISCUSSION AND
+# ANALYSIS OF FINANCIAL CONDITION AND RESULTS OF OPERATIONS"); a longer line is running
+# text that happens to start with the word.
+ITEM_LINE_CHARS = 120
+DISCUSSION = "discussionandanalysis"
 
 
 def section_titles(slides: Sequence[Slide]) -> dict[int, str]:
@@ -35,22 +44,34 @@ def section_titles(slides: Sequence[Slide]) -> dict[int, str]:
     current = ""
     for slide in slides:
         lines = [line for line in slide.text.splitlines() if line.strip()]
-        items = [match for match in map(ITEM_RE.match, lines) if match]
-        opening = [(at, match) for at, match in enumerate(map(ITEM_RE.match, lines[:HEAD_LINES])) if match]
-        if opening and len(items) <= MAX_ITEMS_ON_PAGE:
-            at, match = opening[0]
-            # A title the layout breaks ("Item 7. Management's" / "Discussion and Analysis
-            # ..."), or "Item 7." on a line of its own: the next line goes on with it.
-            title = [match.group("title").strip()]
-            for line in lines[at + 1 : at + 1 + TITLE_LINES]:
-                if len(line.strip()) > TITLE_LINE_CHARS:
-                    break  # running text
-                title.append(line.strip())
-            current = " ".join(" ".join(title).split())
-        sections[slide.number] = current
+        items = [
+            (at, match)
+            for at, match in enumerate(map(ITEM_RE.match, lines))
+            if match and len(lines[at].strip()) <= ITEM_LINE_CHARS
+        ]
+        if not items or len(items) > MAX_ITEMS_ON_PAGE:
+            sections[slide.number] = current
+            continue
+        # A section opening near the page's top takes the page; one opening lower down
+        # takes the pages after it.
+        at, match = items[-1]
+        sections[slide.number] = _title(lines, at, match) if items[0][0] < HEAD_LINES else current
+        current = _title(lines, at, match)
     return sections
+
+
+def _title(lines: list[str], at: int, match: re.Match[str]) -> str:
+    """The item's title: a title the layout breaks ("Item 7. Management's" / "Discussion
+    and Analysis ..."), or "Item 7." on a line of its own, goes on in the next lines."""
+    title = [match.group("title").strip()]
+    for line in lines[at + 1 : at + 1 + TITLE_LINES]:
+        if len(line.strip()) > TITLE_LINE_CHARS and any(title):
+            break  # running text
+        title.append(line.strip())
+    return " ".join(" ".join(title).split())
 
 
 def discussion_pages(slides: Sequence[Slide]) -> set[int]:
     """The pages of the document's management's discussion and analysis, if it has one."""
-    return {number for number, title in section_titles(slides).items() if DISCUSSION_RE.search(title)}
+    # Letters the layout set apart ("DISCUSSION A ND ANALYSIS") are read together.
+    return {number for number, title in section_titles(slides).items() if DISCUSSION in "".join(title.split()).lower()}
