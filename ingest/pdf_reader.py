@@ -566,12 +566,14 @@ def _ocr_typography(words: list[dict[str, Any]], ocr: OcrPage) -> list[dict[str,
                     return read
         return None
 
-    words = _full_height(words)
-    sizes = _size_classes([float(word["size"]) for word in words])
+    # Bold is the ink's stroke against the size OCR measured; the classes of sizes are
+    # of the lines' full heights.
+    full = [float(word["size"]) for word in _full_height(words)]
+    sizes = _size_classes(full)
     typed = []
-    for word in words:
-        read, size = measured(word), float(word["size"])
-        bold = read is not None and size > 0 and read.line_stroke / size > BOLD_STROKE
+    for word, size in zip(words, full, strict=True):
+        read, inked = measured(word), float(word["size"])
+        bold = read is not None and inked > 0 and read.line_stroke / inked > BOLD_STROKE
         typed.append({**word, "size": sizes[size], "fontname": "OCR-Bold" if bold else "OCR"})
     for x0, top, x1, bottom in ocr.marks:
         middle = (top + bottom) / 2
