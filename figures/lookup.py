@@ -484,14 +484,12 @@ class FactLookup:
         the slide names: a slide of few words is about one thing, and its words (a chart's
         legend, a table's header) name its figures ("Average weekday ridership" over a
         table of stations; "confirmed human cases" beside a map's prisms)."""
+        known = self._fact_slide >= 0
+        slide = np.where(known, self._fact_slide, 0)
+        names = np.zeros(self._slides.size, dtype=bool)  # per slide: a fact of it is named
+        np.logical_or.at(names, slide[known], named[known])
         on_slide = self._coverage(self._slides, head, weights) >= 0.5
-        slide_of = self._fact_slide
-        known = slide_of >= 0
-        short = np.zeros(len(self.facts), dtype=bool)
-        short[known] = self._slide_words[slide_of[known]] <= SLIDE_WORDS
-        names = np.zeros(len(on_slide) + 1, dtype=bool)
-        np.logical_or.at(names, np.where(known, slide_of, len(on_slide)), named)
-        return known & short & on_slide[np.where(known, slide_of, 0)] & ~names[np.where(known, slide_of, len(on_slide))]
+        return known & (self._slide_words[slide] <= SLIDE_WORDS) & on_slide[slide] & ~names[slide]
 
     def page_holds(self, fact: Fact, terms: Iterable[str]) -> bool:
         """Whether `fact`'s page (its title and text) holds every one of `terms`, in any form."""

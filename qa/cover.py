@@ -48,8 +48,6 @@ def cover_answer(plain: str, asked: str, index: DeckIndex, trace: Trace) -> Answ
     cover = next((slide for slide in index.slides if any(readable(line) for line in slide.text.splitlines())), None)
     if cover is None:
         return None
-    lines = [line.strip() for line in cover.text.splitlines() if line.strip() and readable(line)]
-    text = " ".join(" ".join(lines).split()[:COVER_WORDS])
     trace = trace.model_copy(update={"retrieved_slides": [cover.number], "refusal_check": "asks about the document"})
     if date:
         dated = next((line for line in cover.text.splitlines() if YEAR_RE.search(line)), None)
@@ -62,8 +60,8 @@ def cover_answer(plain: str, asked: str, index: DeckIndex, trace: Trace) -> Answ
         value = Value(number=float(year.group(0)), unit="year", raw=written)
         answer = f"**{year.group(0)}**: the cover is dated {written} [Slide {cover.number}]"
         return Answer(question=asked, answer=answer, route="text", citations=[citation], value=value, debug=trace)
-    if not text:
-        return None
+    lines = [line.strip() for line in cover.text.splitlines() if line.strip() and readable(line)]
+    text = " ".join(" ".join(lines).split()[:COVER_WORDS])
     citation = Citation(slide=cover.number, title=cover.title, text=text)
     answer = f"The cover reads: {text} [Slide {cover.number}]"
     return Answer(question=asked, answer=answer, route="text", citations=[citation], debug=trace)

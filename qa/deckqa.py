@@ -229,22 +229,20 @@ class DeckQA:
     def _prepare(self, question: str, history: Sequence[Any] | None, use_llm: bool) -> Answer | Evidence:
         """A final answer (a figure, a refusal), or the text route's evidence."""
         understanding = self._understand(question, history, use_llm)
-        # A judgement of the figures ("Is it capital-intensive?", "Did its margin improve?")
-        # is answered with the figures that decide it.
-        # Which row of a table leads ("Which segment had the highest net income?") is read
-        # from the table of the things compared. Neither answers a question that names what
-        # the document never mentions.
         # The document's title, presenter or date: its cover says.
         about = cover_answer(understanding.plain, understanding.asked, self.index, understanding.trace)
         if about is not None:
             return about
+        # A judgement of the figures ("Is it capital-intensive?", "Did its margin improve?")
+        # is answered with the figures that decide it; which row of a table leads ("Which
+        # segment had the highest net income?") is read from the table of the things
+        # compared. Neither answers a question that names what the document never mentions.
         judged = judge(understanding.plain, self.lookup)
         leading = leader(understanding.plain, self.lookup) if judged is None else None
         if (judged or leading) and not self.refusal.unknown_names(understanding.plain):
             if judged is not None:
                 return judgement_answer(understanding.asked, judged, self.index, understanding.trace)
-            if leading is not None:
-                return leader_answer(understanding.asked, leading, self.index, understanding.trace)
+            return leader_answer(understanding.asked, leading, self.index, understanding.trace)
         if (
             understanding.route.kind == "table"
             or definitions(understanding.plain)  # a figure the question defines

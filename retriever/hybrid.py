@@ -120,8 +120,9 @@ class HybridRetriever:
         """The `k` best slides with up to `per_slide` passages each. `explanation`: rank
         only the passages that can explain (default: when the question asks why, how,
         what something is or what was said)."""
+        kind = question_kind(question)
         if explanation is None:
-            explanation = question_kind(question) in EXPLANATIONS
+            explanation = kind in EXPLANATIONS
         vector, ranked = self._ranked_hits(question, explanation)
         by_slide: dict[int, list[Hit]] = defaultdict(list)
         for hit in ranked:
@@ -130,7 +131,7 @@ class HybridRetriever:
         # An explanation of something the question names ("What drove MedTech's growth")
         # is on a page whose passages name it too.
         names = self._names_in(question) if explanation else set()
-        discussed = self._discussion if explanation and question_kind(question) == "cause" else set()
+        discussed = self._discussion if explanation and kind == "cause" else set()
         slides = []
         for number, hits in by_slide.items():
             passage_scores = [hit.score for hit in hits[:3]]

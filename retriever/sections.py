@@ -54,9 +54,9 @@ def section_titles(slides: Sequence[Slide]) -> dict[int, str]:
             continue
         # A section opening near the page's top takes the page; one opening lower down
         # takes the pages after it.
-        at, match = items[-1]
-        sections[slide.number] = _title(lines, at, match) if items[0][0] < HEAD_LINES else current
-        current = _title(lines, at, match)
+        opened = _title(lines, *items[-1])
+        sections[slide.number] = opened if items[0][0] < HEAD_LINES else current
+        current = opened
     return sections
 
 

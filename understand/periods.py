@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import calendar as months_of_year
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -55,25 +54,19 @@ class Calendar:
 
 def document_calendar(dated: Iterable[tuple[str, str]]) -> Calendar | None:
     """The calendar the document's figures are named in, from (period name, ISO end date)
-    pairs of its dated figures: each full year or quarter tells the month its fiscal year
-    ends in and the year that year is named by; the commonest answer. None when no figure
-    is both named and dated."""
-    votes: Counter[Calendar] = Counter()
-    for name, end in dated:
-        named = NAME_RE.match(name)
-        if not named or len(end) != 10:
-            continue
-        day = date.fromisoformat(end)
-        closing_month, closing_year = _closing(day)
-        quarter = int(named.group("quarter") or 4)
-        # The fiscal year ends (4 - quarter) quarters after this period does.
-        months_on = closing_month + 3 * (4 - quarter)
-        end_month = (months_on - 1) % 12 + 1
-        end_year = closing_year + (months_on - 1) // 12
-        offset = _century(int(named.group("year")), end_year) - end_year
-        if offset in (0, -1):
-            votes[Calendar(end_month, offset)] += 1
-    return votes.most_common(1)[0][0] if votes else None
+    pairs of its dated figures: of the calendars (the month the fiscal year ends in, the
+    year it is named by), the one that names most of its full years and quarters as the
+    document does. None when no figure is both named and dated."""
+    spans = {
+        (name, date.fromisoformat(end), 12 if name.startswith("FY") else 3)
+        for name, end in dated
+        if NAME_RE.match(name) and len(end) == 10
+    }
+    if not spans:
+        return None
+    calendars = [Calendar(month, offset) for offset in (0, -1) for month in range(1, 13)]
+    fits = [sum(calendar.name(months, end) == name for name, end, months in spans) for calendar in calendars]
+    return calendars[fits.index(max(fits))] if max(fits) else None
 
 
 def in_document_terms(question: str, calendar: Calendar | None) -> str:
@@ -94,17 +87,3 @@ def in_document_terms(question: str, calendar: Calendar | None) -> str:
         return calendar.name(SPAN_MONTHS[match.group("count").lower()], end) or match.group(0)
 
     return SPAN_ENDED_RE.sub(named, question)
-
-
-def _closing(day: date) -> tuple[int, int]:
-    """The month (and its year) a period ending on `day` closes: one ending in a month's
-    first week closes the month before (52/53-week years)."""
-    if day.day <= 7:
-        return (12, day.year - 1) if day.month == 1 else (day.month - 1, day.year)
-    return day.month, day.year
-
-
-def _century(two_digits: int, near: int) -> int:
-    """The year ending in `two_digits` nearest to `near`."""
-    base = near - near % 100 + two_digits
-    return min((base - 100, base, base + 100), key=lambda year: abs(year - near))
