@@ -8,6 +8,7 @@ embedding similarity of labels; compose derived figures with a safe evaluator.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import functools
 import math
 import re
@@ -21,6 +22,7 @@ import numpy as np
 from figures.arithmetic import evaluate, number_text
 from figures.filing import primary_statement
 from figures.formula import computed as computed_as_defined
+from figures.formula import definitions
 from figures.metrics import Metric
 from figures.metrics import defined as defined_metric
 from figures.metrics import named as named_metric
@@ -168,7 +170,11 @@ def asks_money(question: str) -> bool:
 # figures (`_named_by_slide`). The dev decks' slides: 90% at most 150 words; the releases'
 # and filings' pages: 90% at least 134.
 SLIDE_WORDS = 120
+# Days apart at which two dates are one fiscal year's end (`_same_week`).
+YEAR_END_DAYS = 6
 COUNT_QUESTION_RE = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
+# A question asking for a year or a date ("When was the bank founded?"): no amount answers it.
+YEAR_QUESTION_RE = re.compile(r"^\W*(?:when|since when|(?:in )?(?:what|which) year)\b", re.I)
 # Of this many best matches for a share's whole, those of the same name are its namesakes.
 NAMESAKES = 10
 # How a fact's period meets the one asked (`_period_fit`): nothing asked, the same period
@@ -255,6 +261,15 @@ class FactLookup:
         names = index.manifest.names
         self._long_names = tuple(name for name in names if len(tokenize(name)) > 1)
         self._filler = FILLER_TERMS | {tokens[0] for name in names if len(tokens := tokenize(name)) == 1}
+        # The first word of a longer name, when the document only ever writes it as a name
+        # ("Adobe" of "Adobe Systems"; not "General" of "General Mills"), is the company too.
+        written = "\n".join(slide.text for slide in index.slides)
+        self._filler |= {
+            tokens[0]
+            for name in names
+            if len(tokens := tokenize(name)) > 1
+            and not re.search(rf"(?<![\w./@-]){re.escape(tokens[0])}(?!\w|\.\w)", written)
+        }
         titles = {slide.number: slide.title for slide in index.slides}
         tables = {table.table_id: table for table in index.tables}
         # Facts repeat their parts (a row's label, a column's period, a table's title):
@@ -348,6 +363,8 @@ class FactLookup:
         self._is_prose = np.array([not fact.table_id for fact in self.facts], dtype=bool)
         self._values = [(fact.value, fact.unit) for fact in self.facts]
         self._sizes = np.abs(np.array([fact.value for fact in self.facts], dtype=np.float64))
+        # What a figure in a sentence counts: the word after it ("48 interviewers").
+        self._counted = [counted_words(fact.context, fact.raw) if not fact.table_id else set() for fact in self.facts]
         self._position = {fact.fact_id: i for i, fact in enumerate(self.facts)}
         # What a fact's label or section negates ("Non-GAAP" negates "gaap"): asked for
         # the plain measure, the negated one is not it.
@@ -724,6 +741,17 @@ class FactLookup:
                 excluded |= np.logical_and.reduce([self._narrow.holding(term) for term in words])
         return Candidates(features, head_found, period_ok, tuple(rare_terms), rare_held, excluded)
 
+    def _counts_another(self, index: int, question: str) -> bool:
+        """ "How many days did the training last?": a sentence naming the days ("four days,
+        and 48 interviewers ...") whose figure counts something else (interviewers) does
+        not state the count asked."""
+        counted = self._counted[index]
+        if not counted or not COUNT_QUESTION_RE.search(question):
+            return False
+        asked = {stem(term) for term in head_terms(question)}
+        named = {stem(word) for word in tokenize(self.facts[index].context)}
+        return bool(asked & named) and not asked & counted
+
     def _labels_holding(self, words: str) -> np.ndarray:
         """Which facts' labels or column headings print `words` ("excluding impact") in
         this order, in any form ("Excluding the impacts from ...")."""
@@ -763,6 +791,8 @@ class FactLookup:
             and not best.rare_missing
             # "How many funds ...": a count, not the year a label prints ("1999 vs 2011").
             and not (fact.unit == "year" and COUNT_QUESTION_RE.search(question))
+            and not (fact.unit != "year" and YEAR_QUESTION_RE.search(question))
+            and not self._counts_another(self._position[fact.fact_id], question)
             # "How much does it cost ...": an amount, not the share of those who named it.
             and not (fact.unit in ("%", "points") and asks_money(question))
             and not _label_says_otherwise(fact)
@@ -814,6 +844,15 @@ class FactLookup:
         defined = computed_as_defined(question, self)
         if defined is not None:
             return defined
+        result = self._answer_undefined(question)
+        if result is not None and not result.formula and definitions(question):
+            # Not one of its operands, however well it matches the question's words.
+            said = "; ".join(f"{term} as {formula}" for term, formula in definitions(question).items())
+            explanation = f"the question defines {said}, and not every operand is printed; {result.explanation}"
+            return replace(result, confident=False, explanation=explanation)
+        return result
+
+    def _answer_undefined(self, question: str) -> LookupResult | None:
         question = self.abbreviated(self.spelled_out(question))
         catalogued = defined_metric(question)
         if catalogued is not None:
@@ -1536,7 +1575,7 @@ def _period_fit(
         return True, 2 if part_of_year else 1
     is_balance = bool(_iso_date(fact.period))
     if fact.period_end and any(
-        _iso_date(period) == fact.period_end or (is_balance and year_ends.get(period) == fact.period_end)
+        _iso_date(period) == fact.period_end or (is_balance and _same_week(year_ends.get(period, ""), fact.period_end))
         for period in periods
     ):
         return True, 1
@@ -1600,6 +1639,15 @@ def year_before(period: str) -> str:
     year = match.group(1)
     earlier = f"{(int(year) - 1) % 10 ** len(year):0{len(year)}d}"
     return period[: match.start(1)] + earlier + (match.group(2) or "")
+
+
+def _same_week(first: str, second: str) -> bool:
+    """Whether two ISO dates are at most `YEAR_END_DAYS` apart: a 52-53-week fiscal year's
+    end, dated by its balance sheet ("November 27, 2015") and by a table of years whose
+    days the document does not print, is one end."""
+    if not first or not second:
+        return False
+    return abs((datetime.date.fromisoformat(first) - datetime.date.fromisoformat(second)).days) <= YEAR_END_DAYS
 
 
 def _iso_date(period: str) -> str:
@@ -1837,6 +1885,15 @@ def _per_unit(unit: str) -> bool:
 def _is_change(fact: Fact) -> bool:
     """A figure that is a change ("up 320", a "% change" or "growth" column)."""
     return "change" in fact.tags or bool(re.search(r"\b(?:change|growth)\b", f"{fact.label} {fact.column}", re.I))
+
+
+def counted_words(text: str, raw: str) -> set[str]:
+    """The stems of the words that follow `raw` where `text` prints it ("48 interviewers
+    administered" -> {"interview"}); empty where a stopword or nothing follows."""
+    counted = set()
+    for match in re.finditer(rf"(?<![\w.,]){re.escape(raw)}\s+([A-Za-z][A-Za-z-]+)", text):
+        counted |= {stem(word) for word in tokenize(match.group(1))}
+    return counted
 
 
 def _unit_asked_fits(question: str, unit: str) -> bool:

@@ -62,6 +62,7 @@ def find_figures(text: str, default_unit: str = "", parens_negative: bool = Fals
             period_spans.append(match.span("day"))
     # ... and so is the year of a period spelled out ("the first quarter of 2023").
     period_spans += [match.span() for pattern, _ in _PHRASES for match in pattern.finditer(text)]
+    period_spans += [match.span("year") for match in SHORT_YEAR_RE.finditer(text)]  # "Jun '12"
     # A number inside a time of day or a duration ("10:45 CET", "00:03:51") or the day of
     # a date ("13 November 2015", "November 13") counts nothing.
     period_spans += [match.span() for match in CLOCK_RE.finditer(text)]
@@ -76,6 +77,24 @@ def find_figures(text: str, default_unit: str = "", parens_negative: bool = Fals
         if figure is not None:
             figures.append(figure)
     return figures
+
+
+# Counts spelled out ("supports four delivery lifecycles"). "One" is left out: it is a
+# pronoun and an article as often as a count.
+NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+}  # fmt: skip
+NUMBER_WORD_RE = re.compile(r"(?<!-)\b(?:" + "|".join(NUMBER_WORDS) + r")\b(?!-)", re.IGNORECASE)
+
+
+def spelled_counts(text: str) -> list[Figure]:
+    """The counts `text` spells out in words ("four delivery lifecycles" -> 4)."""
+    return [
+        Figure(float(NUMBER_WORDS[m.group(0).lower()]), "count", m.group(0), "", m.start(), m.end(), False)
+        for m in NUMBER_WORD_RE.finditer(text)
+    ]
 
 
 def _is_footnote_marker(match: re.Match[str]) -> bool:
@@ -304,7 +323,23 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
 )  # fmt: skip
 
 
+# A year shortened with an apostrophe after a month, quarter or fiscal year ("Jun '12",
+# "Q3 '15", "FY '09"): the century is the nearer one.
+SHORT_YEAR_RE = re.compile(
+    r"\b(?P<before>"
+    + _MONTH_RE.replace("(?P<month>", "(?:")
+    + r"|Q[1-4]|[1-4]Q|H[12]|[12]H|FY)\s?[‘’'`](?P<year>\d{2})\b(?![‘’'`]?\w)",
+    re.IGNORECASE,
+)
+
+
+def _full_year(match: re.Match[str]) -> str:
+    year = int(match.group("year"))
+    return f"{match.group('before')} {1900 + year if year > 50 else 2000 + year}"
+
+
 def _rewrite_phrases(text: str) -> str:
+    text = SHORT_YEAR_RE.sub(_full_year, text)
     for pattern, template in _PHRASES:
 
         def substitute(match: re.Match[str], template: str = template) -> str:

@@ -78,6 +78,10 @@ SECONDS_PER_PAGE = 1.0
 DARKER_THAN_BACKGROUND = 60
 MIN_RULE_INCH = 0.25
 MAX_RULE_PX = 8
+# A horizontal rule shorter than this is kept only beside another one (`ruling_lines`).
+MIN_LONE_RULE_INCH = 1.0
+# How far beyond a rule's edge the page is looked for (past its blurred edge).
+RULE_SIDE_PX = 2
 RULE_TOUCH_PX = 6
 # A painted-out rule inside a dark band takes the colour of this many pixels on either
 # side of it, this far from it (past its blurred edge).
@@ -282,6 +286,19 @@ def ruling_lines(grey: Any) -> list[tuple[int, int, int, int]]:
     dark = grey < max(0.0, background - DARKER_THAN_BACKGROUND)
     shortest = round(MIN_RULE_INCH * DPI)
     horizontal = _runs(dark, shortest)
+    # A table's rules come in sets: a short stroke without another of the same ends
+    # above or below it is part of a drawing or a large letter (the bar of a "5").
+    alone_under = round(MIN_LONE_RULE_INCH * DPI)
+    ends = 2 * RULE_TOUCH_PX
+
+    def partnered(line: tuple[int, int, int, int]) -> bool:
+        x0, y0, x1, _ = line
+        return x1 - x0 >= alone_under or any(
+            abs(ox0 - x0) <= ends and abs(ox1 - x1) <= ends and abs(oy0 - y0) > MAX_RULE_PX
+            for ox0, oy0, ox1, _ in horizontal
+        )
+
+    horizontal = [line for line in horizontal if partnered(line)]
     vertical = [(y0, x0, y1, x1) for x0, y0, x1, y1 in _runs(dark.T, shortest)]
     near = RULE_TOUCH_PX
 
@@ -315,7 +332,15 @@ def _runs(dark: Any, shortest: int) -> list[tuple[int, int, int, int]]:
             continue
         open_lines[key] = line = [x0, y, x1 - 1, y]
         lines.append(line)
-    return [(x0, y0, x1, y1) for x0, y0, x1, y1 in lines if y1 - y0 < MAX_RULE_PX]
+    height = dark.shape[0]
+
+    def edge(x0: int, y0: int, x1: int, y1: int) -> bool:
+        # A rule has the page on at least one side; a row of a filled shape (a large
+        # letter's stroke, an icon) has more of the shape above and below it.
+        beside = [y for y in (y0 - RULE_SIDE_PX, y1 + RULE_SIDE_PX) if 0 <= y < height]
+        return not beside or any(dark[y, x0 : x1 + 1].mean() < 0.5 for y in beside)
+
+    return [(x0, y0, x1, y1) for x0, y0, x1, y1 in lines if y1 - y0 < MAX_RULE_PX and edge(x0, y0, x1, y1)]
 
 
 def _without_lines(image: Any, lines: list[tuple[int, int, int, int]]) -> Any:

@@ -36,6 +36,8 @@ PROSE_WORDS = 14
 MAX_LINE_GAP = 3.2
 # How many lines above a table's first row can hold its column headings and caption.
 HEADER_LINES = 5
+# A statement's title line, which column headings never are.
+STATEMENT_TITLE_RE = re.compile(r"\bstatements?\s+of\b|\bbalance\s+sheets?\b", re.I)
 CAPTION_LINES = 4
 # The end of a sentence introducing a table, left out of its title: "... were as follows:".
 INTRODUCTION_END_RE = re.compile(
@@ -229,17 +231,30 @@ def inherit_headings(tables: list[StatementTable]) -> list[StatementTable]:
         if (
             previous is not None
             and not any(DASH_RE.sub("", column).strip() for column in table.columns)
-            and len(previous.columns) == len(table.columns)
             and any(previous.columns)
             and table.page - previous.page <= 1
         ):
-            table = StatementTable(
-                table.page, table.title or previous.title, table.caption or previous.caption,
-                previous.columns, previous.periods, _with_money(table.rows, _money_unit(previous.rows)),
-                table.top, table.bottom, table.head_top,
-            )  # fmt: skip
+            # Column by column, those that hold figures in each ("$" signs or a label's
+            # overflow may make an empty column in one of them).
+            own, theirs = _figure_columns(table), _figure_columns(previous)
+            if len(own) == len(theirs):
+                taken = dict(zip(own, theirs, strict=True))
+                columns = tuple(previous.columns[taken[i]] if i in taken else "" for i in range(len(table.columns)))
+                periods = tuple(previous.periods[taken[i]] if i in taken else None for i in range(len(table.columns)))
+                table = StatementTable(
+                    table.page, table.title or previous.title, table.caption or previous.caption,
+                    columns, periods, _with_money(table.rows, _money_unit(previous.rows)),
+                    table.top, table.bottom, table.head_top,
+                )  # fmt: skip
         result.append(table)
     return result
+
+
+def _figure_columns(table: StatementTable) -> list[int]:
+    """The columns of `table` that hold figures (in at least a quarter of its rows, not a
+    stray number read into an empty column), left to right."""
+    held = Counter(cell.column for row in table.rows for cell in row.cells if cell.column < len(table.columns))
+    return sorted(column for column, rows in held.items() if rows >= max(2, len(table.rows) / 4))
 
 
 def _money_unit(rows: tuple[StatementRow, ...]) -> str:
@@ -574,6 +589,14 @@ def _table(lines: list[_Line], start: int, end: int, page: int) -> StatementTabl
         line = lines[above]
         if line.is_row or header_top - line.bottom > 40:
             break
+        if taken and STATEMENT_TITLE_RE.search(line.text) and not PERIOD_WORDS_RE.search(line.text):
+            break  # "Consolidated Statements of Cash Flows" over "Year Ended": the title
+        if taken == 0 and _is_caption(line.text) and above > 0 and lines[above - 1].is_year_header:
+            # "(In millions)" set between the years and the first row: the headings are above.
+            caption_parts.insert(0, line.text)
+            header_top = line.top
+            above -= 1
+            continue
         segments = [
             segment
             for segment in _segments(line.words)

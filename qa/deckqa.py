@@ -38,7 +38,7 @@ from qa.figure_answer import (
     passage_names_all,
     text_figure_answer,
 )
-from qa.refusal import RefusalPolicy, Verdict
+from qa.refusal import RefusalPolicy
 from qa.settings import Settings
 from retriever.hits import SlideHit
 from retriever.hybrid import HybridRetriever
@@ -353,16 +353,22 @@ class DeckQA:
             )
             return Evidence(understanding, [SlideHit(page.number, page.title, 1.0, ())], listing)
         verdict = self.refusal.judge(plain, scope)
-        unreported = self._unreported_periods(understanding)
-        if unreported and not verdict.refuse:
-            verdict = Verdict(True, f"a figure was asked for {', '.join(unreported)}, which no table reports")
         trace = understanding.trace.model_copy(
             update={"retrieved_slides": [slide.slide for slide in slides], "refusal_check": verdict.reason}
         )
         if verdict.refuse:
             return self._refused(asked, slides, trace)
         if understanding.route.kind == "table":
+            # A figure for a period no table reports is read only in a sentence of a page
+            # that names the period ("overall volume is up 14% so far in 2015"), never
+            # one the document states as expected.
             figure = text_figure_answer(plain, slides, self.content_chunks, self.slide_periods)
+            if figure is not None and FORWARD_RE.search(figure[1].text):
+                figure = None if self._unreported_periods(understanding) else figure
+            unreported = self._unreported_periods(understanding) if figure is None else []
+            if unreported:
+                reason = f"a figure was asked for {', '.join(unreported)}, which no table reports"
+                return self._refused(asked, slides, trace.model_copy(update={"refusal_check": reason}))
             if figure is not None:
                 text, citation, value = figure
                 trace = trace.model_copy(update={"fallback": "figure found in a retrieved sentence"})

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from operator import attrgetter
 from typing import Any
 
 from figures.arithmetic import number_text
 from figures.judgement import Judged
-from figures.lookup import LookupResult, same_period
+from figures.lookup import COUNT_QUESTION_RE, YEAR_QUESTION_RE, LookupResult, counted_words, same_period
 from figures.superlative import Leader
+from figures.term_index import stem
 from ingest.index_store import DeckIndex
-from ingest.numbers import CURRENCIES, SCALE_LETTERS, find_figures, find_periods, strip_periods
+from ingest.numbers import CURRENCIES, SCALE_LETTERS, find_figures, find_periods, spelled_counts, strip_periods
 from ingest.readable import readable
 from ingest.records import Chunk, Fact
 from ingest.text import may_abbreviate, tokenize
@@ -265,6 +267,9 @@ def text_figure_answer(
         return None
     head = [t for t in head_terms(question) if t in terms]
     periods = find_periods(question)
+    counting = COUNT_QUESTION_RE.search(question) is not None
+    dating = YEAR_QUESTION_RE.search(question) is not None
+    asked_nouns = {stem(term) for term in head}
     best: tuple[float, Any, Any] | None = None
     for slide in slides:
         if not _names_periods(slide_periods.get(slide.slide, ()), periods):
@@ -286,6 +291,12 @@ def text_figure_answer(
                 on_page = []
             coverage = (len(own) + PAGE_TERM_SHARE * len(on_page)) / len(terms)
             figures = find_figures(chunk.text)
+            if counting:  # "supports four delivery lifecycles"
+                figures = sorted(figures + spelled_counts(chunk.text), key=attrgetter("start"))
+            if dating:  # "When was it founded?": a year, not the amounts beside it
+                figures = [figure for figure in figures if _is_year(figure)]
+            if counting:  # "How many days ...": "four days", not "48 interviewers"
+                figures = [f for f in figures if counted_words(chunk.text, f.raw) & asked_nouns] or figures
             if coverage < SENTENCE_COVERAGE or not figures or not readable(chunk.text):
                 continue
             score = coverage + dense.get(chunk.chunk_id, 0.0)
@@ -327,6 +338,10 @@ def passage_names_all(
 
 def _names_periods(named: Sequence[str], periods: Sequence[str]) -> bool:
     return all(any(same_period(period, printed) for printed in named) for period in periods)
+
+
+def _is_year(figure: Any) -> bool:
+    return figure.unit in ("", "year") and figure.value.is_integer() and 1800 <= figure.value <= 2100
 
 
 def _holds(tokens: set[str], term: str) -> bool:

@@ -11,10 +11,10 @@ The text is cut into sentences (and at a colon that introduces a question); a se
 an instruction when it is written as one: a role to play, a frame ("answer the following
 question"), a source to rely on, a unit or a rounding to answer in, a form to write the
 answer in ("Please write in string format."). What the instructions
-ask for (scale, decimals, statement) is kept; the other sentences are the question (a
-lead-in inside the question, "Per the cash flow statement, what ...", stays: the statement
-named there is what its table is titled). When every sentence is an instruction, the
-question is the text as written.
+ask for (scale, decimals, statement) is kept; the other sentences are the question, less a
+lead-in that names the source ("Per the cash flow statement, what ..." asks "What ...";
+the statement is kept, and narrows the figures looked at). When every sentence is an
+instruction, the question is the text as written.
 """
 
 from __future__ import annotations
@@ -31,6 +31,18 @@ SEGMENT_RE = re.compile(
 # (A unit or a scale written so stays: it says what kind of figure is asked.)
 ROUNDING = r"(?:\d|one|two|three|four)\s*(?:decimal(?:\s+places?|s)?|dp)"
 ROUNDING_ELEMENT_RE = re.compile(rf"\s*\(\s*{ROUNDING}\s*\)|\s*,\s*{ROUNDING}\b", re.I)
+# The source to rely on ("by relying on the details shown in the cash flow statement").
+SOURCE_RE = re.compile(
+    r"\b(?:using|use|utiliz\w*|rely\w*|bas(?:e|ed|ing)|refer\w*|according|consider\w*|drawing|in\s+agreement|per)\b"
+    r"[^.?]{0,80}\b(?:statements?|balance\s+sheets?|p&l)\b",
+    re.I,
+)
+# A clause before the question's interrogative ("Per the balance sheet, what ...").
+LEAD_IN_RE = re.compile(
+    r"^(?P<lead>[^,?]{0,160}),\s*(?=(?:what|how|which|who|when|where|why|is|are|does|do|did|was|were|has|have|"
+    r"can|calculate|compute)\b)",
+    re.I,
+)
 INSTRUCTION_RES = (
     # a role to play
     re.compile(
@@ -42,12 +54,7 @@ INSTRUCTION_RES = (
         r"^(?:please\s+)?(?:answer|respond\s+to|reply\s+to|give\s+a\s+response\s+to)\s+(?:the|this)\s+(?:following\s+)?question",
         re.I,
     ),
-    # the source to rely on
-    re.compile(
-        r"\b(?:using|use|utiliz\w*|rely\w*|bas(?:e|ed|ing)|refer\w*|according|consider\w*|drawing|in\s+agreement)\b"
-        r"[^.?]{0,80}\b(?:statements?|balance\s+sheets?|p&l)\b",
-        re.I,
-    ),
+    SOURCE_RE,
     # the unit or the rounding to answer in
     re.compile(
         r"^(?:please\s+)?(?:answer|respond|reply|give|provide|express|report|state|present)\b[^.?]{0,40}\bin\s+"
@@ -77,6 +84,8 @@ ASIDE_RE = re.compile(r"\((?=[^)]*\b(?:round|units?\s+of|in\s+(?:usd|percent|mil
 SCALE_RE = re.compile(
     r"\b(?:in\s+(?:(?:usd|us\$|\$|dollars?)\s*)?|(?:usd|us\$)\s*)(thousands|millions|billions)\b", re.I
 )
+# A percentage asked for: "in units of percents", "as a %", "in percentage terms".
+PERCENT_ASKED_RE = re.compile(r"\b(?:in|as)\s+(?:(?:units|terms)\s+of\s+)?(?:an?\s+)?(?:percent(?:age)?s?\b|%)", re.I)
 DECIMALS_RE = re.compile(
     r"\b(\d|one|two|three|four)\s*(?:decimal(?:\s+places?|s)?|dp)\b|\bnearest\s+(whole|tenth|hundredth)", re.I
 )
@@ -122,7 +131,11 @@ def read_instructions(text: str) -> Instructions:
         if "?" in segment or not any(pattern.search(segment) for pattern in INSTRUCTION_RES)
     ]
     kept = [_without_asides(segment) if ASKING_RE.search(segment) else _without_format(segment) for segment in kept]
+    kept = [_without_lead_in(segment) for segment in kept]
     question = " ".join(segment for segment in kept if segment) or text.strip()
+    if PERCENT_ASKED_RE.search(text) and not PERCENT_ASKED_RE.search(question):
+        # "(in units of percents and round to one decimal place)": a percentage is asked.
+        question = re.sub(r"\s*([?.]?)$", r" in percent\1", question, count=1)
     taken = tuple(segment for segment in segments if segment not in kept and question != text.strip())
     scale = SCALE_RE.search(text)
     decimals = DECIMALS_RE.search(text)
@@ -134,6 +147,17 @@ def read_instructions(text: str) -> Instructions:
         statements=statements,
         instructions=taken,
     )
+
+
+def _without_lead_in(segment: str) -> str:
+    """ "According to the details outlined in the statement of income, what is ...": the
+    question after its lead-in, when the lead-in names the source to rely on (kept as
+    `statements`, which narrow the figures looked at)."""
+    match = LEAD_IN_RE.match(segment)
+    if match is None or not SOURCE_RE.search(match.group("lead")):
+        return segment
+    rest = segment[match.end() :]
+    return rest[:1].upper() + rest[1:]
 
 
 def _without_asides(segment: str) -> str:

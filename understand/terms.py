@@ -252,6 +252,7 @@ def head_terms(question: str) -> list[str]:
     income>"; a bare measure word ("the YoY change in X") takes X as well."""
     # "net cash provided by operating activities" names one metric.
     question = re.sub(r"\b(?:provided|used|generated)\s+(?:by|in|from)\s+", "", undotted(question), flags=re.I)
+    question = re.sub(r"\byear[\s-]+over[\s-]+year\b", "YoY", question, flags=re.I)  # one measure word
     match = HEAD_RE.search(question)
     if not match:
         return []
@@ -259,6 +260,9 @@ def head_terms(question: str) -> list[str]:
     if AUXILIARY_RE.match(match.group("head").strip()):
         return []
     head = [term for term in tokenize(match.group("head")) if term not in FILLER_TERMS]
+    # "net income attributable (to shareholders)": an adjective after the noun qualifies it.
+    while len(head) > 2 and _only_adjective(head[-1]):
+        head.pop()
     if head and all(term in MEASURE_WORDS for term in head):
         rest = question[match.end("head") :]
         following = re.match(
@@ -269,6 +273,14 @@ def head_terms(question: str) -> list[str]:
         if following:
             head += [term for term in tokenize(following.group(1)) if term not in FILLER_TERMS]
     return head
+
+
+def _only_adjective(word: str) -> bool:
+    """Whether the lemmatizer's dictionary knows `word` as an adjective only ("attributable",
+    "outstanding"; not "net", "current", "related")."""
+    from lemminflect import getAllLemmas
+
+    return set(getAllLemmas(word)) == {"ADJ"}
 
 
 # A verb form in a question: "-ing" or "-ed" after a form of "be" ("what is happening to

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingest.numbers import convert, find_figures, find_periods, parse_figure
+from ingest.numbers import convert, find_figures, find_periods, parse_figure, spelled_counts
 
 
 @pytest.mark.parametrize(
@@ -195,3 +195,24 @@ def test_a_figure_written_in_percent_is_a_percentage() -> None:
 )
 def test_a_year_a_change_runs_over_is_a_period(text: str, periods: list[str]) -> None:
     assert find_periods(text) == periods
+
+
+@pytest.mark.parametrize(
+    ("text", "periods", "figures"),
+    [
+        ("Twitter at 400M Tweets Per Day in Jun ‘12", ["Jun. 2012"], ["400M"]),
+        ("FY '09 sales of 40", ["FY09"], ["40"]),
+        ("Q3 ’15 installs", ["3Q15"], []),
+        ("Dec '98", ["Dec. 1998"], []),
+        ("music of the '90s", [], []),  # a decade, no year
+        ("‘12 months’ of data", [], ["12"]),  # a quoted number, no month or quarter before it
+    ],
+)
+def test_a_year_shortened_with_an_apostrophe(text: str, periods: list[str], figures: list[str]) -> None:
+    assert find_periods(text) == periods
+    assert [figure.raw for figure in find_figures(text)] == figures
+
+
+def test_counts_spelled_out() -> None:
+    counts = spelled_counts("The framework supports four delivery lifecycles; one team of Twenty-two")
+    assert [(count.raw, count.value, count.unit) for count in counts] == [("four", 4.0, "count")]

@@ -57,6 +57,21 @@ def test_ruling_lines_are_a_tables_borders_not_letters() -> None:
     assert sorted(line[0] for line in vertical) == [100, 400, 700, 1000]
 
 
+def test_filled_shapes_and_large_letters_have_no_ruling_lines() -> None:
+    # A slide's icon and its one large figure: rows of a filled shape are not rules, nor is
+    # a large letter's lone bar (painting them out erased the "5%" OCR should read).
+    image = Image.new("L", (1600, 1000), 255)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((50, 300, 650, 950), fill=0)  # an icon
+    draw.rectangle((900, 200, 1180, 206), fill=0)  # a "5"'s top bar
+    draw.rectangle((900, 206, 906, 430), fill=0)  # and its stem
+    draw.rectangle((700, 960, 1500, 962), fill=0)  # a long rule under it all stays
+    lines = ruling_lines(np.asarray(image))
+    assert (700, 960, 1500, 962) in lines
+    # At most the icon's outermost rows, never its inside or the letter's strokes.
+    assert all(line[1] in (300, 301, 302, 948, 949, 950) for line in lines if line != (700, 960, 1500, 962))
+
+
 def test_bullet_marks_are_solid_blobs_before_a_line_not_letters() -> None:
     """A line 40 px tall starting at x=300: a solid dot before it is its bullet mark; a
     dot with ink just left of it (the last letter of a word before) is not; nor is a

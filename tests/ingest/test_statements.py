@@ -209,3 +209,46 @@ def test_a_heading_set_flush_under_one_columns_heading_continues_it_alone() -> N
     ]  # fmt: skip
     [table] = read_statements(words, page=1, width=600)
     assert table.columns == ("12 Weeks", "12 Weeks Adjusted*")
+
+
+def test_a_continued_table_with_an_empty_column_takes_the_headings_column_by_column() -> None:
+    # The statement's second part on the same page prints no headings, and a "$" column
+    # (or a label's overflow) makes one more column than the first part has.
+    first = [
+        _word("Statements", 250, 10), _word("of", 300, 10), _word("Cash", 320, 10), _word("Flows", 350, 10),
+        _word("December", 300, 24), _word("31,", 340, 24), _word("2020", 355, 24),
+        _word("December", 420, 24), _word("31,", 460, 24), _word("2019", 475, 24),
+        _word("Net", 50, 40), _word("income", 70, 40), _word("709", 360, 40, 15), _word("621", 480, 40, 15),
+        _word("Depreciation", 50, 54), _word("604", 360, 54, 15), _word("582", 480, 54, 15),
+    ]  # fmt: skip
+    second = [
+        _word("Dividends", 50, 300), _word("paid", 95, 300), _word("(389)", 355, 300, 20), _word("(353)", 475, 300, 20),
+        _word("Stock", 50, 314), _word("issued", 80, 314), _word("5", 250, 314, 5),
+        _word("28", 365, 314, 10), _word("26", 485, 314, 10),
+        _word("Debt", 50, 328), _word("repaid", 80, 328), _word("(15)", 360, 328, 15), _word("(22)", 480, 328, 15),
+        _word("Other", 50, 342), _word("3", 370, 342, 5), _word("4", 490, 342, 5),
+    ]  # fmt: skip
+    tables = inherit_headings([*read_statements(first, page=86, width=600), *read_statements(second, 86, 600)])
+    dividends = next(row for row in tables[1].rows if row.label == "Dividends paid")
+    periods = tables[1].periods
+    assert [(cell.value, periods[cell.column].end) for cell in dividends.cells] == [
+        (-389.0, "2020-12-31"),
+        (-353.0, "2019-12-31"),
+    ]
+
+
+def test_headings_above_a_scale_caption_under_the_title() -> None:
+    # Title, "Year Ended", the dates, the years, then "(In millions)" right above the rows.
+    words = [
+        _word("Consolidated", 250, 10), _word("Statements", 310, 10), _word("of", 360, 10), _word("Cash", 375, 10),
+        _word("Flows", 400, 10),
+        _word("Year", 380, 24), _word("Ended", 405, 24),
+        _word("December", 300, 38), _word("26,", 345, 38), _word("December", 420, 38), _word("27,", 465, 38),
+        _word("2015", 320, 52), _word("2014", 440, 52),
+        _word("(In", 250, 66), _word("millions)", 265, 66),
+        _word("Depreciation", 50, 80), _word("167", 330, 80, 15), _word("203", 450, 80, 15),
+        _word("Interest", 50, 94), _word("11", 335, 94, 10), _word("17", 455, 94, 10),
+    ]  # fmt: skip
+    (table,) = read_statements(words, page=60, width=600)
+    assert table.title == "Consolidated Statements of Cash Flows"
+    assert [period.end for period in table.periods if period] == ["2015-12-26", "2014-12-27"]

@@ -41,8 +41,7 @@ from understand.instructions import read_instructions
         (
             "According to the details outlined in the statement of income, what is the FY2018 - FY2020 average "
             "gross margin for Acme? Answer in units of percents and round to one decimal place.",
-            "According to the details outlined in the statement of income, what is the FY2018 - FY2020 average "
-            "gross margin for Acme?",
+            "What is the FY2018 - FY2020 average gross margin for Acme in percent?",
             None,
             1,
             ("income statement",),
@@ -64,12 +63,30 @@ def test_the_question_is_what_the_instructions_leave(
         "What was operating income in 1Q-3Q16?",
         "Risk factors: what are they?",
         "Explain the ATM business model",
-        "Using the balance sheet, what were total assets?",  # one sentence that asks: kept as written
+        "In the third quarter, what was revenue?",  # a lead-in that names no source: kept
     ],
 )
 def test_a_plain_question_keeps_its_words(text: str) -> None:
     read = read_instructions(text)
     assert read.question == text
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "statements"),
+    [
+        ("Using the balance sheet, what were total assets?", "What were total assets?", ("balance sheet",)),
+        (
+            "By drawing conclusions from the information stated only in the income statement, what is Acme's "
+            "FY2019 net income attributable to shareholders (in USD millions)?",
+            "What is Acme's FY2019 net income attributable to shareholders?",
+            ("income statement",),
+        ),
+        ("Per the cash flow statement, how much was capex?", "How much was capex?", ("cash flow statement",)),
+    ],
+)
+def test_a_lead_in_naming_the_source_is_an_instruction(text: str, question: str, statements: tuple[str, ...]) -> None:
+    read = read_instructions(text)
+    assert (read.question, read.statements) == (question, statements)
 
 
 @pytest.mark.parametrize(

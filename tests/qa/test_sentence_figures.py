@@ -1,0 +1,62 @@
+"""Figures stated in a slide's sentences: a count spelled out, a year shortened with an
+apostrophe, what the figure beside the asked words counts, and a year asked for."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+
+from figures.lookup import counted_words
+from figures.term_index import stem
+from qa.deckqa import DeckQA
+from qa.settings import Settings
+
+SLIDES = [
+    ("Field Survey", ["The training for field staff lasted four days, and 48 interviewers ran the survey."]),
+    ("Delivery Framework", ["The framework supports four delivery lifecycles for project teams."]),
+    ("Twitter at 400M Tweets Per Day in Jun '12", ["Source: company blog and news reports"]),
+    ("About the Bank", ["Founded in 1690, the bank serves 48 million customers worldwide."]),
+]
+
+
+@pytest.fixture(scope="module")
+def survey(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> DeckQA:
+    pdf = FPDF(orientation="L", unit="pt", format=(540, 960))
+    pdf.set_creation_date(datetime(2024, 3, 1, tzinfo=UTC))
+    for title, lines in SLIDES:
+        pdf.add_page()
+        pdf.set_font("Helvetica", "B", 28)
+        pdf.cell(0, 40, title, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 18)
+        for line in lines:
+            pdf.multi_cell(0, 28, line, new_x="LMARGIN", new_y="NEXT")
+    path: Path = tmp_path_factory.mktemp("survey") / "survey.pdf"
+    path.write_bytes(bytes(pdf.output()))
+    return DeckQA.load(settings.for_document(path))
+
+
+@pytest.mark.parametrize(
+    ("question", "number", "slide"),
+    [
+        ("How many days did the training for field staff last?", 4, 1),  # not the 48 interviewers
+        ("How many delivery lifecycles does the framework support?", 4, 2),
+        ("How many tweets per day were there in June 2012?", 400, 3),  # million
+        ("When was the bank founded?", 1690, 4),  # a year, not the 48 million customers
+    ],
+)
+def test_a_figure_stated_in_a_sentence(survey: DeckQA, question: str, number: float, slide: int) -> None:
+    answer = survey.ask(question)
+    assert not answer.refused, answer.debug
+    # A figure, or the sentence that states it.
+    assert answer.value.number == pytest.approx(number) if answer.value else f"{number:g}" in answer.answer
+    assert [citation.slide for citation in answer.citations] == [slide]
+
+
+def test_what_a_figure_counts() -> None:
+    sentence = "The training lasted four days, and 48 interviewers ran the survey."
+    assert counted_words(sentence, "48") == {stem("interviewers")}
+    assert counted_words("48 million customers", "48 million") == {stem("customers")}
+    assert counted_words("48% of the total", "48%") == set()
