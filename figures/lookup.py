@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
+import itertools
 import math
 import re
 from collections import Counter
@@ -170,6 +171,15 @@ def asks_money(question: str) -> bool:
 # figures (`_named_by_slide`). The dev decks' slides: 90% at most 150 words; the releases'
 # and filings' pages: 90% at least 134.
 SLIDE_WORDS = 120
+# A runner-up within this score of the best, among the first few, that prints the same
+# figure with more digits is taken instead (`_most_precise`).
+PRECISE_RIVALS = 5
+# Rows within this score of the best, among the first few, may be its whole (`_whole_over_parts`).
+WHOLE_RIVALS = 8
+WHOLE_MARGIN = 0.1
+PRECISE_MARGIN = 0.3
+# An owner written before what is asked: "Amazon's" in "Amazon's revenue".
+OWNER_RE = re.compile(r"\b([A-Za-z][\w&.-]*)['’]s\b")
 # Days apart at which two dates are one fiscal year's end (`_same_week`).
 YEAR_END_DAYS = 6
 COUNT_QUESTION_RE = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
@@ -261,6 +271,7 @@ class FactLookup:
         names = index.manifest.names
         self._long_names = tuple(name for name in names if len(tokenize(name)) > 1)
         self._filler = FILLER_TERMS | {tokens[0] for name in names if len(tokens := tokenize(name)) == 1}
+        self._cover_words = set(tokenize(index.slides[0].text)) if index.slides else set()
         # The first word of a longer name, when the document only ever writes it as a name
         # ("Adobe" of "Adobe Systems"; not "General" of "General Mills"), is the company too.
         written = "\n".join(slide.text for slide in index.slides)
@@ -634,17 +645,20 @@ class FactLookup:
             kept_in |= expand(tokenize(match.group("kept")))
             question = question.replace(match.group(0), " ")
         metric_text = _without_periods(question)
+        # The filer the cover names, as the owner of what is asked ("Amazon's revenue"), is
+        # the document's company, not a word of the figure's name.
+        filler = self._filler | (self._cover_words & {owner.lower() for owner in OWNER_RE.findall(question)})
         # Words the deck never uses cannot tell facts apart (the refusal policy judges them).
         # Currency and scale words say the unit asked ("how many dollars"), not which row.
         terms = [
             term
             for term in tokenize(metric_text)
-            if term not in self._filler and self._known(term) and not MONEY_RE.fullmatch(term)
+            if term not in filler and self._known(term) and not MONEY_RE.fullmatch(term)
         ]
         head = [
             term
             for term in head_terms(metric_text)
-            if term not in self._filler and self._known(term) and not MONEY_RE.fullmatch(term)
+            if term not in filler and self._known(term) and not MONEY_RE.fullmatch(term)
         ]
         weights = {term: self._weight(term) for term in {*terms, *head}}
         rare_terms = [term for term in terms if term in self._rare and written_as_name(term, question)]
@@ -775,7 +789,7 @@ class FactLookup:
         matches, probability = self._ranked(question, periods, change, limit=40, within=within)
         if not matches:
             return None
-        best = matches[0]
+        best = _most_precise(_whole_over_parts(matches))
         fact = best.fact
         asked_periods = find_periods(question) if periods is None else periods
         unknown_periods = [p for p in asked_periods if not self.covers(p)]
@@ -1639,6 +1653,58 @@ def year_before(period: str) -> str:
     year = match.group(1)
     earlier = f"{(int(year) - 1) % 10 ** len(year):0{len(year)}d}"
     return period[: match.start(1)] + earlier + (match.group(2) or "")
+
+
+def _whole_over_parts(matches: list[Match]) -> list[Match]:
+    """`matches` with the whole first when the best is one of its parts: rows of one column
+    that match the question as well as each other ("Net product sales", "Net service
+    sales", "Total net sales"), one of them the sum of others. Asked without a part's
+    name, the whole is meant."""
+    best = matches[0]
+    if not best.fact.table_id:
+        return matches
+    close = [
+        match
+        for match in matches[:WHOLE_RIVALS]
+        if best.score - match.score <= WHOLE_MARGIN
+        and match.fact.table_id == best.fact.table_id
+        and match.fact.column == best.fact.column
+        and match.fact.unit == best.fact.unit
+        and match.fact.period == best.fact.period
+    ]
+    for whole in close:
+        if whole is best or whole.fact.value == 0:
+            continue
+        parts = [match.fact.value for match in close if match is not whole]
+        if best.fact.value in parts and any(
+            math.isclose(sum(combination), whole.fact.value, rel_tol=1e-3)
+            for size in range(2, min(4, len(parts)) + 1)
+            for combination in itertools.combinations(parts, size)
+            if best.fact.value in combination
+        ):
+            return [whole, *(match for match in matches if match is not whole)]
+    return matches
+
+
+def _most_precise(matches: list[Match]) -> Match:
+    """The best match, or the same figure printed more precisely among the close runners-up
+    (a statement's "2,306,072" thousand over the discussion's "2,306.1" million)."""
+    best = matches[0]
+    for other in matches[1:PRECISE_RIVALS]:
+        if best.score - other.score > PRECISE_MARGIN or not (other.head_found and other.period_ok):
+            continue
+        try:
+            value = convert(other.fact.value, other.fact.unit, best.fact.unit)
+        except ValueError:
+            continue
+        same = math.isclose(value, best.fact.value, rel_tol=5e-4) and best.fact.value != 0
+        if same and _digits(other.fact.raw) > _digits(best.fact.raw):
+            return other
+    return best
+
+
+def _digits(raw: str) -> int:
+    return len(re.sub(r"\D", "", raw))
 
 
 def _same_week(first: str, second: str) -> bool:

@@ -62,6 +62,7 @@ INSTRUCTION_RES = (
         re.I,
     ),
     re.compile(r"^(?:please\s+)?round\b|\bround(?:ed)?\s+(?:your\s+answer\s+)?to\b", re.I),
+    re.compile(rf"^\W*(?:to\s+)?{ROUNDING}\W*$", re.I),  # "One decimal."
     # the form to write the answer in ("Please write in string format.", "Answer with a
     # list of two numbers, for example [3000, 4000]", "The output should be a list ...")
     re.compile(

@@ -82,6 +82,11 @@ def test_a_plain_question_keeps_its_words(text: str) -> None:
             ("income statement",),
         ),
         ("Per the cash flow statement, how much was capex?", "How much was capex?", ("cash flow statement",)),
+        (
+            "By what percentage did operating income grow from 2018 to 2019? One decimal.",
+            "By what percentage did operating income grow from 2018 to 2019?",
+            (),
+        ),
     ],
 )
 def test_a_lead_in_naming_the_source_is_an_instruction(text: str, question: str, statements: tuple[str, ...]) -> None:

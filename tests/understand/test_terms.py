@@ -33,6 +33,11 @@ def test_a_country_written_with_and_without_full_stops_is_the_same_token() -> No
         ("How many employees did it have?", ["employees"]),
         # the subject and its verb name no metric: the head is left to the other words
         ("How much did the company receive in proceeds from the IPO in 2022?", []),
+        # "year-over-year" is one measure word, which takes what follows it as well
+        ("What is the year-over-year change in operating income?", ["yoy", "change", "operating", "income"]),
+        # an adjective after the noun qualifies it; a noun there is the name's own
+        ("What is the net income attributable to shareholders?", ["net", "income"]),
+        ("What were accounts payable at year end?", ["accounts", "payable"]),
     ],
 )
 def test_the_metric_a_question_names(question: str, head: list[str]) -> None:

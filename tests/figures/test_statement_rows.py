@@ -1,0 +1,40 @@
+"""Which of a statement's rows is asked: the whole over its parts, the same figure printed
+more precisely, a fiscal year's end dated a few days apart."""
+
+from __future__ import annotations
+
+from figures.lookup import Match, _most_precise, _same_week, _whole_over_parts
+from ingest.records import Fact
+
+
+def _match(row: int, label: str, value: float, score: float, unit: str = "USD million", raw: str = "") -> Match:
+    fact = Fact(
+        f"p38-u18-r{row}-c4", 38, label, value, unit, "FY17", raw or f"{value:,.0f}", label,
+        table_id="p38-u18", row=label, column="Year Ended December 31, 2017",
+    )  # fmt: skip
+    return Match(fact, score, 1.0, True, True)
+
+
+def test_asked_without_a_parts_name_the_whole_is_meant() -> None:
+    product = _match(1, "Net product sales", 118_573, 2.33)
+    cost = _match(4, "Cost of sales", 111_934, 2.30)
+    total = _match(3, "Total net sales", 177_866, 2.29)
+    service = _match(2, "Net service sales", 59_293, 2.29)
+    assert _whole_over_parts([product, cost, total, service])[0] is total
+    # A part that scores clearly better (its name asked) stays first.
+    named = _match(1, "Net product sales", 118_573, 2.9)
+    assert _whole_over_parts([named, cost, total, service])[0] is named
+
+
+def test_the_same_figure_printed_more_precisely_is_taken() -> None:
+    rounded = _match(1, "Cash and cash equivalents", 2_306.1, 2.66, raw="2,306.1")
+    exact = _match(2, "Cash and cash equivalents", 2_306_072, 2.61, unit="USD thousand", raw="2,306,072")
+    other = _match(3, "Short-term investments", 3_513.7, 2.60, raw="3,513.7")
+    assert _most_precise([rounded, other, exact]) is exact
+    assert _most_precise([rounded, other]) is rounded
+
+
+def test_a_fiscal_years_end_within_a_week_is_the_same_end() -> None:
+    assert _same_week("2015-11-29", "2015-11-27")
+    assert not _same_week("2015-11-29", "2014-11-28")
+    assert not _same_week("", "2015-11-27")
