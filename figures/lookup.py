@@ -178,6 +178,8 @@ PRECISE_RIVALS = 5
 WHOLE_RIVALS = 8
 WHOLE_MARGIN = 0.1
 PRECISE_MARGIN = 0.3
+# A name in quotes: "the 'Debt' line", "the “Total assets” row".
+QUOTED_RE = re.compile(r"(?<!\w)['‘\"“]([^'’\"”]{2,60})['’\"”](?!\w)")
 # An owner written before what is asked: "Amazon's" in "Amazon's revenue".
 OWNER_RE = re.compile(r"\b([A-Za-z][\w&.-]*)['’]s\b")
 # Days apart at which two dates are one fiscal year's end (`_same_week`).
@@ -231,7 +233,7 @@ class Candidates:
     features: np.ndarray  # facts × FEATURES
     head_found: np.ndarray  # the question's head words are in the fact's description
     period_ok: np.ndarray
-    rare_terms: tuple[str, ...]  # names the question writes that few pages use
+    rare_terms: tuple[str, ...]  # names the question writes that few pages use, or that tell figures apart
     rare_held: dict[str, np.ndarray]  # which facts' descriptions hold each of them
     excluded: np.ndarray | None = None  # facts the question excludes ("excluding the current portion")
 
@@ -604,6 +606,12 @@ class FactLookup:
         focus = _FOCUS.get()
         if focus is not None and np.isin(candidates, focus).any():
             candidates = candidates[np.isin(candidates, focus)]
+        # A line the question names in quotes ("the 'Debt' line") is that line.
+        quoted = {_label_key(phrase) for phrase in QUOTED_RE.findall(question)}
+        if quoted:
+            named = np.array([_label_key(self.facts[i].label) in quoted for i in candidates], dtype=bool)
+            if named.any():
+                candidates = candidates[named]
         if change is not None:
             candidates = candidates[self._is_change[candidates] == change]
         if found.excluded is not None and found.excluded[candidates].any() and (~found.excluded[candidates]).any():
@@ -662,6 +670,14 @@ class FactLookup:
         ]
         weights = {term: self._weight(term) for term in {*terms, *head}}
         rare_terms = [term for term in terms if term in self._rare and written_as_name(term, question)]
+        # A name the question writes (a segment, a product, a region) that some figure's own
+        # description holds: the figure asked has it in its words or on its page ("MedTech
+        # adjusted income", not the company's on a page that never names MedTech).
+        named_terms = [
+            term
+            for term in terms
+            if term not in self._rare and written_as_name(term, question) and self._narrow.holding(term).any()
+        ]
         question_tokens = expand(tokenize(question))
         wants_target = bool(TARGET_RE.search(question))
         wants_change = bool(CHANGE_RE.search(question))
@@ -738,6 +754,7 @@ class FactLookup:
             # "R&D expenses alone": not a row that names more ("SG&A/R&D").
             head_found = head_found & (row_in_question >= 1.0)
         rare_held = {term: self._metric.holding(term) for term in rare_terms}
+        rare_held |= {term: self._wide(term) for term in named_terms}
         excluded = np.zeros(len(self.facts), dtype=bool)
         # A threshold or a span the question states ("funds of over EUR 100M", "in the last
         # 24 months") says which figure is asked; it is not the answer. (A figure stated
@@ -753,7 +770,7 @@ class FactLookup:
             words = [term for term in tokenize(phrase) if self._known(term)]
             if words:
                 excluded |= np.logical_and.reduce([self._narrow.holding(term) for term in words])
-        return Candidates(features, head_found, period_ok, tuple(rare_terms), rare_held, excluded)
+        return Candidates(features, head_found, period_ok, (*rare_terms, *named_terms), rare_held, excluded)
 
     def _counts_another(self, index: int, question: str) -> bool:
         """ "How many days did the training last?": a sentence naming the days ("four days,
@@ -1653,6 +1670,10 @@ def year_before(period: str) -> str:
     year = match.group(1)
     earlier = f"{(int(year) - 1) % 10 ** len(year):0{len(year)}d}"
     return period[: match.start(1)] + earlier + (match.group(2) or "")
+
+
+def _label_key(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 def _whole_over_parts(matches: list[Match]) -> list[Match]:

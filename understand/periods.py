@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from ingest.numbers import find_periods
 from ingest.statements import MONTHS, Period, period_name
 
 # "Q2 of FY2024", "Q2 of fiscal 2024" -> "Q2 FY2024".
@@ -52,6 +53,24 @@ class Calendar:
         return name[:-2] + f"{(int(name[-2:]) + self.year_offset) % 100:02d}"
 
 
+# A question opening on an interrogative, a verb of asking, or an auxiliary.
+ASKING_WORD_RE = re.compile(
+    r"\W*(?:what|how|which|who|whom|whose|when|where|why|is|are|was|were|does|do|did|has|have|had|can|could|"
+    r"should|would|will|list|explain|describe|give|tell|show|compare|calculate|compute|summari[sz]e)\b",
+    re.I,
+)
+# A year standing alone in a noun phrase (not in a range, a date or an amount).
+BARE_YEAR_IN_PHRASE_RE = re.compile(r"(^|[\s,(])((?:19|20)\d{2})(?![\w%-]|[.,]\d)")
+
+
+def _telegraphic_year(question: str) -> str:
+    """ "Corning diluted EPS 2020?", "Amazon 2017 diluted EPS": a question written as a
+    noun phrase names its year bare; it is the period asked ("... in 2020")."""
+    if ASKING_WORD_RE.match(question) or find_periods(question):
+        return question
+    return BARE_YEAR_IN_PHRASE_RE.sub(lambda m: f"{m.group(1)}in {m.group(2)}", question, count=1)
+
+
 def document_calendar(dated: Iterable[tuple[str, str]]) -> Calendar | None:
     """The calendar the document's figures are named in, from (period name, ISO end date)
     pairs of its dated figures: of the calendars (the month the fiscal year ends in, the
@@ -71,6 +90,7 @@ def document_calendar(dated: Iterable[tuple[str, str]]) -> Calendar | None:
 
 def in_document_terms(question: str, calendar: Calendar | None) -> str:
     """`question` with its periods written as the document names them."""
+    question = _telegraphic_year(question)
     question = QUARTER_OF_RE.sub(lambda m: f"Q{m.group(1)} ", question)
     question = YEAR_THEN_QUARTER_RE.sub(lambda m: f"Q{m.group(3)} {m.group(1) or ''}{m.group(2)}", question)
     question = FISCAL_QUARTER_RE.sub(lambda m: f"{m.group(1)} quarter of fiscal {m.group(2)}", question)

@@ -10,6 +10,7 @@ from typing import Literal
 from ingest.numbers import find_periods, strip_periods
 from ingest.text import tokenize
 from understand.kinds import WHAT_IS_RE, asks_for_explanation
+from understand.periods import ASKING_WORD_RE
 from understand.question import key_terms
 from understand.terms import METRIC_WORDS
 
@@ -86,7 +87,11 @@ def route(question: str) -> Route:
         return Route("text", f"asks what was expected or done in a period ({', '.join(periods)})")
     if periods and re.search(r"^\s*(what|how)\b", lowered):
         return Route("table", f"asks about a period ({', '.join(periods)})")
-    # Telegraphic questions: "cash balance end of Dec 2016?"
-    if periods and METRIC_WORDS & set(tokenize(lowered)) and not re.search(r"^\s*(why|who|where|which)\b", lowered):
+    # Telegraphic questions: "cash balance end of Dec 2016?", "diluted EPS in 2020?" (a noun
+    # phrase naming a period asks for its figure).
+    telegraphic = not ASKING_WORD_RE.match(question)
+    if periods and (METRIC_WORDS & set(tokenize(lowered)) or telegraphic) and not re.search(
+        r"^\s*(why|who|where|which)\b", lowered
+    ):
         return Route("table", f"names a metric and a period ({', '.join(periods)})")
     return Route("text", "no numeric intent found")

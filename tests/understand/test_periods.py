@@ -43,3 +43,22 @@ def test_periods_in_the_documents_names(question: str, calendar: Calendar | None
 def test_a_10k_on_calendar_years_names_its_quarters_so(corpus_deck) -> None:
     deck: DeckQA = corpus_deck("3M_2018_10K")
     assert deck.calendar == Calendar(12, 0)
+
+
+@pytest.mark.parametrize(
+    ("question", "periods", "kind"),
+    [
+        ("Corning diluted EPS 2020?", ["2020"], "table"),  # a noun phrase names its year bare
+        ("Acme 2017 diluted EPS", ["2017"], "table"),
+        ("Square diluted net income per share, 2020", ["2020"], "table"),
+        ("What happened in 1999 to the brand?", ["1999"], "text"),
+        ("How many stores opened since 2019 closed?", ["2019"], "table"),
+        ("What is the 2019-2021 trend?", [], "text"),  # a range, not a bare year
+    ],
+)
+def test_a_year_written_bare_in_a_noun_phrase_is_the_period(question: str, periods: list[str], kind: str) -> None:
+    from understand.router import route
+
+    asked = in_document_terms(question, None)
+    assert find_periods(asked) == periods
+    assert route(asked).kind == kind
