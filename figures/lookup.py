@@ -233,7 +233,7 @@ class Candidates:
     features: np.ndarray  # facts × FEATURES
     head_found: np.ndarray  # the question's head words are in the fact's description
     period_ok: np.ndarray
-    rare_terms: tuple[str, ...]  # names the question writes that few pages use, or that tell figures apart
+    rare_terms: tuple[str, ...]  # names the question writes that few pages use
     rare_held: dict[str, np.ndarray]  # which facts' descriptions hold each of them
     excluded: np.ndarray | None = None  # facts the question excludes ("excluding the current portion")
 
@@ -460,7 +460,7 @@ class FactLookup:
             for match in re.finditer(rf"\b{pattern}\b", question, re.IGNORECASE):
                 words = re.findall(r"[a-z]+", match.group(0).lower())
                 named = [word for word in words if word not in CONNECTORS]
-                if len(words) == len(letters) and all(word in content and len(word) > 2 for word in named):
+                if len(named) == len(letters) and all(word in content and len(word) > 2 for word in named):
                     added.append(letters.upper())
                     break
         return f"{question} {' '.join(added)}" if added else question
@@ -670,14 +670,6 @@ class FactLookup:
         ]
         weights = {term: self._weight(term) for term in {*terms, *head}}
         rare_terms = [term for term in terms if term in self._rare and written_as_name(term, question)]
-        # A name the question writes (a segment, a product, a region) that some figure's own
-        # description holds: the figure asked has it in its words or on its page ("MedTech
-        # adjusted income", not the company's on a page that never names MedTech).
-        named_terms = [
-            term
-            for term in terms
-            if term not in self._rare and written_as_name(term, question) and self._narrow.holding(term).any()
-        ]
         question_tokens = expand(tokenize(question))
         wants_target = bool(TARGET_RE.search(question))
         wants_change = bool(CHANGE_RE.search(question))
@@ -754,7 +746,6 @@ class FactLookup:
             # "R&D expenses alone": not a row that names more ("SG&A/R&D").
             head_found = head_found & (row_in_question >= 1.0)
         rare_held = {term: self._metric.holding(term) for term in rare_terms}
-        rare_held |= {term: self._wide(term) for term in named_terms}
         excluded = np.zeros(len(self.facts), dtype=bool)
         # A threshold or a span the question states ("funds of over EUR 100M", "in the last
         # 24 months") says which figure is asked; it is not the answer. (A figure stated
@@ -770,7 +761,7 @@ class FactLookup:
             words = [term for term in tokenize(phrase) if self._known(term)]
             if words:
                 excluded |= np.logical_and.reduce([self._narrow.holding(term) for term in words])
-        return Candidates(features, head_found, period_ok, (*rare_terms, *named_terms), rare_held, excluded)
+        return Candidates(features, head_found, period_ok, tuple(rare_terms), rare_held, excluded)
 
     def _counts_another(self, index: int, question: str) -> bool:
         """ "How many days did the training last?": a sentence naming the days ("four days,

@@ -144,6 +144,11 @@ def test_abbreviations_from_the_labels_initials() -> None:
     assert phrases["eps"] == "earnings per share"
 
 
+def test_little_words_stand_for_no_letter_of_an_abbreviation(deck: DeckQA) -> None:
+    # "aim to maintain" is no "ATM" (the deck's rows write "ATM"): "to" stands for no "T".
+    assert "ATM" not in deck.lookup.abbreviated("What annual revenue growth rate does the company aim to maintain?")
+
+
 def test_a_share_needs_a_part_and_a_whole(deck: DeckQA) -> None:
     lookup = deck.lookup
     # Two stakes in percent are no part and whole: 21.6% "of" 4.4% would be 491%.
