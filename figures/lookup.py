@@ -460,7 +460,13 @@ class FactLookup:
             for match in re.finditer(rf"\b{pattern}\b", question, re.IGNORECASE):
                 words = re.findall(r"[a-z]+", match.group(0).lower())
                 named = [word for word in words if word not in CONNECTORS]
-                if len(named) == len(letters) and all(word in content and len(word) > 2 for word in named):
+                # ... a phrase the document writes ("return on assets" for ROA; not "aim to
+                # maintain" for ATM).
+                if (
+                    len(words) == len(letters)
+                    and all(word in content and len(word) > 2 for word in named)
+                    and " ".join(words) in self._text
+                ):
                     added.append(letters.upper())
                     break
         return f"{question} {' '.join(added)}" if added else question

@@ -144,8 +144,8 @@ def test_abbreviations_from_the_labels_initials() -> None:
     assert phrases["eps"] == "earnings per share"
 
 
-def test_little_words_stand_for_no_letter_of_an_abbreviation(deck: DeckQA) -> None:
-    # "aim to maintain" is no "ATM" (the deck's rows write "ATM"): "to" stands for no "T".
+def test_an_abbreviation_stands_for_a_phrase_the_document_writes(deck: DeckQA) -> None:
+    # "aim to maintain" is no "ATM" (the deck's rows write "ATM"): the deck never writes the phrase.
     assert "ATM" not in deck.lookup.abbreviated("What annual revenue growth rate does the company aim to maintain?")
 
 
