@@ -11,20 +11,27 @@ from fpdf import FPDF
 def small_deck_pdf() -> bytes:
     """A two-slide text deck (cover + one content slide), built with fpdf2; the same
     bytes on every call (fixed creation date)."""
-    pdf = FPDF(orientation="L", unit="pt", format=(540, 960))
-    pdf.set_creation_date(datetime(2024, 3, 1, tzinfo=UTC))
-    pdf.set_title("Acme Robotics Investor Update")
     slides = [
         ("Acme Robotics Investor Update", ["March 2024"]),
         ("Warehouse Robots", ["- Acme builds autonomous warehouse robots", "- 1,200 robots deployed in 2023"]),
     ]
-    for title, lines in slides:
+    return text_deck_pdf(slides, "Acme Robotics Investor Update")
+
+
+def text_deck_pdf(slides: list[tuple[str, list[str]]], title: str = "") -> bytes:
+    """A text deck of `slides` (a bold title, then its lines, each slide a page), built with
+    fpdf2; the same bytes on every call (fixed creation date)."""
+    pdf = FPDF(orientation="L", unit="pt", format=(540, 960))
+    pdf.set_creation_date(datetime(2024, 3, 1, tzinfo=UTC))
+    if title:
+        pdf.set_title(title)
+    for heading, lines in slides:
         pdf.add_page()
         pdf.set_font("Helvetica", "B", 28)
-        pdf.cell(0, 40, title, new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 40, heading, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 18)
         for line in lines:
-            pdf.cell(0, 28, line, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 28, line, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 

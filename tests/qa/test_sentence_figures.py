@@ -3,16 +3,15 @@ apostrophe, what the figure beside the asked words counts, and a year asked for.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from fpdf import FPDF
 
 from figures.lookup import counted_words
 from figures.term_index import stem
 from qa.deckqa import DeckQA
 from qa.settings import Settings
+from tests.small_deck import text_deck_pdf
 
 SLIDES = [
     ("Field Survey", ["The training for field staff lasted four days, and 48 interviewers ran the survey."]),
@@ -24,17 +23,8 @@ SLIDES = [
 
 @pytest.fixture(scope="module")
 def survey(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> DeckQA:
-    pdf = FPDF(orientation="L", unit="pt", format=(540, 960))
-    pdf.set_creation_date(datetime(2024, 3, 1, tzinfo=UTC))
-    for title, lines in SLIDES:
-        pdf.add_page()
-        pdf.set_font("Helvetica", "B", 28)
-        pdf.cell(0, 40, title, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 18)
-        for line in lines:
-            pdf.multi_cell(0, 28, line, new_x="LMARGIN", new_y="NEXT")
     path: Path = tmp_path_factory.mktemp("survey") / "survey.pdf"
-    path.write_bytes(bytes(pdf.output()))
+    path.write_bytes(text_deck_pdf(SLIDES))
     return DeckQA.load(settings.for_document(path))
 
 
