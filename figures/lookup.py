@@ -770,15 +770,16 @@ class FactLookup:
         return Candidates(features, head_found, period_ok, tuple(rare_terms), rare_held, excluded)
 
     def _counts_another(self, index: int, question: str) -> bool:
-        """ "How many days did the training last?": a sentence naming the days ("four days,
-        and 48 interviewers ...") whose figure counts something else (interviewers) does
-        not state the count asked."""
+        """ "How many days did the training last?": a sentence's figure that counts
+        something else ("48 interviewers") does not state the count asked."""
         counted = self._counted[index]
         if not counted or not COUNT_QUESTION_RE.search(question):
             return False
-        asked = {stem(term) for term in head_terms(question)}
-        named = {stem(word) for word in tokenize(self.facts[index].context)}
-        return bool(asked & named) and not asked & counted
+        asked = {stem(term) for term in expand(head_terms(question))}
+        # "execs" counts executives: a word shortened is the same word.
+        return bool(asked) and not any(
+            a.startswith(c) or c.startswith(a) for a in asked for c in counted if min(len(a), len(c)) >= 3
+        )
 
     def _labels_holding(self, words: str) -> np.ndarray:
         """Which facts' labels or column headings print `words` ("excluding impact") in
@@ -1976,7 +1977,7 @@ def counted_words(text: str, raw: str) -> set[str]:
     administered" -> {"interview"}); empty where a stopword or nothing follows."""
     counted = set()
     for match in re.finditer(rf"(?<![\w.,]){re.escape(raw)}\s+([A-Za-z][A-Za-z-]+)", text):
-        counted |= {stem(word) for word in tokenize(match.group(1))}
+        counted |= {stem(word) for word in expand(tokenize(match.group(1)))}
     return counted
 
 

@@ -48,5 +48,5 @@ def test_a_figure_stated_in_a_sentence(survey: DeckQA, question: str, number: fl
 def test_what_a_figure_counts() -> None:
     sentence = "The training lasted four days, and 48 interviewers ran the survey."
     assert counted_words(sentence, "48") == {stem("interviewers")}
-    assert counted_words("48 million customers", "48 million") == {stem("customers")}
+    assert stem("customers") in counted_words("48 million customers", "48 million")  # and its synonyms
     assert counted_words("48% of the total", "48%") == set()
