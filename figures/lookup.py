@@ -1675,10 +1675,11 @@ def _label_key(text: str) -> str:
 
 
 def _whole_over_parts(matches: list[Match]) -> list[Match]:
-    """`matches` with the whole first when the best is one of its parts: rows of one column
-    that match the question as well as each other ("Net product sales", "Net service
-    sales", "Total net sales"), one of them the sum of others. Asked without a part's
-    name, the whole is meant."""
+    """`matches` with the whole first when the best is one of its parts: rows of one column,
+    or columns of one row, that match the question as well as each other ("Net product
+    sales", "Net service sales", "Total net sales"; a segment table's "Regulated
+    Businesses", "Other", "Consolidated"), one of them the sum of others. Asked without a
+    part's name, the whole is meant."""
     best = matches[0]
     if not best.fact.table_id:
         return matches
@@ -1687,7 +1688,7 @@ def _whole_over_parts(matches: list[Match]) -> list[Match]:
         for match in matches[:WHOLE_RIVALS]
         if best.score - match.score <= WHOLE_MARGIN
         and match.fact.table_id == best.fact.table_id
-        and match.fact.column == best.fact.column
+        and (match.fact.column == best.fact.column or match.fact.label == best.fact.label)
         and match.fact.unit == best.fact.unit
         and match.fact.period == best.fact.period
     ]
@@ -1707,11 +1708,15 @@ def _whole_over_parts(matches: list[Match]) -> list[Match]:
 
 def _most_precise(matches: list[Match]) -> Match:
     """The best match, or the same figure printed more precisely among the close runners-up
-    (a statement's "2,306,072" thousand over the discussion's "2,306.1" million)."""
+    (a statement's "2,306,072" thousand over the discussion's "2,306.1" million), or with
+    the scale its page states (a table read without its "in millions")."""
     best = matches[0]
     for other in matches[1:PRECISE_RIVALS]:
         if best.score - other.score > PRECISE_MARGIN or not (other.head_found and other.period_ok):
             continue
+        (kind, scale), (other_kind, other_scale) = split_unit(best.fact.unit), split_unit(other.fact.unit)
+        if kind == other_kind and not scale and other_scale and other.fact.value == best.fact.value:
+            return other  # the same amount, once with the scale its page states ("3,877" in millions)
         try:
             value = convert(other.fact.value, other.fact.unit, best.fact.unit)
         except ValueError:

@@ -26,6 +26,22 @@ def test_asked_without_a_parts_name_the_whole_is_meant() -> None:
     assert _whole_over_parts([named, cost, total, service])[0] is named
 
 
+def test_a_segment_tables_consolidated_column_is_the_whole() -> None:
+    def column(number: int, heading: str, value: float) -> Match:
+        fact = Fact(
+            f"p133-u54-r10-c{number}", 133, "Total assets", value, "USD million", "FY22", f"{value:,.0f}",
+            "Total assets", table_id="p133-u54", row="Total assets", column=heading,
+        )  # fmt: skip
+        return Match(fact, 2.59, 1.0, True, True)
+
+    regulated, other, consolidated = (
+        column(1, "2022 Regulated", 25_038),
+        column(2, "2022 Other", 2_749),
+        column(3, "2022 Consolidated", 27_787),
+    )
+    assert _whole_over_parts([regulated, other, consolidated])[0] is consolidated
+
+
 def test_the_same_figure_printed_more_precisely_is_taken() -> None:
     rounded = _match(1, "Cash and cash equivalents", 2_306.1, 2.66, raw="2,306.1")
     exact = _match(2, "Cash and cash equivalents", 2_306_072, 2.61, unit="USD thousand", raw="2,306,072")
@@ -38,3 +54,10 @@ def test_a_fiscal_years_end_within_a_week_is_the_same_end() -> None:
     assert _same_week("2015-11-29", "2015-11-27")
     assert not _same_week("2015-11-29", "2014-11-28")
     assert not _same_week("", "2015-11-27")
+
+
+def test_the_same_amount_with_its_pages_scale_is_taken() -> None:
+    # A discussion's table read without its "in millions" against the income statement's row.
+    unscaled = _match(1, "Membership fees", 3_877, 2.79, unit="USD")
+    scaled = _match(2, "Membership fees", 3_877, 2.69)
+    assert _most_precise([unscaled, scaled]) is scaled
