@@ -53,9 +53,10 @@ class Calendar:
         return name[:-2] + f"{(int(name[-2:]) + self.year_offset) % 100:02d}"
 
 
-# A question opening on an interrogative, a verb of asking, or an auxiliary.
+# A question opening on an interrogative, a verb of asking, or an auxiliary (after a lead-in
+# clause: "Looking at VaR, did ...").
 ASKING_WORD_RE = re.compile(
-    r"\W*(?:what|how|which|who|whom|whose|when|where|why|is|are|was|were|does|do|did|has|have|had|can|could|"
+    r"(?:[^,:?]{0,80}[,:]\s*)?\W*(?:what|how|which|who|whom|whose|when|where|why|is|are|was|were|does|do|did|has|have|had|can|could|"
     r"should|would|will|list|explain|describe|give|tell|show|compare|calculate|compute|summari[sz]e)\b",
     re.I,
 )

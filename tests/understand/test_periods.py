@@ -54,6 +54,7 @@ def test_a_10k_on_calendar_years_names_its_quarters_so(corpus_deck) -> None:
         ("What happened in 1999 to the brand?", ["1999"], "text"),
         ("How many stores opened since 2019 closed?", ["2019"], "table"),
         ("What is the 2019-2021 trend?", [], "text"),  # a range, not a bare year
+        ("Looking at VaR, did the risk in 2023 decrease?", ["2023"], "text"),  # asks, after a lead-in
     ],
 )
 def test_a_year_written_bare_in_a_noun_phrase_is_the_period(question: str, periods: list[str], kind: str) -> None:
