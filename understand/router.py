@@ -90,8 +90,10 @@ def route(question: str) -> Route:
     # Telegraphic questions: "cash balance end of Dec 2016?", "diluted EPS in 2020?" (a noun
     # phrase naming a period asks for its figure).
     telegraphic = not ASKING_WORD_RE.match(question)
-    if periods and (METRIC_WORDS & set(tokenize(lowered)) or telegraphic) and not re.search(
-        r"^\s*(why|who|where|which)\b", lowered
+    if (
+        periods
+        and (METRIC_WORDS & set(tokenize(lowered)) or telegraphic)
+        and not re.search(r"^\s*(why|who|where|which)\b", lowered)
     ):
         return Route("table", f"names a metric and a period ({', '.join(periods)})")
     return Route("text", "no numeric intent found")
