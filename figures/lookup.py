@@ -180,7 +180,7 @@ WHOLE_MARGIN = 0.1
 PRECISE_MARGIN = 0.3
 # A name in quotes: "the 'Debt' line", "the “Total assets” row".
 QUOTED_RE = re.compile(r"(?<!\w)['‘\"“]([^'’\"”]{2,60})['’\"”](?!\w)")
-# An owner written before what is asked: "Amazon's" in "Amazon's revenue".
+# An owner written before what is asked: "Acme's" in "Acme's revenue".
 OWNER_RE = re.compile(r"\b([A-Za-z][\w&.-]*)['’]s\b")
 # Days apart at which two dates are one fiscal year's end (`_same_week`).
 YEAR_END_DAYS = 6
@@ -275,7 +275,7 @@ class FactLookup:
         self._filler = FILLER_TERMS | {tokens[0] for name in names if len(tokens := tokenize(name)) == 1}
         self._cover_words = set(tokenize(index.slides[0].text)) if index.slides else set()
         # The first word of a longer name, when the document only ever writes it as a name
-        # ("Adobe" of "Adobe Systems"; not "General" of "General Mills"), is the company too.
+        # ("Acme" of "Acme Systems"; not "General" of "General Foods"), is the company too.
         written = "\n".join(slide.text for slide in index.slides)
         self._filler |= {
             tokens[0]
@@ -659,7 +659,7 @@ class FactLookup:
             kept_in |= expand(tokenize(match.group("kept")))
             question = question.replace(match.group(0), " ")
         metric_text = _without_periods(question)
-        # The filer the cover names, as the owner of what is asked ("Amazon's revenue"), is
+        # The filer the cover names, as the owner of what is asked ("Acme's revenue"), is
         # the document's company, not a word of the figure's name.
         filler = self._filler | (self._cover_words & {owner.lower() for owner in OWNER_RE.findall(question)})
         # Words the deck never uses cannot tell facts apart (the refusal policy judges them).

@@ -251,7 +251,7 @@ class DeckQA:
             statements = read_instructions(understanding.asked).statements
             result = self.lookup.answer(understanding.standalone, statements)
             lookup = result.explanation if result else "no figure matched"
-            # A name the document never mentions ("Walmart's net sales", "EBITDA") is about
+            # A name the document never mentions ("Globex's net sales", "EBITDA") is about
             # something else, however well a row matches the rest of the question: the
             # text route's refusal policy decides.
             # An analyst's metric ("PPNE", "ROE") is known by its definition, not as a word.

@@ -68,7 +68,7 @@ class RefusalPolicy:
     def decisive_unknown_terms(self, question: str) -> list[str]:
         """Unknown terms that name what the question is about: in the phrase after
         "what is", "how many", "who is" ("Acme's CEO", "market capitalization"), or
-        written as a name ("Tesla"). An unknown everyday word elsewhere ("to stay at
+        written as a name ("Globex"). An unknown everyday word elsewhere ("to stay at
         the leading edge", "consist of") does not make the question out of scope, nor
         does a verb ("what is happening to X", "the contacts listed on")."""
         verbs = verb_forms(question)
@@ -83,7 +83,7 @@ class RefusalPolicy:
 
     def unknown_names(self, question: str) -> list[str]:
         """Unknown terms the question writes as names: capitalised inside a question that
-        is not all lower case ("Walmart", "EBITDA"), its first word aside."""
+        is not all lower case ("Globex", "EBITDA"), its first word aside."""
         if question == question.lower():
             return []
         question = strip_periods(question)  # "Q4 FY16" is a period, not a name

@@ -128,7 +128,7 @@ class HybridRetriever:
         for hit in ranked:
             by_slide[hit.chunk.slide].append(hit)
         title_scores = self._title_scores(question, vector)
-        # An explanation of something the question names ("What drove MedTech's growth")
+        # An explanation of something the question names ("What drove the Devices segment's growth")
         # is on a page whose passages name it too.
         names = self._names_in(question) if explanation else set()
         discussed = self._discussion if explanation and kind == "cause" else set()

@@ -65,7 +65,7 @@ BARE_YEAR_IN_PHRASE_RE = re.compile(r"(^|[\s,(])((?:19|20)\d{2})(?![\w%-]|[.,]\d
 
 
 def _telegraphic_year(question: str) -> str:
-    """ "Corning diluted EPS 2020?", "Amazon 2017 diluted EPS": a question written as a
+    """ "Acme diluted EPS 2020?", "Acme 2017 diluted EPS": a question written as a
     noun phrase names its year bare; it is the period asked ("... in 2020")."""
     if ASKING_WORD_RE.match(question) or find_periods(question):
         return question

@@ -310,7 +310,7 @@ def written_as_name(term: str, question: str) -> bool:
     if any(word.lower() == term and word[0].isupper() for word in words[1:]):
         return True
     # The first word is capitalised anyway: it is a name when written as one (all
-    # capitals, a capital inside), owning something ("Tesla's") or before another name.
+    # capitals, a capital inside), owning something ("Globex's") or before another name.
     if not words or words[0].lower() != term:
         return False
     first = words[0]
