@@ -277,6 +277,7 @@ class FactLookup:
         # The first word of a longer name, when the document only ever writes it as a name
         # ("Acme" of "Acme Systems"; not "General" of "General Foods"), is the company too.
         written = "\n".join(slide.text for slide in index.slides)
+        self._text = written.lower()  # for `_writes`
         self._filler |= {
             tokens[0]
             for name in names
@@ -338,7 +339,7 @@ class FactLookup:
         for token, weight in self._idf.items():
             key = stem(token)
             self._idf_by_stem[key] = max(weight, self._idf_by_stem.get(key, 0.0))
-        names = _proper_nouns(" ".join(slide.text for slide in index.slides))
+        names = _proper_nouns(written)
         self._rare = {token for token, df in frequency.items() if df <= RARE_TERM_PASSAGES and token in names}
         self._vectors = index.fact_vectors  # embedded at ingest (`fact_description`)
         self._slide_periods = {slide.number: set(slide.periods) for slide in index.slides}
@@ -355,7 +356,6 @@ class FactLookup:
         self.deck_periods = {fact.period for fact in self.facts if fact.period}
         # The periods the document's tables report figures for (a target is not reported).
         self._reported = {f.period for f in self.facts if f.period and f.table_id and "target" not in f.tags}
-        self._text = "\n".join(slide.text for slide in index.slides).lower()  # for `_writes`
         # The statement each table fact is printed in, as its page names it ("" when none).
         named = {slide.number: primary_statement(slide.text, slide.title) for slide in index.slides}
         self._statements = np.array([named.get(fact.slide, "") if fact.table_id else "" for fact in self.facts])
@@ -376,8 +376,6 @@ class FactLookup:
         self._is_prose = np.array([not fact.table_id for fact in self.facts], dtype=bool)
         self._values = [(fact.value, fact.unit) for fact in self.facts]
         self._sizes = np.abs(np.array([fact.value for fact in self.facts], dtype=np.float64))
-        # What a figure in a sentence counts: the word after it ("48 interviewers").
-        self._counted = [counted_words(fact.context, fact.raw) if not fact.table_id else set() for fact in self.facts]
         self._position = {fact.fact_id: i for i, fact in enumerate(self.facts)}
         # What a fact's label or section negates ("Non-GAAP" negates "gaap"): asked for
         # the plain measure, the negated one is not it.
@@ -769,11 +767,13 @@ class FactLookup:
                 excluded |= np.logical_and.reduce([self._narrow.holding(term) for term in words])
         return Candidates(features, head_found, period_ok, tuple(rare_terms), rare_held, excluded)
 
-    def _counts_another(self, index: int, question: str) -> bool:
+    def _counts_another(self, fact: Fact, question: str) -> bool:
         """ "How many days did the training last?": a sentence's figure that counts
         something else ("48 interviewers") does not state the count asked."""
-        counted = self._counted[index]
-        if not counted or not COUNT_QUESTION_RE.search(question):
+        if fact.table_id or not COUNT_QUESTION_RE.search(question):
+            return False
+        counted = counted_words(fact.context, fact.raw)  # the word after it: "48 interviewers"
+        if not counted:
             return False
         asked = {stem(term) for term in expand(head_terms(question))}
         # "execs" counts executives: a word shortened is the same word.
@@ -821,7 +821,7 @@ class FactLookup:
             # "How many funds ...": a count, not the year a label prints ("1999 vs 2011").
             and not (fact.unit == "year" and COUNT_QUESTION_RE.search(question))
             and not (fact.unit != "year" and YEAR_QUESTION_RE.search(question))
-            and not self._counts_another(self._position[fact.fact_id], question)
+            and not self._counts_another(fact, question)
             # "How much does it cost ...": an amount, not the share of those who named it.
             and not (fact.unit in ("%", "points") and asks_money(question))
             and not _label_says_otherwise(fact)
@@ -874,9 +874,10 @@ class FactLookup:
         if defined is not None:
             return defined
         result = self._answer_undefined(question)
-        if result is not None and not result.formula and definitions(question):
+        defined_terms = definitions(question)
+        if result is not None and not result.formula and defined_terms:
             # Not one of its operands, however well it matches the question's words.
-            said = "; ".join(f"{term} as {formula}" for term, formula in definitions(question).items())
+            said = "; ".join(f"{term} as {formula}" for term, formula in defined_terms.items())
             explanation = f"the question defines {said}, and not every operand is printed; {result.explanation}"
             return replace(result, confident=False, explanation=explanation)
         return result

@@ -363,10 +363,10 @@ class DeckQA:
             # that names the period ("overall volume is up 14% so far in 2015"), never
             # one the document states as expected.
             figure = text_figure_answer(plain, slides, self.content_chunks, self.slide_periods)
-            if figure is not None and FORWARD_RE.search(figure[1].text):
-                figure = None if self._unreported_periods(understanding) else figure
-            unreported = self._unreported_periods(understanding) if figure is None else []
-            if unreported:
+            unreported = self._unreported_periods(understanding)
+            if figure is not None and unreported and FORWARD_RE.search(figure[1].text):
+                figure = None
+            if figure is None and unreported:
                 reason = f"a figure was asked for {', '.join(unreported)}, which no table reports"
                 return self._refused(asked, slides, trace.model_copy(update={"refusal_check": reason}))
             if figure is not None:

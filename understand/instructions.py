@@ -73,11 +73,12 @@ INSTRUCTION_RES = (
     ),
 )
 # A segment that asks: a question mark, or an interrogative opening it (after a lead-in).
-ASKING_RE = re.compile(
-    r"\?|^(?:[^,:]{0,160}[,:]\s*)?(?:what|how|which|who|when|where|why|is|are|does|do|did|was|were|has|have|"
-    r"can|could|should|would|calculate|compute|estimate|determine)\b",
-    re.I,
+# The words a question opens on: an interrogative, an auxiliary, a verb of calculating.
+ASKING_WORDS = (
+    r"what|how|which|who|when|where|why|is|are|does|do|did|was|were|has|have|"
+    r"can|could|should|would|calculate|compute|estimate|determine"
 )
+ASKING_RE = re.compile(rf"\?|^(?:[^,:]{{0,160}}[,:]\s*)?(?:{ASKING_WORDS})\b", re.I)
 # A segment that defines the question's terms ("DPO is defined as: ...", "Define X as ...").
 DEFINITION_RE = re.compile(r"\b(?:defined\s+as|define[sd]?\b|is\s+calculated\s+as|is\s+computed\s+as)", re.I)
 # A parenthesis that says how to answer, inside the question.

@@ -19,6 +19,7 @@ from datetime import date
 
 from ingest.numbers import find_periods
 from ingest.statements import MONTHS, Period, period_name
+from understand.instructions import ASKING_WORDS
 
 # "Q2 of FY2024", "Q2 of fiscal 2024" -> "Q2 FY2024".
 QUARTER_OF_RE = re.compile(r"\bQ([1-4])\s+of\s+(?=(?:FY\s?|fiscal(?: year)?\s+)?(?:19|20)?\d{2}\b)", re.I)
@@ -56,8 +57,8 @@ class Calendar:
 # A question opening on an interrogative, a verb of asking, or an auxiliary (after a lead-in
 # clause: "Looking at VaR, did ...").
 ASKING_WORD_RE = re.compile(
-    r"(?:[^,:?]{0,80}[,:]\s*)?\W*(?:what|how|which|who|whom|whose|when|where|why|is|are|was|were|does|do|did|has|have|had|can|could|"
-    r"should|would|will|list|explain|describe|give|tell|show|compare|calculate|compute|summari[sz]e)\b",
+    rf"(?:[^,:?]{{0,80}}[,:]\s*)?\W*(?:{ASKING_WORDS}|whom|whose|had|will|list|explain|describe|give|tell|show|"
+    r"compare|summari[sz]e)\b",
     re.I,
 )
 # A year standing alone in a noun phrase (not in a range, a date or an amount).
