@@ -48,7 +48,13 @@ from ingest.ocr import (
 )
 from ingest.readable import readable
 from ingest.records import Chunk, Slide, Table
-from ingest.statements import StatementTable, complete_periods, inherit_headings, read_statements
+from ingest.statements import (
+    StatementTable,
+    complete_periods,
+    inherit_headings,
+    read_statements,
+    stated_year_end_month,
+)
 from ingest.text import model_words
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -221,7 +227,8 @@ def _read_deck(
     # Headings printed once for a statement continued over pages, years that stand for a
     # fiscal year: completed from the whole document.
     named = []
-    for index, statement in enumerate(complete_periods(inherit_headings(statements)), start=1):
+    year_end_month = stated_year_end_month("\n".join(slide.text for slide in slides))
+    for index, statement in enumerate(complete_periods(inherit_headings(statements), year_end_month), start=1):
         table = statement_table(statement, f"p{statement.page}-u{index}")
         tables.append(table)
         chunks.extend(_table_row_chunks(table, slides[statement.page - 1].title))

@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 Word = dict[str, Any]
@@ -79,6 +80,13 @@ QUARTER_ORDINALS = {
 }
 QUARTER_RE = re.compile(r"\b(?:quarters?|qtd|q[1-4])\b", re.I)
 YEAR_SPAN_RE = re.compile(r"\b(?:years?|fiscal|fy|full[\s-]year|annual|ytd)\b|\bfy(?=\s?'?\d{2}\b)", re.I)
+AXIS_TICKS = 4  # evenly spaced values in every column: a chart's scale, not a table
+# "the fiscal year ended December 31, 2022", "years ended January 28": the fiscal year's end.
+YEAR_ENDED_RE = re.compile(
+    r"\b(?:fiscal\s+)?years?\s+(?:ended|ending)\s+(?P<month>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"[a-z]*)\.?\s+(?P<day>\d{1,2})\b",
+    re.I,
+)
 YEAR_TO_DATE_RE = re.compile(r"\bq(?P<quarter>[1-4])\s*(?:ytd|year[\s-]to[\s-]date)\b", re.I)
 SCALES = {"thousand": "thousand", "thousands": "thousand", "000s": "thousand", "000": "thousand",
           "million": "million", "millions": "million", "mn": "million", "mm": "million",
@@ -211,13 +219,31 @@ def read_statements(words: list[Word], page: int, width: float) -> list[Statemen
         rows = [line for line in lines[index:end] if line.is_row]
         if len(rows) >= 2:
             table = _table(lines, index, end, page)
-            if table is not None:
+            if table is not None and not _is_chart_axis(table):
                 tables.append(table)
         index = max(end, index + 1)
     # A page's own caption ("($ in millions, except per share amounts)" under its title)
     # gives its tables' amounts their scale when their own lines do not.
     scale = next((_scale(line.text) for line in lines if _is_caption(line.text) and _currency("", line.text)), "")
     return [replace(table, rows=_with_scale(table.rows, scale)) for table in tables]
+
+
+def _is_chart_axis(table: StatementTable) -> bool:
+    """A chart's scale read as a table: every column of figures steps evenly (100,000,
+    200,000, ... 700,000 up the side of a bar chart), at least `AXIS_TICKS` values. A
+    table's figures are measured, not spaced; the words beside an axis are passages."""
+    columns: dict[int, list[float]] = {}
+    for row in table.rows:
+        for cell in row.cells:
+            columns.setdefault(cell.column, []).append(cell.value)
+    if not columns:
+        return False
+
+    def evenly_spaced(values: list[float]) -> bool:
+        steps = {round(later - earlier, 6) for earlier, later in pairwise(values)}
+        return len(values) >= AXIS_TICKS and len(steps) == 1 and steps != {0}
+
+    return all(evenly_spaced(values) for values in columns.values())
 
 
 def inherit_headings(tables: list[StatementTable]) -> list[StatementTable]:
@@ -301,35 +327,51 @@ def _with_scale(rows: tuple[StatementRow, ...], scale: str) -> tuple[StatementRo
     )
 
 
-def complete_periods(tables: list[StatementTable]) -> list[StatementTable]:
+def complete_periods(tables: list[StatementTable], year_end_month: int | None = None) -> list[StatementTable]:
     """Periods a heading states only in part, completed from the document's other headings:
-    a year alone ("Fourth Quarter 2022") ends on that fiscal year's last day as a full-date
-    heading prints it (the latest such date in that year or the first week of the next);
-    a span alone ("12 Weeks") ends on the document's latest full-date duration end."""
+    a year alone ("Fourth Quarter 2022") ends on the date in that year (or the first week
+    of the next) that the document's full-date spans end on most often; a year alone
+    ending inside the fiscal year (an interim report's "2021" under a lost "Three Months
+    Ended March 31,") is the year to that date; a span alone ("12 Weeks") ends on the
+    document's latest full-date duration end. `year_end_month` is the month the fiscal
+    year ends in as the document's text states it (`stated_year_end_month`); without it,
+    it is read from the columns."""
     dated = sorted(
         {period.end for table in tables for period in table.periods if period is not None and len(period.end) == 10}
     )
-    durations = [
+    durations = Counter(
         period.end
         for table in tables
         for period in table.periods
         if period is not None and len(period.end) == 10 and period.kind == "duration"
-    ]
+    )
     latest = max(durations, default="")
+    fiscal_end_month = year_end_month or fiscal_year_end_month(tables)
 
     def year_end(year: str) -> str:
-        candidates = [
-            d for d in dated if d[:4] == year or (int(d[:4]) == int(year) + 1 and d[5:7] == "01" and int(d[8:]) <= 7)
-        ]
-        return max(candidates, default=year)
+        def in_year(day: str) -> bool:
+            return day[:4] == year or (int(day[:4]) == int(year) + 1 and day[5:7] == "01" and int(day[8:]) <= 7)
 
-    fiscal_end_month = fiscal_year_end_month(tables)
+        # The span the document reports most often in that year, else its latest date.
+        spans = [day for day in durations if in_year(day)]
+        if spans:
+            return max(spans, key=lambda day: (durations[day], day))
+        return max((day for day in dated if in_year(day)), default=year)
+
+    def year_to_date(end: str) -> int:
+        """How many months of its fiscal year end on `end` (12 at the year's close)."""
+        return (_closing_month(date.fromisoformat(end)) - fiscal_end_month - 1) % 12 + 1
+
     completed = []
     for table in tables:
         periods = []
         for heading, period in zip(table.columns, table.periods, strict=True):
             if period is not None and len(period.end) == 4:
-                period = Period(period.kind, year_end(period.end), period.months)
+                end = year_end(period.end)
+                months = period.months
+                if period.kind == "duration" and months == 12 and len(end) == 10 and year_to_date(end) in (3, 6, 9):
+                    months = year_to_date(end)
+                period = Period(period.kind, end, months)
             elif period is None and latest and _months(heading):
                 period = Period("duration", latest, _months(heading))
             if period is not None:
@@ -365,6 +407,19 @@ def _name_from_heading(heading: str, period: Period) -> str:
         word = (ordinal.group("word") or ordinal.group("digit")).lower()
         return f"{QUARTER_ORDINALS.get(word, word)}Q{year}"
     return ""
+
+
+def stated_year_end_month(text: str) -> int | None:
+    """The month the fiscal year ends in, as the document's text says it ("for the fiscal
+    year ended December 31, 2022"; an interim report refers to its annual report so), the
+    month most such phrases close; None when none does."""
+    ends = []
+    for found in YEAR_ENDED_RE.finditer(text):
+        try:
+            ends.append(date(2000, MONTHS[found.group("month")[:3].lower()], int(found.group("day"))).isoformat())
+        except ValueError:
+            continue
+    return fiscal_year_end_month_of(ends) if ends else None
 
 
 def fiscal_year_end_month(tables: list[StatementTable]) -> int:

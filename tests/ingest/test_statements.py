@@ -19,6 +19,7 @@ from ingest.statements import (
     parse_period,
     period_name,
     read_statements,
+    stated_year_end_month,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -68,6 +69,74 @@ def test_periods_no_heading_dates_are_named_from_their_headings() -> None:
     table = StatementTable(1, "", "", columns, periods, (), 0.0, 10.0)
     (completed,) = complete_periods([table])
     assert [period.label() if period else "" for period in completed.periods] == ["4Q22", "4Q21", "1Q23", "FY22", ""]
+
+
+@pytest.mark.parametrize(
+    ("text", "month"),
+    [
+        ("our Annual Report on Form 10-K for the year ended December 31, 2020", 12),
+        ("for the fiscal years ended January 28, 2023 and January 29, 2022", 1),
+        ("the fiscal year ended December 2, 2016", 11),  # a 52/53-week year closing in November
+        ("for the three months ended March 31, 2021", None),  # a quarter says nothing of the year
+        ("Fiscal year 2023 revenue grew", None),
+    ],
+)
+def test_the_fiscal_year_end_as_the_text_states_it(text: str, month: int | None) -> None:
+    assert stated_year_end_month(text) == month
+
+
+def test_an_interim_reports_bare_years_are_the_year_to_date_and_quarters_its_calendars() -> None:
+    """A quarterly report of a company whose year ends in December: its quarter ends
+    March 31, its balance sheet compares March 31 with December 31. Columns headed "2021"
+    and "2020" (their "Three Months Ended March 31," lost) are the first quarters, and the
+    quarter is named in the calendar the text states, not by its own month."""
+    quarter = StatementTable(
+        5,
+        "",
+        "",
+        ("Three Months Ended March 31, 2021", "Three Months Ended March 31, 2020"),
+        (Period("duration", "2021-03-31", 3), Period("duration", "2020-03-31", 3)),
+        (),
+        0.0,
+        10.0,
+    )
+    balances = StatementTable(
+        6,
+        "",
+        "",
+        ("March 31, 2021", "December 31, 2020"),
+        (Period("instant", "2021-03-31", 0), Period("instant", "2020-12-31", 0)),
+        (),
+        0.0,
+        10.0,
+    )
+    bare = StatementTable(7, "", "", ("2021", "2020"), (parse_period("2021"), parse_period("2020")), (), 0.0, 10.0)
+    tables = complete_periods([quarter, balances, bare], year_end_month=12)
+    assert [period.label() for period in tables[0].periods] == ["1Q21", "1Q20"]
+    assert [(period.label(), period.months) for period in tables[2].periods] == [("1Q21", 3), ("1Q20", 3)]
+    # An annual report's bare years stay its fiscal years.
+    annual = StatementTable(
+        3, "", "", ("Year Ended December 31, 2022",), (Period("duration", "2022-12-31", 12),), (), 0.0, 10.0
+    )
+    years = StatementTable(4, "", "", ("2022",), (parse_period("2022"),), (), 0.0, 10.0)
+    assert [period.label() for period in complete_periods([annual, years], 12)[1].periods] == ["FY22"]
+
+
+def test_a_charts_scale_is_not_a_table() -> None:
+    """The ticks up a bar chart's side (700,000 ... 100,000) beside its caption's lines
+    step evenly: not a table; the sentence beside them stays a passage. A table whose
+    figures step evenly in one column but not in another is a table."""
+
+    def lines(values: list[tuple[str, str]]) -> list[dict]:
+        words = [_word("2015", 400, 0)]
+        for row, (label, value) in enumerate(values, start=1):
+            words += [_word(label, 50, 14 * row), _word(value, 400, 14 * row)]
+        return words
+
+    ticks = lines([("Total", "700,000"), ("At", "600,000"), ("each", "500,000"), ("airing", "400,000")])
+    assert read_statements(ticks, page=28, width=600) == []
+    measured = lines([("Products", "1,696"), ("Services", "1,529"), ("Other", "340"), ("Total", "3,565")])
+    assert len(read_statements(measured, page=3, width=600)) == 1
 
 
 def test_two_figures_under_one_column_are_not_stated() -> None:
