@@ -34,6 +34,8 @@ CHANGE_WORDS = ("yoy", "qoq", "change", "up ", "down ", "increase", "decrease")
 RATIO_ROW_RE = re.compile(r"^\s*(?:%|percent(?:age)?|as a %)\s*(?:to|of)\b", re.IGNORECASE)
 # "For the full year" without a year: the fiscal year of the period printed around it.
 FULL_YEAR_RE = re.compile(r"\b(?:full[- ]year|for the year)\b(?!\s+(?:fiscal\s+)?(?:FY)?\d)", re.IGNORECASE)
+# How many characters before a bare year may make it a quarter ("the fourth quarter of 2018").
+YEAR_LEAD = 30
 # How many characters before a printed period may complete it ("Q4 " before "FY23").
 PERIOD_LEAD = 25
 # A footnote: its mark, then its text ("*Excluding the impacts of ...").
@@ -486,8 +488,9 @@ def _nearest_period(text: str, figure: Figure) -> str:
         (match.start(), match.end(), find_periods(text[max(0, match.start() - PERIOD_LEAD) : match.end()])[-1:])
         for match in PERIOD_RE.finditer(text)
     ]
+    # A year is read with the words before it too: "the fourth quarter of 2018" is 4Q18.
     spans += [
-        (match.start("year"), match.end("year"), [match.group("year")])
+        (match.start("year"), match.end("year"), _year_in_words(text, match.start("year"), match.end("year")))
         for match in BARE_YEAR_RE.finditer(text)
         if match.start("year") != figure.start  # a year is not its own period
     ]
@@ -513,6 +516,13 @@ def _nearest_period(text: str, figure: Figure) -> str:
     if best and re.match(r"[1-4][QH]", best) and FULL_YEAR_RE.search(sentence) and period_year(best):
         return f"FY{period_year(best)}"
     return best
+
+
+def _year_in_words(text: str, start: int, end: int) -> list[str]:
+    """The period a year ends ("the fourth quarter of 2018": 4Q18), else the year."""
+    named = find_periods(text[max(0, start - YEAR_LEAD) : end])
+    year = text[start:end]
+    return named[-1:] if named and period_year(named[-1]) == year[-2:] else [year]
 
 
 def _sentence_start(text: str) -> int:

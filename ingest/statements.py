@@ -98,7 +98,7 @@ MONEY = frozenset(code for _, code in CURRENCY_SIGNS)
 CURRENCY_WORDS = re.compile(r"\b(dollars?|usd|euros?|eur|pounds?|gbp|yen|jpy)\b", re.I)
 CURRENCY_BY_WORD = {"dollar": "USD", "usd": "USD", "euro": "EUR", "eur": "EUR", "pound": "GBP", "gbp": "GBP",
                     "yen": "JPY", "jpy": "JPY"}  # fmt: skip
-PER_SHARE_RE = re.compile(r"per\s+(?:common\s+|diluted\s+|basic\s+)?share|\beps\b|per\s+ads\b", re.I)
+PER_SHARE_RE = re.compile(r"per\s+(?:(?:common|diluted|basic|ordinary)\s+){0,2}share|\beps\b|per\s+ads\b", re.I)
 # Words of a period heading ("Three Months Ended", "January 28, 2023"): read as a phrase.
 PERIOD_WORDS_RE = re.compile(r"\d|\b(?:months?|weeks?|ended|ending|years?|quarters?|fiscal)\b", re.I)
 # A line of at least this many words that ends with a full stop is prose.
@@ -476,9 +476,15 @@ def period_name(period: Period, fiscal_end_month: int) -> str:
 
 
 def _lines(words: list[Word]) -> list[list[Word]]:
+    """Words on one line: their tops align, or (type of two sizes set on one baseline: a
+    bold "TOTAL ASSETS" beside its figures) their bottoms do."""
     rows: list[list[Word]] = []
     for word in sorted(words, key=lambda w: (float(w["top"]), float(w["x0"]))):
-        if rows and abs(float(rows[-1][0]["top"]) - float(word["top"])) <= LINE_TOLERANCE:
+        first = rows[-1][0] if rows else None
+        if first is not None and (
+            abs(float(first["top"]) - float(word["top"])) <= LINE_TOLERANCE
+            or abs(float(first["bottom"]) - float(word["bottom"])) <= LINE_TOLERANCE
+        ):
             rows[-1].append(word)
         else:
             rows.append([word])

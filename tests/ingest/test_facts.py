@@ -49,6 +49,13 @@ def test_a_year_after_in_is_the_figures_period() -> None:
     assert [(raw, period) for _, raw, period in facts] == [("2007", "Jul. 2007")]
 
 
+def test_a_year_ending_a_quarters_name_is_that_quarter() -> None:
+    facts = read("For the fourth quarter of 2018, net income was $1.4 billion, or $2.27 per diluted share.")
+    assert [(raw, period) for _, raw, period in facts] == [("$1.4 billion", "4Q18"), ("$2.27", "4Q18")]
+    facts = read("Sales rose 5% in the first quarter of 2019 compared to 2018, to $4 billion.")
+    assert ("5%", "1Q19") in [(raw, period) for _, raw, period in facts]
+
+
 def test_a_quarter_before_its_fiscal_year_and_the_full_year_after_it() -> None:
     facts = read(
         "In Q4 FY23, the company returned $743 million to shareholders. "

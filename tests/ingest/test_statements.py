@@ -122,6 +122,38 @@ def test_an_interim_reports_bare_years_are_the_year_to_date_and_quarters_its_cal
     assert [period.label() for period in complete_periods([annual, years], 12)[1].periods] == ["FY22"]
 
 
+def test_a_bold_total_set_on_its_figures_baseline_is_their_label() -> None:
+    """A balance sheet's "TOTAL ASSETS" in smaller bold type sits lower on its line than
+    its figures' tops (Arial 8.1 beside 9.0): by its baseline it is their row's label,
+    not a row without a name under the section above."""
+    words = [
+        _word("August", 440, 0), _word("29,", 475, 0), _word("2021", 445, 11),
+        _word("OTHER", 50, 30), _word("ASSETS", 80, 30),
+        _word("Property", 60, 44), _word("and", 100, 44), _word("equipment", 120, 44), _word("23,492", 445, 44),
+        _word("Other", 60, 58), _word("long-term", 90, 58), _word("assets", 140, 58), _word("3,381", 450, 58),
+        {"text": "TOTAL", "x0": 50, "x1": 75, "top": 74.7, "bottom": 82.8},
+        {"text": "ASSETS", "x0": 80, "x1": 110, "top": 74.7, "bottom": 82.8},
+        {"text": "59,268", "x0": 445, "x1": 475, "top": 72.0, "bottom": 81.0},
+    ]  # fmt: skip
+    (table,) = read_statements(words, page=38, width=600)
+    assert [(row.label, row.cells[0].value) for row in table.rows][-1] == ("TOTAL ASSETS", 59268.0)
+
+
+def test_an_amount_per_diluted_common_share_has_no_scale() -> None:
+    """ "(In millions, except per share data)": a row "per diluted common share" is in
+    dollars, not millions."""
+    words = [
+        _word("(In", 50, 0), _word("millions,", 66, 0), _word("except", 110, 0), _word("per", 145, 0),
+        _word("share", 165, 0), _word("data)", 195, 0),
+        _word("2021", 445, 14),
+        _word("Net", 50, 30), _word("income", 70, 30), _word("$", 430, 30), _word("1,263", 445, 30),
+        _word("Net", 50, 44), _word("income", 70, 44), _word("per", 110, 44), _word("diluted", 130, 44),
+        _word("common", 170, 44), _word("share", 210, 44), _word("$", 430, 44), _word("6.95", 450, 44),
+    ]  # fmt: skip
+    (table,) = read_statements(words, page=50, width=600)
+    assert [cell.unit for row in table.rows for cell in row.cells] == ["USD million", "USD"]
+
+
 def test_a_charts_scale_is_not_a_table() -> None:
     """The ticks up a bar chart's side (700,000 ... 100,000) beside its caption's lines
     step evenly: not a table; the sentence beside them stays a passage. A table whose
