@@ -201,6 +201,7 @@ def test_a_year_a_change_runs_over_is_a_period(text: str, periods: list[str]) ->
     ("text", "periods", "figures"),
     [
         ("Twitter at 400M Tweets Per Day in Jun ‘12", ["Jun. 2012"], ["400M"]),
+        ("Twitter at 400M Tweets Per Day in Jun °12", ["Jun. 2012"], ["400M"]),  # OCR's degree sign
         ("FY '09 sales of 40", ["FY09"], ["40"]),
         ("Q3 ’15 installs", ["3Q15"], []),
         ("Dec '98", ["Dec. 1998"], []),
