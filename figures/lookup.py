@@ -72,7 +72,7 @@ PERCENT_RE = re.compile(
 )
 POINTS_RE = re.compile(r"\bpoints?\b|\bpercentage points?\b", re.IGNORECASE)
 MONEY_RE = re.compile(
-    r"\b(jpy|yen|usd|dollars?|eur|euros?|gbp|pounds?|trillion|billion|million|per\s+share|eps)\b|[$€£¥]", re.IGNORECASE
+    r"\b(jpy|yen|usd|dollars?|eur|euros?|gbp|pounds?|trillion|billion|million)\b|[$€£¥]", re.IGNORECASE
 )
 # A change against the same period a year earlier, the earlier period left unsaid.
 YEAR_OVER_YEAR_RE = re.compile(
