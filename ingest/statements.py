@@ -80,6 +80,8 @@ QUARTER_ORDINALS = {
 }
 QUARTER_RE = re.compile(r"\b(?:quarters?|qtd|q[1-4])\b", re.I)
 YEAR_SPAN_RE = re.compile(r"\b(?:years?|fiscal|fy|full[\s-]year|annual|ytd)\b|\bfy(?=\s?'?\d{2}\b)", re.I)
+# A note under a table: a footnote mark, then its sentence.
+FOOTNOTE_LINE_RE = re.compile(r"^\((?:[a-z]|\d{1,2})\)\s+[A-Z][a-z]+\s+\w+")
 AXIS_TICKS = 4  # evenly spaced values in every column: a chart's scale, not a table
 # "the fiscal year ended December 31, 2022", "years ended January 28": the fiscal year's end.
 YEAR_ENDED_RE = re.compile(
@@ -240,8 +242,12 @@ def _is_chart_axis(table: StatementTable) -> bool:
         return False
 
     def evenly_spaced(values: list[float]) -> bool:
-        steps = {round(later - earlier, 6) for earlier, later in pairwise(values)}
-        return len(values) >= AXIS_TICKS and len(steps) == 1 and steps != {0}
+        """One step throughout, a tick OCR lost aside (14, 12, 11, 10)."""
+        steps = [round(later - earlier, 6) for earlier, later in pairwise(values)]
+        if len(values) < AXIS_TICKS or not steps or min(map(abs, steps)) == 0:
+            return False
+        step = min(steps, key=abs)
+        return sum(s != step for s in steps) <= 1 and all(s == step or s == 2 * step for s in steps)
 
     return all(evenly_spaced(values) for values in columns.values())
 
@@ -819,6 +825,11 @@ def _rows(
         if not line.is_row:
             text = clean_label(line.label or line.text)
             if not text:
+                continue
+            if FOOTNOTE_LINE_RE.match(text):
+                # "(a) Amounts may not calculate due to rounding.": a note under the table,
+                # neither the row above's label wrapping nor a section.
+                previous = line
                 continue
             if previous is not None and previous.is_row and rows and re.match(r"^[a-z(]", text):
                 # The row's label wraps onto this line: "Earnings before ... in income" / "(loss) of affiliates".

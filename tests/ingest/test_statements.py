@@ -154,6 +154,18 @@ def test_an_amount_per_diluted_common_share_has_no_scale() -> None:
     assert [cell.unit for row in table.rows for cell in row.cells] == ["USD million", "USD"]
 
 
+def test_a_note_under_a_table_is_not_the_label_of_its_last_row() -> None:
+    words = [
+        _word("2021", 445, 0),
+        _word("Basic", 60, 14), _word("5.98", 450, 14),
+        _word("Diluted", 60, 28), _word("5.97", 450, 28),
+        _word("(a)", 50, 44), _word("Amounts", 66, 44), _word("may", 110, 44), _word("not", 130, 44),
+        _word("calculate", 150, 44), _word("due", 200, 44), _word("to", 220, 44), _word("rounding.", 235, 44),
+    ]  # fmt: skip
+    (table,) = read_statements(words, page=86, width=600)
+    assert [row.label for row in table.rows] == ["Basic", "Diluted"]
+
+
 def test_a_charts_scale_is_not_a_table() -> None:
     """The ticks up a bar chart's side (700,000 ... 100,000) beside its caption's lines
     step evenly: not a table; the sentence beside them stays a passage. A table whose
@@ -167,6 +179,8 @@ def test_a_charts_scale_is_not_a_table() -> None:
 
     ticks = lines([("Total", "700,000"), ("At", "600,000"), ("each", "500,000"), ("airing", "400,000")])
     assert read_statements(ticks, page=28, width=600) == []
+    lost_tick = lines([("VIEWERS", "14"), ("", "12"), ("on air", "11"), ("", "10")])  # OCR lost the 13
+    assert read_statements([word for word in lost_tick if word["text"]], page=28, width=600) == []
     measured = lines([("Products", "1,696"), ("Services", "1,529"), ("Other", "340"), ("Total", "3,565")])
     assert len(read_statements(measured, page=3, width=600)) == 1
 
