@@ -825,6 +825,8 @@ class FactLookup:
             # "How much does it cost ...": an amount, not the share of those who named it.
             and not (fact.unit in ("%", "points") and asks_money(question))
             and not _label_says_otherwise(fact)
+            # A plan or an outlook answers a question about one, never one about what was.
+            and not ("target" in fact.tags and not TARGET_RE.search(question))
         )
         explanation = (
             f"best fact {fact.fact_id} '{fact.label}' = {fact.raw} ({fact.period or 'no period'}), "
@@ -1396,14 +1398,26 @@ class FactLookup:
             # What share of earnings was paid out as dividends: a part of a whole, as sizes;
             # the statement prints the payment as an outflow. A margin keeps its sign (a loss).
             first = _magnitude(first)
-        if operation == "-" and SPELLED_SUM_RE.search(question) and first.value >= 0 > second.value:
+        if (
+            operation == "-"
+            and SPELLED_SUM_RE.search(question)
+            and second.value < 0
+            and (first.value >= 0 or self._on_cash_flow_statement(second))
+        ):
             # "operating cash flow minus additions to property and equipment": what is
-            # taken away is the amount spent, which the statement prints as an outflow.
+            # taken away is the amount spent, which the statement prints as an outflow
+            # (however the first figure is signed: "net cash used in operating activities").
             second = _magnitude(second)
         result = _combine(first, second, operation, description, description)
         if result is not None and operation in ("-", "gap") and first.unit == "%" and second.unit == "%":
             result.unit = "points"
         return result
+
+    def _on_cash_flow_statement(self, result: LookupResult) -> bool:
+        return all(
+            fact.fact_id in self._position and self._statements[self._position[fact.fact_id]] == "cash flow statement"
+            for fact in result.facts
+        )
 
     def _margin(self, question: str, periods: list[str]) -> LookupResult | None:
         """A margin the document does not print as a percentage: the income it names over

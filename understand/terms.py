@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ingest.facts import TARGET_WORDS
 from ingest.text import tokenize, undotted
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -221,7 +222,9 @@ METRIC_WORDS = frozenset(
         "what about net income?",
     ]
 )
-TARGET_RE = re.compile(r"\b(target|targets|plan|planned|forecast|goal|aim|outlook|expected)\b", re.IGNORECASE)
+# A question about a target, a plan or an outlook: the words that mark a figure so in the
+# document ("expected to grow 4%") mark the question so.
+TARGET_RE = re.compile(rf"\b(?:goal|{'|'.join(TARGET_WORDS)})\w*", re.IGNORECASE)
 
 
 MEASURE_WORDS = frozenset(
