@@ -170,3 +170,13 @@ def test_a_figure_asked_on_its_own_is_not_a_combined_row(deck) -> None:
     assert deck.ask("How much did IIJ spend on R&D on its own in 1Q-3Q16?").refused
     both = deck.ask("What were SG&A and R&D expenses in 1Q-3Q16?")
     assert both.value is not None and both.value.number == 14.67, both.answer
+
+
+def test_a_plan_answers_only_a_question_about_one(deck) -> None:
+    """Slide 40 states prospective orders for the end of 3Q16, an expectation; asked what
+    revenue was, the sentence that states the quarter's revenue answers."""
+    answer = deck.ask("What was GIO P2 revenue in 3Q16?")
+    assert not answer.refused and "0.19 billion" in answer.answer, answer.answer
+    assert answer.value is None or "900" not in answer.value.raw, answer.answer
+    planned = deck.ask("How many new graduates does IIJ plan to hire in April 2017?")
+    assert planned.value is not None and planned.value.number == 142, planned.answer
