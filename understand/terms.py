@@ -224,7 +224,7 @@ METRIC_WORDS = frozenset(
 )
 # A question about a target, a plan or an outlook: the words that mark a figure so in the
 # document ("expected to grow 4%") mark the question so.
-TARGET_RE = re.compile(rf"\b(?:goal|{'|'.join(TARGET_WORDS)})\w*", re.IGNORECASE)
+TARGET_RE = re.compile(rf"\b(?:goal|{'|'.join(TARGET_WORDS)})(?:s|ed|ned|ing|ations?)?\b", re.IGNORECASE)
 
 
 MEASURE_WORDS = frozenset(

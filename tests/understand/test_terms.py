@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.text import tokenize, undotted
-from understand.terms import head_terms
+from understand.terms import TARGET_RE, head_terms
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,19 @@ def test_a_country_written_with_and_without_full_stops_is_the_same_token() -> No
 )
 def test_the_metric_a_question_names(question: str, head: list[str]) -> None:
     assert head_terms(question) == head
+
+
+@pytest.mark.parametrize(
+    ("question", "target"),
+    [
+        ("What is the FY2023 revenue target?", True),
+        ("How many new graduates does it plan to hire?", True),
+        ("What capex is planned for 2024?", True),
+        ("What does the company expect for the first quarter?", True),
+        ("What is the guidance for diluted EPS?", True),
+        ("What were purchases of property, plant and equipment?", False),  # "plant" is no plan
+        ("What was the net income in 2022?", False),
+    ],
+)
+def test_a_question_about_a_target(question: str, target: bool) -> None:
+    assert bool(TARGET_RE.search(question)) is target
