@@ -356,7 +356,9 @@ def complete_periods(tables: list[StatementTable], year_end_month: int | None = 
 
     def year_end(year: str) -> str:
         def in_year(day: str) -> bool:
-            return day[:4] == year or (int(day[:4]) == int(year) + 1 and day[5:7] == "01" and int(day[8:]) <= 7)
+            # A year ending in the first week of January is the year before's (52/53-week years).
+            first_week = day[5:7] == "01" and int(day[8:]) <= 7
+            return (day[:4] == year and not first_week) or (int(day[:4]) == int(year) + 1 and first_week)
 
         # The span the document reports most often in that year, else its latest date.
         spans = [day for day in durations if in_year(day)]

@@ -120,6 +120,23 @@ def test_an_interim_reports_bare_years_are_the_year_to_date_and_quarters_its_cal
     )
     years = StatementTable(4, "", "", ("2022",), (parse_period("2022"),), (), 0.0, 10.0)
     assert [period.label() for period in complete_periods([annual, years], 12)[1].periods] == ["FY22"]
+    # 52/53-week years ending on January 1, 2023 and January 2, 2022: "2022" is the first.
+    weeks = StatementTable(
+        3,
+        "",
+        "",
+        ("Fiscal Year Ended January 1, 2023", "January 2, 2022", "January 2, 2022"),
+        (
+            Period("duration", "2023-01-01", 12),
+            Period("duration", "2022-01-02", 12),
+            Period("duration", "2022-01-02", 12),
+        ),
+        (),
+        0.0,
+        10.0,
+    )
+    (_, completed) = complete_periods([weeks, years], 12)
+    assert [(period.end, period.label()) for period in completed.periods] == [("2023-01-01", "FY22")]
 
 
 def test_a_bold_total_set_on_its_figures_baseline_is_their_label() -> None:
