@@ -85,55 +85,43 @@ def test_the_fiscal_year_end_as_the_text_states_it(text: str, month: int | None)
     assert stated_year_end_month(text) == month
 
 
+def _headed(page: int, columns: dict[str, Period | None]) -> StatementTable:
+    """A table of no rows with these column headings and their periods."""
+    return StatementTable(page, "", "", tuple(columns), tuple(columns.values()), (), 0.0, 10.0)
+
+
 def test_an_interim_reports_bare_years_are_the_year_to_date_and_quarters_its_calendars() -> None:
     """A quarterly report of a company whose year ends in December: its quarter ends
     March 31, its balance sheet compares March 31 with December 31. Columns headed "2021"
     and "2020" (their "Three Months Ended March 31," lost) are the first quarters, and the
     quarter is named in the calendar the text states, not by its own month."""
-    quarter = StatementTable(
+    quarter = _headed(
         5,
-        "",
-        "",
-        ("Three Months Ended March 31, 2021", "Three Months Ended March 31, 2020"),
-        (Period("duration", "2021-03-31", 3), Period("duration", "2020-03-31", 3)),
-        (),
-        0.0,
-        10.0,
+        {
+            "Three Months Ended March 31, 2021": Period("duration", "2021-03-31", 3),
+            "Three Months Ended March 31, 2020": Period("duration", "2020-03-31", 3),
+        },
     )
-    balances = StatementTable(
+    balances = _headed(
         6,
-        "",
-        "",
-        ("March 31, 2021", "December 31, 2020"),
-        (Period("instant", "2021-03-31", 0), Period("instant", "2020-12-31", 0)),
-        (),
-        0.0,
-        10.0,
+        {"March 31, 2021": Period("instant", "2021-03-31", 0), "December 31, 2020": Period("instant", "2020-12-31", 0)},
     )
-    bare = StatementTable(7, "", "", ("2021", "2020"), (parse_period("2021"), parse_period("2020")), (), 0.0, 10.0)
+    bare = _headed(7, {"2021": parse_period("2021"), "2020": parse_period("2020")})
     tables = complete_periods([quarter, balances, bare], year_end_month=12)
     assert [period.label() for period in tables[0].periods] == ["1Q21", "1Q20"]
     assert [(period.label(), period.months) for period in tables[2].periods] == [("1Q21", 3), ("1Q20", 3)]
     # An annual report's bare years stay its fiscal years.
-    annual = StatementTable(
-        3, "", "", ("Year Ended December 31, 2022",), (Period("duration", "2022-12-31", 12),), (), 0.0, 10.0
-    )
-    years = StatementTable(4, "", "", ("2022",), (parse_period("2022"),), (), 0.0, 10.0)
+    annual = _headed(3, {"Year Ended December 31, 2022": Period("duration", "2022-12-31", 12)})
+    years = _headed(4, {"2022": parse_period("2022")})
     assert [period.label() for period in complete_periods([annual, years], 12)[1].periods] == ["FY22"]
     # 52/53-week years ending on January 1, 2023 and January 2, 2022: "2022" is the first.
-    weeks = StatementTable(
+    weeks = _headed(
         3,
-        "",
-        "",
-        ("Fiscal Year Ended January 1, 2023", "January 2, 2022", "January 2, 2022"),
-        (
-            Period("duration", "2023-01-01", 12),
-            Period("duration", "2022-01-02", 12),
-            Period("duration", "2022-01-02", 12),
-        ),
-        (),
-        0.0,
-        10.0,
+        {
+            "Fiscal Year Ended January 1, 2023": Period("duration", "2023-01-01", 12),
+            "January 2, 2022": Period("duration", "2022-01-02", 12),
+            "Year Ended January 2, 2022": Period("duration", "2022-01-02", 12),
+        },
     )
     (_, completed) = complete_periods([weeks, years], 12)
     assert [(period.end, period.label()) for period in completed.periods] == [("2023-01-01", "FY22")]
