@@ -938,7 +938,7 @@ class FactLookup:
         printed = np.isin(self._statements, list(metric.statements))
         if not printed.any() or unit_kind(own.unit) != unit_kind(metric.unit):
             return True
-        on_statements = all(f.fact_id in self._position and printed[self._position[f.fact_id]] for f in own.facts)
+        on_statements = self._printed_on(own, printed)
         labels = " ".join(f"{f.label} {f.column}" for f in own.facts).lower()
         return on_statements or any(alias.lower() in labels for alias in metric.aliases)
 
@@ -1414,10 +1414,11 @@ class FactLookup:
         return result
 
     def _on_cash_flow_statement(self, result: LookupResult) -> bool:
-        return all(
-            fact.fact_id in self._position and self._statements[self._position[fact.fact_id]] == "cash flow statement"
-            for fact in result.facts
-        )
+        return self._printed_on(result, np.asarray(self._statements == "cash flow statement"))
+
+    def _printed_on(self, result: LookupResult, printed: np.ndarray) -> bool:
+        """Whether every fact of `result` is one of the `printed` (a mask over the facts)."""
+        return all(fact.fact_id in self._position and printed[self._position[fact.fact_id]] for fact in result.facts)
 
     def _margin(self, question: str, periods: list[str]) -> LookupResult | None:
         """A margin the document does not print as a percentage: the income it names over
