@@ -81,6 +81,7 @@ PRIOR = {
     "negated_asked": -0.3,
     "names_missing": 0.0,
     "prose": 0.0,
+    "statement": 0.2,
 }
 
 

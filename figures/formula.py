@@ -62,8 +62,27 @@ class Quantity:
     facts: list[Fact] = field(default_factory=list)
 
 
+# A formula written bare after the question ("What was the effective tax rate in 2021?
+# Provision for income taxes divided by income before income taxes."): it defines the
+# figure the question asks for, named after its interrogative.
+ASKED_TERM_RE = re.compile(
+    r"\b(?:what|how\s+much)\s+(?:is|was|were|are)\s+(?:the\s+)?(?:[\w&.-]+(?:\s+[A-Z][\w&.-]*)*(?:['’]s|s['’])\s+)?"
+    r"(?P<term>[A-Za-z][\w&'()\- ]{0,60}?)(?=\s+(?:in|for|of|at|during|as\s+of)\b|\s*[?,])",
+    re.IGNORECASE,
+)
+BARE_FORMULA_RE = re.compile(
+    r"(?<=\?)\s+(?P<formula>[A-Z][^.?]*?\b(?:divided\s+by|minus|plus|times|multiplied\s+by)\b[^.?]*)", re.IGNORECASE
+)
+# How to write the answer, after a bare formula: ", in % to one decimal place".
+FORMAT_TAIL_RE = re.compile(r",?\s+(?:in\s+%|in\s+percent|as\s+a\s+percent|to\s+\w+\s+decimal|rounded).*$", re.I)
+
+
 def definitions(question: str) -> dict[str, str]:
     """Each term the question defines, lower-cased, and its formula as written."""
+    bare = BARE_FORMULA_RE.search(question)
+    asked = ASKED_TERM_RE.search(question[: bare.start()]) if bare else None
+    if bare and asked and not DEFINITION_RE.search(question):
+        return {asked.group("term").strip().lower(): FORMAT_TAIL_RE.sub("", bare.group("formula")).strip()}
     found = {}
     for match in DEFINITION_RE.finditer(question):
         term = (match.group("term") or match.group("named") or "").strip()

@@ -66,6 +66,8 @@ GROWTH_RATE_RE = re.compile(
     re.IGNORECASE,
 )
 YEAR_RE = re.compile(r"\b(when|what year|which year|in what year|since when)\b", re.IGNORECASE)
+# A change asked in percent ("grow ... Percent."): the words of the rate, not of what changed.
+IN_PERCENT_RE = re.compile(r"%|\b(?:in\s+)?percent(?:age)?s?\b", re.IGNORECASE)
 PERCENT_RE = re.compile(
     r"(%|\bpercent|\bpercentage|\bratio\b|\b(?:what|market|which) share\b|\bshare of\b|\brate\b|\bstake\b|\breturn on\b|\byield\b)",
     re.IGNORECASE,
@@ -164,7 +166,16 @@ def asks_money(question: str) -> bool:
     """Whether `question` asks for an amount of money (a currency, a scale, a cost), not a rate."""
     if PERCENT_RE.search(question) or GROWTH_RATE_RE.search(question):
         return False
-    return bool(MONEY_RE.search(question) or COST_VERB_RE.search(question))
+    return bool(MONEY_RE.search(question) or COST_VERB_RE.search(question) or asks_per_share(question))
+
+
+def asks_per_share(question: str) -> bool:
+    """Whether what `question` asks for is an amount per share ("diluted EPS", "dividends
+    per share"): money, not the count of shares ("the diluted share count used for EPS")."""
+    head = head_terms(question)
+    return "eps" in head or any(
+        first == "per" and second.startswith("share") for first, second in itertools.pairwise(head)
+    )
 
 
 # A page of at most this many words is a slide about one thing, whose words name its
@@ -243,6 +254,8 @@ class Candidates:
 
 # The facts of the statements a question says to rely on, while it is answered (None: all).
 _FOCUS: ContextVar[np.ndarray | None] = ContextVar("statement_focus", default=None)
+# The decimal places the question asks its figure in ("Percent, one decimal"), when it says.
+_DECIMALS: ContextVar[int | None] = ContextVar("decimals_asked", default=None)
 
 
 @dataclass
@@ -359,6 +372,7 @@ class FactLookup:
         # The statement each table fact is printed in, as its page names it ("" when none).
         named = {slide.number: primary_statement(slide.text, slide.title) for slide in index.slides}
         self._statements = np.array([named.get(fact.slide, "") if fact.table_id else "" for fact in self.facts])
+        self._on_statement = self._statements != ""
         self.deck_periods |= {period for periods in self._slide_periods.values() for period in periods}
         self.deck_periods |= set(self.year_ends)  # a year whose closing balances are printed
         # The weights of each fact's row words and part words do not depend on the question.
@@ -744,6 +758,8 @@ class FactLookup:
             "negated_asked": negated,
             "names_missing": names_missing,
             "prose": self._is_prose,
+            # A primary statement's row that names what is asked: the filing's own figure.
+            "statement": self._on_statement * narrow_coverage,
         }
         features = np.column_stack([np.asarray(columns[name], dtype=np.float64) for name in FEATURES])
         if ALONE_RE.search(question):
@@ -856,17 +872,20 @@ class FactLookup:
 
     # -- questions, single or derived ---------------------------------------------------
 
-    def answer(self, question: str, statements: Sequence[str] = ()) -> LookupResult | None:
+    def answer(self, question: str, statements: Sequence[str] = (), decimals: int | None = None) -> LookupResult | None:
         """A figure for `question`: derived (difference, change, sum, ratio) when the
         question asks for arithmetic, else a single looked-up figure. `statements`: the
         statements to rely on ("balance sheet", ...): their figures are the candidates,
-        when the document prints them."""
+        when the document prints them. `decimals`: the places the figure is asked in; a
+        rate printed with fewer is computed instead, when it can be."""
         focus = np.flatnonzero(np.isin(self._statements, list(statements))) if statements else np.array([], int)
         token = _FOCUS.set(focus if len(focus) else None)
+        places = _DECIMALS.set(decimals)
         try:
             return self._answer_question(question)
         finally:
             _FOCUS.reset(token)
+            _DECIMALS.reset(places)
 
     def _answer_question(self, question: str) -> LookupResult | None:
         question = without_names(question, self._long_names)
@@ -894,7 +913,12 @@ class FactLookup:
             # words compute it, else the metric by its standard definition.
             metric, _, asked_as = catalogued
             own = self._answer_as_written(question)
-            if own is not None and own.confident and (own.formula or self._writes(metric)) and self._owns(own, metric):
+            if (
+                own is not None
+                and own.confident
+                and (own.formula or (self._writes(metric) and _precise_enough(own)))
+                and self._owns(own, metric)
+            ):
                 return own
             for definition, asked in zip(metric.definitions, asked_as, strict=True):
                 result = self._on_statements(metric.statements, lambda asked=asked: self._answer(asked), strict=True)
@@ -1056,7 +1080,8 @@ class FactLookup:
             # "By how much did net sales grow in Q1 FY23?": a change, never the level. When
             # the figure found is an amount, not a rate or a change: the change the
             # document prints for the period, else the year-over-year one.
-            plain = self.find(" ".join(CHANGE_WORDS_RE.sub(" ", question).split()))  # the figure itself
+            # The figure itself: what changed, without the words of the change or its rate.
+            plain = self.find(" ".join(IN_PERCENT_RE.sub(" ", CHANGE_WORDS_RE.sub(" ", question)).split()))
             if (
                 plain is not None
                 and plain.confident
@@ -1064,10 +1089,15 @@ class FactLookup:
                 and not _is_change(plain.facts[0])
             ):
                 printed = self.find(question, periods=periods, change=True)
-                if printed is not None and printed.confident:
+                if printed is not None and printed.confident and _precise_enough(printed):
                     return printed
                 changed = self._year_over_year(question, periods[0])
                 if changed is not None and changed.confident:
+                    return changed
+            elif plain is not None and plain.confident and not _precise_enough(plain):
+                # "Percent, one decimal" of a change printed rounded ("9%"): computed.
+                changed = self._year_over_year(question, periods[0])
+                if changed is not None and changed.confident and changed.formula:
                     return changed
         if not periods and YEAR_OVER_YEAR_RE.search(lowered):
             # "the year-over-year growth ... for the quarter": the latest period printed.
@@ -1330,7 +1360,8 @@ class FactLookup:
         (a plain lookup) when neither is found."""
         wants_percent = bool(PERCENT_RE.search(question) or GROWTH_RATE_RE.search(question))
         printed = self.find(question, periods=[period], change=True)
-        if printed is not None and printed.confident and (printed.unit in ("%", "points")) == wants_percent:
+        precise = printed is not None and _precise_enough(printed)
+        if printed is not None and printed.confident and (printed.unit in ("%", "points")) == wants_percent and precise:
             return printed
         earlier = year_before(period)
         if not earlier or not self.covers(earlier):
@@ -1618,10 +1649,10 @@ def _period_fit(
             r"\dQ(?!-)", fact.period
         )
         return True, 2 if part_of_year else 1
-    is_balance = bool(_iso_date(fact.period))
-    if fact.period_end and any(
-        _iso_date(period) == fact.period_end or (is_balance and _same_week(year_ends.get(period, ""), fact.period_end))
-        for period in periods
+    day = _iso_date(fact.period)  # a balance's day, or a column headed by its date alone
+    end = fact.period_end or day
+    if end and any(
+        _iso_date(period) == end or (day and _same_week(year_ends.get(period, ""), end)) for period in periods
     ):
         return True, 1
     if not fact.period and any(same_period(period, p) for period in periods for p in context_periods):
@@ -1688,6 +1719,16 @@ def year_before(period: str) -> str:
 
 def _label_key(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _precise_enough(result: LookupResult) -> bool:
+    """Whether a rate found printed has the decimal places the question asks for: "31%"
+    does not answer "gross margin, one decimal" when the margin can be computed."""
+    asked = _DECIMALS.get()
+    if asked is None or result.formula or result.unit not in ("%", "points") or len(result.facts) != 1:
+        return True
+    number = re.search(r"\d[\d,]*(?:\.(\d+))?", result.facts[0].raw)
+    return number is None or len(number.group(1) or "") >= asked
 
 
 def _whole_over_parts(matches: list[Match]) -> list[Match]:

@@ -54,6 +54,7 @@ FEATURES = (
     "negated_asked",
     "names_missing",
     "prose",
+    "statement",
 )
 # Of the best fact, for the confidence that it is the one asked for (when its period fits
 # and its description names the metric asked: without either it is not answered at all).

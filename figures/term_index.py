@@ -1,7 +1,7 @@
 """Which of many word sets hold a word, answered for all of them at once.
 
 A question's word matches a fact's words when one of them is the word itself, a synonym
-or its singular; shares its stem; starts with it ("shares" ~ "shareholders"); is within
+or its singular; shares its stem; is an irregular form of the same verb ("pay" ~ "paid"); starts with it ("shares" ~ "shareholders"); is within
 a typo of it ("opertaing" ~ "operating"); or one abbreviates the other ("Intl" ~
 "international", "WW" ~ "worldwide", see `ingest.text.abbreviates`). Asking that of every fact one by one
 is the lookup's main cost on a long document, so both directions are inverted here:
@@ -16,12 +16,13 @@ Both give exactly what matching set by set gives (tested).
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from ingest.text import abbreviates, may_abbreviate, stem
+from ingest.text import abbreviates, irregular_verb, may_abbreviate, stem
 from understand.terms import SYNONYMS
 
 # A typo within this rapidfuzz ratio still matches a word ("opertaing" ~ "operating").
@@ -46,11 +47,27 @@ def forms(word: str) -> set[str]:
     return {word, *SYNONYMS.get(word, ()), word.rstrip("s")}
 
 
+@functools.lru_cache(maxsize=65_536)
+def _lemma(word: str) -> str:
+    return irregular_verb(word)
+
+
+def same_verb(word: str, token: str) -> bool:
+    """Whether one of `word` and `token` is an irregular form of the verb the other is, or
+    both are ("pay" ~ "paid", "paid" ~ "pays", "sold" ~ "sell"; not "selling" ~ "sold")."""
+    lemma = _lemma(word)
+    if lemma:
+        return stem(token) == stem(lemma) or _lemma(token) == lemma
+    return _lemma(token) == word
+
+
 def matches(word: str, tokens: set[str] | frozenset[str]) -> bool:
     """Whether `word` matches one of `tokens` (an expanded set): the rule both indexes invert."""
     if forms(word) & tokens:
         return True
     if stem(word) in {stem(token) for token in tokens}:
+        return True
+    if any(same_verb(word, token) for token in tokens):
         return True
     if len(word) >= PREFIX_MIN and any(token.startswith(word) for token in tokens):
         return True
@@ -69,10 +86,20 @@ class _Vocabulary:
         self.ids = {word: index for index, word in enumerate(self.words)}
         self.by_stem: dict[str, list[int]] = {}
         self.by_length: dict[int, list[int]] = {}
+        self.by_verb: dict[str, list[int]] = {}  # irregular forms by their verb: "pay" -> "paid"
         self.short = [index for index, word in enumerate(self.words) if may_abbreviate(word)]
         for index, word in enumerate(self.words):
             self.by_stem.setdefault(stem(word), []).append(index)
             self.by_length.setdefault(len(word), []).append(index)
+            if lemma := _lemma(word):
+                self.by_verb.setdefault(lemma, []).append(index)
+
+    def same_verb(self, word: str) -> list[int]:
+        """Ids of the words that are forms of the same verb as `word` (see `same_verb`)."""
+        lemma = _lemma(word)
+        if not lemma:
+            return list(self.by_verb.get(word, ()))
+        return [*self.by_stem.get(stem(lemma), ()), *self.by_verb.get(lemma, ())]
 
     def abbreviated(self, word: str) -> list[int]:
         """Ids of the words that abbreviate `word`, or that `word` abbreviates."""
@@ -128,6 +155,7 @@ class WordSets:
         vocabulary = self.vocabulary
         ids = {vocabulary.ids[form] for form in forms(word) if form in vocabulary.ids}
         ids.update(vocabulary.by_stem.get(stem(word), ()))
+        ids.update(vocabulary.same_verb(word))
         if len(word) >= PREFIX_MIN:
             start = bisect.bisect_left(vocabulary.words, word)
             end = start
@@ -176,6 +204,7 @@ class TermLists:
                     hit[index] = True
             hit[vocabulary.near(token, shortest=FUZZY_MIN)] = True
             hit[vocabulary.abbreviated(token)] = True
+            hit[vocabulary.same_verb(token)] = True
         for token_stem in stems:
             hit[vocabulary.by_stem.get(token_stem, [])] = True
         return hit

@@ -214,7 +214,7 @@ class DeckQA:
         """The answer as returned: a figure also in the scale and rounding its question
         asked for, timed, with the citations of pages read by OCR marked."""
         instructions = read_instructions(answer.question)
-        answer = in_asked_terms(answer, instructions.scale, instructions.decimals)
+        answer = in_asked_terms(answer, instructions.scale, instructions.decimals, instructions.percent)
         ocr = self.index.manifest.ocr_pages
         if ocr:
 
@@ -248,8 +248,8 @@ class DeckQA:
             or definitions(understanding.plain)  # a figure the question defines
             or self._asks_a_printed_figure(understanding)
         ):
-            statements = read_instructions(understanding.asked).statements
-            result = self.lookup.answer(understanding.standalone, statements)
+            instructions = read_instructions(understanding.asked)
+            result = self.lookup.answer(understanding.standalone, instructions.statements, instructions.decimals)
             lookup = result.explanation if result else "no figure matched"
             # A name the document never mentions ("Globex's net sales", "EBITDA") is about
             # something else, however well a row matches the rest of the question: the
@@ -287,7 +287,8 @@ class DeckQA:
         plain = understanding.plain
         if wants_list(plain) or asks_for_explanation(plain) or asks_what_was_done(plain) or not find_periods(plain):
             return False
-        result = self.lookup.answer(understanding.standalone, read_instructions(understanding.asked).statements)
+        instructions = read_instructions(understanding.asked)
+        result = self.lookup.answer(understanding.standalone, instructions.statements, instructions.decimals)
         return result is not None and result.confident and not result.formula
 
     def _understand(self, question: str, history: Sequence[Any] | None, use_llm: bool) -> Understanding:

@@ -219,16 +219,21 @@ def _judged_value(result: LookupResult) -> str:
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
 
-def in_asked_terms(answer: Answer, scale: str | None, decimals: int | None) -> Answer:
-    """A figure answer also stated in the scale and rounding the question asked for
-    ("Answer in USD billions", "Round to two decimal places"): 8,738 USD million is
-    8.738 USD billion. Its value is the figure in that scale, with the step as formula."""
+def in_asked_terms(answer: Answer, scale: str | None, decimals: int | None, percent: bool = False) -> Answer:
+    """A figure answer also stated in the scale, rounding and unit the question asked for
+    ("Answer in USD billions", "Round to two decimal places", "in %"): 8,738 USD million
+    is 8.738 USD billion; a ratio of 0.23 is 23%. Its value is the figure so, with the step
+    as formula."""
     value = answer.value
-    if value is None or (scale is None and decimals is None):
+    if value is None or (scale is None and decimals is None and not percent):
         return answer
     words = value.unit.split()
     number, unit, formula, step = value.number, value.unit, value.formula, ""
-    if scale and len(words) == 2 and words[1] in SCALES and words[1] != scale:
+    if percent and unit in ("ratio", "") and value.formula:
+        # A share computed as a ratio, asked in percent.
+        number, unit, step = value.number * 100, "%", "× 100"
+        formula = f"({value.formula}) {step}"
+    elif scale and len(words) == 2 and words[1] in SCALES and words[1] != scale:
         ratio = SCALES[words[1]] / SCALES[scale]
         number = value.number * ratio
         unit = f"{words[0]} {scale}"
@@ -238,7 +243,8 @@ def in_asked_terms(answer: Answer, scale: str | None, decimals: int | None) -> A
     if not converted and (decimals is None or float(number).is_integer()):
         return answer  # already as asked
     shown = f"{number:,.{decimals}f}" if decimals is not None else _plain(number)
-    how = f" ({_plain(value.number)} {value.unit} {step})" if converted else ""
+    of = "" if value.unit in ("ratio", "") else f" {value.unit}"
+    how = f" ({_plain(value.number)}{of} {step})" if converted else ""
     shown_unit = "" if unit == "ratio" else f" {unit}"
     text = f"{answer.answer}\n\nAs asked: **{shown}{shown_unit}**{how}."
     changed = {"number": number, "unit": unit, "formula": formula, "raw": None if converted else value.raw}

@@ -108,6 +108,7 @@ class Instructions:
     scale: str | None = None  # "thousand", "million" or "billion" to answer in
     decimals: int | None = None  # decimal places to round to
     statements: tuple[str, ...] = ()  # the statements to rely on, in the order named
+    percent: bool = False  # the figure is asked in percent ("in %", "in units of percents")
     instructions: tuple[str, ...] = ()  # the sentences taken out
 
     @property
@@ -147,6 +148,7 @@ def read_instructions(text: str) -> Instructions:
         scale=scale.group(1).lower().rstrip("s") if scale else None,
         decimals=_decimals(decimals) if decimals else None,
         statements=statements,
+        percent=bool(PERCENT_ASKED_RE.search(text)),
         instructions=taken,
     )
 

@@ -22,6 +22,14 @@ def test_each_definition_of_the_question_is_read() -> None:
     worded = "What is the FY2016 working capital ratio? Define working capital ratio as total current assets divided by total current liabilities."
     assert definitions(worded) == {"working capital ratio": "total current assets divided by total current liabilities"}
     assert definitions("What was the gross margin in 2022?") == {}
+    # A formula written bare after the question defines what it asks for.
+    bare = (
+        "What was Acme Works' effective tax rate in 2021? Provision for income taxes divided by income before "
+        "income taxes, in % to one decimal place."
+    )
+    assert definitions(bare) == {
+        "effective tax rate": "Provision for income taxes divided by income before income taxes"
+    }
 
 
 def test_a_definition_is_operands_between_operators() -> None:

@@ -1,9 +1,19 @@
 """Which of a statement's rows is asked: the whole over its parts, the same figure printed
-more precisely, a fiscal year's end dated a few days apart."""
+more precisely, a fiscal year's end dated a few days apart, a rate printed less precisely
+than asked."""
 
 from __future__ import annotations
 
-from figures.lookup import Match, _most_precise, _same_week, _whole_over_parts
+from figures.lookup import (
+    _DECIMALS,
+    LookupResult,
+    Match,
+    _most_precise,
+    _period_fit,
+    _precise_enough,
+    _same_week,
+    _whole_over_parts,
+)
 from ingest.records import Fact
 
 
@@ -61,3 +71,26 @@ def test_the_same_amount_with_its_pages_scale_is_taken() -> None:
     unscaled = _match(1, "Membership fees", 3_877, 2.79, unit="USD")
     scaled = _match(2, "Membership fees", 3_877, 2.69)
     assert _most_precise([unscaled, scaled]) is scaled
+
+
+def test_a_column_dated_by_its_day_alone_is_the_fiscal_year_ending_then() -> None:
+    # A cash flow statement's column headed "January 28, 2023" (its "Fiscal Years Ended"
+    # read apart): the fiscal year ending that day, however the fact was dated.
+    dividends = Fact("s42-t1-r27c2-0", 42, "Dividends paid", -789, "", "Jan. 28, 2023", "(789)", "Dividends paid")
+    year_ends = {"FY23": "2023-01-28", "FY22": "2022-01-29"}
+    assert _period_fit(["FY23"], dividends, set(), [], year_ends)[0]
+    assert not _period_fit(["FY22"], dividends, set(), [], year_ends)[0]
+
+
+def test_a_rate_printed_with_fewer_places_than_asked_is_not_precise_enough() -> None:
+    def rate(raw: str) -> LookupResult:
+        fact = Fact("p21-u4-r1-c4", 21, "Net sales", float(raw.rstrip("%")), "%", "FY19", raw, "Net sales")
+        return LookupResult(value=fact.value, unit="%", period="FY19", facts=[fact], confident=True, explanation="")
+
+    places = _DECIMALS.set(1)
+    try:
+        assert not _precise_enough(rate("9%"))
+        assert _precise_enough(rate("7.1%"))
+    finally:
+        _DECIMALS.reset(places)
+    assert _precise_enough(rate("9%"))  # no places asked

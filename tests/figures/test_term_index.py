@@ -74,3 +74,13 @@ def test_an_abbreviated_row_matches_the_word_it_stands_for() -> None:
     assert matches("intl", frozenset(expand(["international"])))  # either way round
     lists = TermLists([["ww"], ["us"]], [{}, {}])
     assert lists.found_share(frozenset({"worldwide", "sales"})).tolist() == [1.0, 0.0]
+
+
+def test_irregular_forms_of_a_verb_are_the_same_word() -> None:
+    sets = [expand(["dividends", "paid"]), expand(["cost", "goods", "sold"]), expand(["selling", "general"])]
+    words = WordSets(sets)
+    assert words.holding("pay").tolist() == [True, False, False]  # "pay" ~ "paid"
+    assert words.holding("sell").tolist() == [False, True, True]
+    # A regular form is matched by its stem only: "selling" is not "sold".
+    assert words.holding("selling").tolist() == [False, False, True]
+    assert matches("paid", frozenset(expand(["pays"]))) and not matches("selling", frozenset(expand(["sold"])))

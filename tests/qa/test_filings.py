@@ -121,3 +121,26 @@ def test_which_row_leads_is_read_from_the_table_of_the_things_compared(filing: D
     assert answer.value is not None and (answer.value.number, answer.value.unit) == (2737, "USD million")
     assert answer.answer.startswith("**Industrial**") and "Health Care: 1,799" in answer.answer
     assert [citation.slide for citation in answer.citations] == [126]
+
+
+def test_a_headline_figure_is_read_from_its_primary_statement(filing: DeckQA) -> None:
+    # Diluted EPS is printed on the income statement and in the quarterly note (and the
+    # diluted share count beside it): the statement's amount per share is the answer.
+    eps = filing.ask("What was 3M's diluted EPS in 2018?")
+    assert eps.value is not None and (eps.value.number, eps.value.unit) == (8.89, "USD")
+    assert [citation.slide for citation in eps.citations] == [56]
+    # "pay" is the verb the row's "paid" is a form of.
+    dividends = filing.ask("How much did 3M pay in dividends to shareholders in 2018?")
+    assert dividends.value is not None and abs(dividends.value.number) == 3193
+    assert [citation.slide for citation in dividends.citations] == [60]
+
+
+def test_a_formula_written_after_the_question_defines_its_figure(filing: DeckQA) -> None:
+    answer = filing.ask(
+        "What was 3M's effective tax rate in 2018? Provision for income taxes divided by income before income "
+        "taxes, in %."
+    )
+    assert answer.value is not None and answer.value.unit == "%"
+    assert answer.value.number == pytest.approx(23.39, abs=0.005)
+    assert answer.value.formula == "(1637 / 7000) × 100"
+    assert "effective tax rate, as defined" in answer.answer

@@ -139,3 +139,10 @@ def test_a_figure_is_also_given_in_the_scale_and_rounding_asked() -> None:
     ratio = Answer(question="q", answer="x", route="table", value=Value(number=1.23456, unit="ratio", formula="a / b"))
     assert in_asked_terms(ratio, None, 2).answer.endswith("As asked: **1.23**.")
     assert in_asked_terms(answer, "million", None) is answer and in_asked_terms(answer, None, 2) is answer
+    # A share computed as a ratio, asked in percent.
+    share = in_asked_terms(ratio, None, 1, percent=True)
+    assert share.value is not None and share.value.number == pytest.approx(123.456)
+    assert (share.value.unit, share.value.formula) == ("%", "(a / b) × 100")
+    assert share.answer.endswith("As asked: **123.5 %** (1.2346 × 100).")
+    assert in_asked_terms(answer, None, None, percent=True) is answer  # an amount stays one
+    assert read_instructions("What was the tax rate? Provision divided by pretax income, in % to one decimal.").percent
