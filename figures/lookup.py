@@ -45,7 +45,15 @@ from ingest.records import Fact
 from ingest.statements import Period, fiscal_year_end_month_of, period_name
 from ingest.text import tokenize
 from understand.question import key_terms, without_names
-from understand.terms import FILLER_TERMS, MEASURE_WORDS, SYNONYMS, TARGET_RE, head_terms, written_as_name
+from understand.terms import (
+    FILLER_TERMS,
+    MEASURE_WORDS,
+    SYNONYMS,
+    TARGET_RE,
+    head_terms,
+    qualifier_terms,
+    written_as_name,
+)
 
 CHANGE_RE = re.compile(
     r"\b(change|changes|changed|increase|increased|decrease|decreased|grow|growth|grew|yoy|"
@@ -449,8 +457,8 @@ class FactLookup:
             letters = match.group("letters")
             # One the document writes itself ("GAAP", "SG&A", its own name) stays; so does
             # a bare one when asked (it may name another company by its ticker).
-            if letters.lower() in self._written or letters.lower() in self._filler:
-                return letters
+            if letters.lower() in self._written or letters.lower() in self._filler or MONEY_RE.fullmatch(letters):
+                return letters  # (a currency is a unit: "USD" is no "U.S. domestic")
             if letters.isalpha() and not letters_only:
                 return letters
             return self._phrases.get(re.sub(r"[&/]", "", letters).lower(), letters)
@@ -686,6 +694,13 @@ class FactLookup:
             for term in head_terms(metric_text)
             if term not in filler and self._known(term) and not MONEY_RE.fullmatch(term)
         ]
+        # "net income attributable to shareholders" of a filing none of whose net income
+        # rows says to whom: its net income is meant (a filing that does say keeps the words).
+        qualifiers = set(qualifier_terms(metric_text)) & set(terms)
+        if qualifiers and head:
+            named = np.logical_and.reduce([self._narrow.holding(term) for term in head])
+            unsaid = {term for term in qualifiers if not (named & self._narrow.holding(term)).any()}
+            terms = [term for term in terms if term not in unsaid]
         weights = {term: self._weight(term) for term in {*terms, *head}}
         rare_terms = [term for term in terms if term in self._rare and written_as_name(term, question)]
         question_tokens = expand(tokenize(question))

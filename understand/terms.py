@@ -278,6 +278,28 @@ def head_terms(question: str) -> list[str]:
     return head
 
 
+def qualifier_terms(question: str) -> list[str]:
+    """The words of what qualifies the metric after it: "net income <attributable to
+    shareholders>", "shares <outstanding>" (an adjective after the noun, and what it
+    governs). A filing whose rows never draw the distinction prints the metric plainly."""
+    question = re.sub(r"\b(?:provided|used|generated)\s+(?:by|in|from)\s+", "", undotted(question), flags=re.I)
+    match = HEAD_RE.search(question)
+    if not match or AUXILIARY_RE.match(match.group("head").strip()):
+        return []
+    head = [term for term in tokenize(match.group("head")) if term not in FILLER_TERMS]
+    trailing = []
+    while len(head) > 2 and _only_adjective(head[-1]):
+        trailing.insert(0, head.pop())
+    if not trailing:
+        return []
+    governed = re.match(
+        r"\s+(?:to|of|for|by)\s+([\w\s&'-]+?)(?=\s+(?:in|at|for|as|from|during|between|did|was|is)\b|[?.,(]|$)",
+        question[match.end("head") :],
+        re.I,
+    )
+    return trailing + ([t for t in tokenize(governed.group(1)) if t not in FILLER_TERMS] if governed else [])
+
+
 def _only_adjective(word: str) -> bool:
     """Whether the lemmatizer's dictionary knows `word` as an adjective only ("attributable",
     "outstanding"; not "net", "current", "related")."""

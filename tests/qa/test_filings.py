@@ -144,3 +144,10 @@ def test_a_formula_written_after_the_question_defines_its_figure(filing: DeckQA)
     assert answer.value.number == pytest.approx(23.39, abs=0.005)
     assert answer.value.formula == "(1637 / 7000) × 100"
     assert "effective tax rate, as defined" in answer.answer
+
+
+def test_a_currency_is_a_unit_not_an_abbreviation(filing: DeckQA) -> None:
+    # The filing's words "U.S. dollar" have the initials of "USD": the currency stays one.
+    assert filing.lookup.spelled_out("What was PPE in 2018, in USD millions?", letters_only=True) == (
+        "What was property plant and equipment in 2018, in USD millions?"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.text import tokenize, undotted
-from understand.terms import TARGET_RE, head_terms
+from understand.terms import TARGET_RE, head_terms, qualifier_terms
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,19 @@ def test_the_metric_a_question_names(question: str, head: list[str]) -> None:
 )
 def test_a_question_about_a_target(question: str, target: bool) -> None:
     assert bool(TARGET_RE.search(question)) is target
+
+
+@pytest.mark.parametrize(
+    ("question", "qualifier"),
+    [
+        ("What is the FY2019 net income attributable to shareholders?", ["attributable", "shareholders"]),
+        (
+            "What was net income attributable to common stockholders in 2021?",
+            ["attributable", "common", "stockholders"],
+        ),
+        ("What was net income in 2019?", []),
+        ("How many shares were outstanding at year end?", []),
+    ],
+)
+def test_what_qualifies_the_metric_after_it(question: str, qualifier: list[str]) -> None:
+    assert qualifier_terms(question) == qualifier
