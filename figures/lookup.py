@@ -177,10 +177,15 @@ def asks_money(question: str) -> bool:
     return bool(MONEY_RE.search(question) or COST_VERB_RE.search(question) or asks_per_share(question))
 
 
+# Where the metric a question of a few words names ends: "diluted share count | used for EPS".
+TELEGRAPHIC_HEAD_END_RE = re.compile(r"\b(?:used|for|of|in|at|by|from|during|to)\b", re.IGNORECASE)
+
+
 def asks_per_share(question: str) -> bool:
     """Whether what `question` asks for is an amount per share ("diluted EPS", "dividends
     per share"): money, not the count of shares ("the diluted share count used for EPS")."""
-    head = head_terms(question)
+    # A question of a few words ("Acme diluted EPS 2021?") names its metric first.
+    head = head_terms(question) or tokenize(TELEGRAPHIC_HEAD_END_RE.split(question)[0])
     return "eps" in head or any(
         first == "per" and second.startswith("share") for first, second in itertools.pairwise(head)
     )
@@ -1593,6 +1598,16 @@ class FactLookup:
             computed = self._combine_metrics(text, difference.group("a"), difference.group("b"), "-", periods)
             if computed is not None and computed.confident:
                 return computed
+        catalogued = named_metric(text)
+        if catalogued is not None and periods:
+            # An analyst's name for a line item the document prints under another ("capex"
+            # for "purchases of property, plant and equipment"): read by its definition.
+            metric, match = catalogued
+            rest = _without_periods(text[: match.start()] + text[match.end() :])
+            if not self._key_terms(rest):
+                defined = self.by_definition(metric, periods[0])
+                if defined is not None:
+                    return defined
         found = self.find(text, periods=periods)
         if found is not None and found.confident:
             return found

@@ -129,6 +129,10 @@ def test_a_headline_figure_is_read_from_its_primary_statement(filing: DeckQA) ->
     eps = filing.ask("What was 3M's diluted EPS in 2018?")
     assert eps.value is not None and (eps.value.number, eps.value.unit) == (8.89, "USD")
     assert [citation.slide for citation in eps.citations] == [56]
+    terse = filing.ask("3M diluted EPS 2018?")
+    assert terse.value is not None and (terse.value.number, terse.value.unit) == (8.89, "USD")
+    shares = filing.ask("diluted share count used for EPS in 2018?")
+    assert shares.value is not None and (shares.value.number, shares.value.unit) == (602.0, "million")
     # "pay" is the verb the row's "paid" is a form of.
     dividends = filing.ask("How much did 3M pay in dividends to shareholders in 2018?")
     assert dividends.value is not None and abs(dividends.value.number) == 3193
@@ -151,3 +155,15 @@ def test_a_currency_is_a_unit_not_an_abbreviation(filing: DeckQA) -> None:
     assert filing.lookup.spelled_out("What was PPE in 2018, in USD millions?", letters_only=True) == (
         "What was property plant and equipment in 2018, in USD millions?"
     )
+
+
+def test_an_operand_named_as_analysts_name_it_is_read_by_its_definition(filing: DeckQA) -> None:
+    # "capex" is no row of the filing (and "capital" is in "Additional paid-in capital"):
+    # it is the purchases of PP&E on the cash flow statement.
+    for question in (
+        "What was 3M's free cash flow in 2018 (cash from operations less capex)? USD millions.",
+        "What is 3M's 2018 operating cash flow minus capex?",
+    ):
+        answer = filing.ask(question)
+        assert answer.value is not None and answer.value.formula == "6439 - 1577", question
+        assert [citation.slide for citation in answer.citations] == [60, 60]
