@@ -1944,7 +1944,7 @@ def _split_two_metrics(question: str) -> tuple[str, str, str] | None:
         (r"\bhow much (?:higher|more|larger|bigger|greater) (?:was|is|were) (?P<a>.+?) than (?P<b>.+)", "-"),
         (r"\bhow much (?:lower|less|smaller) (?:was|is|were) (?P<b>.+?) than (?P<a>.+)", "-"),
         (r"\b(?:sum|total) of (?P<a>.+?) and (?P<b>.+)", "+"),
-        (r"\b(?P<a>.+?) plus (?P<b>.+)", "+"),
+        (r"\b(?P<a>.+?) (?:plus|\+) (?P<b>.+)", "+"),
         (r"\b(?P<a>.+?) (?:minus|less(?! than)) (?P<b>.+)", "-"),
     )
     for pattern, operation in patterns:

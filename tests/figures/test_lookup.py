@@ -160,3 +160,15 @@ def test_a_share_needs_a_part_and_a_whole(deck: DeckQA) -> None:
     # The other way round, it is.
     ratio = lookup._combine_metrics("", "SG&A expenses", "total revenues", "share", ["1Q-3Q16"])
     assert ratio is not None and ratio.confident and 0 < ratio.value < 100, ratio.explanation
+
+
+def test_two_metrics_joined_by_an_operator_sign_or_word() -> None:
+    from figures.lookup import _split_two_metrics
+
+    assert _split_two_metrics("What was operating income + depreciation in FY21?") == (
+        "What was operating income",
+        "depreciation in FY21",
+        "+",
+    )
+    assert _split_two_metrics("What was net sales less cost of sales?") == ("What was net sales", "cost of sales", "-")
+    assert _split_two_metrics("What was revenue in FY2015 - FY2017?") is None
