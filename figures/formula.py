@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from figures.arithmetic import number_text
 from figures.metrics import named
 from ingest.numbers import convert, find_periods, is_money, strip_periods
+from understand.instructions import DECIMALS_RE, PERCENT_ASKED_RE
 
 if TYPE_CHECKING:
     from figures.lookup import FactLookup, LookupResult
@@ -73,8 +74,6 @@ ASKED_TERM_RE = re.compile(
 BARE_FORMULA_RE = re.compile(
     r"(?<=\?)\s+(?P<formula>[A-Z][^.?]*?\b(?:divided\s+by|minus|plus|times|multiplied\s+by)\b[^.?]*)", re.IGNORECASE
 )
-# How to write the answer, after a bare formula: ", in % to one decimal place".
-FORMAT_TAIL_RE = re.compile(r",?\s+(?:in\s+%|in\s+percent|as\s+a\s+percent|to\s+\w+\s+decimal|rounded).*$", re.I)
 
 
 def definitions(question: str) -> dict[str, str]:
@@ -82,7 +81,7 @@ def definitions(question: str) -> dict[str, str]:
     bare = BARE_FORMULA_RE.search(question)
     asked = ASKED_TERM_RE.search(question[: bare.start()]) if bare else None
     if bare and asked and not DEFINITION_RE.search(question):
-        return {asked.group("term").strip().lower(): FORMAT_TAIL_RE.sub("", bare.group("formula")).strip()}
+        return {asked.group("term").strip().lower(): _without_format(bare.group("formula"))}
     found = {}
     for match in DEFINITION_RE.finditer(question):
         term = (match.group("term") or match.group("named") or "").strip()
@@ -92,6 +91,14 @@ def definitions(question: str) -> dict[str, str]:
         if term:
             found[term.lower()] = match.group("formula").strip()
     return found
+
+
+def _without_format(formula: str) -> str:
+    """A bare formula without how to write its answer after it (", in % to one decimal
+    place", "rounded to two decimals")."""
+    ends = [match.start() for pattern in (PERCENT_ASKED_RE, DECIMALS_RE) if (match := pattern.search(formula))]
+    cut = formula[: min(ends)] if ends else formula
+    return re.sub(r"[\s,]*(?:\bto|\brounded(?:\s+to)?)?[\s,]*$", "", cut, flags=re.I).strip()
 
 
 def computed(question: str, lookup: FactLookup) -> LookupResult | None:
