@@ -152,7 +152,10 @@ def _averaged(question: str, lookup: FactLookup) -> LookupResult | None:
     for year in years:
         period = f"{prefix}{year % 100:02d}"
         result = lookup.by_definition(metric[0], period) if metric else None
-        if result is None:
+        if result is None and metric:
+            # Its line items printed elsewhere than on the statements the metric names.
+            result = lookup.answer(f"What was the {metric[0].asks} in {period}?")
+        if result is None or not result.confident:
             result = lookup.answer(f"What was the {what} in {period}?")
         if result is None or not result.confident:
             return None

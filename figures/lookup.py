@@ -446,7 +446,7 @@ class FactLookup:
                 for fact in self.facts
                 if fact.row
                 for word in ACRONYM_RE.findall(fact.row)
-                if word.isalpha() and 2 <= len(word) <= 4
+                if _abbreviation(word)
             }
         )
         self._period_cache: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
@@ -1749,6 +1749,12 @@ def year_before(period: str) -> str:
 
 def _label_key(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _abbreviation(word: str) -> bool:
+    """Whether a row's word in capitals may abbreviate a phrase ("ROI", "GAAP"): a roman
+    numeral ("Tier II") does not."""
+    return word.isalpha() and 2 <= len(word) <= 4 and not re.fullmatch(r"[IVX]+", word)
 
 
 def _precise_enough(result: LookupResult) -> bool:

@@ -172,3 +172,11 @@ def test_two_metrics_joined_by_an_operator_sign_or_word() -> None:
     )
     assert _split_two_metrics("What was net sales less cost of sales?") == ("What was net sales", "cost of sales", "-")
     assert _split_two_metrics("What was revenue in FY2015 - FY2017?") is None
+
+
+def test_a_roman_numeral_abbreviates_nothing() -> None:
+    from figures.lookup import _abbreviation
+
+    assert _abbreviation("ROI") and _abbreviation("GAAP") and _abbreviation("AI")
+    # "Tier II" would read "income in" as its initials.
+    assert not _abbreviation("II") and not _abbreviation("III") and not _abbreviation("IV")
