@@ -700,12 +700,16 @@ class FactLookup:
             if term not in filler and self._known(term) and not MONEY_RE.fullmatch(term)
         ]
         # "net income attributable to shareholders" of a filing none of whose net income
-        # rows says to whom: its net income is meant (a filing that does say keeps the words).
+        # rows, nor their pages, says to whom: its net income is meant (a filing that does
+        # say, in a row or a footnote beside it, keeps the words).
         qualifiers = set(qualifier_terms(metric_text)) & set(terms)
         if qualifiers and head:
-            named = np.logical_and.reduce([self._narrow.holding(term) for term in head])
-            unsaid = {term for term in qualifiers if not (named & self._narrow.holding(term)).any()}
-            terms = [term for term in terms if term not in unsaid]
+            # The rows the question names, the qualifier aside ("Net income", "Net Income*").
+            named = self._row_terms.found_share(expand(tokenize(question))) >= 1.0
+            named &= np.logical_and.reduce([self._narrow.holding(term) for term in head])
+            said = np.logical_and.reduce([named, *(self._wide(term) for term in qualifiers)])
+            if not said.any():
+                terms = [term for term in terms if term not in qualifiers]
         weights = {term: self._weight(term) for term in {*terms, *head}}
         rare_terms = [term for term in terms if term in self._rare and written_as_name(term, question)]
         question_tokens = expand(tokenize(question))

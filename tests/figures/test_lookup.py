@@ -36,6 +36,9 @@ def figure(deck: DeckQA, question: str):
         ("How big is the stake Dalton holds?", 6.3, "%"),
         # "provided by" does not hide the metric
         ("What was net cash provided by operating activities in FY15?", 12052.0, "JPY million"),
+        # the slide's footnote says to whom ("* Net income attributable to IIJ"): its row,
+        # not the cash flow statement's net income before minority interests
+        ("How much was net income attributable to IIJ in 1Q-3Q16?", 1.91, "JPY billion"),
     ],
 )
 def test_single_figures(deck: DeckQA, question: str, value: float, unit: str) -> None:
