@@ -864,6 +864,8 @@ class FactLookup:
             and not self._counts_another(fact, question)
             # "How much does it cost ...": an amount, not the share of those who named it.
             and not (fact.unit in ("%", "points") and asks_money(question))
+            # An amount per share is never printed in millions ("JPY15 billion" is no dividend per share).
+            and not (split_unit(fact.unit)[1] and asks_per_share(question))
             and not _label_says_otherwise(fact)
             # A plan or an outlook answers a question about one, never one about what was.
             and not ("target" in fact.tags and not TARGET_RE.search(question))
@@ -1954,7 +1956,7 @@ def _split_two_metrics(question: str) -> tuple[str, str, str] | None:
         (r"\bhow much (?:higher|more|larger|bigger|greater) (?:was|is|were) (?P<a>.+?) than (?P<b>.+)", "-"),
         (r"\bhow much (?:lower|less|smaller) (?:was|is|were) (?P<b>.+?) than (?P<a>.+)", "-"),
         (r"\b(?:sum|total) of (?P<a>.+?) and (?P<b>.+)", "+"),
-        (r"\b(?P<a>.+?) (?:plus|\+) (?P<b>.+)", "+"),
+        (r"\b(?P<a>.+?) plus (?P<b>.+)", "+"),
         (r"\b(?P<a>.+?) (?:minus|less(?! than)) (?P<b>.+)", "-"),
     )
     for pattern, operation in patterns:

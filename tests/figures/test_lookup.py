@@ -168,7 +168,7 @@ def test_a_share_needs_a_part_and_a_whole(deck: DeckQA) -> None:
 def test_two_metrics_joined_by_an_operator_sign_or_word() -> None:
     from figures.lookup import _split_two_metrics
 
-    assert _split_two_metrics("What was operating income + depreciation in FY21?") == (
+    assert _split_two_metrics("What was operating income plus depreciation in FY21?") == (
         "What was operating income",
         "depreciation in FY21",
         "+",
