@@ -71,9 +71,7 @@ ASKED_TERM_RE = re.compile(
     r"(?P<term>[A-Za-z][\w&'()\- ]{0,60}?)(?=\s+(?:in|for|of|at|during|as\s+of)\b|\s*[?,])",
     re.IGNORECASE,
 )
-BARE_FORMULA_RE = re.compile(
-    r"(?<=\?)\s+(?P<formula>[A-Z][^.?]*?\b(?:divided\s+by|minus|plus|times|multiplied\s+by)\b[^.?]*)", re.IGNORECASE
-)
+BARE_FORMULA_RE = re.compile(rf"(?<=\?)\s+(?P<formula>[A-Z][^.?]*?{WORD_OPERATOR_RE.pattern}[^.?]*)", re.IGNORECASE)
 
 
 def definitions(question: str) -> dict[str, str]:
