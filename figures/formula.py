@@ -21,6 +21,7 @@ from figures.arithmetic import number_text
 from figures.metrics import named
 from ingest.numbers import convert, find_periods, is_money, strip_periods
 from understand.instructions import DECIMALS_RE, PERCENT_ASKED_RE
+from understand.terms import HEAD_RE
 
 if TYPE_CHECKING:
     from figures.lookup import FactLookup, LookupResult
@@ -65,21 +66,17 @@ class Quantity:
 
 # A formula written bare after the question ("What was the effective tax rate in 2021?
 # Provision for income taxes divided by income before income taxes."): it defines the
-# figure the question asks for, named after its interrogative.
-ASKED_TERM_RE = re.compile(
-    r"\b(?:what|how\s+much)\s+(?:is|was|were|are)\s+(?:the\s+)?(?:[\w&.-]+(?:\s+[A-Z][\w&.-]*)*(?:['’]s|s['’])\s+)?"
-    r"(?P<term>[A-Za-z][\w&'()\- ]{0,60}?)(?=\s+(?:in|for|of|at|during|as\s+of)\b|\s*[?,])",
-    re.IGNORECASE,
-)
+# figure the question asks for, named as the question names it (`understand.terms.HEAD_RE`).
 BARE_FORMULA_RE = re.compile(rf"(?<=\?)\s+(?P<formula>[A-Z][^.?]*?{WORD_OPERATOR_RE.pattern}[^.?]*)", re.IGNORECASE)
 
 
 def definitions(question: str) -> dict[str, str]:
     """Each term the question defines, lower-cased, and its formula as written."""
     bare = BARE_FORMULA_RE.search(question)
-    asked = ASKED_TERM_RE.search(question[: bare.start()]) if bare else None
+    asked = HEAD_RE.search(question[: bare.start()]) if bare else None
     if bare and asked and not DEFINITION_RE.search(question):
-        return {asked.group("term").strip().lower(): _without_format(bare.group("formula"))}
+        term = re.split(r"['’]s?\s+", asked.group("head"))[-1]  # "Acme Works' effective tax rate"
+        return {term.strip().lower(): _without_format(bare.group("formula"))}
     found = {}
     for match in DEFINITION_RE.finditer(question):
         term = (match.group("term") or match.group("named") or "").strip()
