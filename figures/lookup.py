@@ -400,6 +400,7 @@ class FactLookup:
         self._is_points = np.array([unit == "points" for unit in units], dtype=bool)
         self._is_year = np.array([unit == "year" for unit in units], dtype=bool)
         self._is_money = np.array([is_money(unit) for unit in units], dtype=bool)
+        self._is_scaled = np.array([bool(split_unit(unit)[1]) for unit in units], dtype=bool)
         self._is_prose = np.array([not fact.table_id for fact in self.facts], dtype=bool)
         self._values = [(fact.value, fact.unit) for fact in self.facts]
         self._sizes = np.abs(np.array([fact.value for fact in self.facts], dtype=np.float64))
@@ -790,7 +791,9 @@ class FactLookup:
             # "R&D expenses alone": not a row that names more ("SG&A/R&D").
             head_found = head_found & (row_in_question >= 1.0)
         rare_held = {term: self._metric.holding(term) for term in rare_terms}
-        excluded = np.zeros(len(self.facts), dtype=bool)
+        # An amount per share is never printed in millions ("JPY15 billion" is no dividend
+        # per share; a per-share row read with its table's scale is misread).
+        excluded = self._is_scaled.copy() if asks_per_share(question) else np.zeros(len(self.facts), dtype=bool)
         # A threshold or a span the question states ("funds of over EUR 100M", "in the last
         # 24 months") says which figure is asked; it is not the answer. (A figure stated
         # plainly may be an operand: "to hit the 158bn target".)
@@ -864,8 +867,6 @@ class FactLookup:
             and not self._counts_another(fact, question)
             # "How much does it cost ...": an amount, not the share of those who named it.
             and not (fact.unit in ("%", "points") and asks_money(question))
-            # An amount per share is never printed in millions ("JPY15 billion" is no dividend per share).
-            and not (split_unit(fact.unit)[1] and asks_per_share(question))
             and not _label_says_otherwise(fact)
             # A plan or an outlook answers a question about one, never one about what was.
             and not ("target" in fact.tags and not TARGET_RE.search(question))

@@ -131,6 +131,8 @@ def test_a_headline_figure_is_read_from_its_primary_statement(filing: DeckQA) ->
     assert [citation.slide for citation in eps.citations] == [56]
     terse = filing.ask("3M diluted EPS 2018?")
     assert terse.value is not None and (terse.value.number, terse.value.unit) == (8.89, "USD")
+    dividend = filing.ask("What were 3M's dividends per share in 2018?")
+    assert dividend.value is not None and (dividend.value.number, dividend.value.unit) == (5.44, "USD")
     shares = filing.ask("diluted share count used for EPS in 2018?")
     assert shares.value is not None and (shares.value.number, shares.value.unit) == (602.0, "million")
     # "pay" is the verb the row's "paid" is a form of.
