@@ -703,34 +703,15 @@ class FactLookup:
         # "net income attributable to shareholders" of a filing none of whose net income
         # rows, nor their pages, says to whom: its net income is meant (a filing that does
         # say, in a row or a footnote beside it, keeps the words).
-        # So is "total" before it: "total revenue" of a statement whose total is "Revenue".
         qualifiers = set(qualifier_terms(metric_text)) & set(terms)
-        named_head = head or terms  # (an operand's text is all head: "total revenue in FY17")
-        if len(named_head) > 1 and named_head[0] == "total":
-            qualifiers, named_head = qualifiers | {"total"}, named_head[1:]
-        if qualifiers and named_head:
+        if qualifiers and head:
             # The rows the question names, the qualifier aside ("Net income", "Net Income*").
             named = self._row_terms.found_share(expand(tokenize(question))) >= 1.0
-            named &= np.logical_and.reduce([self._narrow.holding(term) for term in named_head])
-            focus = _FOCUS.get()
-            if focus is not None:  # read from given statements: what those say
-                named &= np.isin(np.arange(len(self.facts)), focus)
-            # (a qualifier may be said in a footnote on the page; "total", only in the row)
-            said = np.logical_and.reduce(
-                [named, *(self._narrow.holding(term) if term == "total" else self._wide(term) for term in qualifiers)]
-            )
+            named &= np.logical_and.reduce([self._narrow.holding(term) for term in head])
+            said = np.logical_and.reduce([named, *(self._wide(term) for term in qualifiers)])
             if not said.any():
                 terms = [term for term in terms if term not in qualifiers]
-                head = [term for term in head if term not in qualifiers]
         weights = {term: self._weight(term) for term in {*terms, *head}}
-        # A measure word ("total", "change") says how, not what: it never outweighs the
-        # words that name the metric ("total revenue" is not "Total assets").
-        named_weights = [weight for term, weight in weights.items() if term not in MEASURE_WORDS]
-        if named_weights:
-            weights = {
-                term: min(weight, min(named_weights)) if term in MEASURE_WORDS else weight
-                for term, weight in weights.items()
-            }
         rare_terms = [term for term in terms if term in self._rare and written_as_name(term, question)]
         question_tokens = expand(tokenize(question))
         wants_target = bool(TARGET_RE.search(question))
@@ -957,18 +938,8 @@ class FactLookup:
             # document writes the metric's name (a deck whose "gross margin" is an amount
             # of yen means that; a release prints its "GAAP tax rate") or the question's
             # words compute it, else the metric by its standard definition.
-            metric, written, asked_as = catalogued
+            metric, _, asked_as = catalogued
             own = self._answer_as_written(question)
-            if (
-                own is not None
-                and not own.formula
-                and not own.facts[0].table_id
-                and unit_kind(own.unit) != unit_kind(metric.unit)
-                and set(tokenize(written)) <= set(head_terms(question))
-            ):
-                # "What was the gross margin in 2017?" is not a sentence's amount that names
-                # it ("the estimated gross margin impact of returns was $28 million").
-                own = None
             if (
                 own is not None
                 and own.confident

@@ -169,10 +169,3 @@ def test_an_operand_named_as_analysts_name_it_is_read_by_its_definition(filing: 
         answer = filing.ask(question)
         assert answer.value is not None and answer.value.formula == "6439 - 1577", question
         assert [citation.slide for citation in answer.citations] == [60, 60]
-
-
-def test_total_names_the_statements_one_line_total(filing: DeckQA) -> None:
-    # The income statement's total is "Net sales", with no "Total" before it.
-    answer = filing.ask("Per the income statement, what were 3M's total net sales in 2018?")
-    assert answer.value is not None and (answer.value.number, answer.value.unit) == (32765, "USD million")
-    assert [citation.slide for citation in answer.citations] == [56]
