@@ -1109,22 +1109,16 @@ class FactLookup:
             # document prints for the period, else the year-over-year one.
             # The figure itself: what changed, without the words of the change or its rate.
             plain = self.find(" ".join(IN_PERCENT_RE.sub(" ", CHANGE_WORDS_RE.sub(" ", question)).split()))
-            if (
-                plain is not None
-                and plain.confident
-                and plain.unit not in ("%", "points")
-                and not _is_change(plain.facts[0])
-            ):
+            found = plain is not None and plain.confident
+            level = found and plain.unit not in ("%", "points") and not _is_change(plain.facts[0])
+            if level:
                 printed = self.find(question, periods=periods, change=True)
                 if printed is not None and printed.confident and _precise_enough(printed):
                     return printed
+            # A level's change, or a change printed rounded ("9%" of "Percent, one decimal"): computed.
+            if level or (found and not _precise_enough(plain)):
                 changed = self._year_over_year(question, periods[0])
-                if changed is not None and changed.confident:
-                    return changed
-            elif plain is not None and plain.confident and not _precise_enough(plain):
-                # "Percent, one decimal" of a change printed rounded ("9%"): computed.
-                changed = self._year_over_year(question, periods[0])
-                if changed is not None and changed.confident and changed.formula:
+                if changed is not None and changed.confident and (level or changed.formula):
                     return changed
         if not periods and YEAR_OVER_YEAR_RE.search(lowered):
             # "the year-over-year growth ... for the quarter": the latest period printed.
@@ -1387,8 +1381,12 @@ class FactLookup:
         (a plain lookup) when neither is found."""
         wants_percent = bool(PERCENT_RE.search(question) or GROWTH_RATE_RE.search(question))
         printed = self.find(question, periods=[period], change=True)
-        precise = printed is not None and _precise_enough(printed)
-        if printed is not None and printed.confident and (printed.unit in ("%", "points")) == wants_percent and precise:
+        if (
+            printed is not None
+            and printed.confident
+            and (printed.unit in ("%", "points")) == wants_percent
+            and _precise_enough(printed)
+        ):
             return printed
         earlier = year_before(period)
         if not earlier or not self.covers(earlier):

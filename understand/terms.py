@@ -250,22 +250,30 @@ MEASURE_WORDS = frozenset(
 )
 
 
-def head_terms(question: str) -> list[str]:
-    """The metric a question asks for: "how many <employees>", "what was <operating
-    income>"; a bare measure word ("the YoY change in X") takes X as well."""
+def _metric_phrase(question: str) -> tuple[str, re.Match[str] | None, list[str], list[str]]:
+    """The question as read for its metric, where HEAD_RE found the metric (None: nowhere),
+    the metric's words, and the adjectives after them that qualify it ("net income
+    <attributable> (to shareholders)")."""
     # "net cash provided by operating activities" names one metric.
     question = re.sub(r"\b(?:provided|used|generated)\s+(?:by|in|from)\s+", "", undotted(question), flags=re.I)
     question = re.sub(r"\byear[\s-]+over[\s-]+year\b", "YoY", question, flags=re.I)  # one measure word
     match = HEAD_RE.search(question)
-    if not match:
-        return []
     # "How much did X receive in ...": the subject and its verb, not the metric.
-    if AUXILIARY_RE.match(match.group("head").strip()):
-        return []
+    if not match or AUXILIARY_RE.match(match.group("head").strip()):
+        return question, None, [], []
     head = [term for term in tokenize(match.group("head")) if term not in FILLER_TERMS]
-    # "net income attributable (to shareholders)": an adjective after the noun qualifies it.
+    trailing: list[str] = []
     while len(head) > 2 and _only_adjective(head[-1]):
-        head.pop()
+        trailing.insert(0, head.pop())
+    return question, match, head, trailing
+
+
+def head_terms(question: str) -> list[str]:
+    """The metric a question asks for: "how many <employees>", "what was <operating
+    income>"; a bare measure word ("the YoY change in X") takes X as well."""
+    question, match, head, _ = _metric_phrase(question)
+    if match is None:
+        return []
     if head and all(term in MEASURE_WORDS for term in head):
         rest = question[match.end("head") :]
         following = re.match(
@@ -282,15 +290,8 @@ def qualifier_terms(question: str) -> list[str]:
     """The words of what qualifies the metric after it: "net income <attributable to
     shareholders>", "shares <outstanding>" (an adjective after the noun, and what it
     governs). A filing whose rows never draw the distinction prints the metric plainly."""
-    question = re.sub(r"\b(?:provided|used|generated)\s+(?:by|in|from)\s+", "", undotted(question), flags=re.I)
-    match = HEAD_RE.search(question)
-    if not match or AUXILIARY_RE.match(match.group("head").strip()):
-        return []
-    head = [term for term in tokenize(match.group("head")) if term not in FILLER_TERMS]
-    trailing = []
-    while len(head) > 2 and _only_adjective(head[-1]):
-        trailing.insert(0, head.pop())
-    if not trailing:
+    question, match, _, trailing = _metric_phrase(question)
+    if match is None or not trailing:
         return []
     governed = re.match(
         r"\s+(?:to|of|for|by)\s+([\w\s&'-]+?)(?=\s+(?:in|at|for|as|from|during|between|did|was|is)\b|[?.,(]|$)",
