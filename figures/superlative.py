@@ -2,7 +2,9 @@
 "Which region had the biggest drop in revenues?"): the figure the question names is looked
 up; the rows of its table that print the same column (its items, not its totals) are
 compared, and the one the question's word asks for (highest or lowest) answers, with the
-others beside it.
+others beside it. When the question lists the things compared ("Among operating,
+investing and financing activities, which brought in the most cash?"), each is looked up
+with the figure asked, and the confident ones are compared.
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from figures.lookup import FactLookup
+from figures.lookup import FactLookup, unit_kind
 from figures.term_index import stem
-from ingest.numbers import strip_periods
+from ingest.numbers import SCALES, split_unit, strip_periods
 from ingest.records import Fact
 from ingest.text import tokenize
 from understand.question import key_terms
@@ -27,6 +29,18 @@ HIGHEST_RE = re.compile(r"\b(?:highest|largest|biggest|greatest|most|best|top|st
 LOWEST_RE = re.compile(r"\b(?:lowest|smallest|least|worst|weakest|slowest)\b", re.I)
 # A superlative of a fall ("the biggest drop") is the lowest change.
 FALL_RE = re.compile(r"\b(?:drop|decline|decrease|fall|loss|contraction)\w*\b", re.I)
+# The things compared, listed: "Among A, B and C, which ...", "Which of A, B or C had ...".
+OPTIONS_RE = re.compile(
+    r"(?:\bamong|^\s*(?:which|what)\s+of)\s+(?:the\s+)?(?P<options>[^?]+?(?:,|\band\b|\bor\b)[^?]+?)"
+    r"(?:\s*,\s*(?:which|what)\b|\s+(?=(?:had|has|have|was|were|is|are|did|does|do|brought|generated)\b))"
+    r"(?P<rest>[^?]*)",
+    re.IGNORECASE,
+)
+# "A, B, and C": the commas part them ("Safety and Graphics" stays one); "A, B or C": the last
+# "or" too.
+SERIAL_RE = re.compile(r",\s*(?:and|or)\s+", re.IGNORECASE)
+OPTION_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+(?!.*\s(?:and|or)\s)", re.IGNORECASE)
+BRACKETED_RE = re.compile(r"\([^)]*\)")
 TOTAL_RE = re.compile(r"^\s*(?:total|all\b|consolidated|combined)|\btotal\s*$", re.I)
 # Rows compared: at least this many.
 ROWS = 3
@@ -39,10 +53,14 @@ class Leader:
     best: Fact
     others: tuple[Fact, ...]  # the rows compared with it, in the table's order
     highest: bool
+    names: tuple[tuple[str, str], ...] = ()  # (fact id, the name the question listed it by)
 
 
 def leader(question: str, lookup: FactLookup) -> Leader | None:
     """The row that leads, for a "which ... highest/lowest ..." question; else None."""
+    listed = _among_listed(question, lookup)
+    if listed is not None:
+        return listed
     match = SUPERLATIVE_RE.search(question.strip())
     if not match:
         return None
@@ -57,14 +75,16 @@ def leader(question: str, lookup: FactLookup) -> Leader | None:
     # is what their column or section is headed (a row named for it is a line item).
     kind = key_terms(match.group("kind"))
     metric = {stem(term) for term in key_terms(strip_periods(FALL_RE.sub(" ", asked)))} - {stem(t) for t in kind}
+    titles = {table.table_id: table.title for table in lookup.index.tables}
     anchor = next(
         (
             found.fact
             for found in lookup.rank(asked, limit=CANDIDATES)
             if found.fact.table_id
             and found.period_ok
-            and lookup.page_holds(found.fact, kind)  # a page about the things compared
-            and metric & _stems(f"{found.fact.column} {found.fact.heading}")
+            # a page about the things compared ("geographic area" for "geographic region")
+            and any(lookup.page_holds(found.fact, [term]) for term in kind)
+            and metric & _stems(f"{found.fact.column} {found.fact.heading} {titles.get(found.fact.table_id, '')}")
             and not metric <= _stems(found.fact.label)
         ),
         None,
@@ -79,11 +99,58 @@ def leader(question: str, lookup: FactLookup) -> Leader | None:
         and fact.period == anchor.period
         and fact.unit == anchor.unit
         and not TOTAL_RE.search(fact.label)
+        and not _stems(fact.label) <= metric  # the metric's own total ("Revenues")
     ]
     if len({fact.label for fact in rows}) < ROWS:
         return None
     best = max(rows, key=lambda fact: fact.value) if highest else min(rows, key=lambda fact: fact.value)
     return Leader(best, tuple(fact for fact in rows if fact is not best), highest)
+
+
+def _among_listed(question: str, lookup: FactLookup) -> Leader | None:
+    """The leader of the things the question lists, each looked up with the figure asked."""
+    match = OPTIONS_RE.search(question)
+    if not match:
+        return None
+    rest = BRACKETED_RE.sub(" ", match.group("rest"))  # "(or lost the least)"
+    if not (HIGHEST_RE.search(rest) or LOWEST_RE.search(rest)):
+        return None
+    highest = bool(HIGHEST_RE.search(rest)) != bool(FALL_RE.search(rest))
+    listed = match.group("options")
+    splitter = SERIAL_RE if SERIAL_RE.search(listed) else OPTION_SPLIT_RE
+    options = (
+        [part.strip() for part in re.split(r"\s*,\s*", SERIAL_RE.sub(", ", listed))]
+        if splitter is SERIAL_RE
+        else [part.strip() for part in OPTION_SPLIT_RE.split(listed)]
+    )
+    options = [option for option in options if option]
+    if len(options) < 2 or any(len(option.split()) > 6 for option in options):
+        return None
+    # A noun the last option shares with the others: "operating, investing and financing activities".
+    last = options[-1].split()
+    shared = " ".join(last[1:]) if len(last) > 1 and all(len(o.split()) == 1 for o in options[:-1]) else ""
+    asked = HIGHEST_RE.sub(" ", LOWEST_RE.sub(" ", rest))
+    found, names = [], []
+    for option in options:
+        phrase = option if not shared or option.endswith(shared) else f"{option} {shared}"
+        result = lookup.answer(f"{phrase} {asked}")
+        if result is None or not result.confident or len(result.facts) != 1:
+            return None
+        found.append(result.facts[0])
+        names.append((result.facts[0].fact_id, option if option.lower() not in result.facts[0].label.lower() else ""))
+    kinds = {unit_kind(fact.unit) for fact in found}
+    # Amounts of one table in "USD million" and of another in "million" (its currency
+    # unprinted) compare; a percentage and an amount do not.
+    if ("%" in kinds and len(kinds) > 1) or len({fact.fact_id for fact in found}) < len(found):
+        return None
+    best = (max if highest else min)(found, key=_in_units)
+    listed = tuple((fact_id, name) for fact_id, name in names if name)
+    return Leader(best, tuple(fact for fact in found if fact is not best), highest, listed)
+
+
+def _in_units(fact: Fact) -> float:
+    """The fact's value in units (a "million" scale multiplied out), to compare across tables."""
+    return fact.value * SCALES.get(split_unit(fact.unit)[1], 1.0)
 
 
 def _stems(text: str) -> set[str]:

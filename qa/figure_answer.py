@@ -190,19 +190,36 @@ def leader_answer(asked: str, leader: Leader, index: DeckIndex, trace: Trace) ->
     best = leader.best
     period = f" ({_period_phrase(best)})" if best.period else ""
     word = "highest" if leader.highest else "lowest"
-    text = f"**{best.label}**: {display(best)}{period}, the {word} of {len(leader.others) + 1} [Slide {best.slide}]"
-    others = "; ".join(f"{fact.label}: {display(fact)}" for fact in leader.others)
+    listed = dict(leader.names)  # the question's names for what it listed, where the labels lack them
+
+    def name(fact: Fact) -> str:
+        return f"{listed[fact.fact_id]} ({fact.label})" if fact.fact_id in listed else fact.label
+
+    text = f"**{name(best)}**: {display(best)}{period}, the {word} of {len(leader.others) + 1} [Slide {best.slide}]"
+    others = "; ".join(
+        f"{name(fact)}: {display(fact)}" + (f" [Slide {fact.slide}]" if fact.slide != best.slide else "")
+        for fact in leader.others
+    )
     text += f"\n\nCompared with: {others}."
     trace = trace.model_copy(
         update={
             "facts": [fact_trace(fact) for fact in (best, *leader.others)],
             "table_rows": [row for row in (table_trace(best, index),) if row],
-            "lookup": f"the {word} of the rows of {best.table_id}, column {best.column!r}",
+            "lookup": f"the {word} of the things the question lists"
+            if leader.names or len({fact.table_id for fact in (best, *leader.others)}) > 1
+            else f"the {word} of the rows of {best.table_id}, column {best.column!r}",
         }
     )
     value = Value(number=best.value, unit=best.unit, period=best.period or None, raw=best.raw)
     return Answer(
-        question=asked, answer=text, route="table", citations=[fact_citation(best, index)], value=value, debug=trace
+        question=asked,
+        answer=text,
+        route="table",
+        citations=[
+            fact_citation(fact, index) for fact in {fact.slide: fact for fact in (*leader.others, best)}.values()
+        ][::-1],
+        value=value,
+        debug=trace,
     )
 
 

@@ -123,6 +123,19 @@ def test_which_row_leads_is_read_from_the_table_of_the_things_compared(filing: D
     assert [citation.slide for citation in answer.citations] == [126]
 
 
+def test_the_leader_of_the_things_a_question_lists_is_each_looked_up(filing: DeckQA) -> None:
+    # The three activities' totals of the cash flow statement: the one that brought in most.
+    cash = filing.ask("Among operating, investing and financing activities, which brought in the most cash in 2018?")
+    assert cash.value is not None and (cash.value.number, cash.value.unit) == (6439, "USD million")
+    assert "operating activities" in cash.answer.split("\n")[0] and "(6,701)" in cash.answer
+    # Segments named in the question, read from the segments' own pages: the answer names them.
+    segments = filing.ask(
+        "Among Industrial, Safety and Graphics, and Health Care, which had the lowest operating income in 2018?"
+    )
+    assert segments.value is not None and segments.value.number == 1720
+    assert segments.answer.startswith("**Safety and Graphics**") and "Industrial" in segments.answer
+
+
 def test_a_headline_figure_is_read_from_its_primary_statement(filing: DeckQA) -> None:
     # Diluted EPS is printed on the income statement and in the quarterly note (and the
     # diluted share count beside it): the statement's amount per share is the answer.
