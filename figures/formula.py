@@ -35,7 +35,9 @@ DEFINITION_RE = re.compile(
 )
 # Operators written as words.
 WORD_OPERATOR_RE = re.compile(
-    r"\b(?:(?P<div>divided\s+by)|(?P<mul>times|multiplied\s+by)|(?P<sub>minus|less(?!\s+than))|(?P<add>plus))\b", re.I
+    r"\b(?:(?P<div>divided\s+by|(?<!year\s)(?<!year-)over(?!\s+(?:the|a|an|its|time|fiscal|fy|\d|years?|quarters?)\b))"
+    r"|(?P<mul>times|multiplied\s+by)|(?P<sub>minus|less(?!\s+than))|(?P<add>plus))\b",
+    re.IGNORECASE,
 )
 WORD_OPERATORS = {"div": " / ", "mul": " * ", "sub": " - ", "add": " + "}
 # "average accounts payable between FY2016 and FY2017", "change in inventory between ...".
@@ -67,16 +69,32 @@ class Quantity:
 # A formula written bare after the question ("What was the effective tax rate in 2021?
 # Provision for income taxes divided by income before income taxes."): it defines the
 # figure the question asks for, named as the question names it (`understand.terms.HEAD_RE`).
-BARE_FORMULA_RE = re.compile(rf"(?<=\?)\s+(?P<formula>[A-Z][^.?]*?{WORD_OPERATOR_RE.pattern}[^.?]*)", re.IGNORECASE)
+BARE_FORMULA_RE = re.compile(
+    rf"(?:(?<=\?)|(?<=\s[—–]))\s+(?P<formula>[A-Z][^.?]*?{WORD_OPERATOR_RE.pattern}[^.?]*)", re.IGNORECASE
+)
+
+LEAD_IN_RE = re.compile(r"^(?:compute|calculate|derive|work\s+out|take)\b[^,]*?\bas\s+", re.IGNORECASE)
 
 
 def definitions(question: str) -> dict[str, str]:
     """Each term the question defines, lower-cased, and its formula as written."""
     bare = BARE_FORMULA_RE.search(question)
-    asked = HEAD_RE.search(question[: bare.start()]) if bare else None
-    if bare and asked and not DEFINITION_RE.search(question):
-        term = re.split(r"['’]s?\s+", asked.group("head"))[-1]  # "Acme Works' effective tax rate"
-        return {term.strip().lower(): _without_format(bare.group("formula"))}
+    if bare and not DEFINITION_RE.search(question):
+        before = question[: bare.start()]
+        asked = HEAD_RE.search(before)
+        # A question of a few words names its figure first ("Acme effective tax rate 2022 — ...").
+        head = (
+            asked.group("head")
+            if asked
+            else re.sub(r"\b(?:19|20)\d\d\b", " ", strip_periods(before)).strip(" —–-:,")
+            if len(before.split()) <= 8
+            else ""
+        )
+        term = re.split(r"['’]s?\s+", head)[-1]  # "Acme Works' effective tax rate"
+        # "Compute it from the income statement as X over Y": the formula is what follows "as".
+        formula = LEAD_IN_RE.sub("", bare.group("formula"))
+        if term.strip():
+            return {term.strip().lower(): _without_format(formula)}
     found = {}
     for match in DEFINITION_RE.finditer(question):
         term = (match.group("term") or match.group("named") or "").strip()

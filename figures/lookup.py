@@ -128,7 +128,11 @@ RANGE_CANDIDATES = 10
 BARE_QUARTER_RE = re.compile(r"\b(?:(?P<ordinal>first|second|third|fourth) quarter|Q(?P<digit>[1-4]))\b", re.IGNORECASE)
 ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
 # What asks for a rate rather than an amount ("by what percentage", "growth rate").
-PERCENT_WORDS_RE = re.compile(r"%|\b(?:percent|percentage|rate of change|growth rate|rate)\b", re.IGNORECASE)
+# "rate" alone ("at what rate", "the rate"), not a metric's last word ("effective tax rate").
+PERCENT_WORDS_RE = re.compile(
+    r"%|\b(?:percent|percentage|rate of change|growth rate)\b|(?:(?<=\bwhat )|(?<=\bthe )|(?<=\ba ))rate\b",
+    re.IGNORECASE,
+)
 CHANGE_WORDS_RE = re.compile(
     r"\bhow fast\b|\bby what (?:percent(?:age)?|rate)\b|\bby how (?:much|many)\b|" + CHANGE_RE.pattern,
     re.IGNORECASE,
@@ -177,6 +181,8 @@ def asks_money(question: str) -> bool:
     return bool(MONEY_RE.search(question) or COST_VERB_RE.search(question) or asks_per_share(question))
 
 
+# What a row's label refers to, not what it names: "(Note 8)", "(see Note 12)", a footnote's "(a)".
+REFERENCE_RE = re.compile(r"\(\s*(?:see\s+)?notes?\s+[\w.]+(?:\s*(?:,|and)\s*[\w.]+)*\s*\)|\((?:[a-z]|\d{1,2})\)", re.I)
 # Where the metric a question of a few words names ends: "diluted share count | used for EPS".
 TELEGRAPHIC_HEAD_END_RE = re.compile(r"\b(?:used|for|of|in|at|by|from|during|to)\b", re.IGNORECASE)
 
@@ -286,6 +292,9 @@ class LookupResult:
     notes: list[str] = field(default_factory=list)
     alternatives: list[Fact] = field(default_factory=list)
     defined_by_question: bool = False  # computed by a definition the question gives
+    # The periods asked for which the figure the question names is printed for other
+    # periods only ("net sales in fiscal 2021" of a 2020 annual report).
+    unprinted: tuple[str, ...] = ()
 
 
 class FactLookup:
@@ -340,7 +349,13 @@ class FactLookup:
             # Around the fact: its own words, then (`_wide`) its slide's.
             own_sets.append(narrow | words(fact.context))
             row_terms.append(
-                list(terms_of(fact.row or (fact.label if "chart" in fact.tags else "") or fact.heading or table_title))
+                list(
+                    terms_of(
+                        REFERENCE_RE.sub(
+                            " ", fact.row or (fact.label if "chart" in fact.tags else "") or fact.heading or table_title
+                        )
+                    )
+                )
             )
             label_tokens = set(terms_of(fact.label)) | set(terms_of(fact.row))
             qualifiers.append(
@@ -879,6 +894,19 @@ class FactLookup:
             + (f", not named by it: {', '.join(best.rare_missing)}" if best.rare_missing else "")
         )
         alternatives = _same_metric_other_periods(fact, [m.fact for m in matches[1:40]])
+        # Everything but the period fits: the metric is printed in a table, not for the
+        # period asked (a sentence's date may be another event's: a dividend's payment).
+        unprinted = (
+            tuple(period for period in asked_periods if self.covers(period))
+            if not best.period_ok
+            and fact.table_id
+            and probability >= self.ranker.threshold
+            and best.coverage >= MIN_COVERAGE
+            and best.head_found
+            and not best.rare_missing
+            and not ("target" in fact.tags and not TARGET_RE.search(question))
+            else ()
+        )
         notes = []
         if unknown_periods:
             explanation += f"; the deck has no figures for {', '.join(unknown_periods)}"
@@ -895,6 +923,7 @@ class FactLookup:
             label=fact.label,
             notes=notes,
             alternatives=alternatives,
+            unprinted=unprinted,
         )
 
     # -- questions, single or derived ---------------------------------------------------

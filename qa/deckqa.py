@@ -279,7 +279,13 @@ class DeckQA:
             return []
         if not any(fact.table_id for fact in self.index.facts):
             return []  # a document without tables says its figures in words
-        return [period for period in find_periods(understanding.plain) if not self.lookup.reports(period)]
+        unreported = [period for period in find_periods(understanding.plain) if not self.lookup.reports(period)]
+        # A period some table reports (a schedule of payments due in 2021) that the figure
+        # asked is printed without (its statement's columns are 2020 and 2019).
+        instructions = read_instructions(understanding.asked)
+        result = self.lookup.answer(understanding.standalone, instructions.statements, instructions.decimals)
+        printed_without = list(result.unprinted) if result is not None and not result.confident else []
+        return list(dict.fromkeys([*unreported, *printed_without]))
 
     def _asks_a_printed_figure(self, understanding: Understanding) -> bool:
         """A question worded as for an explanation that names a period and one figure the

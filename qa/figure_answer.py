@@ -14,7 +14,15 @@ from figures.lookup import COUNT_QUESTION_RE, YEAR_QUESTION_RE, LookupResult, co
 from figures.superlative import Leader
 from figures.term_index import stem
 from ingest.index_store import DeckIndex
-from ingest.numbers import CURRENCIES, SCALE_LETTERS, find_figures, find_periods, spelled_counts, strip_periods
+from ingest.numbers import (
+    CURRENCIES,
+    SCALE_LETTERS,
+    find_figures,
+    find_periods,
+    period_year,
+    spelled_counts,
+    strip_periods,
+)
 from ingest.readable import readable
 from ingest.records import Chunk, Fact
 from ingest.text import may_abbreviate, tokenize
@@ -290,6 +298,7 @@ def text_figure_answer(
         return None
     head = [t for t in head_terms(question) if t in terms]
     periods = find_periods(question)
+    years = {period_year(period) for period in periods} - {""}
     counting = COUNT_QUESTION_RE.search(question) is not None
     dating = YEAR_QUESTION_RE.search(question) is not None
     asked_nouns = {stem(term) for term in head}
@@ -307,6 +316,9 @@ def text_figure_answer(
         for chunk in chunks:
             if chunk.kind in ("chart_data", "heading", "table_row"):
                 continue  # table cells were the lookup's to find
+            named = {period_year(period) for period in find_periods(chunk.text)}
+            if years and named and not years & named:
+                continue  # a sentence about other years ("In fiscal 2020, net sales increased 5%")
             tokens = set(tokenize(f"{chunk.heading} {chunk.text}"))
             own = [t for t in terms if _holds(tokens, t)]
             on_page = [t for t in terms if t not in own and _holds(page, t)]

@@ -87,7 +87,12 @@ SCALE_RE = re.compile(
     r"\b(?:in\s+(?:(?:usd|us\$|\$|dollars?)\s*)?|(?:usd|us\$)\s*)(thousands|millions|billions)\b", re.I
 )
 # A percentage asked for: "in units of percents", "as a %", "in percentage terms".
-PERCENT_ASKED_RE = re.compile(r"\b(?:in|as)\s+(?:(?:units|terms)\s+of\s+)?(?:an?\s+)?(?:percent(?:age)?s?\b|%)", re.I)
+# Or a bare "%" or "Percent" set apart as an element of its own (", % (1 dp)?", "Percent, one decimal").
+PERCENT_ASKED_RE = re.compile(
+    r"\b(?:in|as)\s+(?:(?:units|terms)\s+of\s+)?(?:an?\s+)?(?:percent(?:age)?s?\b|%)"
+    r"|(?:(?<=[,;—–(?])|^)\s*(?:%|percent(?:age)?s?\b)\s*(?=[,;)(?.]|$)",
+    re.IGNORECASE,
+)
 DECIMALS_RE = re.compile(
     r"\b(\d|one|two|three|four)\s*(?:decimal(?:\s+places?|s)?|dp)\b|\bnearest\s+(whole|tenth|hundredth)", re.I
 )

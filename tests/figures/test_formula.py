@@ -30,6 +30,19 @@ def test_each_definition_of_the_question_is_read() -> None:
     assert definitions(bare) == {
         "effective tax rate": "Provision for income taxes divided by income before income taxes"
     }
+    # "over" divides, "year over year" does not; a question of a few words names its figure
+    # first; "Compute it ... as" leads in to the formula.
+    terse = "Acme effective tax rate 2022 — provision for taxes on income over earnings before provision, % (1 dp)?"
+    assert definitions(terse) == {
+        "acme effective tax rate": "provision for taxes on income over earnings before provision"
+    }
+    led_in = (
+        "What was Acme's effective tax rate for 2018? Compute it from the income statement as provision for "
+        "income taxes over income before income taxes, in percent to one decimal."
+    )
+    assert definitions(led_in) == {"effective tax rate": "provision for income taxes over income before income taxes"}
+    assert definitions("How fast did revenue grow year over year in 2022? Percent, one decimal.") == {}
+    assert _tokens("provision for taxes over pretax income") == ["provision for taxes", "/", "pretax income"]
 
 
 def test_a_definition_is_operands_between_operators() -> None:

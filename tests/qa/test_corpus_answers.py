@@ -324,6 +324,15 @@ def test_what_the_company_expects_for_a_period_is_its_outlook(release: DeckQA) -
     assert "first-quarter 2023 revenue of $10.5 billion to $11.5 billion" in answer.answer, answer.answer
 
 
+def test_a_figure_printed_for_other_periods_only_is_refused_for_the_period_asked(release: DeckQA) -> None:
+    # The release's outlook table names the first quarter of 2023; its revenue rows print
+    # 2022's quarters and years, and no sentence states revenue for that quarter as done.
+    answer = release.ask("What was Intel's revenue in Q1 2023?")
+    assert answer.refused and "1Q23" in (answer.debug.refusal_check or ""), answer.answer
+    # The outlook itself is still answered (above), and so is a period it prints.
+    assert release.ask("What was Intel's revenue in Q4 2022?").value is not None
+
+
 def test_a_gaap_figure_is_not_the_one_in_a_non_gaap_section(retailer: DeckQA) -> None:
     # The segment page prints "Operating income" twice per segment: under the segment's
     # results and under "International Segment Non-GAAP Results".

@@ -146,3 +146,9 @@ def test_a_figure_is_also_given_in_the_scale_and_rounding_asked() -> None:
     assert share.answer.endswith("As asked: **123.5 %** (1.2346 × 100).")
     assert in_asked_terms(answer, None, None, percent=True) is answer  # an amount stays one
     assert read_instructions("What was the tax rate? Provision divided by pretax income, in % to one decimal.").percent
+    # A bare "%" or "Percent" set apart asks for one; a "%" inside a phrase does not.
+    terse = read_instructions("Acme tax rate 2022 — provision over pretax income, % (1 dp)?")
+    assert (terse.percent, terse.decimals) == (True, 1)
+    assert read_instructions("What was the growth? Percent, one decimal.").percent
+    assert not read_instructions("How many % of revenue is cloud?").percent
+    assert not read_instructions("Revenue, % change?").percent
