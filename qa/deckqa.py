@@ -293,6 +293,8 @@ class DeckQA:
         plain = understanding.plain
         if wants_list(plain) or asks_for_explanation(plain) or asks_what_was_done(plain) or not find_periods(plain):
             return False
+        if question_kind(plain) == "who":
+            return False  # "Who was designated ... in May 2022?" asks for a name
         instructions = read_instructions(understanding.asked)
         result = self.lookup.answer(understanding.standalone, instructions.statements, instructions.decimals)
         return result is not None and result.confident and not result.formula

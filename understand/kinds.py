@@ -30,9 +30,11 @@ WHO_QUESTION_RE = re.compile(
     r"\bwhich\s+(companies|firms|customers|clients|partners|shareholders|subsidiaries)\b",
     re.IGNORECASE,
 )
-# "What happened with X?", "What did the company announce?": events, told in sentences.
+# "What happened with X?", "What did the company announce?", "What did it agree with X?":
+# events, told in sentences.
 EVENT_QUESTION_RE = re.compile(
-    r"\bwhat\s+(?:has\s+)?happened\b|^\s*(?:what|which)\b.*\b(?:announce[ds]?|launch(?:ed|es)?|unveil(?:ed|s)?)\b",
+    r"\bwhat\s+(?:has\s+)?happened\b|^\s*(?:what|which)\b.*\b(?:announce[ds]?|launch(?:ed|es)?|unveil(?:ed|s)?)\b"
+    r"|^\s*what\s+(?:did|does|has|have|will)\b.*\b(?:agree[ds]?|sign(?:ed|s)?|settle[ds]?)\b",
     re.IGNORECASE,
 )
 SAID_QUESTION_RE = re.compile(r"\b(say|said|says|characteri[sz]e\w*|comment\w*|quoted?)\b", re.IGNORECASE)
