@@ -595,7 +595,8 @@ class FactLookup:
                 Fact("", slide, "", 0.0, "", period, "", "", period_end=period_end),
                 self._slide_periods.get(slide, set()),
                 self._periods_in(context),
-                self.year_ends,
+                # A quarter's or a year's closing balance: the day its flows end on.
+                {**self._period_ends, **self.year_ends},
             )
             for period, period_end, context, slide in self._period_keys
         ]
@@ -1704,7 +1705,8 @@ def _period_fit(
     """(acceptable, PERIOD_CATEGORIES code) for a fact's period given the asked periods. A
     figure printed without a period is acceptable when its slide is about that period.
     A date asked is the period ending on it ("the quarter ended November 20, 2022"); a
-    fiscal year asked of a balance is its year-end date."""
+    fiscal year or quarter asked of a balance is the day it ends on (`year_ends`: "FY23"
+    -> "2023-01-28", "2Q24" -> "2023-07-29", as the document's dated figures say)."""
     if not periods:
         return True, 0
     if any(same_period(period, fact.period) for period in periods):

@@ -76,6 +76,20 @@ def test_figures_named_as_an_analyst_would(costco: DeckQA, question: str, value:
     assert (answer.value.number, answer.value.unit) == (value, unit), answer.answer
 
 
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        ("What were Costco's cash and cash equivalents at the end of Q1 fiscal 2023?", 10856),
+        ("What was Costco's total assets at the end of the first quarter of fiscal 2023?", 66027),
+    ],
+)
+def test_a_balance_at_a_quarters_end_is_on_the_day_its_flows_end(costco: DeckQA, question: str, value: float) -> None:
+    # The balance sheet is dated November 20, 2022; the statements name the twelve weeks
+    # ended that day "1Q23" in the company's fiscal calendar.
+    answer = costco.ask(question)
+    assert answer.value is not None and answer.value.number == value, answer.answer
+
+
 def test_year_over_year_growth_against_the_same_quarter_a_year_earlier(costco: DeckQA) -> None:
     answer = costco.ask("What was the year-over-year growth in Costco's net income in Q1 fiscal 2023?")
     assert answer.value is not None and answer.value.unit == "%", answer.answer
