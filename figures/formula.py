@@ -73,6 +73,11 @@ BARE_FORMULA_RE = re.compile(
     rf"(?:(?<=\?)|(?<=\s[—–]))\s+(?P<formula>[A-Z][^.?]*?{WORD_OPERATOR_RE.pattern}[^.?]*)", re.IGNORECASE
 )
 
+# Arithmetic the question asks, named in brackets after it: "what is A + B (EBITDA)?".
+NAMED_FORMULA_RE = re.compile(
+    r"\bwhat\s+(?:is|was|were|are)\s+(?P<formula>[^?()]+?\s[+*/-]\s[^?()]+?)\s*\((?P<name>[A-Za-z][^()]{1,40})\)",
+    re.IGNORECASE,
+)
 LEAD_IN_RE = re.compile(r"^(?:compute|calculate|derive|work\s+out|take)\b[^,]*?\bas\s+", re.IGNORECASE)
 
 
@@ -103,6 +108,10 @@ def definitions(question: str) -> dict[str, str]:
         term = re.sub(r"^.*?\b(?:the|a|an|and|FY\d{2,4})\s+", "", term, flags=re.I).strip()
         if term:
             found[term.lower()] = match.group("formula").strip()
+    if not found and (named := NAMED_FORMULA_RE.search(question)):
+        # "what is Acme's FY2021 operating income + depreciation (unadjusted EBITDA)?": the
+        # name in brackets is the arithmetic's before it.
+        found[named.group("name").strip().lower()] = named.group("formula").strip()
     return found
 
 

@@ -181,6 +181,7 @@ def asks_money(question: str) -> bool:
     return bool(MONEY_RE.search(question) or COST_VERB_RE.search(question) or asks_per_share(question))
 
 
+UNADJUSTED_RE = re.compile(r"\b(?:un|non)-?adjusted\s+", re.IGNORECASE)
 # What a row's label refers to, not what it names: "(Note 8)", "(see Note 12)", a footnote's "(a)".
 REFERENCE_RE = re.compile(r"\(\s*(?:see\s+)?notes?\s+[\w.]+(?:\s*(?:,|and)\s*[\w.]+)*\s*\)|\((?:[a-z]|\d{1,2})\)", re.I)
 # Where the metric a question of a few words names ends: "diluted share count | used for EPS".
@@ -945,7 +946,8 @@ class FactLookup:
             _DECIMALS.reset(places)
 
     def _answer_question(self, question: str) -> LookupResult | None:
-        question = without_names(question, self._long_names)
+        # "Unadjusted operating income" is the plain one (a non-GAAP row is "Adjusted ...").
+        question = UNADJUSTED_RE.sub("", without_names(question, self._long_names))
         # A figure the question defines, by the question's own names for it ("FCF here is
         # defined as ..."): not the document's expansion of the letters.
         defined = computed_as_defined(question, self)

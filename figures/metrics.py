@@ -75,6 +75,41 @@ def named(question: str) -> tuple[Metric, re.Match[str]] | None:
         match = re.search(rf"(?<![\w&]){re.escape(alias)}(?![\w&])", question, flags)
         if match:
             return metric, match
+    return _margin(question)
+
+
+# "the FY2015 depreciation and amortization (D&A from the cash flow statement) % margin":
+# a line item's percent margin is the item as a percentage of revenue (a bare "segment
+# margin" may be the segment's own profit rate: not this). The item is the words before it
+# back to a determiner, a period or a possessive, at most MARGIN_ITEM_WORDS.
+MARGIN_RE = re.compile(r"(?P<aside>\s*\([^()]*\))?\s*(?:%|\bpercent(?:age)?)\s*margins?\b", re.IGNORECASE)
+MARGIN_ITEM_WORDS = 5
+ITEM_STOP_RE = re.compile(
+    r"^(?:the|a|an|its|their|what|which|is|was|were|are|of|for|in|and|FY\d+|(?:19|20)\d\d|\w+['’]s?|\W+)$",
+    re.IGNORECASE,
+)
+
+
+def _margin(question: str) -> tuple[Metric, re.Match[str]] | None:
+    """A line item's margin the catalogue does not list, as its definition: the item as a
+    percentage of total revenue."""
+    for found in MARGIN_RE.finditer(question):
+        words = question[: found.start()].split()
+        item: list[str] = []
+        for word in reversed(words[-MARGIN_ITEM_WORDS:]):
+            if ITEM_STOP_RE.match(word) and not (word.lower() == "and" and item):
+                break
+            item.insert(0, word)
+        if not item or item[0].lower() == "and":
+            continue
+        start = question.rfind(item[0], 0, found.start())
+        aside = (found.group("aside") or "").strip()
+        asks = " ".join([*item, aside, "as a percentage of total revenue"]).replace("  ", " ")
+        match = re.compile(re.escape(question[start : found.end()])).search(question, start)
+        if match is not None:
+            # A flow over revenue: read from the statements that print flows.
+            statements = ("income statement", "cash flow statement")
+            return Metric(f"{' '.join(item)} margin", (match.group(0),), asks, statements, stated_unit="%"), match
     return None
 
 

@@ -43,6 +43,9 @@ def test_each_definition_of_the_question_is_read() -> None:
     assert definitions(led_in) == {"effective tax rate": "provision for income taxes over income before income taxes"}
     assert definitions("How fast did revenue grow year over year in 2022? Percent, one decimal.") == {}
     assert _tokens("provision for taxes over pretax income") == ["provision for taxes", "/", "pretax income"]
+    named = "What is Acme's FY2021 operating income + depreciation (unadjusted EBITDA) in USD millions?"
+    assert definitions(named) == {"unadjusted ebitda": "Acme's FY2021 operating income + depreciation"}
+    assert definitions("What were the sales (cloud + MVNO) in FY16?") == {}  # a sum in brackets names no term
 
 
 def test_a_definition_is_operands_between_operators() -> None:

@@ -136,6 +136,21 @@ def test_the_leader_of_the_things_a_question_lists_is_each_looked_up(filing: Dec
     assert segments.answer.startswith("**Safety and Graphics**") and "Industrial" in segments.answer
 
 
+def test_a_line_items_percent_margin_is_the_item_over_revenue(filing: DeckQA) -> None:
+    # No catalogued metric: the item (cash flow statement) over net sales (income statement).
+    answer = filing.ask("What is the FY2018 depreciation and amortization % margin for 3M?")
+    assert answer.value is not None and answer.value.formula == "1488 / 32765 * 100", answer.answer
+
+
+def test_arithmetic_named_in_brackets_is_computed_as_written(filing: DeckQA) -> None:
+    # "EBITDA" is never printed; the question says what it means. "Unadjusted" is the plain
+    # operating income, not an adjusted row.
+    answer = filing.ask(
+        "What is 3M's FY2018 unadjusted operating income + depreciation and amortization (unadjusted EBITDA)?"
+    )
+    assert answer.value is not None and answer.value.formula == "7207 + 1488", answer.answer
+
+
 def test_a_headline_figure_is_read_from_its_primary_statement(filing: DeckQA) -> None:
     # Diluted EPS is printed on the income statement and in the quarterly note (and the
     # diluted share count beside it): the statement's amount per share is the answer.
