@@ -239,7 +239,10 @@ class DeckQA:
         # compared. Neither answers a question that names what the document never mentions.
         judged = judge(understanding.plain, self.lookup)
         leading = leader(understanding.plain, self.lookup) if judged is None else None
-        if (judged or leading) and not self.refusal.unknown_names(understanding.plain):
+        # An analyst's metric ("PPNE", "ROE") is known by its definition, not as a word.
+        catalogued = defined_metric(understanding.plain)
+        named_as = catalogued[2][0] if catalogued else understanding.plain
+        if (judged or leading) and not self.refusal.unknown_names(named_as):
             if judged is not None:
                 return judgement_answer(understanding.asked, judged, self.index, understanding.trace)
             return leader_answer(understanding.asked, leading, self.index, understanding.trace)
@@ -254,9 +257,7 @@ class DeckQA:
             # A name the document never mentions ("Globex's net sales", "EBITDA") is about
             # something else, however well a row matches the rest of the question: the
             # text route's refusal policy decides.
-            # An analyst's metric ("PPNE", "ROE") is known by its definition, not as a word.
-            catalogued = defined_metric(understanding.plain)
-            strangers = self.refusal.unknown_names(catalogued[2][0] if catalogued else understanding.plain)
+            strangers = self.refusal.unknown_names(named_as)
             if result is not None and result.defined_by_question:
                 strangers = []  # the question defines its terms ("DPO is defined as: ...")
             if strangers:

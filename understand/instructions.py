@@ -25,7 +25,9 @@ from dataclasses import dataclass
 
 # Sentence ends, and a colon that is followed by the question.
 SEGMENT_RE = re.compile(
-    r"(?<=[.?!])\s+(?=[A-Z(\"'])|(?<=:)\s+(?=(?:what|how|which|who|when|where|why|is|are|does|do|did)\b)", re.I
+    r"(?<=[.?!])\s+(?=[A-Z(\"'])|(?<=:)\s+(?=(?:what|how|which|who|when|where|why|is|are|does|do|did)\b)"
+    r"|(?<=;)\s+(?=if\b)",
+    re.I,
 )
 # A rounding written as a bare element of a question: "..., %, one decimal", "... (1 dp)?".
 # (A unit or a scale written so stays: it says what kind of figure is asked.)
@@ -55,6 +57,9 @@ INSTRUCTION_RES = (
         re.I,
     ),
     SOURCE_RE,
+    # what to say instead when the question does not apply ("If operating margin is not a
+    # useful metric for a company like this, then please state that and explain why.")
+    re.compile(r"^if\b[^.?]{0,120}\bnot\s+(?:an?\s+)?(?:useful|relevant|meaningful|applicable|appropriate)\b", re.I),
     # the unit or the rounding to answer in
     re.compile(
         r"^(?:please\s+)?(?:answer|respond|reply|give|provide|express|report|state|present)\b[^.?]{0,40}\bin\s+"

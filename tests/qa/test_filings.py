@@ -151,6 +151,13 @@ def test_arithmetic_named_in_brackets_is_computed_as_written(filing: DeckQA) -> 
     assert answer.value is not None and answer.value.formula == "7207 + 1488", answer.answer
 
 
+def test_a_judgement_of_a_catalogued_abbreviation_is_not_refused_as_an_unknown_name(filing: DeckQA) -> None:
+    # The filing never writes "PPNE"; the catalogue knows it as net PP&E.
+    answer = filing.ask("Did 3M grow its PPNE between FY2017 and FY2018?")
+    assert not answer.refused, answer.answer
+    assert "8,866" in answer.answer and "8,738" in answer.answer and "fell" in answer.answer
+
+
 def test_a_headline_figure_is_read_from_its_primary_statement(filing: DeckQA) -> None:
     # Diluted EPS is printed on the income statement and in the quarterly note (and the
     # diluted share count beside it): the statement's amount per share is the answer.

@@ -152,3 +152,16 @@ def test_a_figure_is_also_given_in_the_scale_and_rounding_asked() -> None:
     assert read_instructions("What was the growth? Percent, one decimal.").percent
     assert not read_instructions("How many % of revenue is cloud?").percent
     assert not read_instructions("Revenue, % change?").percent
+
+
+def test_what_to_say_when_the_question_does_not_apply_is_an_instruction() -> None:
+    margin = read_instructions(
+        "What drove operating margin change as of FY2022 for Acme? If operating margin is not a useful metric "
+        "for a company like this, then please state that and explain why."
+    )
+    assert margin.question == "What drove operating margin change as of FY2022 for Acme?"
+    turnover = read_instructions(
+        "Calculate inventory turnover for FY2022; if conventional inventory management is not meaningful for "
+        "the company then state that and explain why."
+    )
+    assert turnover.question == "Calculate inventory turnover for FY2022;"
