@@ -75,9 +75,11 @@ BARE_FORMULA_RE = re.compile(
 
 # Arithmetic the question asks, named in brackets after it: "what is A + B (EBITDA)?".
 NAMED_FORMULA_RE = re.compile(
-    r"\bwhat\s+(?:is|was|were|are)\s+(?P<formula>[^?()]+?\s[+*/-]\s[^?()]+?)\s*\((?P<name>[A-Za-z][^()]{1,40})\)",
+    r"\bwhat\s+(?:is|was|were|are)\s+(?P<formula>[^?()]+?\s[+*/-]\s[^?()]+?)\s*"
+    r"\((?!(?:as|in|to|for|of|on|from|excluding|including)\b)(?P<name>[A-Za-z][\w&/ -]{1,40})\)",
     re.IGNORECASE,
 )
+YEAR_RANGE_RE = re.compile(r"\b(?:FY\s?)?(?:19|20)?\d\d\s*[-–]\s*(?:FY\s?)?(?:19|20)?\d\d\b", re.IGNORECASE)
 LEAD_IN_RE = re.compile(r"^(?:compute|calculate|derive|work\s+out|take)\b[^,]*?\bas\s+", re.IGNORECASE)
 
 
@@ -108,9 +110,10 @@ def definitions(question: str) -> dict[str, str]:
         term = re.sub(r"^.*?\b(?:the|a|an|and|FY\d{2,4})\s+", "", term, flags=re.I).strip()
         if term:
             found[term.lower()] = match.group("formula").strip()
-    if not found and (named := NAMED_FORMULA_RE.search(question)):
+    named = NAMED_FORMULA_RE.search(question)
+    if not found and named and not YEAR_RANGE_RE.search(named.group("formula")):
         # "what is Acme's FY2021 operating income + depreciation (unadjusted EBITDA)?": the
-        # name in brackets is the arithmetic's before it.
+        # name in brackets is the arithmetic's before it ("FY2015 - FY2017" is no minus).
         found[named.group("name").strip().lower()] = named.group("formula").strip()
     return found
 

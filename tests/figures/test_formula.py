@@ -46,6 +46,8 @@ def test_each_definition_of_the_question_is_read() -> None:
     named = "What is Acme's FY2021 operating income + depreciation (unadjusted EBITDA) in USD millions?"
     assert definitions(named) == {"unadjusted ebitda": "Acme's FY2021 operating income + depreciation"}
     assert definitions("What were the sales (cloud + MVNO) in FY16?") == {}  # a sum in brackets names no term
+    averaged = "What is the FY2015 - FY2017 3 year average net profit margin (as a %) for Acme?"
+    assert definitions(averaged) == {}  # a range of years, and a unit in brackets
 
 
 def test_a_definition_is_operands_between_operators() -> None:
