@@ -418,6 +418,11 @@ class FactLookup:
         self._is_money = np.array([is_money(unit) for unit in units], dtype=bool)
         self._is_scaled = np.array([bool(split_unit(unit)[1]) for unit in units], dtype=bool)
         self._is_prose = np.array([not fact.table_id for fact in self.facts], dtype=bool)
+        # "Proposal 3", "Note 12": a number that is part of a name, not a figure.
+        self._is_numbering = np.array(
+            [bool(re.fullmatch(rf"[A-Z][a-z]+\.?\s+{re.escape(fact.raw)}", fact.label)) for fact in self.facts],
+            dtype=bool,
+        )
         self._values = [(fact.value, fact.unit) for fact in self.facts]
         self._sizes = np.abs(np.array([fact.value for fact in self.facts], dtype=np.float64))
         self._position = {fact.fact_id: i for i, fact in enumerate(self.facts)}
@@ -811,6 +816,7 @@ class FactLookup:
         # An amount per share is never printed in millions ("JPY15 billion" is no dividend
         # per share; a per-share row read with its table's scale is misread).
         excluded = self._is_scaled.copy() if asks_per_share(question) else np.zeros(len(self.facts), dtype=bool)
+        excluded |= self._is_numbering
         # A threshold or a span the question states ("funds of over EUR 100M", "in the last
         # 24 months") says which figure is asked; it is not the answer. (A figure stated
         # plainly may be an operand: "to hit the 158bn target".)

@@ -68,6 +68,9 @@ INSTRUCTION_RES = (
     ),
     re.compile(r"^(?:please\s+)?round\b|\bround(?:ed)?\s+(?:your\s+answer\s+)?to\b", re.I),
     re.compile(rf"^\W*(?:to\s+)?{ROUNDING}\W*$", re.I),  # "One decimal."
+    re.compile(
+        rf"^\W*(?:in\s+)?(?:percent(?:age)?s?|%)(?:\W+(?:to\s+)?{ROUNDING})?\W*$", re.I
+    ),  # "Percent, one decimal."
     # the form to write the answer in ("Please write in string format.", "Answer with a
     # list of two numbers, for example [3000, 4000]", "The output should be a list ...")
     re.compile(
@@ -95,7 +98,7 @@ SCALE_RE = re.compile(
 # Or a bare "%" or "Percent" set apart as an element of its own (", % (1 dp)?", "Percent, one decimal").
 PERCENT_ASKED_RE = re.compile(
     r"\b(?:in|as)\s+(?:(?:units|terms)\s+of\s+)?(?:an?\s+)?(?:percent(?:age)?s?\b|%)"
-    r"|(?:(?<=[,;—–(?])|^)\s*(?:%|percent(?:age)?s?\b)\s*(?=[,;)(?.]|$)",
+    r"|(?:(?<=[,;—–(?])|^)\s*(?:%|percent(?:age)?s?\b)\s*(?=[,;)(?.]|\s*to\s+(?:\d|one|two|three|four)\b|$)",
     re.IGNORECASE,
 )
 DECIMALS_RE = re.compile(

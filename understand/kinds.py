@@ -37,7 +37,10 @@ EVENT_QUESTION_RE = re.compile(
     r"|^\s*what\s+(?:did|does|has|have|will)\b.*\b(?:agree[ds]?|sign(?:ed|s)?|settle[ds]?)\b",
     re.IGNORECASE,
 )
-SAID_QUESTION_RE = re.compile(r"\b(say|said|says|characteri[sz]e\w*|comment\w*|quoted?)\b", re.IGNORECASE)
+# (Not inside a compound: "say-on-pay" is a vote.)
+SAID_QUESTION_RE = re.compile(
+    r"(?<![\w-])(say|said|says|characteri[sz]e\w*|comment\w*|quoted?)(?![\w-])", re.IGNORECASE
+)
 HOW_QUESTION_RE = re.compile(
     r"^\s*how\s+(does|do|did|is|are|was|were|will|can|could)\b|\bin how\b|\bhow\s+\w+\s+(is|are)\s+\w+ed\b",
     re.IGNORECASE,

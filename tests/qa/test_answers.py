@@ -180,3 +180,14 @@ def test_a_plan_answers_only_a_question_about_one(deck) -> None:
     assert answer.value is None or "900" not in answer.value.raw, answer.answer
     planned = deck.ask("How many new graduates does IIJ plan to hire in April 2017?")
     assert planned.value is not None and planned.value.number == 142, planned.answer
+
+
+def test_an_abbreviation_the_document_spells_out_is_no_unknown_name() -> None:
+    from qa.refusal import RefusalPolicy
+
+    text = "Shareholders approved the compensation of the named executive officers. Net sales rose."
+    policy = RefusalPolicy(
+        {"shareholders", "approved", "compensation", "named", "net", "sales"}, lambda _: True, text=text
+    )
+    assert policy.unknown_names("What share of votes approved Acme's NEO compensation?") == ["acme"]
+    assert policy.unknown_names("What was Acme's EBITDA?") == ["acme", "ebitda"]

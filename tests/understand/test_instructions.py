@@ -150,6 +150,12 @@ def test_a_figure_is_also_given_in_the_scale_and_rounding_asked() -> None:
     terse = read_instructions("Acme tax rate 2022 — provision over pretax income, % (1 dp)?")
     assert (terse.percent, terse.decimals) == (True, 1)
     assert read_instructions("What was the growth? Percent, one decimal.").percent
+    spelled = read_instructions("What share of the votes approved it? Percent to one decimal.")
+    assert (spelled.question, spelled.percent, spelled.decimals) == (
+        "What share of the votes approved it in percent?",
+        True,
+        1,
+    )
     assert not read_instructions("How many % of revenue is cloud?").percent
     assert not read_instructions("Revenue, % change?").percent
 

@@ -33,6 +33,8 @@ from understand.terms import written_as_name
         ("Which products did the company launch in January?", "event"),
         ("How much did revenue grow in Q4?", "other"),
         ("What was operating income in 1Q-3Q16?", "other"),
+        ("What did the company agree with its partner in July 2023?", "event"),
+        ("What share of the votes cast approved the say-on-pay proposal?", "other"),
     ],
 )
 def test_question_kinds(question: str, kind: str) -> None:
