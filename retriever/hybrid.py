@@ -21,7 +21,7 @@ from ingest.index_store import DeckIndex
 from ingest.records import Chunk
 from ingest.text import tokenize
 from retriever.hits import Hit, SlideHit
-from retriever.sections import discussion_pages
+from retriever.sections import discussion_pages, risk_factor_pages
 from understand.kinds import EXPLANATIONS, question_kind
 from understand.terms import QUESTION_FILLER, written_as_name
 
@@ -57,6 +57,11 @@ NAMED_WEIGHT = 0.5
 # this share on a page of the filing's discussion and analysis (`retriever.sections`),
 # where a filing gives the reasons for its results.
 DISCUSSION_WEIGHT = 0.5
+# A page of the filing's risk factors (what may happen) counts this share of its score
+# for a question that asks about no risk: "What acquisitions did the company make?" is
+# answered where they are reported, not where acquisitions are said to be risky.
+RISK_SECTION_WEIGHT = 0.5
+RISK_QUESTION_RE = re.compile(r"\b(?:risks?|riskiest|threats?|uncertain\w*|challeng\w*|exposures?|hazards?)\b", re.I)
 # Question vectors kept for a second retrieval of the same question.
 RECENT_QUESTIONS = 8
 FIGURE_CELL_RE = re.compile(r"\d")
@@ -108,6 +113,7 @@ class HybridRetriever:
         }
         self._own_names = {token for name in index.manifest.names for token in tokenize(name)}
         self._discussion = discussion_pages(index.slides)
+        self._risk_factors = risk_factor_pages(index.slides)
         # Which passages hold each word pair side by side.
         self._pair_passages: dict[tuple[str, str], set[int]] = defaultdict(set)
         for i, tokens in enumerate(index.chunk_tokens):
@@ -132,6 +138,7 @@ class HybridRetriever:
         # is on a page whose passages name it too.
         names = self._names_in(question) if explanation else set()
         discussed = self._discussion if explanation and kind == "cause" else set()
+        hedged = self._risk_factors if not RISK_QUESTION_RE.search(question) else set()
         slides = []
         for number, hits in by_slide.items():
             passage_scores = [hit.score for hit in hits[:3]]
@@ -141,6 +148,8 @@ class HybridRetriever:
                 score *= 1 + NAMED_WEIGHT
             if number in discussed:
                 score *= 1 + DISCUSSION_WEIGHT
+            if number in hedged:
+                score *= RISK_SECTION_WEIGHT
             slides.append(SlideHit(number, hits[0].chunk.title, score, tuple(hits[:per_slide])))
         slides.sort(key=lambda slide: -slide.score)
         return slides[:k]

@@ -35,6 +35,7 @@ TITLE_LINE_CHARS = 100
 # text that happens to start with the word.
 ITEM_LINE_CHARS = 120
 DISCUSSION = "discussionandanalysis"
+RISK_FACTORS = "riskfactors"
 
 
 def section_titles(slides: Sequence[Slide]) -> dict[int, str]:
@@ -75,3 +76,11 @@ def discussion_pages(slides: Sequence[Slide]) -> set[int]:
     """The pages of the document's management's discussion and analysis, if it has one."""
     # Letters the layout set apart ("DISCUSSION A ND ANALYSIS") are read together.
     return {number for number, title in section_titles(slides).items() if DISCUSSION in "".join(title.split()).lower()}
+
+
+def risk_factor_pages(slides: Sequence[Slide]) -> set[int]:
+    """The pages of the document's risk factors, if it has them: what may happen, not
+    what did."""
+    return {
+        number for number, title in section_titles(slides).items() if RISK_FACTORS in "".join(title.split()).lower()
+    }
