@@ -420,7 +420,10 @@ class FactLookup:
         self._is_prose = np.array([not fact.table_id for fact in self.facts], dtype=bool)
         # "Proposal 3", "Note 12": a number that is part of a name, not a figure.
         self._is_numbering = np.array(
-            [bool(re.fullmatch(rf"[A-Z][a-z]+\.?\s+{re.escape(fact.raw)}", fact.label)) for fact in self.facts],
+            [
+                fact.raw.isdigit() and bool(re.fullmatch(rf"[A-Z][a-z]+\.?\s+{fact.raw}", fact.label))
+                for fact in self.facts
+            ],
             dtype=bool,
         )
         self._values = [(fact.value, fact.unit) for fact in self.facts]

@@ -132,12 +132,7 @@ class DeckQA:
         }
         # The document's own periods: as its pages word them, as its figures are named,
         # and the fiscal years whose closing balances it prints.
-        self.refusal = RefusalPolicy(
-            self.search.keyword.vocabulary,
-            self.lookup.covers,
-            ocr=bool(index.manifest.ocr),
-            text="\n".join(slide.text for slide in index.slides),
-        )
+        self.refusal = RefusalPolicy(self.search.keyword.vocabulary, self.lookup.covers, ocr=bool(index.manifest.ocr))
         index.embedder.ready()  # loaded beside the work above
 
     @functools.cached_property

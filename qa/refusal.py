@@ -4,7 +4,6 @@ exist in the deck at all."""
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,9 +22,6 @@ from understand.terms import MEASURE_WORDS, SYNONYMS, head_terms, verb_forms, wr
 MIN_DENSE = 0.30
 # With an unknown key term, the best passage must be at least this close.
 MIN_DENSE_WITH_UNKNOWN_TERM = 0.65
-# An abbreviation is read as initials when it has this many letters (two letters match
-# too many word pairs by chance).
-INITIALS_MIN, INITIALS_MAX = 3, 5
 # A term counts as known when it is this similar (rapidfuzz ratio) to a deck word;
 # tolerates typos like "competitve".
 TYPO_SIMILARITY = 84
@@ -39,13 +35,11 @@ class Verdict:
 
 
 class RefusalPolicy:
-    def __init__(self, vocabulary: set[str], covers: Callable[[str], bool], ocr: bool = False, text: str = "") -> None:
+    def __init__(self, vocabulary: set[str], covers: Callable[[str], bool], ocr: bool = False) -> None:
         """`covers(period)`: whether the document has anything for a period. `ocr`: some
         of its pages were read by OCR, so a word may be written with letters OCR confuses
-        ("FlFO" for "FIFO"). `text`: the document's words, where an abbreviation the
-        document never writes may be spelled out ("NEO": "named executive officers")."""
+        ("FlFO" for "FIFO")."""
         self.vocabulary = vocabulary
-        self._text = text.lower()
         self._vocabulary_list = sorted(vocabulary)
         self._ocr_forms = {ocr_form(word) for word in vocabulary} if ocr else set()
         self.covers = covers
@@ -65,20 +59,13 @@ class RefusalPolicy:
             return False
         if term.rstrip("s") in self.vocabulary or any(s in self.vocabulary for s in SYNONYMS.get(term, ())):
             return False
+        if f"{term}s" in self.vocabulary:  # "NEO" of a document that writes "NEOs"
+            return False
         if len(term) >= 5:
             match = process.extractOne(term, self._vocabulary_list, scorer=fuzz.ratio)
             if match and match[1] >= TYPO_SIMILARITY:
                 return False
-        return not self._spelled_out(term)
-
-    @functools.lru_cache(maxsize=256)  # noqa: B019 (one policy per loaded document)
-    def _spelled_out(self, term: str) -> bool:
-        """Whether the document writes words whose initials are `term` ("named executive
-        officers" for "neo"), joining words aside."""
-        if not (INITIALS_MIN <= len(term) <= INITIALS_MAX and term.isalpha()):
-            return False
-        joiner = r"\w*[\s-]+(?:(?:of|and|the|for|to|in|on|&)\s+)?"
-        return re.search(r"\b" + joiner.join(term) + r"\w*", self._text) is not None
+        return True
 
     def decisive_unknown_terms(self, question: str) -> list[str]:
         """Unknown terms that name what the question is about: in the phrase after

@@ -182,12 +182,9 @@ def test_a_plan_answers_only_a_question_about_one(deck) -> None:
     assert planned.value is not None and planned.value.number == 142, planned.answer
 
 
-def test_an_abbreviation_the_document_spells_out_is_no_unknown_name() -> None:
+def test_an_abbreviation_the_document_writes_in_the_plural_is_no_unknown_name() -> None:
     from qa.refusal import RefusalPolicy
 
-    text = "Shareholders approved the compensation of the named executive officers. Net sales rose."
-    policy = RefusalPolicy(
-        {"shareholders", "approved", "compensation", "named", "net", "sales"}, lambda _: True, text=text
-    )
+    policy = RefusalPolicy({"shareholders", "approved", "compensation", "neos", "net", "sales"}, lambda _: True)
     assert policy.unknown_names("What share of votes approved Acme's NEO compensation?") == ["acme"]
     assert policy.unknown_names("What was Acme's EBITDA?") == ["acme", "ebitda"]
