@@ -175,12 +175,22 @@ def _label_says_otherwise(fact: Fact) -> bool:
 
 
 def asks_money(question: str) -> bool:
-    """Whether `question` asks for an amount of money (a currency, a scale, a cost), not a rate."""
+    """Whether `question` asks for an amount of money (a currency, a scale, a cost, a flow
+    or a balance named plainly: "What were revenues in Q3?"), not a rate."""
     if PERCENT_RE.search(question) or GROWTH_RATE_RE.search(question):
         return False
-    return bool(MONEY_RE.search(question) or COST_VERB_RE.search(question) or asks_per_share(question))
+    if MONEY_RE.search(question) or COST_VERB_RE.search(question) or asks_per_share(question):
+        return True
+    # "Revenues", "net income", "total assets" asked as they are, not how they changed.
+    head = head_terms(question)
+    return bool(head) and head[-1] in AMOUNT_HEADS and not CHANGE_WORDS_RE.search(question)
 
 
+# What these name is an amount of money, in any document: the last word of a metric's name.
+AMOUNT_HEADS = frozenset(
+    ["revenue", "revenues", "sales", "income", "profit", "earnings", "expenses", "costs", "assets", "liabilities",
+     "debt", "equity", "capex", "dividends", "proceeds", "consideration"]
+)  # fmt: skip
 UNADJUSTED_RE = re.compile(r"\b(?:un|non)-?adjusted\s+", re.IGNORECASE)
 # What a row's label refers to, not what it names: "(Note 8)", "(see Note 12)", a footnote's "(a)".
 REFERENCE_RE = re.compile(r"\(\s*(?:see\s+)?notes?\s+[\w.]+(?:\s*(?:,|and)\s*[\w.]+)*\s*\)|\((?:[a-z]|\d{1,2})\)", re.I)
