@@ -187,9 +187,10 @@ def asks_money(question: str) -> bool:
 
 
 # What these name is an amount of money, in any document: the last word of a metric's name.
+# ("Sales" is not: "comparable sales" are a growth rate.)
 AMOUNT_HEADS = frozenset(
-    ["revenue", "revenues", "sales", "income", "profit", "earnings", "expenses", "costs", "assets", "liabilities",
-     "debt", "equity", "capex", "dividends", "proceeds", "consideration"]
+    ["revenue", "revenues", "income", "profit", "earnings", "expenses", "costs", "assets", "liabilities", "debt",
+     "equity", "capex", "dividends", "proceeds", "consideration"]
 )  # fmt: skip
 UNADJUSTED_RE = re.compile(r"\b(?:un|non)-?adjusted\s+", re.IGNORECASE)
 # What a row's label refers to, not what it names: "(Note 8)", "(see Note 12)", a footnote's "(a)".

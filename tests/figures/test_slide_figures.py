@@ -50,3 +50,9 @@ def test_a_cost_asked_is_money() -> None:
     assert asks_money("How much did the company spend on research?")
     assert not asks_money("By how much did the infrastructure cost decrease in FY13?")
     assert not asks_money("What share of respondents named cost?")
+    # A flow or a balance named plainly is an amount; its change or rate is not.
+    assert asks_money("What were the company's revenues in the third quarter of 2023?")
+    assert asks_money("What was net income in 2022?")
+    assert not asks_money("How much did revenue grow in FY16?")
+    assert not asks_money("What were U.S. comparable sales for the quarter?")
+    assert not asks_money("What was the operating income margin?")
