@@ -220,6 +220,8 @@ PRECISE_RIVALS = 5
 WHOLE_RIVALS = 8
 WHOLE_MARGIN = 0.1
 PRECISE_MARGIN = 0.3
+# Figures of one sentence scoring within this of the best are its figures alike.
+SENTENCE_RIVAL_MARGIN = 0.05
 # A name in quotes: "the 'Debt' line", "the “Total assets” row".
 QUOTED_RE = re.compile(r"(?<!\w)['‘\"“]([^'’\"”]{2,60})['’\"”](?!\w)")
 # An owner written before what is asked: "Acme's" in "Acme's revenue".
@@ -884,7 +886,7 @@ class FactLookup:
         matches, probability = self._ranked(question, periods, change, limit=40, within=within)
         if not matches:
             return None
-        best = _most_precise(_whole_over_parts(matches))
+        best = _first_of_its_sentence(_most_precise(_whole_over_parts(matches)), matches)
         fact = best.fact
         asked_periods = find_periods(question) if periods is None else periods
         unknown_periods = [p for p in asked_periods if not self.covers(p)]
@@ -1876,6 +1878,30 @@ def _most_precise(matches: list[Match]) -> Match:
         if same and _digits(other.fact.raw) > _digits(best.fact.raw):
             return other
     return best
+
+
+def _first_of_its_sentence(best: Match, matches: list[Match]) -> Match:
+    """Of the figures of one sentence that match alike, the first: the one the sentence's
+    subject states ("The total fair value of the consideration transferred was $11.2
+    billion, which consisted of $10.9 billion in cash"; "approximately $4.3 billion in
+    opioid remediation and $625 million in attorneys' fees"). A later figure's words
+    include the earlier figure's, and so match as well."""
+    fact = best.fact
+    if fact.table_id:
+        return best
+    sentence = _sentence_with(fact.context, fact.raw)
+    rivals = [
+        match
+        for match in matches[:PRECISE_RIVALS]
+        if not match.fact.table_id
+        and match.fact.slide == fact.slide
+        and best.score - match.score <= SENTENCE_RIVAL_MARGIN
+        and match.period_ok == best.period_ok
+        and unit_kind(match.fact.unit) == unit_kind(fact.unit)
+        and _sentence_with(match.fact.context, match.fact.raw) == sentence
+        and match.fact.context == fact.context
+    ]
+    return min(rivals, key=lambda match: match.fact.context.find(match.fact.raw), default=best)
 
 
 def _digits(raw: str) -> int:

@@ -189,3 +189,22 @@ def test_a_roman_numeral_abbreviates_nothing() -> None:
     assert _abbreviation("ROI") and _abbreviation("GAAP") and _abbreviation("AI")
     # "Tier II" would read "income in" as its initials.
     assert not _abbreviation("II") and not _abbreviation("III") and not _abbreviation("IV")
+
+
+def test_of_one_sentences_figures_that_match_alike_the_first_is_taken() -> None:
+    from figures.lookup import Match, _first_of_its_sentence
+    from ingest.records import Fact
+
+    sentence = (
+        "The total fair value of the consideration transferred was $11.2 billion, of which $10.9 billion in cash."
+    )
+
+    def prose(index: int, raw: str, value: float) -> Fact:
+        return Fact(f"s70-p15-f{index}", 70, sentence[: sentence.find(raw)], value, "USD billion", "", raw, sentence)
+
+    total, cash = prose(2, "$11.2 billion", 11.2), prose(3, "$10.9 billion", 10.9)
+    matches = [Match(cash, 1.62, 0.8, True, True), Match(total, 1.61, 0.8, True, True)]
+    assert _first_of_its_sentence(matches[0], matches).fact is total
+    # A figure that matches clearly better stays the answer.
+    apart = [Match(cash, 1.9, 0.8, True, True), Match(total, 1.61, 0.8, True, True)]
+    assert _first_of_its_sentence(apart[0], apart).fact is cash
