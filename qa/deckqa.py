@@ -305,6 +305,10 @@ class DeckQA:
         # An analyst's instructions around the question say how to answer, not what.
         instructions = read_instructions(asked)
         core = in_document_terms(instructions.question, self.calendar)
+        # "... as of August 30, 2023", the day the document is dated and no table reports: what
+        # it says then, not a figure's period (a balance sheet's date stays).
+        cover = set(self.index.slides[0].periods) if self.index.slides else set()
+        core = AS_OF_RE.sub(lambda m: "" if self._dated_on(m.group("date"), cover) else m.group(0), core)
         rewrite = self.llm_answerer.rewrite if use_llm and self.llm_answerer is not None else rewrite_followup
         # The document's own company, however the user names it, is "the company".
         names = self.index.manifest.names
@@ -332,6 +336,11 @@ class DeckQA:
         if rewrite_reason:
             trace = trace.model_copy(update={"rewritten_question": standalone, "rewrite_reason": rewrite_reason})
         return Understanding(asked, standalone, plain, chosen, trace)
+
+    def _dated_on(self, date: str, cover: set[str]) -> bool:
+        """Whether `date` is the document's own date: on its cover, in none of its tables."""
+        periods = set(find_periods(date))
+        return bool(periods & cover) and not any(self.lookup.reports(period) for period in periods)
 
     def _text_answer(self, step: dict[str, Any]) -> Answer | Evidence:
         """The answer step of the text route: refuse, state a figure found in a sentence,
@@ -417,6 +426,13 @@ class DeckQA:
         listing = ", ".join(f"Slide {s.slide} ({s.title})" for s in suggestions)
         text = REFUSAL_TEXT + (f" The closest slides are {listing}." if listing else "")
         return Answer(question=asked, answer=text, route="none", refused=True, suggestions=suggestions, debug=trace)
+
+
+# ", as of August 30, 2023": a date the question's figure is known at.
+AS_OF_RE = re.compile(
+    r",?\s*\bas\s+of\s+(?P<date>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},\s+(?:19|20)\d\d)",
+    re.IGNORECASE,
+)
 
 
 def _turn(turn: Any) -> tuple[Any, Any]:

@@ -347,6 +347,15 @@ def test_a_figure_printed_for_other_periods_only_is_refused_for_the_period_asked
     assert release.ask("What was Intel's revenue in Q4 2022?").value is not None
 
 
+def test_as_of_the_day_the_document_is_dated_is_no_figures_period(release: DeckQA) -> None:
+    # The release is dated January 26, 2023 and no table reports that day; its balance
+    # sheet's December 31, 2022 is a period the question asks.
+    asked = release._understand("What was the gain on the Mobileye IPO, as of January 26, 2023?", None, False)
+    assert asked.plain == "What was the gain on the Mobileye IPO?"
+    balance = release._understand("What was cash and cash equivalents as of December 31, 2022?", None, False)
+    assert balance.plain.endswith("as of December 31, 2022?")
+
+
 def test_a_gaap_figure_is_not_the_one_in_a_non_gaap_section(retailer: DeckQA) -> None:
     # The segment page prints "Operating income" twice per segment: under the segment's
     # results and under "International Segment Non-GAAP Results".
