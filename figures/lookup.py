@@ -220,8 +220,10 @@ PRECISE_RIVALS = 5
 WHOLE_RIVALS = 8
 WHOLE_MARGIN = 0.1
 PRECISE_MARGIN = 0.3
-# Figures of one sentence scoring within this of the best are its figures alike.
+# Figures of one sentence scoring within this of the best match it alike; the words right
+# after a figure that may name it ("24 supervisors", "up 38 QoQ").
 SENTENCE_RIVAL_MARGIN = 0.05
+FOLLOWING_WORDS = 3
 # A name in quotes: "the 'Debt' line", "the “Total assets” row".
 QUOTED_RE = re.compile(r"(?<!\w)['‘\"“]([^'’\"”]{2,60})['’\"”](?!\w)")
 # An owner written before what is asked: "Acme's" in "Acme's revenue".
@@ -886,7 +888,7 @@ class FactLookup:
         matches, probability = self._ranked(question, periods, change, limit=40, within=within)
         if not matches:
             return None
-        best = _first_of_its_sentence(_most_precise(_whole_over_parts(matches)), matches)
+        best = _nearest_in_its_sentence(_most_precise(_whole_over_parts(matches)), matches, question)
         fact = best.fact
         asked_periods = find_periods(question) if periods is None else periods
         unknown_periods = [p for p in asked_periods if not self.covers(p)]
@@ -1880,28 +1882,45 @@ def _most_precise(matches: list[Match]) -> Match:
     return best
 
 
-def _first_of_its_sentence(best: Match, matches: list[Match]) -> Match:
-    """Of the figures of one sentence that match alike, the first: the one the sentence's
-    subject states ("The total fair value of the consideration transferred was $11.2
-    billion, which consisted of $10.9 billion in cash"; "approximately $4.3 billion in
-    opioid remediation and $625 million in attorneys' fees"). A later figure's words
-    include the earlier figure's, and so match as well."""
+def _nearest_in_its_sentence(best: Match, matches: list[Match], question: str) -> Match:
+    """Of the figures of one sentence that match alike, the one the question's words name:
+    the words since the figure before it and the few right after it ("the consideration
+    transferred was $11.2 billion, which consisted of $10.9 billion in cash" answers the
+    consideration with the first; "72 field personnel comprising 24 supervisors" answers
+    the supervisors with the second), the metric the question asks for counting double.
+    The sentence's words match every figure in it alike."""
     fact = best.fact
     if fact.table_id:
         return best
-    sentence = _sentence_with(fact.context, fact.raw)
     rivals = [
         match
         for match in matches[:PRECISE_RIVALS]
         if not match.fact.table_id
-        and match.fact.slide == fact.slide
+        and match.fact.context == fact.context
         and best.score - match.score <= SENTENCE_RIVAL_MARGIN
         and match.period_ok == best.period_ok
         and unit_kind(match.fact.unit) == unit_kind(fact.unit)
-        and _sentence_with(match.fact.context, match.fact.raw) == sentence
-        and match.fact.context == fact.context
     ]
-    return min(rivals, key=lambda match: match.fact.context.find(match.fact.raw), default=best)
+    if len(rivals) < 2:
+        return best
+    head = {stem(term) for term in head_terms(question)}
+    asked = {stem(term) for term in key_terms(question)} | head
+    text = fact.context
+    spans = [(figure.start, figure.end, figure.raw) for figure in find_figures(text)]
+
+    def named(match: Match) -> int:
+        printed = match.fact.raw
+        at = next((i for i, (_, _, raw) in enumerate(spans) if raw in printed or printed in raw), None)
+        if at is None:
+            return 0
+        before = text[spans[at - 1][1] if at else 0 : spans[at][0]]
+        following = text[spans[at][1] : spans[at + 1][0] if at + 1 < len(spans) else len(text)]
+        words = {stem(token) for token in [*tokenize(before), *tokenize(following)[:FOLLOWING_WORDS]]}
+        return len(asked & words) + len(head & words)
+
+    counts = {id(match): named(match) for match in rivals}
+    nearest = max(rivals, key=lambda match: counts[id(match)])
+    return nearest if counts[id(nearest)] > counts[id(best)] else best
 
 
 def _digits(raw: str) -> int:

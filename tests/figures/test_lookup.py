@@ -191,20 +191,26 @@ def test_a_roman_numeral_abbreviates_nothing() -> None:
     assert not _abbreviation("II") and not _abbreviation("III") and not _abbreviation("IV")
 
 
-def test_of_one_sentences_figures_that_match_alike_the_first_is_taken() -> None:
-    from figures.lookup import Match, _first_of_its_sentence
+def test_of_one_sentences_figures_that_match_alike_the_one_its_own_words_name() -> None:
+    from figures.lookup import Match, _nearest_in_its_sentence
     from ingest.records import Fact
 
-    sentence = (
+    def prose(sentence: str, index: int, raw: str, value: float, unit: str) -> Fact:
+        return Fact(f"s1-p1-f{index}", 1, sentence[: sentence.find(raw)], value, unit, "", raw, sentence)
+
+    consideration = (
         "The total fair value of the consideration transferred was $11.2 billion, of which $10.9 billion in cash."
     )
-
-    def prose(index: int, raw: str, value: float) -> Fact:
-        return Fact(f"s70-p15-f{index}", 70, sentence[: sentence.find(raw)], value, "USD billion", "", raw, sentence)
-
-    total, cash = prose(2, "$11.2 billion", 11.2), prose(3, "$10.9 billion", 10.9)
+    total = prose(consideration, 2, "$11.2 billion", 11.2, "USD billion")
+    cash = prose(consideration, 3, "$10.9 billion", 10.9, "USD billion")
     matches = [Match(cash, 1.62, 0.8, True, True), Match(total, 1.61, 0.8, True, True)]
-    assert _first_of_its_sentence(matches[0], matches).fact is total
+    question = "What was the total fair value of the consideration transferred?"
+    assert _nearest_in_its_sentence(matches[0], matches, question).fact is total
+    team = "The field team of 72 experienced personnel comprised 24 supervisors and 48 interviewers."
+    people = prose(team, 0, "72", 72, "count")
+    supervisors = prose(team, 1, "24", 24, "count")
+    matches = [Match(people, 1.5, 0.8, True, True), Match(supervisors, 1.49, 0.8, True, True)]
+    assert _nearest_in_its_sentence(matches[0], matches, "How many supervisors were on the team?").fact is supervisors
     # A figure that matches clearly better stays the answer.
     apart = [Match(cash, 1.9, 0.8, True, True), Match(total, 1.61, 0.8, True, True)]
-    assert _first_of_its_sentence(apart[0], apart).fact is cash
+    assert _nearest_in_its_sentence(apart[0], apart, question).fact is cash
