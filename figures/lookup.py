@@ -1887,8 +1887,9 @@ def _nearest_in_its_sentence(best: Match, matches: list[Match], question: str) -
     the words since the figure before it and the few right after it ("the consideration
     transferred was $11.2 billion, which consisted of $10.9 billion in cash" answers the
     consideration with the first; "72 field personnel comprising 24 supervisors" answers
-    the supervisors with the second), the metric the question asks for counting double.
-    The sentence's words match every figure in it alike."""
+    the supervisors with the second), or, for a figure opening its clause, the words after
+    it ("87.8% of cloud revenue is recognized in X, 12.2% in Y"); the metric the question
+    asks for counts double. The sentence's words match every figure in it alike."""
     fact = best.fact
     if fact.table_id:
         return best
@@ -1915,7 +1916,11 @@ def _nearest_in_its_sentence(best: Match, matches: list[Match], question: str) -
             return 0
         before = text[spans[at - 1][1] if at else 0 : spans[at][0]]
         following = text[spans[at][1] : spans[at + 1][0] if at + 1 < len(spans) else len(text)]
-        words = {stem(token) for token in [*tokenize(before), *tokenize(following)[:FOLLOWING_WORDS]]}
+        if not before.strip() or before.rstrip()[-1] in ",;:(":
+            own = tokenize(following)  # a figure opening its clause is named after it ("87.8% of X is ...")
+        else:
+            own = [*tokenize(before), *tokenize(following)[:FOLLOWING_WORDS]]
+        words = {stem(token) for token in own}
         return len(asked & words) + len(head & words)
 
     counts = {id(match): named(match) for match in rivals}

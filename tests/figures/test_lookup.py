@@ -211,6 +211,12 @@ def test_of_one_sentences_figures_that_match_alike_the_one_its_own_words_name() 
     supervisors = prose(team, 1, "24", 24, "count")
     matches = [Match(people, 1.5, 0.8, True, True), Match(supervisors, 1.49, 0.8, True, True)]
     assert _nearest_in_its_sentence(matches[0], matches, "How many supervisors were on the team?").fact is supervisors
+    # A figure opening its clause is named by the words after it.
+    split = "87.8% of cloud revenue is recognized in operation revenues, 12.2% in outsourcing."
+    operation, outsourcing = prose(split, 0, "87.8%", 87.8, "%"), prose(split, 1, "12.2%", 12.2, "%")
+    matches = [Match(outsourcing, 1.5, 0.8, True, True), Match(operation, 1.49, 0.8, True, True)]
+    share = "What share of cloud revenue is recognized in operation revenues?"
+    assert _nearest_in_its_sentence(matches[0], matches, share).fact is operation
     # A figure that matches clearly better stays the answer.
     apart = [Match(cash, 1.9, 0.8, True, True), Match(total, 1.61, 0.8, True, True)]
     assert _nearest_in_its_sentence(apart[0], apart, question).fact is cash
