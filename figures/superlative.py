@@ -54,6 +54,11 @@ class Leader:
     others: tuple[Fact, ...]  # the rows compared with it, in the table's order
     highest: bool
     names: tuple[tuple[str, str], ...] = ()  # (fact id, the name the question listed it by)
+    asked_as: str = ""  # the question's words for what leads ("biggest drop"), when a fall
+
+    @property
+    def word(self) -> str:
+        return self.asked_as or ("highest" if self.highest else "lowest")
 
 
 def leader(question: str, lookup: FactLookup) -> Leader | None:
@@ -104,7 +109,7 @@ def leader(question: str, lookup: FactLookup) -> Leader | None:
     if len({fact.label for fact in rows}) < ROWS:
         return None
     best = max(rows, key=lambda fact: fact.value) if highest else min(rows, key=lambda fact: fact.value)
-    return Leader(best, tuple(fact for fact in rows if fact is not best), highest)
+    return Leader(best, tuple(fact for fact in rows if fact is not best), highest, asked_as=_fall_asked(rest))
 
 
 def _among_listed(question: str, lookup: FactLookup) -> Leader | None:
@@ -145,7 +150,20 @@ def _among_listed(question: str, lookup: FactLookup) -> Leader | None:
         return None
     best = (max if highest else min)(found, key=_in_units)
     listed = tuple((fact_id, name) for fact_id, name in names if name)
-    return Leader(best, tuple(fact for fact in found if fact is not best), highest, listed)
+    return Leader(best, tuple(fact for fact in found if fact is not best), highest, listed, _fall_asked(rest))
+
+
+def _fall_asked(rest: str) -> str:
+    """ "biggest drop" of "had the biggest drop in revenues": how the question names a
+    fall that leads ("" when it asks no fall)."""
+    words = [
+        (match.group(0).lower(), match.end()) for match in (HIGHEST_RE.search(rest), LOWEST_RE.search(rest)) if match
+    ]
+    fall = FALL_RE.search(rest)
+    if not words or fall is None:
+        return ""
+    word, end = min(words, key=lambda pair: abs(fall.start() - pair[1]))
+    return f"{word} {fall.group(0).lower()}" if 0 <= fall.start() - end <= 2 else ""
 
 
 def _in_units(fact: Fact) -> float:

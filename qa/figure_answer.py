@@ -197,7 +197,7 @@ def leader_answer(asked: str, leader: Leader, index: DeckIndex, trace: Trace) ->
     """The row that leads, with its figure, and the rows it was compared with."""
     best = leader.best
     period = f" ({_period_phrase(best)})" if best.period else ""
-    word = "highest" if leader.highest else "lowest"
+    word = leader.word
     listed = dict(leader.names)  # the question's names for what it listed, where the labels lack them
 
     def name(fact: Fact) -> str:

@@ -53,3 +53,11 @@ def test_a_line_item_with_a_change_in_the_questions_words() -> None:
 )
 def test_not_a_judgement_of_figures(question: str) -> None:
     assert asked(question) is None
+
+
+def test_a_leading_fall_is_named_as_the_question_names_it() -> None:
+    from figures.superlative import _fall_asked
+
+    assert _fall_asked(" had the biggest drop in year over year revenues?") == "biggest drop"
+    assert _fall_asked(" had the smallest decline in sales?") == "smallest decline"
+    assert _fall_asked(" had the highest net income?") == ""
