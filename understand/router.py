@@ -90,10 +90,12 @@ def route(question: str) -> Route:
     # Telegraphic questions: "cash balance end of Dec 2016?", "diluted EPS in 2020?" (a noun
     # phrase naming a period asks for its figure).
     telegraphic = not ASKING_WORD_RE.match(question)
+    # A question opening on an auxiliary asks whether ("Has the company paid dividends in
+    # Q2?"): the text says, figures or not (a judgement of figures is answered before).
     if (
         periods
         and (METRIC_WORDS & set(tokenize(lowered)) or telegraphic)
-        and not re.search(r"^\s*(why|who|where|which)\b", lowered)
+        and not re.search(r"^\s*(why|who|where|which|has|have|had|did|does|do|is|are|was|were)\b", lowered)
     ):
         return Route("table", f"names a metric and a period ({', '.join(periods)})")
     return Route("text", "no numeric intent found")

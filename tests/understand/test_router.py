@@ -37,3 +37,8 @@ def test_a_period_alone_does_not_ask_for_a_figure(question: str, kind: str) -> N
 )
 def test_a_list_is_asked_in_plain_words(question: str, listed: bool) -> None:
     assert wants_list(question) == listed
+
+
+def test_a_question_asking_whether_goes_to_the_text() -> None:
+    assert route("Has the company paid dividends to common shareholders in Q2 of FY2022?").kind == "text"
+    assert route("What dividends did the company pay in Q2 of FY2022?").kind == "table"
