@@ -1496,13 +1496,22 @@ class FactLookup:
         problem = _pair_problem(first, second, operation)
         if problem:
             # A part naming too little borrows the other's words ("the estimate ... from
-            # the actual result").
-            if len(self._key_terms(second_text)) < 2:
+            # the actual result"), and is still a figure its own words name ("inventories"
+            # is not "Sales to customers" for borrowing "cost of sales").
+            own = (self._key_terms(first_text), self._key_terms(second_text))
+            if len(own[1]) < 2:
                 second_text = f"{second_text} {_without_periods(first_text)}"
-            if len(self._key_terms(first_text)) < 2:
+            if len(own[0]) < 2:
                 first_text = f"{first_text} {_without_periods(second_text)}"
             first, second = self._operands(first_text, second_text, operation, periods, among_items)
-            problem = _pair_problem(first, second, operation)
+            problem = _pair_problem(first, second, operation) or next(
+                (
+                    f"'{' '.join(terms)}' names no figure"
+                    for terms, result in zip(own, (first, second), strict=True)
+                    if result is not None and result.facts and not self._names_fact(result.facts[0], terms)
+                ),
+                "",
+            )
         if problem or first is None or second is None:
             return _not_found(first if not (first and first.confident) else second, problem)
         description = {"-": "difference", "gap": "difference", "/": "ratio", "share": "share", "+": "sum"}[operation]
@@ -1678,6 +1687,11 @@ class FactLookup:
             if summed is not None and summed.confident:
                 return summed
         return found
+
+    def _names_fact(self, fact: Fact, terms: list[str]) -> bool:
+        """Whether `terms` (an operand's own words) name `fact`: one of them is in its description."""
+        position = self._position.get(fact.fact_id)
+        return position is None or not terms or any(self._narrow.holding(term)[position] for term in terms)
 
     def _key_terms(self, text: str) -> list[str]:
         return [
