@@ -24,7 +24,7 @@ from figures.judgement import judge
 from figures.metrics import defined as defined_metric
 from figures.superlative import leader
 from ingest.index_store import DeckIndex, Progress, open_index
-from ingest.numbers import find_periods
+from ingest.numbers import find_periods, period_year
 from ingest.readable import answer_is_fragment, is_fragment
 from ingest.records import Chunk
 from qa.answer import Answer, Citation, Trace, Value
@@ -383,8 +383,12 @@ class DeckQA:
             # one the document states as expected.
             figure = text_figure_answer(plain, slides, self.content_chunks, self.slide_periods)
             unreported = self._unreported_periods(understanding)
-            if figure is not None and unreported and FORWARD_RE.search(figure[1].text):
-                figure = None
+            if (
+                figure is not None
+                and unreported
+                and (FORWARD_RE.search(figure[1].text) or not _names_a_year_of(figure[1].text, unreported))
+            ):
+                figure = None  # for a period no table reports, only a sentence that names it says
             if figure is None and unreported:
                 reason = f"a figure was asked for {', '.join(unreported)}, which no table reports"
                 return self._refused(asked, slides, trace.model_copy(update={"refusal_check": reason}))
@@ -426,6 +430,12 @@ class DeckQA:
         listing = ", ".join(f"Slide {s.slide} ({s.title})" for s in suggestions)
         text = REFUSAL_TEXT + (f" The closest slides are {listing}." if listing else "")
         return Answer(question=asked, answer=text, route="none", refused=True, suggestions=suggestions, debug=trace)
+
+
+def _names_a_year_of(text: str, periods: list[str]) -> bool:
+    """Whether `text` names the year of one of `periods`."""
+    years = {period_year(period) for period in periods} - {""}
+    return bool(years & {period_year(period) for period in find_periods(text)})
 
 
 # ", as of August 30, 2023": a date the question's figure is known at.

@@ -188,3 +188,11 @@ def test_an_abbreviation_the_document_writes_in_the_plural_is_no_unknown_name() 
     policy = RefusalPolicy({"shareholders", "approved", "compensation", "neos", "net", "sales"}, lambda _: True)
     assert policy.unknown_names("What share of votes approved Acme's NEO compensation?") == ["acme"]
     assert policy.unknown_names("What was Acme's EBITDA?") == ["acme", "ebitda"]
+
+
+def test_a_figure_for_a_period_no_table_reports_is_read_only_where_the_sentence_names_it() -> None:
+    from qa.deckqa import _names_a_year_of
+
+    assert _names_a_year_of("Net sales in 2022 are expected to grow 5%.", ["2022"])
+    assert not _names_a_year_of("Higher net income of $505 million for reportable segments;", ["2022"])
+    assert not _names_a_year_of("In fiscal 2020, net sales increased 5 percent.", ["FY21"])
