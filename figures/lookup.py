@@ -47,6 +47,7 @@ from ingest.text import tokenize
 from understand.question import key_terms, without_names
 from understand.terms import (
     FILLER_TERMS,
+    FORWARD_RE,
     MEASURE_WORDS,
     SYNONYMS,
     TARGET_RE,
@@ -417,6 +418,19 @@ class FactLookup:
         named = {slide.number: primary_statement(slide.text, slide.title) for slide in index.slides}
         self._statements = np.array([named.get(fact.slide, "") if fact.table_id else "" for fact in self.facts])
         self._on_statement = self._statements != ""
+        # The document's fiscal year (the month it ends in, how its names count), when the
+        # reader of the question knows it (`understand.periods.Calendar`).
+        self.fiscal_year: tuple[int, int] | None = None
+        # The last day the document's primary statements report: a year or a quarter ending
+        # after it had not ended when the document was written.
+        self._reported_until = max(
+            (
+                fact.period_end
+                for fact, named in zip(self.facts, self._statements, strict=True)
+                if named and fact.period_end
+            ),
+            default="",
+        )
         self.deck_periods |= {period for periods in self._slide_periods.values() for period in periods}
         self.deck_periods |= set(self.year_ends)  # a year whose closing balances are printed
         # The weights of each fact's row words and part words do not depend on the question.
@@ -892,6 +906,8 @@ class FactLookup:
         fact = best.fact
         asked_periods = find_periods(question) if periods is None else periods
         unknown_periods = [p for p in asked_periods if not self.covers(p)]
+        # "What was net income for full-year 2023?" of a report on its first half: not over yet.
+        unended = [p for p in asked_periods if self._unended(p)] if not FORWARD_RE.search(question) else []
         # A figure for another period than the one asked, one whose description does not
         # name the metric, a period the document never covers, a name the figure's page
         # never writes: not this figure, however well the rest matches.
@@ -901,6 +917,7 @@ class FactLookup:
             and best.period_ok
             and best.head_found
             and not unknown_periods
+            and not unended
             and not best.rare_missing
             # "How many funds ...": a count, not the year a label prints ("1999 vs 2011").
             and not (fact.unit == "year" and COUNT_QUESTION_RE.search(question))
@@ -922,7 +939,7 @@ class FactLookup:
         alternatives = _same_metric_other_periods(fact, [m.fact for m in matches[1:40]])
         # Everything but the period fits: the metric is printed in a table, not for the
         # period asked (a sentence's date may be another event's: a dividend's payment).
-        unprinted = (
+        unprinted = tuple(unended) or (
             tuple(period for period in asked_periods if self.covers(period))
             if not best.period_ok
             and fact.table_id
@@ -1425,6 +1442,23 @@ class FactLookup:
         if all(ends):
             return [period for _, period in sorted(zip(ends, periods, strict=True))]
         return sorted(periods, key=period_sort_key)
+
+    def _unended(self, period: str) -> bool:
+        """Whether fiscal year or quarter `period` ("FY23", "2023", "3Q23") ends after the
+        last day the document's statements report, in the document's fiscal calendar
+        (`fiscal_year`: the month its years end in, and how their names count)."""
+        match = re.fullmatch(r"(FY|[1-4]Q|20)(\d\d)", period)
+        if not match or not self._reported_until or self.fiscal_year is None:
+            return False
+        end_month, offset = self.fiscal_year
+        year = 2000 + int(match.group(2)) - offset
+        # A quarter ends three months apart back from its year's end.
+        back = 3 * (4 - int(match.group(1)[0])) if match.group(1)[1:] == "Q" else 0
+        month = end_month - back
+        if month < 1:
+            year, month = year - 1, month + 12
+        # It ends in that month, on a day a 52-53-week calendar may set anywhere in it.
+        return datetime.date(year, month, 1) > datetime.date.fromisoformat(self._reported_until)
 
     def _period_end(self, period: str) -> str:
         """The ISO day `period` ends on, as the document dates it; "" when it does not."""

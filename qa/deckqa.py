@@ -48,6 +48,7 @@ from understand.kinds import EXPLANATIONS, asks_for_contents, asks_for_explanati
 from understand.periods import document_calendar, in_document_terms
 from understand.question import validate_question, wants_list, with_names, without_names
 from understand.router import Route, asks_what_was_done, route
+from understand.terms import FORWARD_RE
 
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
@@ -56,11 +57,6 @@ if TYPE_CHECKING:
     from retriever.deck_retriever import DeckRetriever
 
 REFUSAL_TEXT = "The deck doesn't cover that."
-# A question about what is expected, planned or guided: not asked as a reported figure.
-FORWARD_RE = re.compile(
-    r"\b(?:expect\w*|anticipat\w*|project(?:s|ed|ion\w*)|guid\w*|forecast\w*|outlook|plan\w*|target\w*|goals?|will)\b",
-    re.IGNORECASE,
-)
 SUGGESTIONS = 2
 # What `warm_up` asks: one question for the text route, one for a figure.
 WARM_UP_QUESTIONS = ("What does the document say about the business?", "What was total revenue?")
@@ -110,6 +106,8 @@ class DeckQA:
         self.lookup = FactLookup(index)
         # The calendar its dated figures are named in: "the six months ended June 30" is 1H.
         self.calendar = document_calendar((fact.period, fact.period_end) for fact in index.facts)
+        if self.calendar is not None:
+            self.lookup.fiscal_year = (self.calendar.end_month, self.calendar.year_offset)
         self.llm_answerer = llm_answerer
         self.slide_chunks: dict[int, list[Chunk]] = defaultdict(list)
         # What answers are composed of: each page's passages without its frame (a running

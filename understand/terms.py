@@ -226,6 +226,12 @@ METRIC_WORDS = frozenset(
 # document ("expected to grow 4%") mark the question so.
 TARGET_RE = re.compile(rf"\b(?:goal|{'|'.join(TARGET_WORDS)})(?:s|ed|ned|ing|ations?)?\b", re.IGNORECASE)
 
+# A question about what is expected, planned or guided: not asked as a reported figure.
+FORWARD_RE = re.compile(
+    r"\b(?:expect\w*|anticipat\w*|project(?:s|ed|ion\w*)|guid\w*|forecast\w*|outlook|plan\w*|target\w*|goals?|will)\b",
+    re.IGNORECASE,
+)
+
 
 MEASURE_WORDS = frozenset(
     [

@@ -356,6 +356,15 @@ def test_as_of_the_day_the_document_is_dated_is_no_figures_period(release: DeckQ
     assert balance.plain.endswith("as of December 31, 2022?")
 
 
+def test_a_period_not_yet_ended_when_the_document_was_written_has_no_figure(release: DeckQA, costco: DeckQA) -> None:
+    # A release on the fourth quarter of 2022: full-year 2023 had not ended (its statements
+    # report to December 31, 2022); a fiscal quarter is placed by the company's calendar.
+    assert release.ask("What was Intel's revenue for full-year 2023?").refused
+    assert costco.ask("What were Costco's net sales in Q2 fiscal 2023?").refused
+    answered = costco.ask("What were Costco's net sales in Q1 fiscal 2023?")
+    assert answered.value is not None and answered.value.number == 53437, answered.answer
+
+
 def test_a_gaap_figure_is_not_the_one_in_a_non_gaap_section(retailer: DeckQA) -> None:
     # The segment page prints "Operating income" twice per segment: under the segment's
     # results and under "International Segment Non-GAAP Results".
