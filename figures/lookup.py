@@ -1937,7 +1937,8 @@ def _nearest_in_its_sentence(best: Match, matches: list[Match], question: str) -
     consideration with the first; "72 field personnel comprising 24 supervisors" answers
     the supervisors with the second), or, for a figure opening its clause, the words after
     it ("87.8% of cloud revenue is recognized in X, 12.2% in Y"); the metric the question
-    asks for counts double. The sentence's words match every figure in it alike."""
+    asks for counts double. The sentence's words match every figure in it alike, so the
+    ranker's figure stays unless its own words name nothing the question asks."""
     fact = best.fact
     if fact.table_id:
         return best
@@ -1971,9 +1972,11 @@ def _nearest_in_its_sentence(best: Match, matches: list[Match], question: str) -
         words = {stem(token) for token in own}
         return len(asked & words) + len(head & words)
 
-    counts = {id(match): named(match) for match in rivals}
-    nearest = max(rivals, key=lambda match: counts[id(match)])
-    return nearest if counts[id(nearest)] > counts[id(best)] else best
+    # Only a best figure whose own words name nothing asked gives way (a list's subject,
+    # "operates 847 warehouses, including ... 107 in Canada", names its items too).
+    if named(best):
+        return best
+    return max(rivals, key=lambda match: (named(match), match is best))
 
 
 def _digits(raw: str) -> int:

@@ -206,11 +206,18 @@ def test_of_one_sentences_figures_that_match_alike_the_one_its_own_words_name() 
     matches = [Match(cash, 1.62, 0.8, True, True), Match(total, 1.61, 0.8, True, True)]
     question = "What was the total fair value of the consideration transferred?"
     assert _nearest_in_its_sentence(matches[0], matches, question).fact is total
-    team = "The field team of 72 experienced personnel comprised 24 supervisors and 48 interviewers."
+    team = "Of 72 experienced personnel on the team, 24 were supervisors."
     people = prose(team, 0, "72", 72, "count")
     supervisors = prose(team, 1, "24", 24, "count")
     matches = [Match(people, 1.5, 0.8, True, True), Match(supervisors, 1.49, 0.8, True, True)]
-    assert _nearest_in_its_sentence(matches[0], matches, "How many supervisors were on the team?").fact is supervisors
+    assert _nearest_in_its_sentence(matches[0], matches, "How many supervisors were there?").fact is supervisors
+    # A list's subject names its items too: the ranker's item that its own words name stays.
+    listed = "The company operates 847 warehouses, including 578 in the United States, 107 in Canada."
+    operated, canada = prose(listed, 0, "847", 847, "count"), prose(listed, 2, "107", 107, "count")
+    matches = [Match(canada, 1.5, 0.8, True, True), Match(operated, 1.49, 0.8, True, True)]
+    assert (
+        _nearest_in_its_sentence(matches[0], matches, "How many warehouses does it operate in Canada?").fact is canada
+    )
     # A figure opening its clause is named by the words after it.
     split = "87.8% of cloud revenue is recognized in operation revenues, 12.2% in outsourcing."
     operation, outsourcing = prose(split, 0, "87.8%", 87.8, "%"), prose(split, 1, "12.2%", 12.2, "%")
