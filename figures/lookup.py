@@ -908,6 +908,8 @@ class FactLookup:
         unknown_periods = [p for p in asked_periods if not self.covers(p)]
         # "What was net income for full-year 2023?" of a report on its first half: not over yet.
         unended = [p for p in asked_periods if self._unended(p)] if not FORWARD_RE.search(question) else []
+        if unended and _decided_for(fact, unended):
+            unended = []  # "the Board authorized a dividend of $0.605 per share effective in 2023"
         # A figure for another period than the one asked, one whose description does not
         # name the metric, a period the document never covers, a name the figure's page
         # never writes: not this figure, however well the rest matches.
@@ -1928,6 +1930,15 @@ def _most_precise(matches: list[Match]) -> Match:
         if same and _digits(other.fact.raw) > _digits(best.fact.raw):
             return other
     return best
+
+
+def _decided_for(fact: Fact, periods: list[str]) -> bool:
+    """Whether a sentence states `fact` as decided for one of `periods`, not as expected."""
+    return (
+        not fact.table_id
+        and any(same_period(period, fact.period) for period in periods)
+        and not FORWARD_RE.search(_sentence_with(fact.context, fact.raw))
+    )
 
 
 def _nearest_in_its_sentence(best: Match, matches: list[Match], question: str) -> Match:

@@ -227,3 +227,17 @@ def test_of_one_sentences_figures_that_match_alike_the_one_its_own_words_name() 
     # A figure that matches clearly better stays the answer.
     apart = [Match(cash, 1.9, 0.8, True, True), Match(total, 1.61, 0.8, True, True)]
     assert _nearest_in_its_sentence(apart[0], apart, question).fact is cash
+
+
+def test_a_figure_a_sentence_states_as_decided_for_a_later_year_is_not_an_outlook() -> None:
+    from figures.lookup import _decided_for
+    from ingest.records import Fact
+
+    decided = (
+        "The Board authorized a 10% increase in the quarterly cash dividend to $0.605 per share effective in 2023."
+    )
+    expected = "Management expects net interest income to be approximately $87 billion in 2023."
+    dividend = Fact("s1-p1-f1", 1, decided[:60], 0.605, "USD", "2023", "$0.605", decided)
+    outlook = Fact("s1-p2-f0", 1, expected[:50], 87, "USD billion", "2023", "$87 billion", expected)
+    assert _decided_for(dividend, ["2023"]) and not _decided_for(outlook, ["2023"])
+    assert not _decided_for(dividend, ["2024"])
