@@ -520,7 +520,9 @@ class FactLookup:
                 return letters  # (a currency is a unit: "USD" is no "U.S. domestic")
             if letters.isalpha() and not letters_only:
                 return letters
-            return self._phrases.get(re.sub(r"[&/]", "", letters).lower(), letters)
+            spelled = self._phrases.get(re.sub(r"[&/]", "", letters).lower(), letters)
+            # "&" is an "and": "D&A" is no "designated as", "M&A" no "miscellaneous accruals".
+            return letters if "&" in letters and " and " not in f" {spelled} " else spelled
 
         return ACRONYM_RE.sub(phrase, question)
 

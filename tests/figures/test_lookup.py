@@ -241,3 +241,15 @@ def test_a_figure_a_sentence_states_as_decided_for_a_later_year_is_not_an_outloo
     outlook = Fact("s1-p2-f0", 1, expected[:50], 87, "USD billion", "2023", "$87 billion", expected)
     assert _decided_for(dividend, ["2023"]) and not _decided_for(outlook, ["2023"])
     assert not _decided_for(dividend, ["2024"])
+
+
+def test_an_ampersand_abbreviation_is_spelled_out_only_by_a_phrase_with_and(deck: DeckQA) -> None:
+    # "&" stands for "and": a phrase whose initials match without one is no spelling of it.
+    lookup = deck.lookup
+    lookup._phrases["zw"] = "zoned warehouses"
+    lookup._phrases["xy"] = "xenon and yttrium"
+    try:
+        assert lookup.spelled_out("the impact of Z&W") == "the impact of Z&W"
+        assert lookup.spelled_out("the X&Y line") == "the xenon and yttrium line"
+    finally:
+        del lookup._phrases["zw"], lookup._phrases["xy"]
