@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import pairwise
@@ -205,7 +206,11 @@ class _Line:
     def is_year_header(self) -> bool:
         # "2022 2021" (perhaps beside a caption): a heading line, not a row of figures.
         years = [raw for _, _, raw, _ in self.cells if YEAR_RE.match(raw.strip("()"))]
-        return bool(years) and len(years) == len(self.cells) and (len(years) >= 2 or not self.label_words)
+        return (
+            bool(years)
+            and len(years) == len(self.cells)
+            and (len(years) >= 2 or not self.label_words or _is_caption(self.label))
+        )
 
 
 def read_statements(words: list[Word], page: int, width: float) -> list[StatementTable]:
@@ -335,8 +340,9 @@ def _with_scale(rows: tuple[StatementRow, ...], scale: str) -> tuple[StatementRo
 
 def complete_periods(tables: list[StatementTable], year_end_month: int | None = None) -> list[StatementTable]:
     """Periods a heading states only in part, completed from the document's other headings:
-    a year alone ("Fourth Quarter 2022") ends on the date in that year (or the first week
-    of the next) that the document's full-date spans end on most often; a year alone
+    a year alone ends on the date in that year (or the first week of the next) that the
+    document's full-date spans end on most often, but a quarter named by its ordinal
+    ("Q1" over "2023") is named so ("1Q23"), never dated as another quarter; a year alone
     ending inside the fiscal year (an interim report's "2021" under a lost "Three Months
     Ended March 31,") is the year to that date; a span alone ("12 Weeks") ends on the
     document's latest full-date duration end. `year_end_month` is the month the fiscal
@@ -374,7 +380,11 @@ def complete_periods(tables: list[StatementTable], year_end_month: int | None = 
     for table in tables:
         periods = []
         for heading, period in zip(table.columns, table.periods, strict=True):
-            if period is not None and len(period.end) == 4:
+            if (
+                period is not None
+                and len(period.end) == 4
+                and not _other_quarter(heading, period, year_end, fiscal_end_month)
+            ):
                 end = year_end(period.end)
                 months = period.months
                 if period.kind == "duration" and months == 12 and len(end) == 10 and year_to_date(end) in (3, 6, 9):
@@ -400,6 +410,17 @@ def complete_periods(tables: list[StatementTable], year_end_month: int | None = 
             )
         )
     return completed
+
+
+def _other_quarter(heading: str, period: Period, year_end: Callable[[str], str], fiscal_end_month: int) -> bool:
+    """Whether the date `year_end` would give a quarter its heading names by ordinal ("Q1"
+    over "2023") ends another quarter (the document's spans end in its second)."""
+    ordinal = QUARTER_ORDINAL_RE.search(heading)
+    if period.months != 3 or ordinal is None:
+        return False
+    word = (ordinal.group("word") or ordinal.group("digit")).lower()
+    named = period_name(Period("duration", year_end(period.end), 3), fiscal_end_month)
+    return bool(named) and not named.startswith(f"{QUARTER_ORDINALS.get(word, word)}Q")
 
 
 def _name_from_heading(heading: str, period: Period) -> str:
@@ -666,6 +687,12 @@ def _table(lines: list[_Line], start: int, end: int, page: int) -> StatementTabl
             header_top = line.top
             above -= 1
             continue
+        if taken == 0 and all(_is_caption(text) for _, _, text in _segments(line.words)):
+            # "(Unaudited)" alone under the dates: a note on the columns; the dates are above.
+            caption_parts.insert(0, line.text)
+            header_top = line.top
+            above -= 1
+            continue
         segments = [
             segment
             for segment in _segments(line.words)
@@ -838,6 +865,18 @@ def _rows(
                 last = rows[-1]
                 rows[-1] = StatementRow((*last.path[:-1], f"{last.label} {text}"), last.cells, f"{last.text} {text}")
                 previous = line
+                continue
+            if (
+                sections
+                and previous is sections[-1]["line"]
+                and sections[-1]["text"].split()[-1].lower() in CONTINUING_WORDS
+            ):
+                # "Earnings per common share attributable to" / "Acme Incorporated:": one
+                # heading on two lines.
+                section = sections[-1]
+                section["text"] = f"{section['text']} {text.rstrip(':').strip()}"
+                section["strong"] = section["strong"] or text.endswith(":")
+                section["line"] = previous = line
                 continue
             _close_sections(sections, line.label_x0, opening=True)
             for section in sections:  # a section's first child may be a section of its own

@@ -159,6 +159,61 @@ def test_an_amount_per_diluted_common_share_has_no_scale() -> None:
     assert [cell.unit for row in table.rows for cell in row.cells] == ["USD million", "USD"]
 
 
+def test_a_per_share_heading_wrapped_over_two_lines_is_one_section() -> None:
+    """ "Earnings per common share attributable to" / "Acme Incorporated:" over "Diluted":
+    one heading, so the row is an amount per share, not millions."""
+    words = [
+        _word("(In", 50, 0), _word("millions,", 66, 0), _word("except", 110, 0), _word("per", 145, 0),
+        _word("share", 165, 0), _word("amounts)", 195, 0),
+        _word("2020", 445, 14),
+        _word("Net", 50, 30), _word("income", 70, 30), _word("$", 430, 30), _word("512", 450, 30),
+        _word("Earnings", 50, 50), _word("per", 95, 50), _word("common", 115, 50), _word("share", 150, 50),
+        _word("attributable", 180, 50), _word("to", 240, 50),
+        _word("Acme", 50, 69), _word("Incorporated:", 75, 69),
+        _word("Diluted", 60, 80), _word("$", 430, 80), _word("0.54", 450, 80),
+    ]  # fmt: skip
+    (table,) = read_statements(words, page=70, width=600)
+    diluted = table.rows[-1]
+    assert diluted.path == ("Earnings per common share attributable to Acme Incorporated", "Diluted")
+    assert [cell.unit for cell in diluted.cells] == ["USD"]
+
+
+def test_a_note_on_the_columns_under_their_dates_leaves_the_dates_their_headings() -> None:
+    """ "July 2," / "2023  December 31, 2022" / "(Unaudited)" over a balance sheet: the
+    columns are the two days; "(Unaudited)" is a note, not where the headings stop."""
+    words = [
+        _word("July", 440, 0), _word("2,", 465, 0),
+        _word("(MILLIONS)", 20, 9), _word("2023", 445, 9), _word("December", 490, 9), _word("31,", 535, 9),
+        _word("2022", 555, 9),
+        _word("(Unaudited)", 400, 20),
+        _word("Assets", 20, 31),
+        _word("Cash", 30, 42), _word("2,632", 450, 42), _word("416", 560, 42),
+        _word("Total", 20, 53), _word("assets", 45, 53), _word("220,168", 440, 53), _word("197,205", 550, 53),
+    ]  # fmt: skip
+    (table,) = read_statements(words, page=10, width=600)
+    assert [(period.kind, period.end) for period in table.periods if period] == [
+        ("instant", "2023-07-02"),
+        ("instant", "2022-12-31"),
+    ]
+
+
+def test_a_caption_beside_the_year_heads_the_columns_and_a_quarter_keeps_its_ordinal() -> None:
+    """ "(Unaudited; in Millions) 2023" over "Q1 Q2 SIX MONTHS": the year is a heading,
+    not a row, and Q1 is the first quarter, not dated by the six months' end."""
+    words = [
+        _word("(Unaudited;", 20, 0), _word("in", 80, 0), _word("Millions)", 95, 0), _word("2023", 420, 0),
+        _word("Q1", 350, 14), _word("Q2", 430, 14), _word("SIX", 500, 14), _word("MONTHS", 520, 14),
+        _word("Sales", 20, 30), _word("20,894", 345, 30), _word("21,519", 425, 30), _word("42,413", 505, 30),
+        _word("Net", 20, 44), _word("earnings", 40, 44), _word("1,000", 350, 44), _word("2,000", 430, 44),
+        _word("3,000", 510, 44),
+    ]  # fmt: skip
+    tables = read_statements(words, page=12, width=600)
+    assert len(tables) == 1 and [row.label for row in tables[0].rows] == ["Sales", "Net earnings"]
+    dated = _headed(3, {"Six Months Ended July 2, 2023": Period("duration", "2023-07-02", 6)})
+    (_, completed) = complete_periods([dated, tables[0]], year_end_month=12)
+    assert [period.label() if period else "" for period in completed.periods] == ["1Q23", "2Q23", "1H23"]
+
+
 def test_a_note_under_a_table_is_not_the_label_of_its_last_row() -> None:
     words = [
         _word("2021", 445, 0),
