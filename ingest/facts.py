@@ -6,6 +6,7 @@ Pure functions over records; no I/O.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -21,6 +22,7 @@ from ingest.numbers import (
     parse_figure,
     period_sort_key,
     period_year,
+    split_unit,
 )
 from ingest.records import Chunk, Fact, Slide, Table
 from ingest.statements import StatementTable
@@ -54,9 +56,13 @@ def table_facts(table: Table) -> list[Fact]:
     headerless_values = _is_value_row_table(table)
     periods_by_column = column_periods(table.header)
     has_period_columns = any(find_periods(column) for column in table.header)
+    # Dates set above a ruled table, not in its cells, are in its title, in the columns'
+    # order ("Consolidated Balance Sheets December 31, 2022 December 31, 2021").
+    title_periods = [] if any(periods_by_column) else _title_periods(table.title)
     above = ""
     for row_index, row in enumerate(table.rows):
         row_label = "" if headerless_values else row[0]
+        row_periods = _row_periods(row, title_periods, default_unit) if len(title_periods) >= 2 else {}
         # "% to Sales" under "Adjusted Income Before Tax": the ratio of the row above.
         if RATIO_ROW_RE.match(row_label) and above:
             row_label = f"{above} {row_label}"
@@ -67,12 +73,15 @@ def table_facts(table: Table) -> list[Fact]:
             cell = row[column_index]
             column = table.header[column_index] if column_index < len(table.header) else ""
             period = (
-                periods_by_column[column_index] or _first(find_periods(row_label)) or _first(find_periods(table.title))
+                periods_by_column[column_index]
+                or row_periods.get(column_index, "")
+                or _first(find_periods(row_label))
+                or _first(find_periods(table.title))
             )
             column_label = _strip_periods(column)
             label = " - ".join(part for part in (row_label, column_label) if part) or table.title
             # A "%" column or a "... % change" row holds percentages printed without the sign.
-            column_unit = "%" if "%" in column or "%" in row_label else default_unit
+            column_unit = "%" if "%" in column or "%" in row_label else _row_unit(row, row_label, default_unit)
             single = parse_figure(cell, column_unit)
             # "(12.0) %", "$ (34)": currency and percent signs printed apart are still one figure.
             whole_cell = single is not None and _bare(single.raw) == _bare(cell)
@@ -106,7 +115,7 @@ def table_facts(table: Table) -> list[Fact]:
                         slide=table.slide,
                         label=figure_label,
                         value=figure.value,
-                        unit=figure.unit or "count",
+                        unit=_scaled(figure.unit, column_unit),
                         period=figure_period,
                         raw=figure.raw,
                         context=f"{table.title}: " + " | ".join(row),
@@ -121,6 +130,39 @@ def table_facts(table: Table) -> list[Fact]:
 
 
 YEAR_HEADER_RE = re.compile(r"(?:19|20)\d\d")
+PER_SHARE_RE = re.compile(r"\bper\s+(?:\w+\s+){0,2}share\b|\beps\b", re.IGNORECASE)
+SHARES_RE = re.compile(r"\bshares\b", re.IGNORECASE)
+
+
+def _title_periods(title: str) -> list[str]:
+    """The periods a table's title ends with, in order: dates, or bare years ("2022 2021")."""
+    years = list(itertools.takewhile(YEAR_HEADER_RE.fullmatch, reversed(title.split())))
+    return find_periods(title) or (years[::-1] if len(years) >= 2 else [])
+
+
+def _row_periods(row: tuple[str, ...], periods: list[str], unit: str) -> dict[int, str]:
+    """The title's periods given to a row's figures left to right, when it prints one per
+    period (a "$" printed in a cell of its own is no figure)."""
+    held = [i for i, cell in enumerate(row[1:], start=1) if cell.strip(" $") and parse_figure(cell, unit) is not None]
+    return dict(zip(held, periods, strict=True)) if len(held) == len(periods) else {}
+
+
+def _scaled(unit: str, table_unit: str) -> str:
+    """A figure's unit in its table: "$ 1,263" in a table in "USD million" is in USD million."""
+    kind, scale = split_unit(table_unit)
+    return table_unit if scale and unit == kind else unit or "count"
+
+
+def _row_unit(row: tuple[str, ...], label: str, unit: str) -> str:
+    """A row's unit in a table whose caption scales its amounts ("USD million"): an amount
+    per share is in the currency alone, a count of shares (a row that prints no "$") in the
+    scale alone."""
+    kind, scale = split_unit(unit)
+    if not scale or kind == "count":
+        return unit
+    if PER_SHARE_RE.search(label):
+        return kind
+    return scale if SHARES_RE.search(label) and not any("$" in cell for cell in row) else unit
 
 
 def column_periods(header: tuple[str, ...]) -> list[str]:

@@ -31,9 +31,9 @@ from pypdf import PdfReader
 
 from ingest.content_stream import read_once
 from ingest.errors import DeckError
-from ingest.facts import table_facts
+from ingest.facts import YEAR_HEADER_RE, table_facts
 from ingest.files import OpenedPdf, open_checked
-from ingest.numbers import find_periods
+from ingest.numbers import find_periods, strip_periods
 from ingest.ocr import (
     INSTALL_HINT,
     MARK_REACH,
@@ -515,18 +515,34 @@ def _read_page(page: Any, number: int, ocr: OcrPage | None = None) -> _PageLayou
         caption_lines = [
             line for line in body if box[1] - 40 <= line.bottom <= box[1] + 1 and line.x0 < box[2] and line.x1 > box[0]
         ]
-        caption_lines.sort(key=lambda line: line.top)
-        title_text, unit = "", ""
-        for line in caption_lines:
-            unit_match = UNIT_LINE_RE.match(line.text)
+        caption_lines.sort(key=lambda line: (round(line.top), line.x0))
+        title_text, unit, dates = "", "", ""
+        for _, same_line in itertools.groupby(caption_lines, key=lambda line: round(line.top)):
+            text = " ".join(line.text for line in same_line)
+            unit_match = UNIT_LINE_RE.match(text)
             if unit_match:
                 unit = unit_match.group("unit").strip()
-            elif not line.text.rstrip().endswith(".") and not _running_text(line.text):  # a paragraph's lines are none
-                title_text = line.text
+            elif _dates_only(text):
+                # The columns' dates set above the ruling ("December 31, 2022  December 31,
+                # 2021"), left to right: the table's title carries them, in their order.
+                dates = text
+            elif text.strip().startswith("(") and _scale_caption(text):
+                continue  # the amounts' scale, read below
+            elif not text.rstrip().endswith(".") and not _running_text(text):  # a paragraph's lines are none
+                title_text, dates = text, ""
+        if not unit:
+            # "(In millions, except per share data)" over the table or the page it is on:
+            # its amounts' scale, in the currency its cells print.
+            captions = [line for line in lines if line.bottom <= box[1] + 1 and _scale_caption(line.text)]
+            if captions:
+                caption = max(captions, key=lambda line: line.bottom).text
+                dollars = "$" in caption or any("$" in cell for row in cells for cell in row)
+                unit = f"USD {_scale_caption(caption)}" if dollars else _scale_caption(caption)
         if not title_text:
             # No caption right above: the nearest heading above names the table.
             above = [line for line in body if line.bottom <= box[1] + 1 and line.bold and not _running_text(line.text)]
             title_text = max(above, key=lambda line: line.bottom).text if above else ""
+        title_text = " ".join(part for part in (title_text, dates) if part)
         tables.append(_RawTable(title=title_text, unit=unit, cells=cells))
     plain_text = " ".join(str(word["text"]) for word in all_words)
     return _PageLayout(
@@ -954,6 +970,21 @@ def _join_lines(lines: Iterable[str]) -> str:
         else:
             text = f"{text} {line}" if text else line
     return text.strip()
+
+
+def _dates_only(text: str) -> bool:
+    """Whether a line is dates and nothing else ("December 31, 2022 December 31, 2021")."""
+    if len(years := text.split()) >= 2 and all(YEAR_HEADER_RE.fullmatch(year) for year in years):
+        return True  # "2022 2021"
+    rest = re.sub(r"[\d,.\s]|\b(?:as\s+of|at|ended|ending)\b", " ", strip_periods(text), flags=re.IGNORECASE)
+    return bool(find_periods(text)) and not rest.strip()
+
+
+def _scale_caption(text: str) -> str:
+    """The scale a caption gives ("million" for "(In millions, except per share data)",
+    "($ in thousands)", "Statements of Cash Flows $ in millions"), or ""."""
+    match = re.search(r"(?:\(\s*(?:dollars\s+)?|\$\s*)in\s+(millions|thousands|billions)\b", text, re.IGNORECASE)
+    return match.group(1).lower().rstrip("s") if match else ""
 
 
 def _table_record(raw: _RawTable, slide: int, index: int) -> Table | None:

@@ -138,3 +138,47 @@ def test_a_percent_row_is_named_by_the_row_above_it() -> None:
     labels = {(fact.raw, fact.period): fact.label for fact in table_facts(table)}
     assert labels[("40.0%", "FY22")] == "Gross profit % of net sales"
     assert labels[("9.0%", "FY21")] == "Operating income % of net sales"
+
+
+def test_dates_above_a_ruled_table_date_its_columns_in_order() -> None:
+    # The dates printed over the ruling are in the title; a "$" in a cell of its own is no figure.
+    table = Table(
+        "s82-t1",
+        82,
+        "Consolidated Balance Sheets December 31, 2022 December 31, 2021",
+        "USD million",
+        ("CAPITALIZATION AND LIABILITIES", "", "", "", "", ""),
+        (
+            ("Short-term debt", "", "1,175", "", "", "584"),
+            ("Paid-in-capital", "$", "6,824", "", "$", "6,781"),
+            ("Total", "3,001", "", "", "", ""),
+        ),
+    )
+    facts = {(fact.row, fact.raw): fact for fact in table_facts(table)}
+    assert facts["Short-term debt", "1,175"].period == "Dec. 31, 2022"
+    assert facts["Short-term debt", "584"].period == "Dec. 31, 2021"
+    assert facts["Paid-in-capital", "6,781"].period == "Dec. 31, 2021"
+    assert facts["Total", "3,001"].period == "Dec. 31, 2022"  # one figure: the title's first date
+    years = Table("s5-t1", 5, "Net sales 2022 2021", "", ("", "", ""), (("Americas", "10", "9"),))
+    assert [fact.period for fact in table_facts(years)] == ["2022", "2021"]
+
+
+def test_a_scaled_tables_per_share_and_share_rows_keep_their_own_units() -> None:
+    table = Table(
+        "s60-t1",
+        60,
+        "Statements of Income 2022 2021",
+        "USD million",
+        ("", "", ""),
+        (
+            ("Net income", "$ 1,263", "$ 1,407"),
+            ("Diluted earnings per share", "$ 6.95", "$ 7.66"),
+            ("Weighted-average diluted shares", "182", "182"),
+        ),
+    )
+    units = {fact.row: fact.unit for fact in table_facts(table)}
+    assert units == {
+        "Net income": "USD million",
+        "Diluted earnings per share": "USD",
+        "Weighted-average diluted shares": "million",
+    }

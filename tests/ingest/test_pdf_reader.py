@@ -165,3 +165,31 @@ def test_a_document_title_that_is_no_text_is_no_title(title: object, tmp_path: P
         pdf.docinfo["/Title"] = title  # pypdf hands such a title back as it is, not as text
         pdf.save(path)
     assert pdf_reader._metadata_title(path) == ""
+
+
+@pytest.mark.parametrize(
+    ("line", "dates"),
+    [
+        ("December 31, 2022 December 31, 2021", True),
+        ("2022 2021 2020", True),
+        ("As of January 28, 2023", True),
+        ("Consolidated Balance Sheets", False),
+        ("Net sales increased 5% in 2022", False),
+    ],
+)
+def test_a_line_of_dates_over_a_ruled_table_is_told_apart(line: str, dates: bool) -> None:
+    assert pdf_reader._dates_only(line) is dates
+
+
+@pytest.mark.parametrize(
+    ("caption", "scale"),
+    [
+        ("(In millions, except share and per share data)", "million"),
+        ("Restructuring charges were as follows ($ in thousands):", "thousand"),
+        ("Consolidated Statements of Cash Flows $ in millions", "million"),
+        ("(Unaudited)", ""),
+        ("Revenue grew in millions of homes", ""),
+    ],
+)
+def test_a_caption_gives_a_ruled_tables_scale(caption: str, scale: str) -> None:
+    assert pdf_reader._scale_caption(caption) == scale
