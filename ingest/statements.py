@@ -542,6 +542,9 @@ def _merged_tokens(words: list[Word]) -> list[Word]:
     return merged
 
 
+FOOTNOTE_MARK_RE = re.compile(r"^\([a-z]\)$")
+
+
 def _split(words: list[Word]) -> _Line:
     """A line's label words and its trailing figures (with "$" and "%" folded in)."""
     tokens = _merged_tokens(words)
@@ -567,8 +570,8 @@ def _split(words: list[Word]) -> _Line:
         elif DASH_RE.match(text):
             dashes.append((float(token["x0"]), float(token["x1"])))
             pending_percent = False
-        else:
-            break
+        elif not FOOTNOTE_MARK_RE.match(text) or index == 0:
+            break  # a footnote's mark among the figures ("5,645 (a) (45)") is no label word
         index -= 1
     label = tokens[: index + 1]
     figures = sorted(cells, key=lambda cell: cell[0])

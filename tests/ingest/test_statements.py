@@ -427,3 +427,16 @@ def test_headings_above_a_scale_caption_under_the_title() -> None:
     (table,) = read_statements(words, page=60, width=600)
     assert table.title == "Consolidated Statements of Cash Flows"
     assert [period.end for period in table.periods if period] == ["2015-12-26", "2014-12-27"]
+
+
+def test_a_footnote_mark_among_a_rows_figures_is_not_its_label() -> None:
+    # "Net income/(loss) 3,100 5,645 (a) (45)": the mark after the second year's figure.
+    words = [
+        _word("2022", 300, 0), _word("2021", 360, 0), _word("Change", 420, 0),
+        _word("Revenue", 50, 20), _word("12,614", 300, 20), _word("12,760", 360, 20), _word("(1)%", 420, 20),
+        _word("Net", 50, 34), _word("income", 70, 34), _word("3,100", 300, 34), _word("5,645", 360, 34),
+        _word("(a)", 392, 34), _word("(45)", 420, 34),
+    ]  # fmt: skip
+    (table,) = read_statements(words, page=21, width=600)
+    row = table.rows[-1]
+    assert row.label == "Net income" and [cell.value for cell in row.cells] == [3100.0, 5645.0, -45.0]
