@@ -36,8 +36,7 @@ OPTIONS_RE = re.compile(
     r"(?P<rest>[^?]*)",
     re.IGNORECASE,
 )
-# "A, B, and C": the commas part them ("Safety and Graphics" stays one); "A, B or C": the last
-# "or" too.
+# A serial comma before the last item ("A, B, and C"); else items parted by commas and a last "and"/"or".
 SERIAL_RE = re.compile(r",\s*(?:and|or)\s+", re.IGNORECASE)
 OPTION_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+(?!.*\s(?:and|or)\s)", re.IGNORECASE)
 BRACKETED_RE = re.compile(r"\([^)]*\)")
@@ -121,14 +120,7 @@ def _among_listed(question: str, lookup: FactLookup) -> Leader | None:
     if not (HIGHEST_RE.search(rest) or LOWEST_RE.search(rest)):
         return None
     highest = bool(HIGHEST_RE.search(rest)) != bool(FALL_RE.search(rest))
-    listed = match.group("options")
-    splitter = SERIAL_RE if SERIAL_RE.search(listed) else OPTION_SPLIT_RE
-    options = (
-        [part.strip() for part in re.split(r"\s*,\s*", SERIAL_RE.sub(", ", listed))]
-        if splitter is SERIAL_RE
-        else [part.strip() for part in OPTION_SPLIT_RE.split(listed)]
-    )
-    options = [option for option in options if option]
+    options = _options(match.group("options"))
     if len(options) < 2 or any(len(option.split()) > 6 for option in options):
         return None
     # A noun the last option shares with the others: "operating, investing and financing activities".
@@ -149,8 +141,15 @@ def _among_listed(question: str, lookup: FactLookup) -> Leader | None:
     if ("%" in kinds and len(kinds) > 1) or len({fact.fact_id for fact in found}) < len(found):
         return None
     best = (max if highest else min)(found, key=_in_units)
-    listed = tuple((fact_id, name) for fact_id, name in names if name)
-    return Leader(best, tuple(fact for fact in found if fact is not best), highest, listed, _fall_asked(rest))
+    named = tuple((fact_id, name) for fact_id, name in names if name)
+    return Leader(best, tuple(fact for fact in found if fact is not best), highest, named, _fall_asked(rest))
+
+
+def _options(listed: str) -> list[str]:
+    """The things a list names: "A, B, and C" parted at its commas ("Safety and Graphics"
+    stays one), "A, B or C" at its last "or" too."""
+    parts = SERIAL_RE.sub(", ", listed).split(",") if SERIAL_RE.search(listed) else OPTION_SPLIT_RE.split(listed)
+    return [part.strip() for part in parts if part.strip()]
 
 
 def _fall_asked(rest: str) -> str:

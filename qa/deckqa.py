@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from figures.formula import definitions
 from figures.judgement import judge
+from figures.lookup import LookupResult
 from figures.metrics import defined as defined_metric
 from figures.superlative import leader
 from ingest.index_store import DeckIndex, Progress, open_index
@@ -105,6 +106,7 @@ class DeckQA:
 
         self.lookup = FactLookup(index)
         # The calendar its dated figures are named in: "the six months ended June 30" is 1H.
+        self._last_figure: tuple[tuple[str, str], LookupResult | None] | None = None
         self.calendar = document_calendar((fact.period, fact.period_end) for fact in index.facts)
         if self.calendar is not None:
             self.lookup.fiscal_year = (self.calendar.end_month, self.calendar.year_offset)
@@ -249,8 +251,7 @@ class DeckQA:
             or definitions(understanding.plain)  # a figure the question defines
             or self._asks_a_printed_figure(understanding)
         ):
-            instructions = read_instructions(understanding.asked)
-            result = self.lookup.answer(understanding.standalone, instructions.statements, instructions.decimals)
+            result = self._figure(understanding)
             lookup = result.explanation if result else "no figure matched"
             # A name the document never mentions ("Globex's net sales", "EBITDA") is about
             # something else, however well a row matches the rest of the question: the
@@ -281,10 +282,22 @@ class DeckQA:
         unreported = [period for period in find_periods(understanding.plain) if not self.lookup.reports(period)]
         # A period some table reports (a schedule of payments due in 2021) that the figure
         # asked is printed without (its statement's columns are 2020 and 2019).
-        instructions = read_instructions(understanding.asked)
-        result = self.lookup.answer(understanding.standalone, instructions.statements, instructions.decimals)
+        result = self._figure(understanding)
         printed_without = list(result.unprinted) if result is not None and not result.confident else []
         return list(dict.fromkeys([*unreported, *printed_without]))
+
+    def _figure(self, understanding: Understanding) -> LookupResult | None:
+        """The figure lookup's answer to the question, with its instructions (statements to
+        rely on, places); one question asks it up to three times (is a figure printed, the
+        figure, the periods it is printed for), so the last one is kept."""
+        key = (understanding.asked, understanding.standalone)
+        kept = self._last_figure
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        instructions = read_instructions(understanding.asked)
+        result = self.lookup.answer(understanding.standalone, instructions.statements, instructions.decimals)
+        self._last_figure = (key, result)
+        return result
 
     def _asks_a_printed_figure(self, understanding: Understanding) -> bool:
         """A question worded as for an explanation that names a period and one figure the
@@ -294,8 +307,7 @@ class DeckQA:
             return False
         if question_kind(plain) == "who":
             return False  # "Who was designated ... in May 2022?" asks for a name
-        instructions = read_instructions(understanding.asked)
-        result = self.lookup.answer(understanding.standalone, instructions.statements, instructions.decimals)
+        result = self._figure(understanding)
         return result is not None and result.confident and not result.formula
 
     def _understand(self, question: str, history: Sequence[Any] | None, use_llm: bool) -> Understanding:
