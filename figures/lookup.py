@@ -44,6 +44,7 @@ from ingest.numbers import (
 from ingest.records import Fact
 from ingest.statements import Period, fiscal_year_end_month_of, period_name
 from ingest.text import tokenize
+from understand.kinds import CAUSE_QUESTION_RE
 from understand.question import key_terms, without_names
 from understand.terms import (
     FILLER_TERMS,
@@ -989,6 +990,17 @@ class FactLookup:
         finally:
             _FOCUS.reset(token)
             _DECIMALS.reset(places)
+
+    def explained(self, question: str) -> Fact | None:
+        """The table figure a question about what drove it names ("What drove operating
+        margin change in 2022?", "Why did cost of sales rise as a percent of sales?"):
+        asked as the figure itself, without the words of its cause and its change; None
+        when no table prints it confidently."""
+        figure = " ".join(CHANGE_WORDS_RE.sub(" ", CAUSE_QUESTION_RE.sub("What was", question, count=1)).split())
+        found = self.find(figure)
+        if found is None or not found.confident or not found.facts[0].table_id:
+            return None
+        return found.facts[0]
 
     def _answer_question(self, question: str) -> LookupResult | None:
         # "Unadjusted operating income" is the plain one (a non-GAAP row is "Adjusted ...").

@@ -27,16 +27,25 @@ from figures.superlative import leader
 from ingest.index_store import DeckIndex, Progress, open_index
 from ingest.numbers import find_periods, period_year
 from ingest.readable import answer_is_fragment, is_fragment
-from ingest.records import Chunk
+from ingest.records import Chunk, Fact
 from qa.answer import Answer, Citation, Trace, Value
 from qa.cover import cover_answer
-from qa.extractive import compose, compose_contents, contents_page, page_furniture
+from qa.extractive import (
+    Composition,
+    compose,
+    compose_contents,
+    contents_page,
+    drivers,
+    page_furniture,
+    with_line,
+)
 from qa.figure_answer import (
     in_asked_terms,
     judgement_answer,
     leader_answer,
     numeric_answer,
     passage_names_all,
+    row_line,
     text_figure_answer,
 )
 from qa.refusal import RefusalPolicy
@@ -413,16 +422,23 @@ class DeckQA:
             # A passage names everything the question does, and no figure is stated as
             # asked: the passages answer in words (a chart's labels, a list), not a refusal.
             trace = trace.model_copy(update={"fallback": "no figure stated; the page naming the question's words"})
+        # Asked what drove a figure ("What drove operating margin change in 2022?"), the
+        # page that prints it leads: its change is discussed beside it, and the answer
+        # opens with the figure's row.
+        measured = self._measured(understanding)
         vector = self.search.question_vector(understanding.standalone)
-        on_pages = {slide.slide for slide in slides}
+        on_pages = {slide.slide for slide in slides} | ({measured.slide, measured.slide + 1} if measured else set())
         sentence_dense = {
             chunk_id: (vectors @ vector).tolist()
             for chunk_id, vectors in self.index.sentence_vectors.items()
             if self.chunks_by_id[chunk_id].slide in on_pages
         }
-        composition = compose(
-            plain, slides, self.content_chunks, self.row_texts, self.search.keyword.bm25.idf, sentence_dense
-        )
+        composition = self._drivers(understanding.standalone, measured, sentence_dense) if measured else None
+        if composition is None:
+            idf = self.search.keyword.bm25.idf
+            composition = compose(plain, slides, self.content_chunks, self.row_texts, idf, sentence_dense)
+            if measured is not None and not is_fragment(composition.text):
+                composition = with_line(composition, row_line(measured, self.index))
         if is_fragment(composition.text):
             # What matches is no answer: a lone heading, or OCR's letters of a picture.
             reason = f"{verdict.reason}; the passages that match read as fragments"
@@ -431,6 +447,29 @@ class DeckQA:
             question=asked, answer=composition.text, route="text", citations=composition.citations, debug=trace
         )
         return Evidence(understanding, slides, extractive)
+
+    def _measured(self, understanding: Understanding) -> Fact | None:
+        """The table figure a question about its causes names; None for another question."""
+        if question_kind(understanding.standalone) != "cause":
+            return None
+        return self.lookup.explained(understanding.standalone)
+
+    def _drivers(
+        self, question: str, measured: Fact, sentence_dense: Mapping[str, Sequence[float]]
+    ) -> Composition | None:
+        """What drove `measured`, from the headed sections beside its table (`drivers`)."""
+        table = self.index.table(measured.table_id)
+        if table is None:
+            return None
+        pages = self._page_hits(question, {measured.slide, measured.slide + 1})
+        return drivers(row_line(measured, self.index), measured, table, pages, self.content_chunks, sentence_dense)
+
+    def _page_hits(self, question: str, pages: set[int]) -> list[SlideHit]:
+        """`pages` as retrieved for `question`: their passages with their scores, in page order."""
+        from retriever.deck_retriever import PASSAGES_PER_SLIDE
+
+        every = self.search.retrieve_slides(question, k=len(self.index.slides), per_slide=PASSAGES_PER_SLIDE)
+        return sorted((slide for slide in every if slide.slide in pages), key=attrgetter("slide"))
 
     def _refused(self, asked: str, slides: list[SlideHit], trace: Trace) -> Answer:
         suggestions = [

@@ -13,9 +13,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from ingest.numbers import find_periods, strip_periods
+from ingest.numbers import find_periods, period_year, strip_periods
 from ingest.readable import readable
-from ingest.records import Chunk
+from ingest.records import Chunk, Fact, Table
 from ingest.text import passage_sentences, root, sentences, tokenize
 from qa.answer import Citation
 from retriever.hits import SlideHit
@@ -141,6 +141,72 @@ def compose(
     chosen = _select(question, units, idf or {}, slide_chunks)
     lead, rest = chosen[0], sorted(chosen[1:], key=lambda unit: unit.order)
     return _written(lead.chunk, rest, rows, lead_text=lead.text)
+
+
+def drivers(
+    line: tuple[str, Citation],
+    figure: Fact,
+    table: Table,
+    pages: list[SlideHit],
+    slide_chunks: dict[int, list[Chunk]],
+    sentence_dense: Mapping[str, Sequence[float]] | None = None,
+) -> Composition | None:
+    """What drove a figure, as the document discusses it beside its table: `line` (the
+    figure's row, and its citation), then the sentences giving a cause, for the figure's
+    period, under the headings of `pages` (the table's page and the next): those naming
+    the figure's row (MD&A's "MedTech" over "MedTech worldwide sales grew 6.1%, driven
+    by ..."), or, when none does, those naming the table (its section: "Operating
+    margins decreased, driven by ...") and its other rows, the parts the figure is made
+    of (an operating margin's "Cost of Sales", "Selling, General and Administrative
+    Expenses"). None when no heading names the row or the table."""
+    year = period_year(figure.period)
+    causes = [
+        unit
+        for unit in _units(pages, slide_chunks, {}, sentence_dense or {})
+        if unit.chunk.kind in ("text", "bullet")
+        and unit.chunk.heading
+        and cue("cause", unit.text)
+        and (not year or _names_year(unit.text, year))
+    ]
+    own = [unit for unit in causes if _labels(unit.chunk.heading, figure.row)]
+    rows = [table.title, *(row[0] for row in table.rows if row and row[0] and row[0] != figure.row)]
+    parts = [unit for unit in causes if any(_labels(unit.chunk.heading, other) for other in rows)]
+    chosen = _within_budget(own or parts)
+    if not chosen:
+        return None
+    text, citation = line
+    lines = [text, ""]
+    groups: dict[tuple[int, str], list[Unit]] = {}
+    for unit in chosen:
+        groups.setdefault((unit.chunk.slide, unit.chunk.heading), []).append(unit)
+    lines += [
+        f"- **{heading.rstrip(': ')}**: {' '.join(_trimmed(unit.text) for unit in units)} [Slide {slide}]"
+        for (slide, heading), units in groups.items()
+    ]
+    citations = [*(Citation(slide=u.chunk.slide, title=u.chunk.title, text=u.text) for u in chosen), citation]
+    return Composition(text="\n".join(lines), citations=citations, passages=[unit.chunk for unit in chosen])
+
+
+def with_line(composition: Composition, line: tuple[str, Citation]) -> Composition:
+    """`composition` with `line` (a figure's row, and its citation) as its last bullet."""
+    text, citation = line
+    gap = "\n" if "\n- " in composition.text else "\n\n"
+    return replace(composition, text=f"{composition.text}{gap}- {text}", citations=[*composition.citations, citation])
+
+
+def _names_year(text: str, year: str) -> bool:
+    """Whether `text` is about `year`: it names that year, or names no year at all."""
+    years = {period_year(period) for period in find_periods(text)} - {""}
+    return not years or year in years
+
+
+def _labels(heading: str, row: str) -> bool:
+    """Whether a heading ("Selling, General and Administrative Expenses:") names a table
+    row ("Selling, general and administrative expenses (SG&A)", "Pharmaceutical4" with
+    its footnote's mark): the same words, asides and marks left out."""
+    row = re.sub(r"\([^)]*\)|(?<=[A-Za-z])\d+\b", " ", row)
+    words = {root(t) for t in tokenize(row)}
+    return bool(words) and words == {root(t) for t in tokenize(heading)}
 
 
 def _units(

@@ -165,6 +165,21 @@ def numeric_answer(asked: str, result: LookupResult, index: DeckIndex, trace: Tr
     return Answer(question=asked, answer=text, route="table", citations=citations, value=value, debug=trace)
 
 
+def row_line(fact: Fact, index: DeckIndex) -> tuple[str, Citation]:
+    """The figure's row as one line, every period of its kind it prints, the asked one first
+    ("Operating income margin: 19.1% (FY22); 20.8% (FY21) [Slide 27]"), and its citation:
+    what an explanation of the figure's change is about."""
+    row = [fact]
+    if fact.table_id:
+        row += [f for f in index.facts if f.table_id == fact.table_id and f.row == fact.row and f is not fact]
+    # The periods of the asked one's kind: years beside a year, quarters beside a quarter.
+    dated = [f for f in row if f.period and f.unit == fact.unit and _period_kind(f) == _period_kind(fact)]
+    periods = dict.fromkeys(f.period for f in dated)
+    shown = [next(f for f in dated if f.period == period) for period in periods] or [fact]
+    figures = "; ".join(display(f) + (f" ({_period_phrase(f)})" if f.period else "") for f in shown)
+    return f"{_label_phrase(fact, index)}: {figures} [Slide {fact.slide}]", fact_citation(fact, index)
+
+
 def judgement_answer(asked: str, judged: Judged, index: DeckIndex, trace: Trace) -> Answer:
     """The figures that decide a judgement, period by period, each with the line items it
     is made of and their pages, and what they show; no verdict beyond that."""
@@ -435,6 +450,11 @@ def _terse(label: str) -> bool:
 
 def _period_phrase(fact: Fact) -> str:
     return f"{fact.period}, target" if "target" in fact.tags else fact.period
+
+
+def _period_kind(fact: Fact) -> str:
+    """A period without its year: "FY", "4Q", "1Q-3Q"."""
+    return re.sub(r"\d{2}(?:-end)?$", "", fact.period)
 
 
 def _rounded(value: float) -> str:

@@ -380,6 +380,16 @@ def test_an_explanation_is_found_on_the_page_that_names_its_subject(healthcare: 
     assert "electrophysiology products" in answer.answer, answer.answer
 
 
+def test_what_drove_a_row_is_its_own_section_on_the_next_page(healthcare: DeckQA) -> None:
+    # The segment's row is on page 3; the section headed by its name, on page 4, says what
+    # drove it. The other segments' sections (page 3) are not about it.
+    answer = healthcare.ask("What drove MedTech's sales growth for the full year?")
+    assert answer.answer.splitlines()[0].endswith("[Slide 3]"), answer.answer
+    assert "- **MedTech**: MedTech worldwide adjusted operational sales grew 6.1%*, driven primarily" in answer.answer
+    assert "Consumer Health" not in answer.answer and "Pharmaceutical" not in answer.answer
+    assert [citation.slide for citation in answer.citations] == [4, 3]
+
+
 def test_a_verb_the_document_never_uses_does_not_refuse(release: DeckQA) -> None:
     # "happening" is in the phrase after "what is", but it says what is done, not what
     # the question is about.

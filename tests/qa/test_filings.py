@@ -204,3 +204,17 @@ def test_an_operand_named_as_analysts_name_it_is_read_by_its_definition(filing: 
         answer = filing.ask(question)
         assert answer.value is not None and answer.value.formula == "6439 - 1577", question
         assert [citation.slide for citation in answer.citations] == [60, 60]
+
+
+def test_what_drove_a_figure_is_read_beside_its_table(filing: DeckQA) -> None:
+    # The operating margin's row opens the answer; its section says what drove it, and the
+    # sections of the rows it is made of (cost of sales, SG&A) add theirs, for 2018 only.
+    answer = filing.ask("What drove 3M's operating income margin change in 2018?")
+    assert not answer.refused
+    first = answer.answer.splitlines()[0]
+    assert first == "Operating income margin: 22.0% (FY18); 24.3% (FY17); 23.3% (FY16) [Slide 27]"
+    assert "driven primarily by the charge related to the Minnesota NRD resolution" in answer.answer
+    assert "**Cost of Sales**: Cost of sales, measured as a percent of sales, increased during 2018" in answer.answer
+    assert "**Selling, General and Administrative Expenses**" in answer.answer
+    assert "increased during 2017" not in answer.answer  # the year before's reasons
+    assert {citation.slide for citation in answer.citations} == {27, 28}
