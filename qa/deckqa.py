@@ -28,6 +28,7 @@ from ingest.index_store import DeckIndex, Progress, open_index
 from ingest.numbers import find_periods, period_year
 from ingest.readable import answer_is_fragment, is_fragment
 from ingest.records import Chunk, Fact
+from ingest.text import root, tokenize
 from qa.answer import Answer, Citation, Trace, Value
 from qa.cover import cover_answer
 from qa.extractive import (
@@ -56,7 +57,7 @@ from understand.followup import rewrite_followup
 from understand.instructions import read_instructions
 from understand.kinds import EXPLANATIONS, asks_for_contents, asks_for_explanation, question_kind
 from understand.periods import document_calendar, in_document_terms
-from understand.question import validate_question, wants_list, with_names, without_names
+from understand.question import key_terms, validate_question, wants_list, with_names, without_names
 from understand.router import Route, asks_what_was_done, route
 from understand.terms import FORWARD_RE
 
@@ -427,13 +428,13 @@ class DeckQA:
         # opens with the figure's row.
         measured = self._measured(understanding)
         vector = self.search.question_vector(understanding.standalone)
-        on_pages = {slide.slide for slide in slides} | ({measured.slide, measured.slide + 1} if measured else set())
+        on_pages = {slide.slide for slide in slides}
         sentence_dense = {
             chunk_id: (vectors @ vector).tolist()
             for chunk_id, vectors in self.index.sentence_vectors.items()
             if self.chunks_by_id[chunk_id].slide in on_pages
         }
-        composition = self._drivers(understanding.standalone, measured, sentence_dense) if measured else None
+        composition = self._drivers(plain, measured) if measured else None
         if composition is None:
             idf = self.search.keyword.bm25.idf
             composition = compose(plain, slides, self.content_chunks, self.row_texts, idf, sentence_dense)
@@ -454,22 +455,34 @@ class DeckQA:
             return None
         return self.lookup.explained(understanding.standalone)
 
-    def _drivers(
-        self, question: str, measured: Fact, sentence_dense: Mapping[str, Sequence[float]]
-    ) -> Composition | None:
-        """What drove `measured`, from the headed sections beside its table (`drivers`)."""
+    def _drivers(self, question: str, measured: Fact) -> Composition | None:
+        """What drove `measured`: the headed sections beside its table, the passages that
+        state it (`drivers`)."""
         table = self.index.table(measured.table_id)
         if table is None:
             return None
-        pages = self._page_hits(question, {measured.slide, measured.slide + 1})
-        return drivers(row_line(measured, self.index), measured, table, pages, self.content_chunks, sentence_dense)
+        nearby = [*self.content_chunks[measured.slide], *self.content_chunks[measured.slide + 1]]
+        return drivers(row_line(measured, self.index), measured, table, nearby, self._quoting(question, measured))
 
-    def _page_hits(self, question: str, pages: set[int]) -> list[SlideHit]:
-        """`pages` as retrieved for `question`: their passages with their scores, in page order."""
-        from retriever.deck_retriever import PASSAGES_PER_SLIDE
-
-        every = self.search.retrieve_slides(question, k=len(self.index.slides), per_slide=PASSAGES_PER_SLIDE)
-        return sorted((slide for slide in every if slide.slide in pages), key=attrgetter("slide"))
+    def _quoting(self, question: str, figure: Fact) -> list[Chunk]:
+        """The passages that state `figure` as printed ("were $6.95") and name a word of
+        `question`, each with the passage after it under the same heading (a paragraph the
+        page broke in two)."""
+        number = re.search(r"\d[\d,]*(?:\.\d+)?", figure.raw)
+        if number is None:
+            return []
+        printed = re.compile(rf"(?<![\d.,]){re.escape(number.group(0))}(?![\d]|[.,]\d)")
+        terms = {root(term) for term in key_terms(question)}
+        found: list[Chunk] = []
+        for page in self.content_chunks.values():
+            for position, chunk in enumerate(page):
+                if chunk.kind not in ("text", "bullet") or not printed.search(chunk.text):
+                    continue
+                if not terms & {root(token) for token in tokenize(chunk.text)}:
+                    continue
+                after = page[position + 1 : position + 2]
+                found += [chunk, *(c for c in after if c.heading == chunk.heading and c.kind == chunk.kind)]
+        return list(dict.fromkeys(found))
 
     def _refused(self, asked: str, slides: list[SlideHit], trace: Trace) -> Answer:
         suggestions = [

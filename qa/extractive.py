@@ -9,6 +9,7 @@ is not on a cited page."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -144,34 +145,32 @@ def compose(
 
 
 def drivers(
-    line: tuple[str, Citation],
-    figure: Fact,
-    table: Table,
-    pages: list[SlideHit],
-    slide_chunks: dict[int, list[Chunk]],
-    sentence_dense: Mapping[str, Sequence[float]] | None = None,
+    line: tuple[str, Citation], figure: Fact, table: Table, nearby: list[Chunk], quoting: list[Chunk]
 ) -> Composition | None:
-    """What drove a figure, as the document discusses it beside its table: `line` (the
-    figure's row, and its citation), then the sentences giving a cause, for the figure's
-    period, under the headings of `pages` (the table's page and the next): those naming
-    the figure's row (MD&A's "MedTech" over "MedTech worldwide sales grew 6.1%, driven
-    by ..."), or, when none does, those naming the table (its section: "Operating
-    margins decreased, driven by ...") and its other rows, the parts the figure is made
-    of (an operating margin's "Cost of Sales", "Selling, General and Administrative
-    Expenses"). None when no heading names the row or the table."""
+    """What drove a figure, as the document discusses it: `line` (the figure's row, and
+    its citation), then the sentences giving a cause, for the figure's period, under the
+    headings of `nearby` (the table's page and the next) that name the figure's row
+    (MD&A's "MedTech" over "MedTech worldwide sales grew 6.1%, driven by ..."); or, when
+    none does, those of `quoting` (the passages that state the figure: "diluted earnings
+    per share were $6.95 ... This increase was primarily driven by ..."), then those
+    under the headings naming the table (its section: "Operating margins decreased,
+    driven by ...") and its other rows, the parts the figure is made of (an operating
+    margin's "Cost of Sales", "Selling, General and Administrative Expenses"). None when
+    no passage gives a cause."""
     year = period_year(figure.period)
-    causes = [
-        unit
-        for unit in _units(pages, slide_chunks, {}, sentence_dense or {})
-        if unit.chunk.kind in ("text", "bullet")
-        and unit.chunk.heading
-        and cue("cause", unit.text)
-        and (not year or _names_year(unit.text, year))
-    ]
-    own = [unit for unit in causes if _labels(unit.chunk.heading, figure.row)]
+
+    def causes(chunks: list[Chunk]) -> list[Unit]:
+        return [
+            unit
+            for unit in _sentence_units(chunks)
+            if cue("cause", unit.text) and (not year or _names_year(unit.text, year))
+        ]
+
+    beside = [unit for unit in causes(nearby) if unit.chunk.heading]
+    own = [unit for unit in beside if _labels(unit.chunk.heading, figure.row)]
     rows = [table.title, *(row[0] for row in table.rows if row and row[0] and row[0] != figure.row)]
-    parts = [unit for unit in causes if any(_labels(unit.chunk.heading, other) for other in rows)]
-    chosen = _within_budget(own or parts)
+    parts = [unit for unit in beside if any(_labels(unit.chunk.heading, other) for other in rows)]
+    chosen = _by_turns(own or list(dict.fromkeys([*causes(quoting), *parts])))
     if not chosen:
         return None
     text, citation = line
@@ -179,12 +178,33 @@ def drivers(
     groups: dict[tuple[int, str], list[Unit]] = {}
     for unit in chosen:
         groups.setdefault((unit.chunk.slide, unit.chunk.heading), []).append(unit)
-    lines += [
-        f"- **{heading.rstrip(': ')}**: {' '.join(_trimmed(unit.text) for unit in units)} [Slide {slide}]"
-        for (slide, heading), units in groups.items()
-    ]
+    for (slide, heading), units in groups.items():
+        label = f"**{heading.rstrip(': ')}**: " if heading else ""
+        lines.append(f"- {label}{' '.join(_trimmed(unit.text) for unit in units)} [Slide {slide}]")
     citations = [*(Citation(slide=u.chunk.slide, title=u.chunk.title, text=u.text) for u in chosen), citation]
     return Composition(text="\n".join(lines), citations=citations, passages=[unit.chunk for unit in chosen])
+
+
+def _by_turns(units: list[Unit]) -> list[Unit]:
+    """The units that fit the length budget when each heading's group gives its first
+    sentence, then each its second, and so on: every section gets a say. In the order given."""
+    groups: dict[tuple[int, str], list[Unit]] = {}
+    for unit in units:
+        groups.setdefault((unit.chunk.slide, unit.chunk.heading), []).append(unit)
+    turns = [unit for turn in itertools.zip_longest(*groups.values()) for unit in turn if unit is not None]
+    kept = {id(unit) for unit in _within_budget(turns)}
+    return [unit for unit in units if id(unit) in kept]
+
+
+def _sentence_units(chunks: list[Chunk]) -> list[Unit]:
+    """The readable sentences of `chunks`' paragraphs and bullets, as units in reading order."""
+    return [
+        Unit(chunk, sentence, (chunk.slide, position, number), 0.0, 0.0)
+        for position, chunk in enumerate(chunks)
+        if chunk.kind in ("text", "bullet")
+        for number, sentence in enumerate(passage_sentences(chunk) or [chunk.text])
+        if readable(sentence)
+    ]
 
 
 def with_line(composition: Composition, line: tuple[str, Citation]) -> Composition:
