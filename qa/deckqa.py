@@ -28,7 +28,6 @@ from ingest.index_store import DeckIndex, Progress, open_index
 from ingest.numbers import find_periods, period_year
 from ingest.readable import answer_is_fragment, is_fragment
 from ingest.records import Chunk, Fact
-from ingest.text import root, tokenize
 from qa.answer import Answer, Citation, Trace, Value
 from qa.cover import cover_answer
 from qa.extractive import (
@@ -38,6 +37,7 @@ from qa.extractive import (
     contents_page,
     drivers,
     page_furniture,
+    stating,
     with_line,
 )
 from qa.figure_answer import (
@@ -57,7 +57,7 @@ from understand.followup import rewrite_followup
 from understand.instructions import read_instructions
 from understand.kinds import EXPLANATIONS, asks_for_contents, asks_for_explanation, question_kind
 from understand.periods import document_calendar, in_document_terms
-from understand.question import key_terms, validate_question, wants_list, with_names, without_names
+from understand.question import validate_question, wants_list, with_names, without_names
 from understand.router import Route, asks_what_was_done, route
 from understand.terms import FORWARD_RE
 
@@ -423,9 +423,8 @@ class DeckQA:
             # A passage names everything the question does, and no figure is stated as
             # asked: the passages answer in words (a chart's labels, a list), not a refusal.
             trace = trace.model_copy(update={"fallback": "no figure stated; the page naming the question's words"})
-        # Asked what drove a figure ("What drove operating margin change in 2022?"), the
-        # page that prints it leads: its change is discussed beside it, and the answer
-        # opens with the figure's row.
+        # Asked what drove a figure a table prints ("What drove operating margin change in
+        # 2022?"), the answer is its row and what the document says drove it.
         measured = self._measured(understanding)
         vector = self.search.question_vector(understanding.standalone)
         on_pages = {slide.slide for slide in slides}
@@ -462,27 +461,8 @@ class DeckQA:
         if table is None:
             return None
         nearby = [*self.content_chunks[measured.slide], *self.content_chunks[measured.slide + 1]]
-        return drivers(row_line(measured, self.index), measured, table, nearby, self._quoting(question, measured))
-
-    def _quoting(self, question: str, figure: Fact) -> list[Chunk]:
-        """The passages that state `figure` as printed ("were $6.95") and name a word of
-        `question`, each with the passage after it under the same heading (a paragraph the
-        page broke in two)."""
-        number = re.search(r"\d[\d,]*(?:\.\d+)?", figure.raw)
-        if number is None:
-            return []
-        printed = re.compile(rf"(?<![\d.,]){re.escape(number.group(0))}(?![\d]|[.,]\d)")
-        terms = {root(term) for term in key_terms(question)}
-        found: list[Chunk] = []
-        for page in self.content_chunks.values():
-            for position, chunk in enumerate(page):
-                if chunk.kind not in ("text", "bullet") or not printed.search(chunk.text):
-                    continue
-                if not terms & {root(token) for token in tokenize(chunk.text)}:
-                    continue
-                after = page[position + 1 : position + 2]
-                found += [chunk, *(c for c in after if c.heading == chunk.heading and c.kind == chunk.kind)]
-        return list(dict.fromkeys(found))
+        quoting = stating(measured, question, self.content_chunks)
+        return drivers(row_line(measured, self.index), measured, table, nearby, quoting)
 
     def _refused(self, asked: str, slides: list[SlideHit], trace: Trace) -> Answer:
         suggestions = [

@@ -185,6 +185,27 @@ def drivers(
     return Composition(text="\n".join(lines), citations=citations, passages=[unit.chunk for unit in chosen])
 
 
+def stating(figure: Fact, question: str, slide_chunks: Mapping[int, list[Chunk]]) -> list[Chunk]:
+    """The passages that state `figure` as printed ("were $6.95") and name a word of
+    `question`, each with the passage after it under the same heading (a paragraph the
+    page broke in two)."""
+    number = re.search(r"\d[\d,]*(?:\.\d+)?", figure.raw)
+    if number is None:
+        return []
+    printed = re.compile(rf"(?<![\d.,]){re.escape(number.group(0))}(?!\d|[.,]\d)")
+    terms = {root(term) for term in key_terms(question)}
+    found: list[Chunk] = []
+    for page in slide_chunks.values():
+        for position, chunk in enumerate(page):
+            if chunk.kind not in ("text", "bullet") or not printed.search(chunk.text):
+                continue
+            if not terms & {root(token) for token in tokenize(chunk.text)}:
+                continue
+            after = page[position + 1 : position + 2]
+            found += [chunk, *(c for c in after if c.heading == chunk.heading and c.kind == chunk.kind)]
+    return list(dict.fromkeys(found))
+
+
 def _by_turns(units: list[Unit]) -> list[Unit]:
     """The units that fit the length budget when each heading's group gives its first
     sentence, then each its second, and so on: every section gets a say. In the order given."""
