@@ -1036,14 +1036,15 @@ class FactLookup:
                 and self._owns(own, metric)
             ):
                 return own
-            for definition, asked in zip(metric.definitions, asked_as, strict=True):
-                result = self._on_statements(metric.statements, lambda asked=asked: self._answer(asked), strict=True)
-                if result is not None and result.confident:
-                    name = f"{metric.name[:1].upper()}{metric.name[1:]}"
-                    note = f"{name} is taken as {definition} (the standard definition)."
-                    return replace(
-                        result, notes=[*result.notes, note], explanation=f"{metric.name}: {result.explanation}"
-                    )
+            found = self._best_named(
+                (definition, self._on_statements(metric.statements, lambda asked=asked: self._answer(asked), True))
+                for definition, asked in zip(metric.definitions, asked_as, strict=True)
+            )
+            if found is not None:
+                definition, result = found
+                name = f"{metric.name[:1].upper()}{metric.name[1:]}"
+                note = f"{name} is taken as {definition} (the standard definition)."
+                return replace(result, notes=[*result.notes, note], explanation=f"{metric.name}: {result.explanation}")
             return own if own is not None and self._owns(own, metric) else None
         spelled = named_metric(question)
         if spelled is not None:
@@ -1054,13 +1055,39 @@ class FactLookup:
     def by_definition(self, metric: Metric, period: str) -> LookupResult | None:
         """`metric` for `period` as its definition computes it from the statements its line
         items are read from (None when they do not print them)."""
-        for definition in metric.definitions:
-            result = self._on_statements(
-                metric.statements, lambda asked=definition: self._answer(f"What was the {asked} in {period}?"), True
+        found = self._best_named(
+            (
+                definition,
+                self._on_statements(
+                    metric.statements, lambda asked=definition: self._answer(f"What was the {asked} in {period}?"), True
+                ),
             )
-            if result is not None and result.confident:
-                return result
-        return None
+            for definition in metric.definitions
+        )
+        return found[1] if found is not None else None
+
+    def _best_named(self, computed: Iterable[tuple[str, LookupResult | None]]) -> tuple[str, LookupResult] | None:
+        """Of a metric's definitions computed, the confident one whose line items the
+        figures' descriptions name most fully, the first on a tie: "capital expenditures"
+        beside "purchases of property, plant and equipment", when the filing's row is
+        "Capital expenditures" and the nearest to the other is "Removal costs from
+        property, plant and equipment retirements"."""
+        best: tuple[float, str, LookupResult] | None = None
+        for definition, result in computed:
+            if result is None or not result.confident:
+                continue
+            share = self._named_share(result, definition)
+            if best is None or share > best[0]:
+                best = (share, definition, result)
+        return (best[1], best[2]) if best is not None else None
+
+    def _named_share(self, result: LookupResult, words: str) -> float:
+        """The share of `words`' key terms that the descriptions of `result`'s figures hold."""
+        terms = self._key_terms(words)
+        positions = [self._position[fact.fact_id] for fact in result.facts if fact.fact_id in self._position]
+        if not terms or not positions:
+            return 0.0
+        return sum(any(self._narrow.holding(term)[p] for p in positions) for term in terms) / len(terms)
 
     def line_item(self, item: str, period: str) -> LookupResult | None:
         """The line item `item` for `period`, as a definition's operand means it: printed on
@@ -1579,10 +1606,19 @@ class FactLookup:
             # taken away is the amount spent, which the statement prints as an outflow
             # (however the first figure is signed: "net cash used in operating activities").
             second = _magnitude(second)
+        if operation == "/" and first.value > 0 > second.value and self._on_flow_statement(second):
+            # "operating income to interest expense": an income or cash-flow statement prints
+            # the expense as a deduction; the ratio is of the amounts.
+            second = _magnitude(second)
         result = _combine(first, second, operation, description, description)
         if result is not None and operation in ("-", "gap") and first.unit == "%" and second.unit == "%":
             result.unit = "points"
         return result
+
+    def _on_flow_statement(self, result: LookupResult) -> bool:
+        """Whether `result` is read from the income statement or the cash flow statement."""
+        flows = np.isin(self._statements, ["income statement", "cash flow statement"])
+        return self._printed_on(result, np.asarray(flows))
 
     def _on_cash_flow_statement(self, result: LookupResult) -> bool:
         return self._printed_on(result, np.asarray(self._statements == "cash flow statement"))

@@ -90,6 +90,13 @@ def test_a_balance_at_a_quarters_end_is_on_the_day_its_flows_end(costco: DeckQA,
     assert answer.value is not None and answer.value.number == value, answer.answer
 
 
+def test_a_coverage_ratio_is_of_the_amounts_an_income_statement_deducts(costco: DeckQA) -> None:
+    # The statement prints interest expense as a deduction, "(34)": covered 51.5 times, not -51.5.
+    answer = costco.ask("What was Costco's interest coverage in the first quarter of fiscal 2023?")
+    assert answer.value is not None and answer.value.formula == "1751 / 34", answer.answer
+    assert answer.value.number == pytest.approx(51.5, abs=0.01)
+
+
 def test_year_over_year_growth_against_the_same_quarter_a_year_earlier(costco: DeckQA) -> None:
     answer = costco.ask("What was the year-over-year growth in Costco's net income in Q1 fiscal 2023?")
     assert answer.value is not None and answer.value.unit == "%", answer.answer
