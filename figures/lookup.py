@@ -1020,8 +1020,11 @@ class FactLookup:
         return result
 
     def _answer_undefined(self, question: str) -> LookupResult | None:
-        question = self.abbreviated(self.spelled_out(question))
+        # An analyst's abbreviation ("net PP&E") is the catalogue's metric, not a phrase of
+        # the document with its initials ("Purchases of Property and Equipment").
         catalogued = defined_metric(question)
+        question = self.abbreviated(self.spelled_out(question))
+        catalogued = catalogued or defined_metric(question)
         if catalogued is not None:
             # An analyst's metric named, not spelled out: the document's own figure when the
             # document writes the metric's name (a deck whose "gross margin" is an amount
@@ -1219,17 +1222,23 @@ class FactLookup:
             return self._year_over_year(question, periods[0])
         # "total assets" names a figure; "in total" asks for a sum.
         adds_up = re.search(r"\b(sum|summing|combined|altogether|add up|adds up|in all|cumulative|in total)\b", lowered)
-        if len(periods) == 1 and CHANGED_RE.search(lowered) and not adds_up:
-            # "By how much did net sales grow in Q1 FY23?": a change, never the level. When
-            # the figure found is an amount, not a rate or a change: the change the
-            # document prints for the period, else the year-over-year one.
+        if len(periods) == 1 and (CHANGED_RE.search(lowered) or GROWTH_RATE_RE.search(lowered)) and not adds_up:
+            # "By how much did net sales grow in Q1 FY23?", "revenue growth in FY2017": a
+            # change, never the level. When the figure found is an amount, not a rate or a
+            # change: the change the document prints for the period on the figure's own
+            # line, else the year-over-year one.
             # The figure itself: what changed, without the words of the change or its rate.
             plain = self.find(" ".join(IN_PERCENT_RE.sub(" ", CHANGE_WORDS_RE.sub(" ", question)).split()))
             found = plain is not None and plain.confident
             level = found and plain.unit not in ("%", "points") and not _is_change(plain.facts[0])
             if level:
                 printed = self.find(question, periods=periods, change=True)
-                if printed is not None and printed.confident and _precise_enough(printed):
+                if (
+                    printed is not None
+                    and printed.confident
+                    and _precise_enough(printed)
+                    and _same_line(printed.facts[0], plain.facts[0])
+                ):
                     return printed
             # A level's change, or a change printed rounded ("9%" of "Percent, one decimal"): computed.
             if level or (found and not _precise_enough(plain)):
@@ -2283,6 +2292,13 @@ def unit_kind(unit: str) -> str:
 def _per_unit(unit: str) -> bool:
     """A currency amount with no scale: per share, per unit ("USD", not "USD million")."""
     return is_money(unit) and not split_unit(unit)[1]
+
+
+def _same_line(change: Fact, level: Fact) -> bool:
+    """Whether `change` is printed for the line item `level` is: its label holds every
+    word of the level's ("Total revenue" beside "Total revenue", not "Total hedging
+    impact")."""
+    return set(tokenize(level.label)) <= set(tokenize(change.label))
 
 
 def _is_change(fact: Fact) -> bool:
