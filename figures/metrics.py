@@ -116,12 +116,13 @@ def _margin(question: str) -> tuple[Metric, re.Match[str]] | None:
 def defined(question: str) -> tuple[Metric, str, list[str]] | None:
     """The metric `question` names, the name as written, and the question asked as each
     of the metric's definitions; or None (no metric named, or the question spells out how
-    its figure is made)."""
-    if SPELLED_OUT_RE.search(question):
-        return None
+    its figure is made, in words other than the metric's name: "capex as a percentage of
+    revenue" is a name)."""
     found = named(question)
     if found is None:
         return None
     metric, match = found
     before, after = question[: match.start()], question[match.end() :]
+    if SPELLED_OUT_RE.search(f"{before} {after}"):
+        return None
     return metric, match.group(0), [before + definition + after for definition in metric.definitions]
