@@ -72,7 +72,8 @@ def named(question: str) -> tuple[Metric, re.Match[str]] | None:
     aliases = [(alias, metric) for metric in catalogue() for alias in metric.aliases]
     for alias, metric in sorted(aliases, key=lambda pair: -len(pair[0])):
         flags = 0 if len(alias) <= ABBREVIATION_CHARS else re.IGNORECASE
-        match = re.search(rf"(?<![\w&]){re.escape(alias)}(?![\w&])", question, flags)
+        # "fixed assets to total assets ratio" names "fixed assets to total assets".
+        match = re.search(rf"(?<![\w&]){re.escape(alias)}(?:\s+(?i:ratio))?(?![\w&])", question, flags)
         if match:
             return metric, match
     return _margin(question)

@@ -13,6 +13,7 @@ from figures.metrics import defined
         ("What was the capex as a percentage of revenue in FY2019?", "capital expenditure to revenue"),
         ("What was the gross margin in fiscal 2016?", "gross margin"),
         ("What was net PP&E at the end of 2022?", "net PP&E"),
+        ("What was the fixed assets to total assets ratio at the end of 2020?", "fixed assets to total assets"),
     ],
 )
 def test_a_metrics_name_is_not_a_formula(question: str, metric: str) -> None:
