@@ -1222,11 +1222,10 @@ class FactLookup:
             return self._year_over_year(question, periods[0])
         # "total assets" names a figure; "in total" asks for a sum.
         adds_up = re.search(r"\b(sum|summing|combined|altogether|add up|adds up|in all|cumulative|in total)\b", lowered)
-        if len(periods) == 1 and (CHANGED_RE.search(lowered) or GROWTH_RATE_RE.search(lowered)) and not adds_up:
-            # "By how much did net sales grow in Q1 FY23?", "revenue growth in FY2017": a
-            # change, never the level. When the figure found is an amount, not a rate or a
-            # change: the change the document prints for the period on the figure's own
-            # line, else the year-over-year one.
+        if len(periods) == 1 and CHANGED_RE.search(lowered) and not adds_up:
+            # "By how much did net sales grow in Q1 FY23?": a change, never the level. When
+            # the figure found is an amount, not a rate or a change: the change the document
+            # prints for the period on the figure's own line, else the year-over-year one.
             # The figure itself: what changed, without the words of the change or its rate.
             plain = self.find(" ".join(IN_PERCENT_RE.sub(" ", CHANGE_WORDS_RE.sub(" ", question)).split()))
             found = plain is not None and plain.confident
