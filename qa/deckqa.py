@@ -460,7 +460,7 @@ class DeckQA:
         table = self.index.table(measured.table_id)
         if table is None:
             return None
-        nearby = [*self.content_chunks[measured.slide], *self.content_chunks[measured.slide + 1]]
+        nearby = [*self.content_chunks.get(measured.slide, []), *self.content_chunks.get(measured.slide + 1, [])]
         quoting = stating(measured, question, self.content_chunks)
         return drivers(row_line(measured, self.index), measured, table, nearby, quoting)
 
