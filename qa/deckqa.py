@@ -83,6 +83,16 @@ class Understanding:
     route: Route
     trace: Trace
 
+    @property
+    def searched(self) -> str:
+        """What the text route retrieves with: the question, with an analyst's metric it
+        names also in its definitions' words ("gross margin" finds "Cost of products sold
+        increased as a percent to sales, driven by ...")."""
+        catalogued = defined_metric(self.plain)
+        if catalogued is None:
+            return self.standalone
+        return f"{self.standalone} ({'; '.join(catalogued[0].definitions)})"
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -153,7 +163,7 @@ class DeckQA:
 
         return RunnableParallel(
             understanding=RunnableLambda(lambda understanding: understanding),
-            documents=RunnableLambda(attrgetter("standalone")) | self.as_retriever(),
+            documents=RunnableLambda(attrgetter("searched")) | self.as_retriever(),
         ) | RunnableLambda(self._text_answer)
 
     @classmethod
@@ -426,7 +436,7 @@ class DeckQA:
         # Asked what drove a figure a table prints ("What drove operating margin change in
         # 2022?"), the answer is its row and what the document says drove it.
         measured = self._measured(understanding)
-        vector = self.search.question_vector(understanding.standalone)
+        vector = self.search.question_vector(understanding.searched)
         on_pages = {slide.slide for slide in slides}
         sentence_dense = {
             chunk_id: (vectors @ vector).tolist()

@@ -51,6 +51,13 @@ def wants_list(question: str) -> bool:
     return any(word.lower() in PLURAL_HINTS and not (index and word[0].isupper()) for index, word in enumerate(words))
 
 
+def name_forms(names: Sequence[str]) -> list[str]:
+    """The company's names as a question may write them: an "&" also as "n" ("J&J" as
+    "JnJ")."""
+    forms = [*names, *(name.replace("&", "n") for name in names if re.search(r"\w&\w", name))]
+    return list(dict.fromkeys(forms))
+
+
 def without_names(question: str, names: Sequence[str]) -> str:
     """`question` with the document's own company names (`ingest.names`) read as "the
     company": "How much did Acme collect ..." asks about the document, not about a
@@ -58,7 +65,7 @@ def without_names(question: str, names: Sequence[str]) -> str:
     company Europe")."""
     if not names:
         return question
-    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    alternatives = "|".join(re.escape(name) for name in sorted(name_forms(names), key=len, reverse=True))
     pattern = rf"(?<![\w&])(?:the\s+)?(?:{alternatives})(?P<owner>['’]s?)?(?![\w&])"
 
     def company(match: re.Match[str]) -> str:
@@ -71,7 +78,7 @@ def with_names(text: str, written: Sequence[str], names: Sequence[str]) -> str:
     """`text` (built from `without_names` questions) with "the company" written again as
     the user named it in `written` (the question and the turns before it)."""
     for source in written:
-        for name in sorted(names, key=len, reverse=True):
+        for name in sorted(name_forms(names), key=len, reverse=True):
             match = re.search(rf"(?<![\w&]){re.escape(name)}(?![\w&])", source, flags=re.IGNORECASE)
             if match:
                 as_written = match.group(0)

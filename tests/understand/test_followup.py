@@ -69,3 +69,10 @@ def test_a_standalone_question_is_kept() -> None:
 
 def test_without_history_nothing_changes() -> None:
     assert rewrite_followup("and for FY15?", []) == ("and for FY15?", "")
+
+
+@pytest.mark.parametrize("written", ["J&J's", "JnJ's", "Johnson & Johnson's"])
+def test_a_name_with_an_ampersand_may_be_written_with_an_n(written: str) -> None:
+    names = ("Johnson & Johnson", "J&J", "JJ")  # as ingest reads them from a 10-K
+    question = f"What drove {written} gross margin change in 2022?"
+    assert without_names(question, names) == "What drove the company's gross margin change in 2022?"
