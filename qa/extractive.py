@@ -81,6 +81,8 @@ FURNITURE_MIN = 3
 ROW_WORDS = 40
 
 FIGURE_RE = re.compile(r"\d")
+# The next scale up, in which a discussion rounds a table's figure.
+LARGER_SCALE = {"thousand": "million", "million": "billion"}
 # An acronym joined by "&" or "/" ("G&A", "R&D", "M&A"), and the little words its
 # initials skip ("General and Administrative").
 ACRONYM_RE = re.compile(r"\b[A-Za-z]{1,3}[&/][A-Za-z]{1,3}\b")
@@ -186,23 +188,45 @@ def drivers(
 
 
 def stating(figure: Fact, question: str, slide_chunks: Mapping[int, list[Chunk]]) -> list[Chunk]:
-    """The passages that state `figure` as printed ("were $6.95") and name a word of
-    `question`, each with the passage after it under the same heading (a paragraph the
-    page broke in two)."""
+    """The passages that state `figure`, from the sentence stating it on: as printed
+    ("were $6.95"), in a passage naming a word of `question`; or rounded to the next scale
+    ("$2.9 billion" for 2,899 million) in a sentence naming most of the figure's own words
+    (a rounded figure is common: "Net income was $2.9 billion" is another). A passage that
+    stops mid-sentence goes on in the next one under its heading (a paragraph the page
+    broke in two)."""
     number = re.search(r"\d[\d,]*(?:\.\d+)?", figure.raw)
     if number is None:
         return []
     printed = re.compile(rf"(?<![\d.,]){re.escape(number.group(0))}(?!\d|[.,]\d)")
+    rounded = None
+    scale = figure.unit.rpartition(" ")[2]
+    if scale in LARGER_SCALE and abs(figure.value) >= 1000:
+        larger = abs(figure.value) / 1000
+        forms = "|".join(re.escape(f"{larger:.{places}f}") for places in (1, 2))
+        rounded = re.compile(rf"(?<![\d.,])(?:{forms})\s*{LARGER_SCALE[scale]}", re.IGNORECASE)
     terms = {root(term) for term in key_terms(question)}
+    own = {root(term) for term in tokenize(figure.label)}
+
+    def states(sentence: str, chunk: Chunk) -> bool:
+        words = {root(token) for token in tokenize(sentence)}
+        if printed.search(sentence):
+            return bool(terms & {root(token) for token in tokenize(chunk.text)})
+        return rounded is not None and bool(rounded.search(sentence)) and 2 * len(own & words) > len(own)
+
     found: list[Chunk] = []
     for page in slide_chunks.values():
         for position, chunk in enumerate(page):
-            if chunk.kind not in ("text", "bullet") or not printed.search(chunk.text):
+            if chunk.kind not in ("text", "bullet"):
                 continue
-            if not terms & {root(token) for token in tokenize(chunk.text)}:
+            said = sentences(chunk.text)
+            first = next((i for i, sentence in enumerate(said) if states(sentence, chunk)), None)
+            if first is None:
                 continue
-            after = page[position + 1 : position + 2]
-            found += [chunk, *(c for c in after if c.heading == chunk.heading and c.kind == chunk.kind)]
+            after = page[position + 1 : position + 2] if not re.search(r"[.!?]\W*$", chunk.text) else []
+            found += [
+                replace(chunk, text=" ".join(said[first:])),
+                *(c for c in after if c.heading == chunk.heading and c.kind == chunk.kind),
+            ]
     return list(dict.fromkeys(found))
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.records import Chunk
+from ingest.records import Chunk, Fact
 from ingest.text import root, stem
 from qa.deckqa import DeckQA
-from qa.extractive import MAX_WORDS, _annotated, _names, sentences, subject_terms
+from qa.extractive import MAX_WORDS, _annotated, _names, sentences, stating, subject_terms
 from qa.figure_answer import figure_text
 from qa.settings import Settings
 from understand.kinds import CAUSE_CUE_RE, is_quote
@@ -176,3 +176,29 @@ def test_a_footnote_is_read_with_the_words_its_marker_is_set_on() -> None:
     note = "*Excluding the impacts from changes in gasoline prices and foreign exchange."
     assert _annotated(note, [row]) == "Adjusted"
     assert _annotated("Net sales rose 8.1 percent.", [row]) == ""
+
+
+def test_a_figure_is_stated_as_printed_or_rounded_to_the_next_scale() -> None:
+    figure = Fact("f1", 96, "Provision for credit losses", 2899.0, "USD million", "2Q23", "2,899", "")
+    said = {
+        6: [
+            Chunk("s6-p1", 6, "Results", "Net income was $2.9 billion, compared with a loss.", heading="Results"),
+            Chunk(
+                "s6-p2",
+                6,
+                "Results",
+                "Revenue rose. The provision for credit losses was $2.9 Billion, reflecting net charge-offs and the",
+                heading="Results",
+            ),
+            Chunk("s6-p3", 6, "Results", "allowance for new loans.", heading="Results"),
+            Chunk("s6-p4", 6, "Results", "Credit costs were 2,899 in all.", heading="Results"),
+        ]
+    }
+    found = stating(figure, "What drove the provision for credit losses?", said)
+    # Not the other $2.9 billion; from the sentence stating it on, with the passage the page
+    # broke off; the figure as printed in a passage naming the question's words.
+    assert [chunk.text for chunk in found] == [
+        "The provision for credit losses was $2.9 Billion, reflecting net charge-offs and the",
+        "allowance for new loans.",
+        "Credit costs were 2,899 in all.",
+    ]
