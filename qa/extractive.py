@@ -152,7 +152,7 @@ def drivers(
     """What drove a figure, as the document discusses it: `line` (the figure's row, and
     its citation), then the sentences giving a cause, for the figure's period, under the
     headings of `nearby` (the table's page and the next) that name the figure's row
-    (MD&A's "MedTech" over "MedTech worldwide sales grew 6.1%, driven by ..."); or, when
+    (MD&A's "Devices" over "Devices worldwide sales grew 6.1%, driven by ..."); or, when
     none does, those of `quoting` (the passages that state the figure: "diluted earnings
     per share were $6.95 ... This increase was primarily driven by ..."), then those
     under the headings naming the table (its section: "Operating margins decreased,

@@ -52,8 +52,8 @@ def wants_list(question: str) -> bool:
 
 
 def name_forms(names: Sequence[str]) -> list[str]:
-    """The company's names as a question may write them: an "&" also as "n" ("J&J" as
-    "JnJ")."""
+    """The company's names as a question may write them: an "&" also as "n" ("A&B" as
+    "AnB")."""
     forms = [*names, *(name.replace("&", "n") for name in names if re.search(r"\w&\w", name))]
     return list(dict.fromkeys(forms))
 
