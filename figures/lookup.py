@@ -293,6 +293,9 @@ class Candidates:
 _FOCUS: ContextVar[np.ndarray | None] = ContextVar("statement_focus", default=None)
 # The decimal places the question asks its figure in ("Percent, one decimal"), when it says.
 _DECIMALS: ContextVar[int | None] = ContextVar("decimals_asked", default=None)
+# Whether a margin is computed by its definition ("net income as a percentage of total
+# revenue" no longer says "margin"): its part keeps its sign, a loss.
+_MARGIN: ContextVar[bool] = ContextVar("margin_defined", default=False)
 
 
 @dataclass
@@ -1023,14 +1026,16 @@ class FactLookup:
         # An analyst's abbreviation ("net PP&E") is the catalogue's metric, not a phrase of
         # the document with its initials ("Purchases of Property and Equipment").
         catalogued = defined_metric(question)
+        asked = question
         question = self.abbreviated(self.spelled_out(question))
-        catalogued = catalogued or defined_metric(question)
+        if catalogued is None:
+            catalogued, asked = defined_metric(question), question
         if catalogued is not None:
             # An analyst's metric named, not spelled out: the document's own figure when the
             # document writes the metric's name (a deck whose "gross margin" is an amount
             # of yen means that; a release prints its "GAAP tax rate") or the question's
             # words compute it, else the metric by its standard definition.
-            metric, _, asked_as = catalogued
+            metric, written, asked_as = catalogued
             own = self._answer_as_written(question)
             if (
                 own is not None
@@ -1039,16 +1044,19 @@ class FactLookup:
                 and self._owns(own, metric)
             ):
                 return own
-            found = self._best_named(
-                (definition, self._on_statements(metric.statements, lambda asked=asked: self._answer(asked), True))
-                for definition, asked in zip(metric.definitions, asked_as, strict=True)
-            )
+            found = self._by_definitions(metric, asked_as)
             if found is not None:
                 definition, result = found
                 name = f"{metric.name[:1].upper()}{metric.name[1:]}"
                 note = f"{name} is taken as {definition} (the standard definition)."
                 return replace(result, notes=[*result.notes, note], explanation=f"{metric.name}: {result.explanation}")
-            return own if own is not None and self._owns(own, metric) else None
+            if own is None or not self._owns(own, metric):
+                return None
+            if unit_kind(own.unit) != unit_kind(metric.unit) and not self._key_terms(asked.replace(written, " ")):
+                # A question naming nothing but the metric ("What was the net profit margin
+                # in 2015?") asks for it: a figure of another kind (the net loss) is none.
+                return None
+            return own
         spelled = named_metric(question)
         if spelled is not None:
             # The metric's formula or operands in the question's words: read from its statements.
@@ -1058,16 +1066,20 @@ class FactLookup:
     def by_definition(self, metric: Metric, period: str) -> LookupResult | None:
         """`metric` for `period` as its definition computes it from the statements its line
         items are read from (None when they do not print them)."""
-        found = self._best_named(
-            (
-                definition,
-                self._on_statements(
-                    metric.statements, lambda asked=definition: self._answer(f"What was the {asked} in {period}?"), True
-                ),
-            )
-            for definition in metric.definitions
-        )
+        found = self._by_definitions(metric, [f"What was the {asked} in {period}?" for asked in metric.definitions])
         return found[1] if found is not None else None
+
+    def _by_definitions(self, metric: Metric, asked_as: Sequence[str]) -> tuple[str, LookupResult] | None:
+        """`metric` by each of its definitions, asked as `asked_as` on its statements: the
+        one `_best_named` keeps, with that definition."""
+        token = _MARGIN.set(bool(MARGIN_RE.search(metric.name)))
+        try:
+            return self._best_named(
+                (definition, self._on_statements(metric.statements, lambda asked=asked: self._answer(asked), True))
+                for definition, asked in zip(metric.definitions, asked_as, strict=True)
+            )
+        finally:
+            _MARGIN.reset(token)
 
     def _best_named(self, computed: Iterable[tuple[str, LookupResult | None]]) -> tuple[str, LookupResult] | None:
         """Of a metric's definitions computed, the confident one whose line items the
@@ -1600,7 +1612,8 @@ class FactLookup:
         if problem or first is None or second is None:
             return _not_found(first if not (first and first.confident) else second, problem)
         description = {"-": "difference", "gap": "difference", "/": "ratio", "share": "share", "+": "sum"}[operation]
-        if operation == "share" and not MARGIN_RE.search(question) and first.value * second.value < 0:
+        margin = MARGIN_RE.search(question) or _MARGIN.get()
+        if operation == "share" and not margin and first.value * second.value < 0:
             # What share of earnings was paid out as dividends: a part of a whole, as sizes;
             # the statement prints the payment as an outflow. A margin keeps its sign (a loss).
             first = _magnitude(first)

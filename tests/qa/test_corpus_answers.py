@@ -38,6 +38,13 @@ def test_statement_figures_with_their_period(release: DeckQA, question: str, val
     assert answer.citations and all(citation.slide <= 17 for citation in answer.citations)
 
 
+def test_a_margin_computed_by_its_definition_keeps_a_loss_sign(release: DeckQA) -> None:
+    # The quarter's net loss, (664), over revenue: a margin of -4.73 %, not +4.73 %.
+    answer = release.ask("What was Intel's net profit margin in Q4 2022?")
+    assert answer.value is not None and answer.value.formula == "-664 / 14042 * 100", answer.answer
+    assert answer.value.number == pytest.approx(-4.73, abs=0.005)
+
+
 @pytest.mark.parametrize(
     "question",
     [
