@@ -1621,13 +1621,17 @@ class FactLookup:
             operation == "-"
             and SPELLED_SUM_RE.search(question)
             and second.value < 0
-            and (first.value >= 0 or self._on_cash_flow_statement(second))
+            and (first.value >= 0 or self._read_from(second, "cash flow statement"))
         ):
             # "operating cash flow minus additions to property and equipment": what is
             # taken away is the amount spent, which the statement prints as an outflow
             # (however the first figure is signed: "net cash used in operating activities").
             second = _magnitude(second)
-        if operation == "/" and first.value > 0 > second.value and self._on_flow_statement(second):
+        if (
+            operation == "/"
+            and first.value > 0 > second.value
+            and self._read_from(second, "income statement", "cash flow statement")
+        ):
             # "operating income to interest expense": an income or cash-flow statement prints
             # the expense as a deduction; the ratio is of the amounts.
             second = _magnitude(second)
@@ -1636,13 +1640,9 @@ class FactLookup:
             result.unit = "points"
         return result
 
-    def _on_flow_statement(self, result: LookupResult) -> bool:
-        """Whether `result` is read from the income statement or the cash flow statement."""
-        flows = np.isin(self._statements, ["income statement", "cash flow statement"])
-        return self._printed_on(result, np.asarray(flows))
-
-    def _on_cash_flow_statement(self, result: LookupResult) -> bool:
-        return self._printed_on(result, np.asarray(self._statements == "cash flow statement"))
+    def _read_from(self, result: LookupResult, *statements: str) -> bool:
+        """Whether every figure of `result` is read from one of `statements`."""
+        return self._printed_on(result, np.isin(self._statements, statements))
 
     def _printed_on(self, result: LookupResult, printed: np.ndarray) -> bool:
         """Whether every fact of `result` is one of the `printed` (a mask over the facts)."""

@@ -443,12 +443,13 @@ class DeckQA:
             for chunk_id, vectors in self.index.sentence_vectors.items()
             if self.chunks_by_id[chunk_id].slide in on_pages
         }
-        composition = self._drivers(plain, measured) if measured else None
+        line = row_line(measured, self.index) if measured is not None else None
+        composition = self._drivers(plain, measured, line) if measured is not None and line is not None else None
         if composition is None:
             idf = self.search.keyword.bm25.idf
             composition = compose(plain, slides, self.content_chunks, self.row_texts, idf, sentence_dense)
-            if measured is not None and not is_fragment(composition.text):
-                composition = with_line(composition, row_line(measured, self.index))
+            if line is not None and not is_fragment(composition.text):
+                composition = with_line(composition, line)
         if is_fragment(composition.text):
             # What matches is no answer: a lone heading, or OCR's letters of a picture.
             reason = f"{verdict.reason}; the passages that match read as fragments"
@@ -464,15 +465,15 @@ class DeckQA:
             return None
         return self.lookup.explained(understanding.standalone)
 
-    def _drivers(self, question: str, measured: Fact) -> Composition | None:
-        """What drove `measured`: the headed sections beside its table, the passages that
-        state it (`drivers`)."""
+    def _drivers(self, question: str, measured: Fact, line: tuple[str, Citation]) -> Composition | None:
+        """What drove `measured` (its row: `line`): the headed sections beside its table,
+        the passages that state it (`drivers`)."""
         table = self.index.table(measured.table_id)
         if table is None:
             return None
         nearby = [*self.content_chunks.get(measured.slide, []), *self.content_chunks.get(measured.slide + 1, [])]
         quoting = stating(measured, question, self.content_chunks)
-        return drivers(row_line(measured, self.index), measured, table, nearby, quoting)
+        return drivers(line, measured, table, nearby, quoting)
 
     def _refused(self, asked: str, slides: list[SlideHit], trace: Trace) -> Answer:
         suggestions = [

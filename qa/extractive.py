@@ -177,10 +177,7 @@ def drivers(
         return None
     text, citation = line
     lines = [text, ""]
-    groups: dict[tuple[int, str], list[Unit]] = {}
-    for unit in chosen:
-        groups.setdefault((unit.chunk.slide, unit.chunk.heading), []).append(unit)
-    for (slide, heading), units in groups.items():
+    for (slide, heading), units in _by_section(chosen).items():
         label = f"**{heading.rstrip(': ')}**: " if heading else ""
         lines.append(f"- {label}{' '.join(_trimmed(unit.text) for unit in units)} [Slide {slide}]")
     citations = [*(Citation(slide=u.chunk.slide, title=u.chunk.title, text=u.text) for u in chosen), citation]
@@ -207,19 +204,23 @@ def stating(figure: Fact, question: str, slide_chunks: Mapping[int, list[Chunk]]
     terms = {root(term) for term in key_terms(question)}
     own = {root(term) for term in tokenize(figure.label)}
 
-    def states(sentence: str, chunk: Chunk) -> bool:
-        words = {root(token) for token in tokenize(sentence)}
+    def states(sentence: str, named: bool) -> bool:
         if printed.search(sentence):
-            return bool(terms & {root(token) for token in tokenize(chunk.text)})
-        return rounded is not None and bool(rounded.search(sentence)) and 2 * len(own & words) > len(own)
+            return named
+        if rounded is None or not rounded.search(sentence):
+            return False
+        return 2 * len(own & {root(token) for token in tokenize(sentence)}) > len(own)
 
     found: list[Chunk] = []
     for page in slide_chunks.values():
         for position, chunk in enumerate(page):
             if chunk.kind not in ("text", "bullet"):
                 continue
+            if not printed.search(chunk.text) and (rounded is None or not rounded.search(chunk.text)):
+                continue  # most passages: no sentence to read
+            named = bool(terms & {root(token) for token in tokenize(chunk.text)})
             said = sentences(chunk.text)
-            first = next((i for i, sentence in enumerate(said) if states(sentence, chunk)), None)
+            first = next((i for i, sentence in enumerate(said) if states(sentence, named)), None)
             if first is None:
                 continue
             after = page[position + 1 : position + 2] if not re.search(r"[.!?]\W*$", chunk.text) else []
@@ -233,12 +234,17 @@ def stating(figure: Fact, question: str, slide_chunks: Mapping[int, list[Chunk]]
 def _by_turns(units: list[Unit]) -> list[Unit]:
     """The units that fit the length budget when each heading's group gives its first
     sentence, then each its second, and so on: every section gets a say. In the order given."""
+    turns = [unit for turn in itertools.zip_longest(*_by_section(units).values()) for unit in turn if unit is not None]
+    kept = {id(unit) for unit in _within_budget(turns)}
+    return [unit for unit in units if id(unit) in kept]
+
+
+def _by_section(units: Sequence[Unit]) -> dict[tuple[int, str], list[Unit]]:
+    """`units` grouped by the page and heading they sit under, in the order given."""
     groups: dict[tuple[int, str], list[Unit]] = {}
     for unit in units:
         groups.setdefault((unit.chunk.slide, unit.chunk.heading), []).append(unit)
-    turns = [unit for turn in itertools.zip_longest(*groups.values()) for unit in turn if unit is not None]
-    kept = {id(unit) for unit in _within_budget(turns)}
-    return [unit for unit in units if id(unit) in kept]
+    return groups
 
 
 def _sentence_units(chunks: list[Chunk]) -> list[Unit]:
@@ -484,9 +490,7 @@ def _written(lead: Chunk, rest: list[Unit], rows: dict[str, str], lead_text: str
         headings = {unit.chunk.heading for unit in bullets if unit.chunk.kind != "table_row"}
         labelled = len(headings - {"", lead.heading, lead.text}) >= 2 and "" not in headings
         if labelled and all(readable(heading) for heading in headings):
-            groups: dict[tuple[int, str], list[Unit]] = {}
-            for unit in bullets:
-                groups.setdefault((unit.chunk.slide, unit.chunk.heading), []).append(unit)
+            groups = _by_section(bullets)
             lines.extend(
                 f"- **{heading.rstrip(':')}**: "
                 f"{'; '.join(unit.text.removeprefix(f'{heading.rstrip(chr(58))}: ') for unit in units)}"
