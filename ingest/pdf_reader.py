@@ -73,6 +73,11 @@ CHART_PREFIX = "Chart data:"
 OCR_INK_WIDENING = 0.45
 # Lines further apart than this many line-heights start a new passage.
 PARAGRAPH_GAP = 0.9
+# A paragraph's first line is indented by at most this many ems.
+INDENT_EMS = 6
+# A sentence wraps into a line whose type is at most this much larger or smaller (OCR
+# measures one type's size from each line's letters).
+WRAP_SIZE_RATIO = 1.3
 # A line of at least this many words, most not capitalised, is running text, not a
 # heading (see `_running_text`).
 RUNNING_TEXT_WORDS = 8
@@ -859,6 +864,10 @@ def _passages(
     for line in lines:
         if groups and _continues(groups[-1], line):
             groups[-1].append(line)
+        elif len(groups) > 1 and _beside(groups[-1], groups[-2][-1]) and _continues(groups[-2], line):
+            # A line read between two of a paragraph's, from beside it (a picture's
+            # letters left of a centred paragraph), does not break it.
+            groups[-2].append(line)
         else:
             groups.append([line])
     chunks: list[Chunk] = []
@@ -920,16 +929,49 @@ def _parent_text(previous: list[Chunk], kind: str, level: int, heading: str) -> 
 
 def _continues(group: list[_Line], line: _Line) -> bool:
     last = group[-1]
-    if BULLET_RE.match(line.text) or line.size != last.size or line.bold != last.bold:
-        return False
-    if line.grey != last.grey:
+    if BULLET_RE.match(line.text) or line.bold != last.bold or line.grey != last.grey:
         return False
     gap = line.top - last.bottom
-    if gap > last.size * PARAGRAPH_GAP or gap < -1:
+    if gap > max(last.size, line.size) * PARAGRAPH_GAP or gap < -1:
         return False
-    # A wrapped line of a bullet hangs at the bullet's text, right of its marker.
+    if _wraps_into(last, line):
+        return True
+    if line.size != last.size:
+        return False
+    # A wrapped line of a bullet hangs at the bullet's text, right of its marker; a
+    # paragraph's first line may be indented, and the lines after it start further left.
     anchor = group[0]
+    if not BULLET_RE.match(anchor.text):
+        if len(group) == 1 and _indented_first(anchor, line):
+            return True
+        anchor = min(group[1:], key=lambda wrapped: wrapped.x0, default=anchor)
     return line.x0 >= anchor.x0 - 1
+
+
+def _beside(group: list[_Line], line: _Line) -> bool:
+    """Whether `group` is one line level with `line` and clear of it on either side."""
+    only = group[0]
+    return len(group) == 1 and only.top < line.bottom and (only.x1 < line.x0 or line.x1 < only.x0)
+
+
+def _wraps_into(last: _Line, line: _Line) -> bool:
+    """Whether `line` goes on with the sentence `last` left unfinished, wherever each
+    starts (a centred paragraph, OCR's sizes of one type measured apart): `last` ends
+    without a sentence's or a label's end, `line` starts in lower case, both in one
+    column and in type of about one size."""
+    if not re.match(r"[a-z]", line.text) or re.search(r"[.!?:;]\W*$", last.text):
+        return False
+    if max(last.size, line.size) > WRAP_SIZE_RATIO * min(last.size, line.size):
+        return False
+    return line.x0 < last.x1 and last.x0 < line.x1
+
+
+def _indented_first(first: _Line, line: _Line) -> bool:
+    """Whether `first` is a paragraph's indented first line and `line` the next line of
+    the paragraph: it starts left of `first` by no more than INDENT_EMS, and `first` runs
+    as far right as it does (it wrapped at the margin)."""
+    indent = first.x0 - line.x0
+    return 0 < indent <= INDENT_EMS * first.size and first.x1 >= line.x1 - first.size
 
 
 def _kind(group: list[_Line], text: str) -> str:
