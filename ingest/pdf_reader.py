@@ -936,8 +936,8 @@ def _continues(group: list[_Line], line: _Line) -> bool:
         return False
     if _wraps_into(last, line):
         return True
-    if line.size != last.size:
-        return False
+    if line.size != last.size or line.x0 > last.x1:
+        return False  # another type; or a line right of the last one's end, beside it
     # A wrapped line of a bullet hangs at the bullet's text, right of its marker; a
     # paragraph's first line may be indented, and the lines after it start further left.
     anchor = group[0]

@@ -193,3 +193,38 @@ def test_a_line_of_dates_over_a_ruled_table_is_told_apart(line: str, dates: bool
 )
 def test_a_caption_gives_a_ruled_tables_scale(caption: str, scale: str) -> None:
     assert pdf_reader._scale_caption(caption) == scale
+
+
+def _line(text: str, x0: float, x1: float, top: float, size: float = 11.0, bold: bool = False) -> pdf_reader._Line:
+    return pdf_reader._Line(text, x0, x1, top, top + size, size, bold, False)
+
+
+def test_a_sentence_wrapped_into_a_centred_line_is_one_passage() -> None:
+    # A centred paragraph as OCR measures it: its lines start where their width puts them,
+    # the first taller than the second, and a picture's letters read level with it.
+    lines = [
+        _line("Overall, THE most tweeted about show since its", 99.8, 343.0, 445.0, size=13.8),
+        _line("premiere (Cable or Broadcast)", 144.0, 295.9, 459.9),
+        _line("At 382,000 each airing, the show garners the", 106.6, 333.8, 490.9),
+        _line("highest average tweets per episode during live", 102.7, 339.3, 506.5),
+        _line("alate Wh", 25.4, 36.6, 509.9),
+        _line("airings of any Broadcast drama this season", 113.3, 327.3, 521.6),
+    ]
+    texts = [chunk.text for chunk in pdf_reader._passages(lines, 28, "Television")]
+    assert "Overall, THE most tweeted about show since its premiere (Cable or Broadcast)" in texts
+    assert (
+        "At 382,000 each airing, the show garners the highest average tweets per episode during live"
+        " airings of any Broadcast drama this season"
+    ) in texts
+
+
+def test_a_finished_line_or_a_capital_starts_its_own_passage() -> None:
+    # Centred lines that are no one sentence: a heading's words, a finished sentence.
+    lines = [
+        _line("Revenue growth", 140.0, 300.0, 100.0, size=16.0, bold=True),
+        _line("sold in 42 markets", 120.0, 320.0, 118.0, size=11.0),
+        _line("Streaming is up 92%.", 150.0, 290.0, 140.0),
+        _line("albums are down 4%", 110.0, 330.0, 154.0),
+    ]
+    texts = [chunk.text for chunk in pdf_reader._passages(lines, 5, "Volume")]
+    assert texts == ["Revenue growth", "sold in 42 markets", "Streaming is up 92%.", "albums are down 4%"]
