@@ -291,6 +291,8 @@ class Candidates:
 
 # The facts of the statements a question says to rely on, while it is answered (None: all).
 _FOCUS: ContextVar[np.ndarray | None] = ContextVar("statement_focus", default=None)
+# The pages a question names ("In the figure on slide 11, ..."): their facts, and no other.
+_PAGES: ContextVar[tuple[int, ...] | None] = ContextVar("named_pages", default=None)
 # The decimal places the question asks its figure in ("Percent, one decimal"), when it says.
 _DECIMALS: ContextVar[int | None] = ContextVar("decimals_asked", default=None)
 # Whether a margin is computed by its definition ("net income as a percentage of total
@@ -392,6 +394,7 @@ class FactLookup:
         self._slide_words = np.array([len(tokenize(slide.text)) for slide in index.slides], dtype=np.int64)
         position = {number: index for index, number in enumerate(slide_numbers)}
         self._fact_slide = np.array([position.get(fact.slide, -1) for fact in self.facts], dtype=np.int64)
+        self._fact_page = np.array([fact.slide for fact in self.facts], dtype=np.int64)
         # Inverse document frequency over the deck's passages: rare words ("Seven",
         # "Dalton") decide more than common ones ("revenue").
         documents = [set(tokens) for tokens in index.chunk_tokens]
@@ -612,6 +615,12 @@ class FactLookup:
         on_slide = self._coverage(self._slides, head, weights) >= 0.5
         return known & (self._slide_words[slide] <= SLIDE_WORDS) & on_slide[slide] & ~names[slide]
 
+    def _on_short_slide(self, term: str) -> np.ndarray:
+        """Which facts' slides, of at most SLIDE_WORDS words, hold `term`."""
+        known = self._fact_slide >= 0
+        slide = np.where(known, self._fact_slide, 0)
+        return known & (self._slide_words[slide] <= SLIDE_WORDS) & self._slides.holding(term)[slide]
+
     def page_holds(self, fact: Fact, terms: Iterable[str]) -> bool:
         """Whether `fact`'s page (its title and text) holds every one of `terms`, in any form."""
         position = self._position[fact.fact_id]
@@ -698,6 +707,9 @@ class FactLookup:
         focus = _FOCUS.get()
         if focus is not None and np.isin(candidates, focus).any():
             candidates = candidates[np.isin(candidates, focus)]
+        pages = _PAGES.get()
+        if pages is not None:
+            candidates = candidates[np.isin(self._fact_page[candidates], pages)]
         # A line the question names in quotes ("the 'Debt' line") is that line.
         quoted = {_label_key(phrase) for phrase in QUOTED_RE.findall(question)}
         if quoted:
@@ -814,9 +826,12 @@ class FactLookup:
             for i, left_out in self._left_out.items():
                 if left_out & (asked | kept_in):
                     negated[i] = 1.0
+        # A name is held by a figure that its own words, or the words of its slide of few
+        # words (about one thing: "Empire" over "At 382,000 each airing"), write.
+        rare_held = {term: self._metric.holding(term) | self._on_short_slide(term) for term in rare_terms}
         names_missing = np.zeros(len(self.facts))
         for term in rare_terms:
-            names_missing += ~self._metric.holding(term)
+            names_missing += ~rare_held[term]
         if rare_terms:
             names_missing /= len(rare_terms)
         columns = {
@@ -850,7 +865,6 @@ class FactLookup:
         if ALONE_RE.search(question):
             # "R&D expenses alone": not a row that names more ("SG&A/R&D").
             head_found = head_found & (row_in_question >= 1.0)
-        rare_held = {term: self._metric.holding(term) for term in rare_terms}
         # An amount per share is never printed in millions ("JPY15 billion" is no dividend
         # per share; a per-share row read with its table's scale is misread).
         excluded = self._is_scaled.copy() if asks_per_share(question) else np.zeros(len(self.facts), dtype=bool)
@@ -979,20 +993,25 @@ class FactLookup:
 
     # -- questions, single or derived ---------------------------------------------------
 
-    def answer(self, question: str, statements: Sequence[str] = (), decimals: int | None = None) -> LookupResult | None:
+    def answer(
+        self, question: str, statements: Sequence[str] = (), decimals: int | None = None, pages: Sequence[int] = ()
+    ) -> LookupResult | None:
         """A figure for `question`: derived (difference, change, sum, ratio) when the
         question asks for arithmetic, else a single looked-up figure. `statements`: the
         statements to rely on ("balance sheet", ...): their figures are the candidates,
         when the document prints them. `decimals`: the places the figure is asked in; a
-        rate printed with fewer is computed instead, when it can be."""
+        rate printed with fewer is computed instead, when it can be. `pages`: the only
+        pages to read figures on (those the question names)."""
         focus = np.flatnonzero(np.isin(self._statements, list(statements))) if statements else np.array([], int)
         token = _FOCUS.set(focus if len(focus) else None)
         places = _DECIMALS.set(decimals)
+        on_pages = _PAGES.set(tuple(pages) or None)
         try:
             return self._answer_question(question)
         finally:
             _FOCUS.reset(token)
             _DECIMALS.reset(places)
+            _PAGES.reset(on_pages)
 
     def explained(self, question: str) -> Fact | None:
         """The table figure a question about what drove it names ("What drove operating

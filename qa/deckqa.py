@@ -57,7 +57,7 @@ from understand.followup import rewrite_followup
 from understand.instructions import read_instructions
 from understand.kinds import EXPLANATIONS, asks_for_contents, asks_for_explanation, question_kind
 from understand.periods import document_calendar, in_document_terms
-from understand.question import validate_question, wants_list, with_names, without_names
+from understand.question import named_pages, validate_question, wants_list, with_names, without_names
 from understand.router import Route, asks_what_was_done, route
 from understand.terms import FORWARD_RE
 
@@ -249,6 +249,13 @@ class DeckQA:
     def _prepare(self, question: str, history: Sequence[Any] | None, use_llm: bool) -> Answer | Evidence:
         """A final answer (a figure, a refusal), or the text route's evidence."""
         understanding = self._understand(question, history, use_llm)
+        named = named_pages(understanding.plain)
+        if named and not self._pages(understanding):
+            # "How many images are there in pages 100-110?" of a document of 31 pages.
+            reason = f"the question names {_listed_pages(named)}; the document has {len(self.index.slides)} pages"
+            trace = understanding.trace.model_copy(update={"refusal_check": reason})
+            text = f"{REFUSAL_TEXT} The document has {len(self.index.slides)} pages; the question names {_listed_pages(named)}."
+            return Answer(question=understanding.asked, answer=text, route="none", refused=True, debug=trace)
         # The document's title, presenter or date: its cover says.
         about = cover_answer(understanding.plain, understanding.asked, self.index, understanding.trace)
         if about is not None:
@@ -315,9 +322,15 @@ class DeckQA:
         if kept is not None and kept[0] == key:
             return kept[1]
         instructions = read_instructions(understanding.asked)
-        result = self.lookup.answer(understanding.standalone, instructions.statements, instructions.decimals)
+        result = self.lookup.answer(
+            understanding.standalone, instructions.statements, instructions.decimals, self._pages(understanding)
+        )
         self._last_figure = (key, result)
         return result
+
+    def _pages(self, understanding: Understanding) -> list[int]:
+        """The document's pages the question names by number ("on slide 11")."""
+        return [number for number in named_pages(understanding.plain) if 1 <= number <= len(self.index.slides)]
 
     def _asks_a_printed_figure(self, understanding: Understanding) -> bool:
         """A question worded as for an explanation that names a period and one figure the
@@ -483,6 +496,15 @@ class DeckQA:
         listing = ", ".join(f"Slide {s.slide} ({s.title})" for s in suggestions)
         text = REFUSAL_TEXT + (f" The closest slides are {listing}." if listing else "")
         return Answer(question=asked, answer=text, route="none", refused=True, suggestions=suggestions, debug=trace)
+
+
+def _listed_pages(pages: list[int]) -> str:
+    """"page 42", "pages 21 and 62", "pages 100 to 110"."""
+    if len(pages) == 1:
+        return f"page {pages[0]}"
+    if pages == list(range(pages[0], pages[-1] + 1)) and len(pages) > 2:
+        return f"pages {pages[0]} to {pages[-1]}"
+    return f"pages {', '.join(map(str, pages[:-1]))} and {pages[-1]}"
 
 
 def _names_a_year_of(text: str, periods: list[str]) -> bool:

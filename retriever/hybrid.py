@@ -23,7 +23,7 @@ from ingest.text import tokenize
 from retriever.hits import Hit, SlideHit
 from retriever.sections import discussion_pages, risk_factor_pages
 from understand.kinds import EXPLANATIONS, question_kind
-from understand.question import name_forms
+from understand.question import name_forms, named_pages
 from understand.terms import QUESTION_FILLER, written_as_name
 
 # Reciprocal rank fusion constant; 60 is the value from Cormack et al. (2009) and
@@ -140,8 +140,12 @@ class HybridRetriever:
         names = self._names_in(question) if explanation else set()
         discussed = self._discussion if explanation and kind == "cause" else set()
         hedged = self._risk_factors if not RISK_QUESTION_RE.search(question) else set()
+        # A question naming slides by number ("In the figure on slide 11, ...") is about those.
+        named = [number for number in named_pages(question) if number in by_slide]
         slides = []
         for number, hits in by_slide.items():
+            if named and number not in named:
+                continue
             passage_scores = [hit.score for hit in hits[:3]]
             score = passage_scores[0] + EXTRA_PASSAGE_WEIGHT * sum(passage_scores[1:])
             score += TITLE_WEIGHT * title_scores.get(number, 0.0)

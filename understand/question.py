@@ -93,3 +93,29 @@ def with_names(text: str, written: Sequence[str], names: Sequence[str]) -> str:
 def key_terms(question: str) -> list[str]:
     """Content tokens of the question that are specific enough to look for."""
     return [token for token in tokenize(question) if token not in GENERIC_TERMS]
+
+
+# "on slide 14", "page 21 and 62", "Pages 100-110", "slides 3, 4 and 5".
+PAGES_NAMED_RE = re.compile(
+    r"\b(?:slides?|pages?)\s+(?P<numbers>\d{1,4}(?:\s*(?:,|-|–|and|&|to|through)\s*\d{1,4})*)\b", re.IGNORECASE
+)
+
+
+def named_pages(question: str) -> list[int]:
+    """The slides or pages `question` names by number, in order ("between page 21 and 62":
+    21, 62; "Pages 100-110": 100 to 110)."""
+    pages: list[int] = []
+    for match in PAGES_NAMED_RE.finditer(question):
+        for span in re.split(r"\s*(?:,|and|&)\s*", match.group("numbers")):
+            ends = [int(number) for number in re.findall(r"\d+", span)]
+            if len(ends) == 2 and 0 < ends[1] - ends[0] <= 100:
+                pages.extend(range(ends[0], ends[1] + 1))
+            else:
+                pages.extend(ends)
+    return list(dict.fromkeys(pages))
+
+
+def without_pages(question: str) -> str:
+    """`question` without the slides or pages it names ("In the figure on slide 11, how
+    many ...": their numbers are no figure asked about)."""
+    return " ".join(PAGES_NAMED_RE.sub(" ", question).split())
