@@ -499,7 +499,7 @@ class DeckQA:
 
 
 def _listed_pages(pages: list[int]) -> str:
-    """"page 42", "pages 21 and 62", "pages 100 to 110"."""
+    """ "page 42", "pages 21 and 62", "pages 100 to 110"."""
     if len(pages) == 1:
         return f"page {pages[0]}"
     if pages == list(range(pages[0], pages[-1] + 1)) and len(pages) > 2:
