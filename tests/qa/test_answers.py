@@ -196,3 +196,20 @@ def test_a_figure_for_a_period_no_table_reports_is_read_only_where_the_sentence_
     assert _names_a_year_of("Net sales in 2022 are expected to grow 5%.", ["2022"])
     assert not _names_a_year_of("Higher net income of $505 million for reportable segments;", ["2022"])
     assert not _names_a_year_of("In fiscal 2020, net sales increased 5 percent.", ["FY21"])
+
+
+def test_a_question_naming_a_page_is_answered_from_it(deck) -> None:
+    # Operating income for 1Q-3Q16 is printed on slide 22; slide 20 charts revenue and
+    # the operating margin, not the income: asked on slide 20, it is not there.
+    assert deck.ask("What was operating income in 1Q-3Q16?").citations[0].slide == 22
+    on_22 = deck.ask("What was operating income in 1Q-3Q16 on slide 22?")
+    assert not on_22.refused and {citation.slide for citation in on_22.citations} == {22}
+    assert deck.ask("What was operating income in 1Q-3Q16 on slide 20?").refused
+    described = deck.ask("What does slide 10 say about cloud?")
+    assert not described.refused and {citation.slide for citation in described.citations} == {10}
+
+
+def test_a_page_the_document_does_not_have_is_refused_saying_how_many_it_has(deck) -> None:
+    answer = deck.ask("How many images are there in pages 100-110?")
+    assert answer.refused and not answer.citations
+    assert f"The document has {len(deck.index.slides)} pages" in answer.answer

@@ -1,0 +1,26 @@
+"""Pages a question names by number."""
+
+from __future__ import annotations
+
+import pytest
+
+from understand.question import named_pages, without_pages
+
+
+@pytest.mark.parametrize(
+    ("question", "pages"),
+    [
+        ("How many colors are in the slide 14?", [14]),
+        ("what are the overlapped apps between page 21 and 62?", [21, 62]),
+        ("How many images are there in Pages 100-110 of the slides?", list(range(100, 111))),
+        ("What do slides 3, 4 and 5 say about cloud?", [3, 4, 5]),
+        ("How many tables are there in the whole slides?", []),
+        ("What was revenue on a per-page basis in 2016?", []),
+    ],
+)
+def test_pages_named_by_number(question: str, pages: list[int]) -> None:
+    assert named_pages(question) == pages
+
+
+def test_a_named_page_is_no_figure_of_the_question() -> None:
+    assert without_pages("In the figure on slide 11, how many more?") == "In the figure on , how many more?"
