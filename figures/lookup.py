@@ -354,12 +354,25 @@ class FactLookup:
         headings_of: dict[tuple[str, str], set[str]] = {}
         for fact in self.facts:
             headings_of.setdefault((fact.table_id, (fact.row or fact.label).lower()), set()).add(fact.heading)
+        self._phrases = _initial_phrases(fact.row for fact in self.facts if fact.row)  # a row names; a sentence runs on
+        self._written = {
+            word.lower() for slide in index.slides for word in ACRONYM_RE.findall(f"{slide.title} {slide.text}")
+        }
+        # A row the document also names by its joined initials ("SG&A" for "Selling,
+        # general and administrative expenses") holds them: either name asks for it.
+        joined = {
+            phrase: letters
+            for letters in self._written
+            if re.search(r"[&/]", letters) and (phrase := self._phrases.get(re.sub(r"[&/]", "", letters)))
+        }
         narrow_sets, metric_sets, own_sets = [], [], []
         row_terms: list[list[str]] = []
         qualifiers: list[list[str]] = []
         for fact in self.facts:
             table_title = tables[fact.table_id].title if fact.table_id in tables else ""
             parts = [fact.label, fact.row, fact.column, fact.heading, table_title]
+            row_words = " ".join(re.findall(r"[A-Za-z][A-Za-z'-]*", fact.row)).lower()
+            parts += [letters for phrase, letters in joined.items() if phrase in row_words]
             if not fact.table_id:
                 parts.append(_sentence_with(fact.context, fact.raw))
             if fact.unit == "%":
@@ -496,10 +509,6 @@ class FactLookup:
         distinct = {key: number for number, key in enumerate(dict.fromkeys(period_keys))}
         self._period_keys = list(distinct)
         self._context_periods: dict[str, list[str]] = {}
-        self._phrases = _initial_phrases(fact.row for fact in self.facts if fact.row)  # a row names; a sentence runs on
-        self._written = {
-            word.lower() for slide in index.slides for word in ACRONYM_RE.findall(f"{slide.title} {slide.text}")
-        }
         # Abbreviations the row labels write ("Non-GAAP ROI"), letters only.
         self._row_acronyms = sorted(
             {

@@ -578,3 +578,13 @@ def test_a_table_is_named_by_the_sentence_introducing_it(costco: DeckQA) -> None
 def test_before_adjusting_for_something_is_the_figure_that_keeps_it_in(costco: DeckQA) -> None:
     answer = costco.ask("What were Canada's comparable sales in Q1 FY23 prior to adjusting for gasoline prices and FX?")
     assert answer.value is not None and answer.value.number == 2.4, answer.answer
+
+
+def test_a_row_spelled_out_answers_to_the_initials_the_document_writes(retailer: DeckQA) -> None:
+    """The release prints "SG&A" as a percent-of-revenue row and "Selling, general and
+    administrative expenses" as the amount: asked for "SG&A expenses", the amount row is
+    named too (it lost to "Interest expense", which holds "expenses" as well)."""
+    answer = retailer.ask("What were consolidated SG&A expenses in fiscal 2023?")
+    assert answer.value is not None and (answer.value.number, answer.value.unit) == (7970.0, "USD million"), (
+        answer.answer
+    )
