@@ -405,6 +405,11 @@ class FactLookup:
         slide_numbers = [slide.number for slide in index.slides]
         self._slides = WordSets([expand(tokenize(f"{slide.title} {slide.text}")) for slide in index.slides])
         self._slide_words = np.array([len(tokenize(slide.text)) for slide in index.slides], dtype=np.int64)
+        # Words, not figures: a chart's labels and data make no slide about more things.
+        self._slide_prose = np.array(
+            [sum(1 for word in tokenize(slide.text) if word.isalpha() and len(word) > 2) for slide in index.slides],
+            dtype=np.int64,
+        )
         position = {number: index for index, number in enumerate(slide_numbers)}
         self._fact_slide = np.array([position.get(fact.slide, -1) for fact in self.facts], dtype=np.int64)
         self._fact_page = np.array([fact.slide for fact in self.facts], dtype=np.int64)
@@ -625,10 +630,10 @@ class FactLookup:
         return known & (self._slide_words[slide] <= SLIDE_WORDS) & on_slide[slide] & ~names[slide]
 
     def _on_short_slide(self, term: str) -> np.ndarray:
-        """Which facts' slides, of at most SLIDE_WORDS words, hold `term`."""
+        """Which facts' slides, of at most SLIDE_WORDS words (figures aside), hold `term`."""
         known = self._fact_slide >= 0
         slide = np.where(known, self._fact_slide, 0)
-        return known & (self._slide_words[slide] <= SLIDE_WORDS) & self._slides.holding(term)[slide]
+        return known & (self._slide_prose[slide] <= SLIDE_WORDS) & self._slides.holding(term)[slide]
 
     def page_holds(self, fact: Fact, terms: Iterable[str]) -> bool:
         """Whether `fact`'s page (its title and text) holds every one of `terms`, in any form."""
@@ -2346,11 +2351,17 @@ def _is_change(fact: Fact) -> bool:
     return "change" in fact.tags or bool(re.search(r"\b(?:change|growth)\b", f"{fact.label} {fact.column}", re.I))
 
 
+# Words after a count that say per what it is, not what it counts.
+DISTRIBUTIVES = frozenset(["each", "every", "per", "a", "an"])
+
+
 def counted_words(text: str, raw: str) -> set[str]:
     """The stems of the words that follow `raw` where `text` prints it ("48 interviewers
     administered" -> {"interview"}); empty where a stopword or nothing follows."""
     counted = set()
     for match in re.finditer(rf"(?<![\w.,]){re.escape(raw)}\s+([A-Za-z][A-Za-z-]+)", text):
+        if match.group(1).lower() in DISTRIBUTIVES:
+            continue  # "At 382,000 each airing": what follows says per what, not what is counted
         counted |= {stem(word) for word in expand(tokenize(match.group(1)))}
     return counted
 
