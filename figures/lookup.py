@@ -365,6 +365,9 @@ class FactLookup:
             for letters in self._written
             if re.search(r"[&/]", letters) and (phrase := self._phrases.get(re.sub(r"[&/]", "", letters)))
         }
+        # A figure printed in a heading ("minutes 70,000 watched online") is named by the
+        # heading's own words, not by a heading above it.
+        headings = {chunk.chunk_id for chunk in index.chunks if chunk.kind == "heading"}
         narrow_sets, metric_sets, own_sets = [], [], []
         row_terms: list[list[str]] = []
         qualifiers: list[list[str]] = []
@@ -388,7 +391,15 @@ class FactLookup:
                 list(
                     terms_of(
                         REFERENCE_RE.sub(
-                            " ", fact.row or (fact.label if "chart" in fact.tags else "") or fact.heading or table_title
+                            " ",
+                            fact.row
+                            or (
+                                fact.label
+                                if "chart" in fact.tags or fact.fact_id.rsplit("-f", 1)[0] in headings
+                                else ""
+                            )
+                            or fact.heading
+                            or table_title,
                         )
                     )
                 )
@@ -2360,10 +2371,19 @@ def counted_words(text: str, raw: str) -> set[str]:
     administered" -> {"interview"}); empty where a stopword or nothing follows."""
     counted = set()
     for match in re.finditer(rf"(?<![\w.,]){re.escape(raw)}\s+([A-Za-z][A-Za-z-]+)", text):
-        if match.group(1).lower() in DISTRIBUTIVES:
-            continue  # "At 382,000 each airing": what follows says per what, not what is counted
+        if match.group(1).lower() in DISTRIBUTIVES or _participle(match.group(1).lower()):
+            # "At 382,000 each airing", "70,000 watched online": what follows says per what,
+            # or what was done, not what is counted.
+            continue
         counted |= {stem(word) for word in expand(tokenize(match.group(1)))}
     return counted
+
+
+def _participle(word: str) -> bool:
+    """Whether `word` is a past participle and no noun ("watched", not "hundred")."""
+    from lemminflect import getAllLemmas
+
+    return word.endswith("ed") and set(getAllLemmas(word)) == {"VERB"}
 
 
 def _unit_asked_fits(question: str, unit: str) -> bool:
