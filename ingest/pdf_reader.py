@@ -73,6 +73,8 @@ CHART_PREFIX = "Chart data:"
 OCR_INK_WIDENING = 0.45
 # Lines further apart than this many line-heights start a new passage.
 PARAGRAPH_GAP = 0.9
+# A ruled "table" covering this share of the page or more is the page's frame.
+PAGE_FRAME_SHARE = 0.9
 # A paragraph's first line is indented by at most this many ems.
 INDENT_EMS = 6
 # A sentence wraps into a line whose type is at most this much larger or smaller (OCR
@@ -444,7 +446,16 @@ def _read_page(page: Any, number: int, ocr: OcrPage | None = None) -> _PageLayou
             for word in _on_baselines(words)
         ]
 
-    found = page.find_tables(TABLE_SETTINGS)
+    # A frame ruled round the whole page (a slide's border or background) is no table, nor
+    # is a box of one row round text beside text: read as tables, they took every word of
+    # their page out of its passages.
+    area = float(page.width) * float(page.height)
+    found = [
+        table
+        for table in page.find_tables(TABLE_SETTINGS)
+        if _area(table.bbox) < PAGE_FRAME_SHARE * area
+        and sum(1 for row in table.extract() if any(cell and cell.strip() for cell in row)) > 1
+    ]
     # Unruled tables read from all the page's words: where one has column periods, the
     # ruling pdfplumber found there is shading (one-row tables without headers), not the table.
     # Plain words: a font change inside a figure or a date must not split it.
@@ -1089,6 +1100,10 @@ def _digits_split(layout_text: str, plain_text: str) -> bool:
     suspects = SPLIT_FIGURE_RE.findall(layout_text)
     whole = [suspect for suspect in suspects if suspect.replace(" ", "") in plain_text]
     return len(whole) >= 2
+
+
+def _area(box: tuple[float, float, float, float]) -> float:
+    return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
 
 
 def _overlaps(box: tuple[float, float, float, float], statement: StatementTable) -> bool:

@@ -228,3 +228,29 @@ def test_a_finished_line_or_a_capital_starts_its_own_passage() -> None:
     ]
     texts = [chunk.text for chunk in pdf_reader._passages(lines, 5, "Volume")]
     assert texts == ["Revenue growth", "sold in 42 markets", "Streaming is up 92%.", "albums are down 4%"]
+
+
+def test_a_frame_round_the_page_and_a_box_round_text_are_no_tables(tmp_path: Path) -> None:
+    # A slide ruled round its edges, its two columns of text each in a ruled box: no word
+    # of it was read as a passage (the frame and the one-row box took them as tables).
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation="L", unit="pt", format=(405, 720))
+    pdf.add_page()
+    pdf.rect(0, 0, 720, 405)
+    pdf.set_font("Helvetica", "B", 28)
+    pdf.text(30, 70, "Principles of Visual Perception")
+    pdf.rect(25, 90, 335, 200)
+    pdf.rect(360, 90, 335, 200)
+    pdf.set_font("Helvetica", "", 16)
+    pdf.text(40, 120, "Proximity.")
+    pdf.text(40, 145, "Close objects form a group.")
+    pdf.text(375, 120, "Similarity.")
+    pdf.text(375, 145, "Alike objects form a group.")
+    path = tmp_path / "framed.pdf"
+    pdf.output(str(path))
+    deck = pdf_reader.read_deck(path)
+    passages = [chunk.text for chunk in deck.chunks if chunk.kind != "table_row"]
+    assert any(text.endswith("Close objects form a group.") for text in passages), passages
+    assert any(text.endswith("Alike objects form a group.") for text in passages), passages
+    assert not deck.tables
