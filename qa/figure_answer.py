@@ -345,8 +345,6 @@ def text_figure_answer(
                 figures = sorted(figures + spelled_counts(chunk.text), key=attrgetter("start"))
             if dating:  # "When was it founded?": a year, not the amounts beside it
                 figures = [figure for figure in figures if _is_year(figure)]
-            if counting:  # "How many days ...": "four days", not "48 interviewers"
-                figures = [f for f in figures if counted_words(chunk.text, f.raw) & asked_nouns] or figures
             if coverage < SENTENCE_COVERAGE or not figures or not readable(chunk.text):
                 continue
             score = coverage + dense.get(chunk.chunk_id, 0.0)
@@ -355,7 +353,9 @@ def text_figure_answer(
     if best is None:
         return None
     _, chunk, figures = best
-    figure = _closest_figure(chunk.text, figures, terms)
+    # "How many days ...": "four days", not "48 interviewers", in a sentence saying as much.
+    counts = [f for f in figures if counted_words(chunk.text, f.raw) & asked_nouns] if counting else []
+    figure = _closest_figure(chunk.text, figures, terms, counts)
     unit = figure.unit or "count"
     text = f"{chunk.text} [Slide {chunk.slide}]"
     return (
@@ -398,12 +398,27 @@ def _holds(tokens: set[str], term: str) -> bool:
     return term in tokens or term.rstrip("s") in tokens
 
 
-def _closest_figure(text: str, figures: list[Any], terms: list[str]) -> Any:
+def _closest_figure(text: str, figures: list[Any], terms: list[str], counts: Sequence[Any] = ()) -> Any:
+    """The figure of the sentence that writes most of `terms`, then one of `counts` (those
+    followed by the noun a count question asks for), then the nearest to the terms: in
+    "This allowed 8 Gestalt Laws of Grouping. Here we are highlighting the most relevant 5
+    for data presentation.", the 5 is what "How many laws does the deck highlight for data
+    presentation?" asks for."""
     lowered = text.lower()
     positions = [m.start() for t in terms for m in re.finditer(re.escape(t), lowered)]
     if not positions:
-        return figures[0]
-    return min(figures, key=lambda f: min(abs(f.start - p) for p in positions))
+        return counts[0] if counts else figures[0]
+    starts = [0, *(match.end() for match in re.finditer(r"[.!?]\s+(?=[A-Z])", text))]
+
+    def sentence(position: int) -> str:
+        start = max(start for start in starts if start <= position)
+        end = min((s for s in starts if s > position), default=len(text))
+        return lowered[start:end]
+
+    def said(figure: Any) -> int:
+        return sum(term in sentence(figure.start) for term in set(terms))
+
+    return min(figures, key=lambda f: (-said(f), f not in counts, min(abs(f.start - p) for p in positions)))
 
 
 def _label_phrase(fact: Fact, index: DeckIndex | None = None) -> str:
