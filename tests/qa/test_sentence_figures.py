@@ -18,6 +18,14 @@ SLIDES = [
     ("Delivery Framework", ["The framework supports four delivery lifecycles for project teams."]),
     ("Twitter at 400M Tweets Per Day in Jun '12", ["Source: company blog and news reports"]),
     ("About the Bank", ["Founded in 1690, the bank serves 48 million customers worldwide."]),
+    (
+        "A Music Story Growing From Television",
+        [
+            "As of February, Empire ranked as the No.1 show on network television.",
+            "At 382,000 each airing, the show garners the highest average tweets per episode.",
+        ],
+    ),
+    ("Course at a Glance", ["Minutes 70,000 watched online", "429 clicks on lecture videos"]),
 ]
 
 
@@ -35,6 +43,9 @@ def survey(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> Deck
         ("How many delivery lifecycles does the framework support?", 4, 2),
         ("How many tweets per day were there in June 2012?", 400, 3),  # million
         ("When was the bank founded?", 1690, 4),  # a year, not the 48 million customers
+        # The name on the slide of few words, the count "each airing" says per what.
+        ("How many tweets does Empire get per airing?", 382_000, 5),
+        ("How many minutes of the course were watched online?", 70_000, 6),  # "watched" counts nothing
     ],
 )
 def test_a_figure_stated_in_a_sentence(survey: DeckQA, question: str, number: float, slide: int) -> None:
@@ -50,3 +61,5 @@ def test_what_a_figure_counts() -> None:
     assert counted_words(sentence, "48") == {stem("interviewers")}
     assert stem("customers") in counted_words("48 million customers", "48 million")  # and its synonyms
     assert counted_words("48% of the total", "48%") == set()
+    assert counted_words("At 382,000 each airing", "382,000") == set()
+    assert counted_words("70,000 watched online", "70,000") == set()
