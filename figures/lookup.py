@@ -41,6 +41,7 @@ from ingest.numbers import (
     split_unit,
     strip_periods,
 )
+from ingest.readable import readable_words
 from ingest.records import Fact
 from ingest.statements import Period, fiscal_year_end_month_of, period_name
 from ingest.text import tokenize
@@ -491,6 +492,12 @@ class FactLookup:
             ],
             dtype=bool,
         )
+        # A figure among OCR's debris of a picture ("O 1 9 ] B18} OPO"): letters beside it,
+        # none of which read as words, say it is no figure the page prints.
+        ocr_pages = index.manifest.ocr_pages
+        self._is_numbering |= np.array(
+            [fact.slide in ocr_pages and not fact.table_id and _in_debris(fact) for fact in self.facts], dtype=bool
+        )
         self._values = [(fact.value, fact.unit) for fact in self.facts]
         self._sizes = np.abs(np.array([fact.value for fact in self.facts], dtype=np.float64))
         self._position = {fact.fact_id: i for i, fact in enumerate(self.facts)}
@@ -851,9 +858,17 @@ class FactLookup:
             for i, left_out in self._left_out.items():
                 if left_out & (asked | kept_in):
                     negated[i] = 1.0
-        # A name is held by a figure that its own words, or the words of its slide of few
-        # words (about one thing: "Empire" over "At 382,000 each airing"), write.
-        rare_held = {term: self._metric.holding(term) | self._on_short_slide(term) for term in rare_terms}
+        # A name is held by a figure that its own words write, or, for a sentence's figure,
+        # the words of its slide of few words (about one thing: "Empire" over "At 382,000
+        # each airing ... tweets") when its own words name what is asked. A table's row is
+        # named by its own label: a name in another row ("IIJ Deutschland GmbH" above the
+        # "IIJ Europe Limited" row) is another row's.
+        named_here = self._is_prose & (
+            self._coverage(self._own, head, weights) >= 0.5 if head else np.zeros(len(self.facts), bool)
+        )
+        rare_held = {
+            term: self._metric.holding(term) | (self._on_short_slide(term) & named_here) for term in rare_terms
+        }
         names_missing = np.zeros(len(self.facts))
         for term in rare_terms:
             names_missing += ~rare_held[term]
@@ -2377,6 +2392,16 @@ def counted_words(text: str, raw: str) -> set[str]:
             continue
         counted |= {stem(word) for word in expand(tokenize(match.group(1)))}
     return counted
+
+
+def _in_debris(fact: Fact) -> bool:
+    """Whether the passage `fact` was read from holds words besides its figures, none of
+    which is a word ("O 1 9 ] B18} OPO"; not "$50 M", "1250 MB/s" or "Eatingout 10% he")."""
+    text = fact.context
+    for figure in reversed(find_figures(text)):
+        text = text[: figure.start] + " " + text[figure.end :]
+    words = re.findall(r"[A-Za-z]{2,}", text)
+    return bool(words) and readable_words(" ".join(words)) == 0
 
 
 def _participle(word: str) -> bool:
