@@ -63,3 +63,22 @@ def test_what_a_figure_counts() -> None:
     assert counted_words("48% of the total", "48%") == set()
     assert counted_words("At 382,000 each airing", "382,000") == set()
     assert counted_words("70,000 watched online", "70,000") == set()
+
+
+@pytest.mark.parametrize(
+    ("context", "debris"),
+    [
+        ("@1 Mp eveavaay", True),  # OCR's letters of a picture
+        ("2 oe r aie", True),
+        ("429", False),  # a figure alone: its heading says what it is
+        ("$50 M", False),
+        ("1250 MB/s", False),
+        ("Minutes 70,000 watched online", False),
+    ],
+)
+def test_a_figure_among_ocr_debris(context: str, debris: bool) -> None:
+    from figures.lookup import _in_debris
+    from ingest.records import Fact
+
+    fact = Fact("s1-p1-f0", 1, context, 1.0, "count", "", "1", context)
+    assert _in_debris(fact) is debris
