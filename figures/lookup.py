@@ -15,6 +15,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 
@@ -430,6 +431,9 @@ class FactLookup:
         documents = [set(tokens) for tokens in index.chunk_tokens]
         frequency = Counter(token for document in documents for token in document)
         self._idf = {token: math.log((1 + len(documents)) / (1 + df)) + 1 for token, df in frequency.items()}
+        # Words the document writes in more than one passage are its words, however a
+        # dictionary reads them ("YoY"); OCR's debris of a picture is written once.
+        common = {token for token, df in frequency.items() if df > 1}
         self._idf_by_stem: dict[str, float] = {}
         for token, weight in self._idf.items():
             key = stem(token)
@@ -496,7 +500,8 @@ class FactLookup:
         # none of which read as words, say it is no figure the page prints.
         ocr_pages = index.manifest.ocr_pages
         self._is_numbering |= np.array(
-            [fact.slide in ocr_pages and not fact.table_id and _in_debris(fact) for fact in self.facts], dtype=bool
+            [fact.slide in ocr_pages and not fact.table_id and _in_debris(fact, common) for fact in self.facts],
+            dtype=bool,
         )
         self._values = [(fact.value, fact.unit) for fact in self.facts]
         self._sizes = np.abs(np.array([fact.value for fact in self.facts], dtype=np.float64))
@@ -2394,14 +2399,15 @@ def counted_words(text: str, raw: str) -> set[str]:
     return counted
 
 
-def _in_debris(fact: Fact) -> bool:
-    """Whether the passage `fact` was read from holds words besides its figures, none of
-    which is a word ("O 1 9 ] B18} OPO"; not "$50 M", "1250 MB/s" or "Eatingout 10% he")."""
+def _in_debris(fact: Fact, common: AbstractSet[str] = frozenset()) -> bool:
+    """Whether the passage `fact` was read from holds words besides its figures and
+    periods, none of which is a word or one of the document's `common` words ("@1 Mp
+    eveavaay"; not "$50 M", "1250 MB/s", "Eatingout 10% he", "up 7.0% YoY")."""
     text = fact.context
     for figure in reversed(find_figures(text)):
         text = text[: figure.start] + " " + text[figure.end :]
-    words = re.findall(r"[A-Za-z]{2,}", text)
-    return bool(words) and readable_words(" ".join(words)) == 0
+    words = re.findall(r"[A-Za-z]{2,}", strip_periods(text))
+    return bool(words) and readable_words(" ".join(words)) == 0 and not any(word.lower() in common for word in words)
 
 
 def _participle(word: str) -> bool:

@@ -82,3 +82,13 @@ def test_a_figure_among_ocr_debris(context: str, debris: bool) -> None:
 
     fact = Fact("s1-p1-f0", 1, context, 1.0, "count", "", "1", context)
     assert _in_debris(fact) is debris
+
+
+
+def test_a_word_the_document_writes_again_is_no_debris() -> None:
+    from figures.lookup import _in_debris
+    from ingest.records import Fact
+
+    context = "1Q-3Q16: up JPY550 million, up 7.0% YoY"  # "YoY" is in no dictionary
+    fact = Fact("s35-p5-f0", 35, context, 550.0, "JPY million", "1Q-3Q16", "up JPY550 million", context)
+    assert _in_debris(fact) and not _in_debris(fact, frozenset({"yoy"}))
