@@ -864,10 +864,10 @@ class FactLookup:
                 if left_out & (asked | kept_in):
                     negated[i] = 1.0
         # A name is held by a figure that its own words write, or, for a sentence's figure,
-        # the words of its slide of few words (about one thing: "Empire" over "At 382,000
-        # each airing ... tweets") when its own words name what is asked. A table's row is
-        # named by its own label: a name in another row ("IIJ Deutschland GmbH" above the
-        # "IIJ Europe Limited" row) is another row's.
+        # the words of its slide of few words (about one thing: a show's name over "At
+        # 382,000 each airing ... tweets") when its own words name what is asked. A table's
+        # row is named by its own label: a name in another row (another office, above the
+        # "Europe Limited" row) is another row's.
         named_here = self._is_prose & (
             self._coverage(self._own, head, weights) >= 0.5 if head else np.zeros(len(self.facts), bool)
         )

@@ -401,7 +401,7 @@ def _holds(tokens: set[str], term: str) -> bool:
 def _closest_figure(text: str, figures: list[Any], terms: list[str], counts: Sequence[Any] = ()) -> Any:
     """The figure of the sentence that writes most of `terms`, then one of `counts` (those
     followed by the noun a count question asks for), then the nearest to the terms: in
-    "This allowed 8 Gestalt Laws of Grouping. Here we are highlighting the most relevant 5
+    "This allowed 8 Laws of Grouping. Here we are highlighting the most relevant 5
     for data presentation.", the 5 is what "How many laws does the deck highlight for data
     presentation?" asks for."""
     lowered = text.lower()
