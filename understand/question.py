@@ -113,9 +113,3 @@ def named_pages(question: str) -> list[int]:
             else:
                 pages.extend(ends)
     return list(dict.fromkeys(pages))
-
-
-def without_pages(question: str) -> str:
-    """`question` without the slides or pages it names ("In the figure on slide 11, how
-    many ...": their numbers are no figure asked about)."""
-    return " ".join(PAGES_NAMED_RE.sub(" ", question).split())

@@ -84,7 +84,6 @@ def test_a_figure_among_ocr_debris(context: str, debris: bool) -> None:
     assert _in_debris(fact) is debris
 
 
-
 def test_a_word_the_document_writes_again_is_no_debris() -> None:
     from figures.lookup import _in_debris
     from ingest.records import Fact

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from understand.question import named_pages, without_pages
+from understand.question import named_pages
 
 
 @pytest.mark.parametrize(
@@ -20,7 +20,3 @@ from understand.question import named_pages, without_pages
 )
 def test_pages_named_by_number(question: str, pages: list[int]) -> None:
     assert named_pages(question) == pages
-
-
-def test_a_named_page_is_no_figure_of_the_question() -> None:
-    assert without_pages("In the figure on slide 11, how many more?") == "In the figure on , how many more?"
