@@ -499,7 +499,7 @@ class FactLookup:
         # A figure among OCR's debris of a picture ("O 1 9 ] B18} OPO"): letters beside it,
         # none of which read as words, say it is no figure the page prints.
         ocr_pages = index.manifest.ocr_pages
-        self._is_numbering |= np.array(
+        self._is_debris = np.array(
             [fact.slide in ocr_pages and not fact.table_id and _in_debris(fact, common) for fact in self.facts],
             dtype=bool,
         )
@@ -913,7 +913,7 @@ class FactLookup:
         # An amount per share is never printed in millions ("JPY15 billion" is no dividend
         # per share; a per-share row read with its table's scale is misread).
         excluded = self._is_scaled.copy() if asks_per_share(question) else np.zeros(len(self.facts), dtype=bool)
-        excluded |= self._is_numbering
+        excluded |= self._is_numbering | self._is_debris
         # A threshold or a span the question states ("funds of over EUR 100M", "in the last
         # 24 months") says which figure is asked; it is not the answer. (A figure stated
         # plainly may be an operand: "to hit the 158bn target".)
