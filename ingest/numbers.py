@@ -16,8 +16,9 @@ _QUALIFIER = (
     r"slightly (?:more|less) than|no larger than|up to|almost)?\s*"
 )
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# A number right after "<digit>," is the rest of a grouped one ("JPY6-7,000": a range).
 FIGURE_RE = re.compile(
-    r"(?<![\w.*])(?<!\d-)(?<![A-Za-z]-)(?<!\* )"
+    r"(?<![\w.*])(?<!\d,)(?<!\d-)(?<![A-Za-z]-)(?<!\* )"
     + _QUALIFIER
     + r"(?P<dir>(?:up|down)\s+)?"
     + r"(?P<sign>[+\-\u2212])?"

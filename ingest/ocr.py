@@ -18,6 +18,12 @@ A page that comes back near-empty or unsure is read again from a grey, contrast-
 image thresholded by Sauvola's method (light text on coloured cells survives it), and
 the reading with more confidently read characters is kept.
 
+Light text on a filled shape (a table's dark header row, a chart's coloured bars with
+their values written in white) is lost to Tesseract's one threshold for the whole page
+(`light_text_fills`). Such shapes are read again on their own, as dark ink on white (each
+pixel's difference from the shape's colour), and their reading replaces what the page's
+reading had there.
+
 Tesseract is a system program (Debian: `apt install tesseract-ocr`); without it a
 document with image pages is refused with a message that says so.
 """
@@ -98,6 +104,30 @@ MARK_SIZE = (0.15, 0.75)
 MARK_FILL = 0.7
 MARK_REACH = 2.5
 MARK_CLEAR = 1.0
+# A filled shape (`light_text_fills`): at least this thick (a bar, a table's header row;
+# a letter's stroke is thinner), differing from the page's background by this much on
+# some channel, with this share of its outline filled (a rectangle's; not a photograph's
+# edge or a pie's slice), at most this share of the page (a coloured page is its
+# background). Parts of one shape split by the text on it are joined across this width.
+# Its text is what differs from its colour by `FILL_INK` (between these shares of it: a
+# letter's stroke, which can be as thick, has next to none), read when most of it is
+# lighter than the shape; it is made as dark as the most any pixel differs allows, at
+# most this many times darker (light text on a light bar).
+FILL_THICK_INCH = 0.12
+FILL_MIN_WIDTH_INCH = 0.3
+FILL_INK_SHARE = (0.005, 0.6)
+FILL_MAX_GAIN = 3.0
+FILL_DIFFERS = 40
+FILL_OUTLINE = 0.85
+FILL_MAX_SHARE = 0.5
+FILL_BRIDGE_INCH = 1.0
+FILL_INK = 60
+# Neighbouring pixels of the shrunk image this far apart in colour are a shape's edge.
+FILL_EDGE = 40
+# A shape is of one colour: this share of it within `FILL_DIFFERS` of its median.
+FILL_ONE_COLOUR = 0.85
+# Fills are found on the page image shrunk by this factor.
+FILL_SCALE = 4
 INSTALL_HINT = "install Tesseract OCR to read it (Debian/Ubuntu: apt install tesseract-ocr)"
 
 
@@ -143,6 +173,7 @@ class OcrReading:
             "engine": self.engine,
             "pages": [page.number for page in self.pages],
             "retried": [page.number for page in self.pages if page.retried],
+            "shapes_read_again": [page.number for page in self.pages if page.variant.endswith("+fills")],
             "seconds": round(self.seconds, 2),
             "seconds_per_page": round(self.seconds / max(1, len(self.pages)), 2),
         }
@@ -401,6 +432,172 @@ def _with_lines(layer: Path, lines: list[tuple[int, int, int, int]], size: tuple
         writer.write(out)
 
 
+def light_text_fills(image: Any) -> list[tuple[int, int, int, int]]:
+    """The filled shapes of a page image (RGB) with light text on them, as (x0, top, x1,
+    bottom) pixel boxes, each with its text as dark ink on white (`_as_ink`)."""
+    import numpy as np
+    from PIL import Image
+    from scipy import ndimage
+
+    pixels = np.asarray(image)
+    height, width = pixels.shape[:2]
+    small = np.asarray(image.resize((width // FILL_SCALE, height // FILL_SCALE), Image.BOX)).astype(np.int16)
+    if min(small.shape[:2]) < 3:
+        return []
+    background = np.median(small.reshape(-1, small.shape[-1]), axis=0)
+    differs = np.abs(small - background).max(axis=-1) > FILL_DIFFERS
+    # Where the colour changes (two shapes side by side, a letter's edge), no shape is.
+    edge = np.zeros(differs.shape, bool)
+    steps = np.abs(np.diff(small, axis=0)).max(axis=-1) > FILL_EDGE
+    edge[1:] |= steps
+    edge[:-1] |= steps
+    steps = np.abs(np.diff(small, axis=1)).max(axis=-1) > FILL_EDGE
+    edge[:, 1:] |= steps
+    edge[:, :-1] |= steps
+    thick = max(1, round(FILL_THICK_INCH * DPI / FILL_SCALE))
+    solid = ndimage.binary_opening(differs & ~edge, structure=np.ones((thick, thick)))
+    pieces, _ = ndimage.label(solid)
+    bridge = max(1, round(FILL_BRIDGE_INCH * DPI / FILL_SCALE))
+    joined, _ = ndimage.label(ndimage.binary_closing(solid, structure=np.ones((1, bridge))) | solid)
+    shapes: list[tuple[slice, slice, Any]] = []  # rows, columns, colour
+    piece_boxes = ndimage.find_objects(pieces)
+
+    def shape(rows: slice, cols: slice, member: Any) -> bool:
+        if not _outlined(differs, rows, cols):
+            return False
+        pixels_in = small[rows, cols][member]
+        colour = np.median(pixels_in, axis=0)
+        if (np.abs(pixels_in - colour).max(axis=-1) <= FILL_DIFFERS).mean() < FILL_ONE_COLOUR:
+            return False
+        shapes.append((rows, cols, colour))
+        return True
+
+    for index, (rows, cols) in enumerate(ndimage.find_objects(joined), start=1):
+        if shape(rows, cols, solid[rows, cols] & (joined[rows, cols] == index)):
+            continue
+        # Shapes joined across a gap that is no text on them, or of other colours: each
+        # one on its own.
+        inside = np.unique(pieces[rows, cols][joined[rows, cols] == index])
+        for piece in inside[inside > 0].tolist():
+            piece_rows, piece_cols = piece_boxes[piece - 1]
+            shape(piece_rows, piece_cols, pieces[piece_rows, piece_cols] == piece)
+    found = []
+    for rows, cols, colour in shapes:
+        if (rows.stop - rows.start) * (cols.stop - cols.start) > FILL_MAX_SHARE * small.shape[0] * small.shape[1]:
+            continue
+        # Inside the shape's outline, clear of its edge.
+        box = (
+            (cols.start + 1) * FILL_SCALE,
+            (rows.start + 1) * FILL_SCALE,
+            (cols.stop - 1) * FILL_SCALE,
+            (rows.stop - 1) * FILL_SCALE,
+        )
+        if box[2] - box[0] < FILL_MIN_WIDTH_INCH * DPI:
+            continue
+        crop = pixels[box[1] : box[3], box[0] : box[2]].astype(np.int16)
+        ink = np.abs(crop - colour).max(axis=-1) > FILL_INK
+        low, high = FILL_INK_SHARE
+        if not low <= float(ink.mean()) <= high:
+            continue
+        if (crop[ink].mean(axis=-1) > colour.mean()).mean() > 0.5:
+            found.append(box)
+    return found
+
+
+def _outlined(differs: Any, rows: slice, cols: slice) -> bool:
+    """Whether the outline of the box `rows`, `cols` of `differs` is filled: a shape's
+    rectangle, whatever is written on it."""
+    import numpy as np
+
+    box = differs[rows, cols]
+    if box.shape[0] < 3 or box.shape[1] < 3:
+        return False
+    outline = np.concatenate([box[:2].ravel(), box[-2:].ravel(), box[:, :2].ravel(), box[:, -2:].ravel()])
+    return float(outline.mean()) >= FILL_OUTLINE
+
+
+def _as_ink(image: Any, boxes: list[tuple[int, int, int, int]]) -> Any:
+    """A white page with only the shapes in `boxes`, each pixel as dark as it differs from
+    its shape's colour (the box's median): light text on a dark or coloured fill becomes
+    dark text on white."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(image)
+    out = np.full(pixels.shape[:2], 255, np.uint8)
+    for x0, top, x1, bottom in boxes:
+        crop = pixels[top:bottom, x0:x1].astype(np.int16)
+        colour = np.median(crop.reshape(-1, crop.shape[-1]), axis=0)
+        ink = np.abs(crop - colour).max(axis=-1)
+        gain = min(FILL_MAX_GAIN, 255 / max(1.0, float(np.percentile(ink, 99))))
+        out[top:bottom, x0:x1] = (255 - np.clip(ink * gain, 0, 255)).astype(np.uint8)
+    return Image.fromarray(out).convert("RGB")
+
+
+def _inside(x: float, y: float, boxes: list[tuple[int, int, int, int]]) -> bool:
+    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+
+# A line of Tesseract's text layer: its text matrix (the last two numbers: where the line
+# starts, in points from the page's bottom left).
+_LAYER_LINE_RE = re.compile(rb"BT\s.*?\sET\s?", re.DOTALL)
+_LINE_START_RE = re.compile(rb"(-?[\d.]+)\s+(-?[\d.]+)\s+Tm")
+
+
+def _with_fills_read(
+    image: Any,
+    boxes: list[tuple[int, int, int, int]],
+    words: tuple[tuple[OcrWord, tuple[int, int, int]], ...],
+    layer: Path,
+    base: Path,
+) -> tuple[tuple[tuple[OcrWord, tuple[int, int, int]], ...], int]:
+    """The page's reading with what lies on the shapes in `boxes` read again from them
+    alone (`_as_ink`): the page's words and lines there are replaced, in `words` and in
+    the text layer `layer` (rewritten). Returns the words and how many were read there."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ContentStream
+
+    fill_words, fill_layer = _tesseract(_as_ink(image, boxes), [], base)
+    fill_words = tuple((word, (block + FILL_BLOCKS, par, line)) for word, (block, par, line) in fill_words)
+    if not any(word.confidence >= CONFIDENT for word, _ in fill_words):
+        return words, 0
+    kept = tuple(
+        (word, line)
+        for word, line in words
+        if not _inside((word.box[0] + word.box[2]) / 2, (word.box[1] + word.box[3]) / 2, boxes)
+    )
+    scale = DPI / 72
+    height = image.size[1]
+
+    def outside(block: bytes) -> bool:
+        start = _LINE_START_RE.search(block)
+        if start is None:
+            return True
+        x, y = float(start.group(1)) * scale, height - float(start.group(2)) * scale
+        return not _inside(x, y, boxes)
+
+    writer = PdfWriter(clone_from=layer)
+    page = writer.pages[0]
+    fill_reader = PdfReader(fill_layer)
+    content = page.get_contents()
+    page_bytes = content.get_data() if content is not None else b""
+    fill_content = fill_reader.pages[0].get_contents()
+    fill_bytes = fill_content.get_data() if fill_content is not None else b""
+    lines = [block for block in _LAYER_LINE_RE.findall(page_bytes) if outside(block)]
+    lines += _LAYER_LINE_RE.findall(fill_bytes)
+    prefix = _LAYER_LINE_RE.split(page_bytes)[0]
+    stream = ContentStream(None, writer)
+    stream.set_data(prefix + b"\n" + b"\n".join(lines))
+    page.replace_contents(stream)
+    with layer.open("wb") as out:
+        writer.write(out)
+    return kept + fill_words, len(fill_words)
+
+
+# Tesseract's block numbers of a shape's reading start here, apart from the page's.
+FILL_BLOCKS = 10_000
+
+
 def _read_page_image(image: Any, number: int, folder: Path) -> tuple[OcrPage, Path]:
     import numpy as np
 
@@ -419,6 +616,11 @@ def _read_page_image(image: Any, number: int, folder: Path) -> tuple[OcrPage, Pa
             page, layer, words = retry, retry_layer, retry_words
         else:
             page = OcrPage(number, page.words, "plain", True, 0.0)
+    fills = light_text_fills(image)
+    if fills:
+        words, read = _with_fills_read(image, fills, words, layer, folder / f"p{number}-fills")
+        if read:
+            page = OcrPage(number, tuple(word for word, _ in words), f"{page.variant}+fills", page.retried, 0.0)
     _with_lines(layer, lines, image.size)
     typed, marks = _typography(np.asarray(image.convert("L")), words)
     seconds = time.perf_counter() - started

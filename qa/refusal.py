@@ -25,6 +25,8 @@ MIN_DENSE_WITH_UNKNOWN_TERM = 0.65
 # A term counts as known when it is this similar (rapidfuzz ratio) to a deck word;
 # tolerates typos like "competitve".
 TYPO_SIMILARITY = 84
+# A slide title of at most this many key terms, all of them in the question, is named by it.
+SHORT_TITLE_TERMS = 3
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,16 @@ class RefusalPolicy:
         terms = {t for term in key_terms(question) for t in (term, *SYNONYMS.get(term, ()))}
         return any(terms & set(key_terms(slide.title)) for slide in slides)
 
+    def _names_a_whole_title(self, question: str, slides: list[SlideHit]) -> bool:
+        """A question naming every word of a short slide title ("the main conclusions in
+        the summary" -> "Summary") asks what that slide says, in words it need not use."""
+        terms = set(key_terms(question))
+        for slide in slides:
+            title = set(key_terms(slide.title))
+            if title and len(title) <= SHORT_TITLE_TERMS and title <= terms:
+                return True
+        return False
+
     def _quotes_a_known_name(self, question: str) -> bool:
         """ "How did <someone the document names> characterize the quarter?": what a
         person the document quotes said is in it, however loosely the words match."""
@@ -123,7 +135,7 @@ class RefusalPolicy:
         if best < MIN_DENSE and not self._names_a_title(question, slides) and not self._quotes_a_known_name(question):
             return Verdict(True, f"best passage similarity {best:.2f} < {MIN_DENSE}")
         unknown = self.decisive_unknown_terms(question)
-        if unknown and best < MIN_DENSE_WITH_UNKNOWN_TERM:
+        if unknown and best < MIN_DENSE_WITH_UNKNOWN_TERM and not self._names_a_whole_title(question, slides):
             return Verdict(
                 True,
                 f"terms not in the deck ({', '.join(unknown)}) and best similarity {best:.2f}",

@@ -155,6 +155,12 @@ HEAD_RE = re.compile(
 )
 
 AUXILIARY_RE = re.compile(r"(?:does|did|do|is|was|were|has|have|had|will)\b", re.IGNORECASE)
+# "How much does <a one-day pass> cost?": a price, whose head is the thing priced.
+PRICE_RE = re.compile(
+    r"\bhow\s+much\s+(?:does|did|do|will|would)\s+(?P<head>[\w\s&/'-]+?)"
+    r"(?:\s+(?:from|to|in|at|for|of|on)\s+[\w\s&/'-]+?)*\s+cost\b",
+    re.IGNORECASE,
+)
 
 # Question words and fillers: "what does the deck say about ...".
 QUESTION_FILLER = frozenset(
@@ -263,7 +269,7 @@ def _metric_phrase(question: str) -> tuple[str, re.Match[str] | None, list[str],
     # "net cash provided by operating activities" names one metric.
     question = re.sub(r"\b(?:provided|used|generated)\s+(?:by|in|from)\s+", "", undotted(question), flags=re.I)
     question = re.sub(r"\byear[\s-]+over[\s-]+year\b", "YoY", question, flags=re.I)  # one measure word
-    match = HEAD_RE.search(question)
+    match = PRICE_RE.search(question) or HEAD_RE.search(question)
     # "How much did X receive in ...": the subject and its verb, not the metric.
     if not match or AUXILIARY_RE.match(match.group("head").strip()):
         return question, None, [], []

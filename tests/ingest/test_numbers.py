@@ -139,6 +139,12 @@ def test_a_number_joined_to_a_word_by_a_hyphen_is_a_name_not_a_figure() -> None:
     assert [figure.raw for figure in find_figures(text)] == ["4.0%", "3"]
 
 
+def test_a_range_sharing_its_thousands_is_no_figure_and_neither_is_its_tail() -> None:
+    # "6-7,000" is 6,000 to 7,000: not a "000" of its own
+    assert [figure.raw for figure in find_figures("JPY6-7,000 per month full package service")] == []
+    assert [figure.raw for figure in find_figures("items 3, 4 and 5 cost 1,600")] == ["3", "4", "5", "1,600"]
+
+
 @pytest.mark.parametrize(
     ("text", "figures"),
     [

@@ -254,6 +254,51 @@ def test_a_chart_pasted_as_a_picture_is_read_by_ocr(tmp_path: Path) -> None:
     assert deck.slides[0].title == "Security Tools"
 
 
+def _values_on_bars_pdf(path: Path) -> Path:
+    """A slide that is one picture: a table whose header row is white on black, and a bar
+    chart whose values are written in white on bars of dark and light colours."""
+    from fpdf import FPDF
+
+    image = Image.new("RGB", (2400, 1500), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=56)
+    draw.rectangle((60, 60, 2340, 160), fill="black")
+    for x, name in ((700, "Wave One"), (1300, "Wave Two"), (1900, "Wave Three")):
+        draw.text((x, 80), name, fill="white", font=font)
+    draw.text((80, 200), "Sample size", fill="black", font=font)
+    for x, size in ((700, "3,004"), (1300, "3,000"), (1900, "4,021")):
+        draw.text((x, 200), size, fill="black", font=font)
+    bars = (
+        ("Demographics", 17, (30, 90, 200)),
+        ("Traffic counting", 56, (130, 100, 170)),
+        ("Hot spots", 41, (150, 190, 230)),
+    )
+    for row, (label, value, colour) in enumerate(bars):
+        top = 500 + row * 250
+        draw.text((80, top + 20), label, fill="black", font=font)
+        draw.rectangle((800, top, 800 + value * 25, top + 110), fill=colour)
+        draw.text((800 + value * 12, top + 22), str(value), fill="white", font=font)
+    picture = path.with_suffix(".png")
+    image.save(picture)
+    pdf = FPDF(orientation="L", unit="pt", format=(540, 720))
+    pdf.add_page()
+    pdf.image(str(picture), x=0, y=0, w=720, h=450)
+    pdf.output(str(path))
+    return path
+
+
+@needs_tesseract
+def test_light_text_on_a_filled_shape_is_read(tmp_path: Path) -> None:
+    # Tesseract's one threshold for the page turns the bars black, the values with them
+    # (none of the three is read without the shapes read again); the header row, white
+    # on black, it reads either way, and it is not lost.
+    deck = read_deck(_values_on_bars_pdf(tmp_path / "bars.pdf"))
+    assert deck.ocr is not None and deck.ocr.pages[0].variant.endswith("+fills")
+    text = deck.slides[0].text
+    assert "Wave Three" in text and "4,021" in text
+    assert {"17", "56", "41"} <= set(text.split())
+
+
 def _line(text: str, top: float, size: float) -> _Line:
     return _Line(text=text, x0=40.0, x1=400.0, top=top, bottom=top + size, size=size, bold=False, grey=False)
 

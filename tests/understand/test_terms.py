@@ -38,6 +38,9 @@ def test_a_country_written_with_and_without_full_stops_is_the_same_token() -> No
         # an adjective after the noun qualifies it; a noun there is the name's own
         ("What is the net income attributable to shareholders?", ["net", "income"]),
         ("What were accounts payable at year end?", ["accounts", "payable"]),
+        # a price: the thing priced, wherever it goes from and to
+        ("How much does a monthly pass from Oldtown to Newport cost?", ["monthly", "pass"]),
+        ("How much does it cost?", []),
     ],
 )
 def test_the_metric_a_question_names(question: str, head: list[str]) -> None:
