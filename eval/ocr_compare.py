@@ -138,17 +138,17 @@ def text_layer_pages(pdfs: list[Path], per_document: int) -> dict[tuple[Path, in
     return pages
 
 
-def compare(pages: dict[tuple[Path, int], list[str]], folder: Path) -> dict[str, Any]:
-    engine = rapid_engine()
-    tallies = {"tesseract": Tally(), "pp-ocr": Tally()}
+def compare(pages: dict[tuple[Path, int], list[str]], folder: Path, pp_ocr: bool = True) -> dict[str, Any]:
+    engine = rapid_engine() if pp_ocr else None
+    tallies = {"tesseract": Tally(), "pp-ocr": Tally()} if pp_ocr else {"tesseract": Tally()}
     per_page = []
     for (pdf, number), wanted in sorted(pages.items()):
         image = render(pdf, number)
         row: dict[str, Any] = {"document": pdf.name, "page": number, "words": len(wanted)}
-        for name, read in (
-            ("tesseract", lambda image=image, number=number: tesseract_text(image, folder, number)),
-            ("pp-ocr", lambda image=image: rapid_text(engine, image)),
-        ):
+        readers = [("tesseract", lambda image=image, number=number: tesseract_text(image, folder, number))]
+        if engine is not None:
+            readers.append(("pp-ocr", lambda image=image: rapid_text(engine, image)))
+        for name, read in readers:
             started = time.perf_counter()
             text = read()
             seconds = time.perf_counter() - started
@@ -176,9 +176,11 @@ def ocr_command(args: argparse.Namespace) -> int:
             pages = evidence_pages(args.gold)
             if args.limit:
                 pages = dict(sorted(pages.items())[: args.limit])
-            report["evidence"] = compare(pages, Path(scratch))
+            report["evidence"] = compare(pages, Path(scratch), not args.tesseract_only)
         if args.text_pages:
-            report["text_layer"] = compare(text_layer_pages(args.text_pages, args.per_document), Path(scratch))
+            report["text_layer"] = compare(
+                text_layer_pages(args.text_pages, args.per_document), Path(scratch), not args.tesseract_only
+            )
     (args.out / "ocr.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     for part, result in report.items():
         for name, row in result["total"].items():
@@ -194,3 +196,6 @@ def add_ocr_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, help="only the first N evidence pages")
     parser.add_argument("--text-pages", type=Path, nargs="*", default=[], help="PDFs with a text layer, read as images")
     parser.add_argument("--per-document", type=int, default=8, help="pages of each --text-pages PDF")
+    parser.add_argument(
+        "--tesseract-only", action="store_true", help="read with Tesseract, as ingest does, and not PP-OCR"
+    )

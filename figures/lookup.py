@@ -2253,6 +2253,14 @@ def _split_two_metrics(question: str) -> tuple[str, str, str] | None:
         (r"\bhow far (?:off )?(?:was|is|were) (?P<a>.+?) from (?P<b>.+)", "gap"),
         (r"\((?P<a>[^()/]{3,}?)\s*/\s*(?P<b>[^()/]{3,}?)\)", "/"),
         (r"\bhow much (?:higher|more|larger|bigger|greater) (?:was|is|were) (?P<a>.+?) than (?P<b>.+)", "-"),
+        # "How many more <cars> would <A> give compared with <B>": the thing counted is
+        # both operands'; "fewer" counts from the other side.
+        (
+            r"\bhow (?:many|much) (?P<more>more|fewer|less) (?P<m>[\w\s&/'%-]+?) "
+            r"(?:would|will|does|did|do|is|are|was|were|can|could|has|have|had) (?P<a>.+?)(?: \w+)? "
+            r"(?:compared (?:with|to)|than|versus|vs\.?) (?P<b>.+)",
+            "-",
+        ),
         (r"\bhow much (?:lower|less|smaller) (?:was|is|were) (?P<b>.+?) than (?P<a>.+)", "-"),
         (r"\b(?:sum|total) of (?P<a>.+?) and (?P<b>.+)", "+"),
         (r"\b(?P<a>.+?) plus (?P<b>.+)", "+"),
@@ -2262,6 +2270,10 @@ def _split_two_metrics(question: str) -> tuple[str, str, str] | None:
         match = re.search(pattern, question, re.IGNORECASE)
         if match:
             first, second = match.group("a").strip(" ?."), match.group("b").strip(" ?.")
+            if "m" in match.re.groupindex:
+                first, second = (f"{match.group('m')} {part}" for part in (first, second))
+                if match.group("more").lower() != "more":
+                    first, second = second, first
             second = re.sub(r",?\s*in (?:points|percent|%|JPY \w+)$", "", second, flags=re.I)
             if operation == "/" and re.search(r"\b(margin|percentage|percent|share)\b|%", question, re.I):
                 operation = "share"

@@ -538,10 +538,29 @@ def _inside(x: float, y: float, boxes: list[tuple[int, int, int, int]]) -> bool:
     return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
 
-# A line of Tesseract's text layer: its text matrix (the last two numbers: where the line
-# starts, in points from the page's bottom left).
+# A line of Tesseract's text layer, and a word of it: its text as UTF-16 in hex. The
+# layer writes the lines and their words in the order of its table of words.
 _LAYER_LINE_RE = re.compile(rb"BT\s.*?\sET\s?", re.DOTALL)
-_LINE_START_RE = re.compile(rb"(-?[\d.]+)\s+(-?[\d.]+)\s+Tm")
+_LAYER_WORD_RE = re.compile(rb"\[\s*<([0-9A-Fa-f]*)>\s*\]\s*TJ")
+
+
+def _without_words(content: bytes, words: list[OcrWord], gone: list[bool]) -> bytes | None:
+    """Tesseract's text layer `content` with the words `gone` says emptied (where the
+    others are written is unchanged), or None when its words are not `words`, in order."""
+    found = list(_LAYER_WORD_RE.finditer(content))
+    if len(found) != len(words):
+        return None
+    for match, word in zip(found, words, strict=True):
+        text = bytes.fromhex(match.group(1).decode()).decode("utf-16-be", errors="replace")
+        if text.strip() != word.text:
+            return None
+    out, last = [], 0
+    for match, drop in zip(found, gone, strict=True):
+        if drop:
+            out += [content[last : match.start(1)], b""]
+            last = match.end(1)
+    out.append(content[last:])
+    return b"".join(out)
 
 
 def _with_fills_read(
@@ -561,30 +580,29 @@ def _with_fills_read(
     fill_words = tuple((word, (block + FILL_BLOCKS, par, line)) for word, (block, par, line) in fill_words)
     if not any(word.confidence >= CONFIDENT for word, _ in fill_words):
         return words, 0
-    kept = tuple(
-        (word, line)
-        for word, line in words
-        if not _inside((word.box[0] + word.box[2]) / 2, (word.box[1] + word.box[3]) / 2, boxes)
-    )
-    scale = DPI / 72
-    height = image.size[1]
 
-    def outside(block: bytes) -> bool:
-        start = _LINE_START_RE.search(block)
-        if start is None:
+    # A word of the page's reading is replaced when it lies on a shape, or is unsure and
+    # reaches onto one (OCR's reading of a dark band is a few letters as tall as the band).
+    def replaced(word: OcrWord) -> bool:
+        x0, top, x1, bottom = word.box
+        if _inside((x0 + x1) / 2, (top + bottom) / 2, boxes):
             return True
-        x, y = float(start.group(1)) * scale, height - float(start.group(2)) * scale
-        return not _inside(x, y, boxes)
+        return word.confidence < CONFIDENT and any(
+            x0 < bx1 and bx0 < x1 and top < bbottom and btop < bottom for bx0, btop, bx1, bbottom in boxes
+        )
 
+    gone = [replaced(word) for word, _ in words]
+    kept = tuple(pair for pair, drop in zip(words, gone, strict=True) if not drop)
     writer = PdfWriter(clone_from=layer)
     page = writer.pages[0]
-    fill_reader = PdfReader(fill_layer)
     content = page.get_contents()
     page_bytes = content.get_data() if content is not None else b""
-    fill_content = fill_reader.pages[0].get_contents()
+    fill_content = PdfReader(fill_layer).pages[0].get_contents()
     fill_bytes = fill_content.get_data() if fill_content is not None else b""
-    lines = [block for block in _LAYER_LINE_RE.findall(page_bytes) if outside(block)]
-    lines += _LAYER_LINE_RE.findall(fill_bytes)
+    page_bytes = _without_words(page_bytes, [word for word, _ in words], gone)
+    if page_bytes is None:
+        return words, 0  # a layer that is not the reading's, line for line: left as it is
+    lines = _LAYER_LINE_RE.findall(page_bytes) + _LAYER_LINE_RE.findall(fill_bytes)
     prefix = _LAYER_LINE_RE.split(page_bytes)[0]
     stream = ContentStream(None, writer)
     stream.set_data(prefix + b"\n" + b"\n".join(lines))

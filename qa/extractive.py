@@ -35,6 +35,9 @@ LEAD_LINE_WORDS = 20
 # A heading naming at least this share of the question's key terms answers with the
 # whole group of passages under it (chosen on the descriptive gold items).
 HEADING_COVERAGE = 0.6
+# Slides stating one thing each, whose titles the question names within this much of the
+# best one's score (a rank costs 0.05), answer together.
+STATEMENT_SLACK = 0.15
 TITLE_MAX_WORDS = 10
 # A page of 2 to MAX_COLUMNS headed columns answers with COLUMN_ITEMS passages of each.
 MAX_COLUMNS = 4
@@ -529,6 +532,7 @@ def _heading_group(
         return named / (len(terms) + bool(periods))
 
     best: tuple[float, list[Chunk]] = (0.0, [])
+    statements: list[tuple[float, Chunk]] = []
     # A table row that names more of the question than a heading does (its label and
     # its column headings), on as good a page, answers better than the heading's group
     # ("WAN; Business status: ..." against a heading "WAN Services" for "the business
@@ -556,10 +560,17 @@ def _heading_group(
         # line of running text is no title.
         coverage = covered(slide.title, chunks) if len(slide.title.split()) <= TITLE_MAX_WORDS else 0.0
         score = coverage - 0.05 * rank - 0.01
-        members = [c for c in chunks if c.kind in ("bullet", "text") and c.level <= 1]
+        members = [c for c in chunks if c.kind in ("bullet", "text") and c.level <= 1 and readable(_passage_text(c))]
+        if coverage and coverage >= HEADING_COVERAGE and len(members) == 1:
+            statements.append((score, members[0]))
         if coverage and coverage >= HEADING_COVERAGE and members and score > best[0]:
             columns = _columns(slide, chunks)
             best = (score, columns or [members[0], *members[1:MAX_BULLETS]])
+    # Slides that each state one thing, all named by the question as well ("Having lots
+    # of reports does not make you data-driven", then "... dashboards ..."): the list.
+    alike = [chunk for score, chunk in statements if score >= best[0] - STATEMENT_SLACK]
+    if len(best[1]) == 1 and len(alike) > 1 and best[1][0] in alike:
+        return sorted(alike, key=lambda chunk: chunk.slide)[:MAX_BULLETS]
     return best[1]
 
 

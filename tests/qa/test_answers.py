@@ -213,3 +213,19 @@ def test_a_page_the_document_does_not_have_is_refused_saying_how_many_it_has(dec
     answer = deck.ask("How many images are there in pages 100-110?")
     assert answer.refused and not answer.citations
     assert f"The document has {len(deck.index.slides)} pages" in answer.answer
+
+
+def test_how_many_more_one_thing_has_than_another_is_their_difference(deck) -> None:
+    # Slide 25's table of overseas offices: employees 52 (Europe), 32 (America), 18 (China).
+    more = deck.ask("How many more employees does IIJ Europe Limited have than IIJ America Inc.?")
+    assert not more.refused and "52 - 32 = 20" in more.answer
+    fewer = deck.ask(
+        "How many fewer employees does IIJ Global Solutions China Inc. have compared with IIJ Europe Limited?"
+    )
+    assert not fewer.refused and "52 - 18 = 34" in fewer.answer
+
+
+def test_a_price_of_something_the_document_never_names_is_refused(deck) -> None:
+    # "how much does X cost": X is what the question is about, and no slide names a tour.
+    answer = deck.ask("How much does a data center tour cost?")
+    assert answer.refused and "tour" in answer.debug.refusal_check
