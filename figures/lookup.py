@@ -1243,7 +1243,8 @@ class FactLookup:
         ):
             return self._versus_target(question, "share")
         if re.search(
-            r"\b(still needed|needed|need|needs|remaining|remain|left|to reach|to achieve|to hit|gap|short of|shortfall)\b",
+            # "forecast to reach" names the forecast itself, not what is left to reach it.
+            r"\b(still needed|needed|need|needs|remaining|remains?|left|gap|short of|shortfall)\b",
             lowered,
         ) and TARGET_RE.search(lowered):
             return self._versus_target(question, "-")

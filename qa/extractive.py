@@ -561,17 +561,24 @@ def _heading_group(
         coverage = covered(slide.title, chunks) if len(slide.title.split()) <= TITLE_MAX_WORDS else 0.0
         score = coverage - 0.05 * rank - 0.01
         members = [c for c in chunks if c.kind in ("bullet", "text") and c.level <= 1 and readable(_passage_text(c))]
-        if coverage and coverage >= HEADING_COVERAGE and len(members) == 1:
-            statements.append((score, members[0]))
+        if coverage and coverage >= HEADING_COVERAGE and len(members) <= 1 and readable(slide.title):
+            # A slide that states one thing: its one passage, or its title alone.
+            said = members[0] if members else next((c for c in chunks if c.text == slide.title), None)
+            statements.append((score, replace(said or _title_chunk(slide), kind="text")))  # a statement, not a heading
         if coverage and coverage >= HEADING_COVERAGE and members and score > best[0]:
             columns = _columns(slide, chunks)
             best = (score, columns or [members[0], *members[1:MAX_BULLETS]])
     # Slides that each state one thing, all named by the question as well ("Having lots
     # of reports does not make you data-driven", then "... dashboards ..."): the list.
-    alike = [chunk for score, chunk in statements if score >= best[0] - STATEMENT_SLACK]
-    if len(best[1]) == 1 and len(alike) > 1 and best[1][0] in alike:
+    top = max((score for score, _ in statements), default=0.0)
+    alike = [chunk for score, chunk in statements if score >= top - STATEMENT_SLACK]
+    if len(alike) > 1 and top >= best[0] - STATEMENT_SLACK:
         return sorted(alike, key=lambda chunk: chunk.slide)[:MAX_BULLETS]
     return best[1]
+
+
+def _title_chunk(slide: SlideHit) -> Chunk:
+    return Chunk(f"{slide.slide}-title", slide.slide, slide.title, slide.title, kind="heading")
 
 
 def _with_other_subject(
@@ -596,7 +603,7 @@ def _with_other_subject(
     members = [c for c in chunks[index + 1 :] if c.heading == other.text and c.kind in ("bullet", "text")]
     if not members:
         return group
-    title = Chunk(f"{slide.slide}-title", slide.slide, slide.title, slide.title, kind="heading")
+    title = _title_chunk(slide)
     half = MAX_BULLETS // 2
     return [title, *group[1 : half + 1], *members[:half]]
 
