@@ -2272,6 +2272,8 @@ def _split_two_metrics(question: str) -> tuple[str, str, str] | None:
         if match:
             first, second = match.group("a").strip(" ?."), match.group("b").strip(" ?.")
             if "m" in match.re.groupindex:
+                if len(find_periods(question)) >= 2:
+                    return None  # "... in April 2017 than it hired in April 2016": two periods, compared as such
                 first, second = (f"{match.group('m')} {part}" for part in (first, second))
                 if match.group("more").lower() != "more":
                     first, second = second, first
