@@ -1326,7 +1326,8 @@ class FactLookup:
             latest = self.latest_period(question)
             return self._year_over_year(question, latest) if latest else None
         if summing and re.search(
-            r"\b(categories|subsidiaries|items|rows|breakdown|all|five|three|each|targets|segments|add up|adds up)\b"
+            # "all" the rows, not "in all" (in total: "How many personnel in all for A and B?")
+            r"\b(categories|subsidiaries|items|rows|breakdown|(?<!\bin )all|five|three|each|targets|segments|add up|adds up)\b"
             r"|\+",
             lowered,
         ):
@@ -2263,7 +2264,7 @@ def _split_two_metrics(question: str) -> tuple[str, str, str] | None:
             "-",
         ),
         (r"\bhow much (?:lower|less|smaller) (?:was|is|were) (?P<b>.+?) than (?P<a>.+)", "-"),
-        (r"\b(?:sum|total) of (?P<a>.+?) and (?P<b>.+)", "+"),
+        (r"\b(?:sum|total|combined [\w%-]+) of (?P<a>.+?) and (?P<b>.+)", "+"),
         (r"\b(?P<a>.+?) plus (?P<b>.+)", "+"),
         (r"\b(?P<a>.+?) (?:minus|less(?! than)) (?P<b>.+)", "-"),
     )

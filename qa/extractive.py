@@ -128,6 +128,10 @@ def compose(
     cells as printed, which is what its citation quotes; `idf` weighs the question's
     words by how rare they are in the document; `sentence_dense` maps a long
     paragraph to its sentences' cosine similarity to the question."""
+    # The cover says who presents and when (a question about that is answered from it
+    # before this); its lines are no items of what the document says.
+    cover = min(slide_chunks, default=0)
+    slides = [slide for slide in slides if slide.slide != cover] or slides
     best = slides[0]
     kept = [slide for slide in slides if slide.score >= best.score * SLIDE_KEEP_RATIO]
     outline = _outline(question, kept[0], slide_chunks)

@@ -155,7 +155,7 @@ def numeric_answer(asked: str, result: LookupResult, index: DeckIndex, trace: Tr
             for f, label in zip(result.facts, labels, strict=True)
         )
         shown = _rounded(result.value)
-        unit = "" if result.unit == "ratio" else f" {result.unit}"
+        unit = "" if result.unit in ("ratio", "count", "") else f" {result.unit}"  # "20", not "20 count"
         text = f"**{shown}{unit}** ({result.label}: {result.formula} = {shown}). From {parts}."
         value = Value(
             number=round(result.value, 4), unit=result.unit, formula=result.formula, period=result.period or None
@@ -253,6 +253,8 @@ def _judged_value(result: LookupResult) -> str:
         return f"{result.value:.1f}{'%' if result.unit == '%' else ' points'}"
     if result.unit in ("ratio", ""):
         return f"{result.value:.2f}"
+    if result.unit == "count":
+        return number_text(round(result.value, 2))
     return f"{number_text(round(result.value, 2))} {result.unit}"
 
 
