@@ -229,3 +229,20 @@ def test_a_price_of_something_the_document_never_names_is_refused(deck) -> None:
     # "how much does X cost": X is what the question is about, and no slide names a tour.
     answer = deck.ask("How much does a data center tour cost?")
     assert answer.refused and "tour" in answer.debug.refusal_check
+
+
+def test_a_question_naming_a_short_title_whole_is_about_that_slide() -> None:
+    from ingest.records import Chunk
+    from qa.refusal import RefusalPolicy
+    from retriever.hits import Hit, SlideHit
+
+    policy = RefusalPolicy({"summary", "european", "venture", "capital", "funds", "main"}, lambda _: True)
+    question = "What are the main conclusions in the summary?"  # "conclusions" is written nowhere
+
+    def slide(title: str) -> SlideHit:
+        chunk = Chunk("s9-p1", 9, title, "European venture capital has matured.")
+        return SlideHit(9, title, 1.0, (Hit(chunk, 1.0, dense=0.4),))
+
+    assert not policy.judge(question, [slide("Summary")]).refuse
+    refused = policy.judge(question, [slide("Venture capital funds in Europe")])
+    assert refused.refuse and "conclusions" in refused.reason
