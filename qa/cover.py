@@ -14,6 +14,7 @@ import re
 
 from ingest.index_store import DeckIndex
 from ingest.readable import readable
+from ingest.records import Slide
 from qa.answer import Answer, Citation, Trace, Value
 
 DOCUMENT = r"(?:deck|slides?|slide deck|presentation|talk|report|document|study|survey|paper)"
@@ -37,6 +38,21 @@ YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 MONTHS = {name.lower() for name in (*calendar.month_name[1:], *calendar.month_abbr[1:])}
 # The cover's text quoted: at most this many words.
 COVER_WORDS = 30
+# A cover of at most this many words says only what the document is, who presents it and
+# when; a longer first page (a release's) is running text.
+SHORT_COVER_WORDS = 40
+
+
+def cover_slide(index: DeckIndex) -> Slide | None:
+    """The cover: the first page whose text reads."""
+    return next((slide for slide in index.slides if any(readable(line) for line in slide.text.splitlines())), None)
+
+
+def short_cover(index: DeckIndex) -> int | None:
+    """The cover's page number when it says only what the document is, who presents it
+    and when: its lines are no items of what the document says."""
+    cover = cover_slide(index)
+    return cover.number if cover is not None and len(cover.text.split()) <= SHORT_COVER_WORDS else None
 
 
 def cover_answer(plain: str, asked: str, index: DeckIndex, trace: Trace) -> Answer | None:
@@ -45,7 +61,7 @@ def cover_answer(plain: str, asked: str, index: DeckIndex, trace: Trace) -> Answ
     date, person, title = DATE_RE.search(plain), PERSON_RE.search(plain), TITLE_RE.search(plain)
     if not (date or person or title):
         return None
-    cover = next((slide for slide in index.slides if any(readable(line) for line in slide.text.splitlines())), None)
+    cover = cover_slide(index)
     if cover is None:
         return None
     trace = trace.model_copy(update={"retrieved_slides": [cover.number], "refusal_check": "asks about the document"})

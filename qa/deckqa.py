@@ -29,7 +29,7 @@ from ingest.numbers import find_periods, period_year
 from ingest.readable import answer_is_fragment, is_fragment
 from ingest.records import Chunk, Fact
 from qa.answer import Answer, Citation, Trace, Value
-from qa.cover import cover_answer
+from qa.cover import cover_answer, short_cover
 from qa.extractive import (
     Composition,
     compose,
@@ -142,6 +142,8 @@ class DeckQA:
                 self.content_chunks[chunk.slide].append(chunk)
         self.chunks_by_id = {chunk.chunk_id: chunk for chunk in index.chunks}
         self.slide_periods = {slide.number: slide.periods for slide in index.slides}
+        # A cover that says only what the document is, who presents it and when.
+        self.short_cover = short_cover(index)
         # The page listing the document's contents, if it has one.
         self.contents = contents_page(self.slide_chunks, {slide.number: slide.title for slide in index.slides})
         # A table-row passage is cited as the row's cells, as printed on the slide.
@@ -460,7 +462,9 @@ class DeckQA:
         composition = self._drivers(plain, measured, line) if measured is not None and line is not None else None
         if composition is None:
             idf = self.search.keyword.bm25.idf
-            composition = compose(plain, slides, self.content_chunks, self.row_texts, idf, sentence_dense)
+            composition = compose(
+                plain, slides, self.content_chunks, self.row_texts, idf, sentence_dense, cover=self.short_cover
+            )
             if line is not None and not is_fragment(composition.text):
                 composition = with_line(composition, line)
         if is_fragment(composition.text):

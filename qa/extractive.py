@@ -35,8 +35,6 @@ LEAD_LINE_WORDS = 20
 # A heading naming at least this share of the question's key terms answers with the
 # whole group of passages under it (chosen on the descriptive gold items).
 HEADING_COVERAGE = 0.6
-# A first page of at most this many words is a cover.
-COVER_WORDS = 40
 # Slides stating one thing each, whose titles the question names within this much of the
 # best one's score (a rank costs 0.05), answer together.
 STATEMENT_SLACK = 0.15
@@ -124,18 +122,18 @@ def compose(
     row_texts: dict[str, str] | None = None,
     idf: Mapping[str, float] | None = None,
     sentence_dense: Mapping[str, Sequence[float]] | None = None,
+    cover: int | None = None,
 ) -> Composition:
     """Compose an answer from `slides` (best first). `slide_chunks` maps a slide number
     to all its passages in reading order; `row_texts` maps a table-row chunk to the row's
     cells as printed, which is what its citation quotes; `idf` weighs the question's
     words by how rare they are in the document; `sentence_dense` maps a long
-    paragraph to its sentences' cosine similarity to the question."""
-    # A cover says what the document is, who presents it and when (a question about that
-    # is answered from it before this); its lines are no items of what the document says.
-    # A first page of running text (a release's) is no cover.
-    first = min(slide_chunks, default=0)
-    if sum(len(chunk.text.split()) for chunk in slide_chunks.get(first, [])) <= COVER_WORDS:
-        slides = [slide for slide in slides if slide.slide != first] or slides
+    paragraph to its sentences' cosine similarity to the question; `cover` is the page
+    of a short cover, if the document has one."""
+    # A short cover (`qa.cover.short_cover`; a question about the document itself is
+    # answered from it before this) holds no items of what the document says.
+    if cover is not None:
+        slides = [slide for slide in slides if slide.slide != cover] or slides
     best = slides[0]
     kept = [slide for slide in slides if slide.score >= best.score * SLIDE_KEEP_RATIO]
     outline = _outline(question, kept[0], slide_chunks)
