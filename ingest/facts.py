@@ -79,6 +79,8 @@ def table_facts(table: Table) -> list[Fact]:
                 or _first(find_periods(table.title))
             )
             column_label = _strip_periods(column)
+            if periods_by_column[column_index] and periods_by_column[column_index] == _header_year(column):
+                column_label = " ".join(w for w in column_label.split() if w != periods_by_column[column_index])
             label = " - ".join(part for part in (row_label, column_label) if part) or table.title
             # A "%" column or a "... % change" row holds percentages printed without the sign.
             column_unit = "%" if "%" in column or "%" in row_label else _row_unit(row, row_label, default_unit)
@@ -130,6 +132,8 @@ def table_facts(table: Table) -> list[Fact]:
 
 
 YEAR_HEADER_RE = re.compile(r"(?:19|20)\d\d")
+# A column header of at most this many words, one of them a year, is that year's.
+HEADER_YEAR_WORDS = 3
 PER_SHARE_RE = re.compile(r"\bper\s+(?:\w+\s+){0,2}share\b|\beps\b", re.IGNORECASE)
 SHARES_RE = re.compile(r"\bshares\b", re.IGNORECASE)
 
@@ -173,10 +177,9 @@ def column_periods(header: tuple[str, ...]) -> list[str]:
     group: list[str] = []
     previous_was_change = False
     for column in header:
-        # A column headed by a year alone ("2014") is that year's.
-        own = _first(find_periods(column)) or (
-            column.strip(" *") if YEAR_HEADER_RE.fullmatch(column.strip(" *")) else ""
-        )
+        # A column headed by a year alone ("2014"), or by a year and a word or two
+        # ("2006 Results", a chart's series), is that year's.
+        own = _first(find_periods(column)) or _header_year(column)
         if own:
             if previous_was_change:
                 group = []
@@ -188,6 +191,12 @@ def column_periods(header: tuple[str, ...]) -> list[str]:
             periods.append(group[-1] if group else "")
         previous_was_change = _is_change_column(column) and not own
     return periods
+
+
+def _header_year(column: str) -> str:
+    words = column.strip(" *").split()
+    years = [word for word in words if YEAR_HEADER_RE.fullmatch(word)]
+    return years[0] if len(years) == 1 and len(words) <= HEADER_YEAR_WORDS else ""
 
 
 def _is_change_column(column: str) -> bool:

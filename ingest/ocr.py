@@ -47,6 +47,7 @@ from pathlib import Path
 from threading import Lock
 from typing import Any
 
+from ingest.charts import ChartTable, bar_charts
 from ingest.errors import DeckError
 
 # A page with fewer non-space characters in its text layer is read by OCR.
@@ -128,6 +129,17 @@ FILL_EDGE = 40
 FILL_ONE_COLOUR = 0.85
 # Fills are found on the page image shrunk by this factor.
 FILL_SCALE = 4
+# A page with this many words holding a digit and this many solid regions at least this
+# thick (a bar chart's bars) is read again with the regions cleared
+# (`_with_regions_cleared_read`); a region's box is at least `BAR_MIN_INCH` thick (a bold
+# title's letter stroke is not).
+CLEARED_FIGURES = 2
+CLEARED_SHAPES = 3
+BAR_THICK_INCH = 0.1
+BAR_MIN_INCH = 0.1
+# What that reading adds is on a line with a word this close to a shape (a value at a
+# bar's end, a category label beside the axis).
+CLEARED_NEAR_INCH = 0.6
 INSTALL_HINT = "install Tesseract OCR to read it (Debian/Ubuntu: apt install tesseract-ocr)"
 
 
@@ -151,6 +163,8 @@ class OcrPage:
     # Bullet marks, as boxes in points: a small solid blob left of a line that OCR did
     # not read as text, or a lone non-alphanumeric character it read in place of one.
     marks: tuple[tuple[float, float, float, float], ...] = ()
+    # Bar charts read from the image as tables (`ingest.charts`), boxes in points.
+    charts: tuple[ChartTable, ...] = ()
 
     @property
     def confident_chars(self) -> int:
@@ -173,7 +187,9 @@ class OcrReading:
             "engine": self.engine,
             "pages": [page.number for page in self.pages],
             "retried": [page.number for page in self.pages if page.retried],
-            "shapes_read_again": [page.number for page in self.pages if page.variant.endswith("+fills")],
+            "shapes_read_again": [page.number for page in self.pages if "+fills" in page.variant],
+            "read_with_regions_cleared": [page.number for page in self.pages if "+cleared" in page.variant],
+            "charts": [page.number for page in self.pages if page.charts],
             "seconds": round(self.seconds, 2),
             "seconds_per_page": round(self.seconds / max(1, len(self.pages)), 2),
         }
@@ -191,6 +207,7 @@ class OcrReading:
         return found
 
 
+_DIGITS_READ_AS_LETTERS = str.maketrans({"I": "1", "l": "1", "O": "0"})
 # Letters OCR confuses with each other ('FIFO' read as 'FlFO', 'FY00' as 'FYOO'), folded to one.
 CONFUSABLE = str.maketrans({"l": "i", "1": "i", "|": "i", "!": "i", "0": "o"})
 
@@ -213,11 +230,17 @@ _CAPS_WITH_L = re.compile(
 _DAY_COMMA_YEAR = re.compile(r"\b(\d{1,2}),((?:19|20)\d{2})\b")
 
 
+# A year shortened after an apostrophe, its digits read as letters ("'II" for "'11").
+_SHORT_YEAR = re.compile(r"(?<=['’])(?=[0-9IlO]{2}\b)(?=\S*[IlO])[0-9IlO]{2}\b")
+
+
 def ocr_spelling(text: str) -> str:
     """`text` as OCR read it with the "l" of an acronym of capitals read back as "I"
-    ("FlFO's" -> "FIFO's"; a word with other lowercase letters is left as read), and the
-    space after a date's comma put back ("Dec 31,2022" -> "Dec 31, 2022")."""
+    ("FlFO's" -> "FIFO's"; a word with other lowercase letters is left as read), the
+    space after a date's comma put back ("Dec 31,2022" -> "Dec 31, 2022"), and a year
+    shortened after an apostrophe read back as digits ("'II" -> "'11")."""
     text = _DAY_COMMA_YEAR.sub(r"\1, \2", text)
+    text = _SHORT_YEAR.sub(lambda found: found.group().translate(_DIGITS_READ_AS_LETTERS), text)
     return _CAPS_WITH_L.sub(lambda found: found.group().replace("l", "I"), text)
 
 
@@ -434,13 +457,36 @@ def _with_lines(layer: Path, lines: list[tuple[int, int, int, int]], size: tuple
 
 def light_text_fills(image: Any) -> list[tuple[int, int, int, int]]:
     """The filled shapes of a page image (RGB) with light text on them, as (x0, top, x1,
-    bottom) pixel boxes, each with its text as dark ink on white (`_as_ink`)."""
+    bottom) pixel boxes, inside their outline."""
+    import numpy as np
+
+    pixels = np.asarray(image)
+    found = []
+    for box, colour in filled_shapes(image):
+        if box[2] - box[0] < FILL_MIN_WIDTH_INCH * DPI:
+            continue
+        crop = pixels[box[1] : box[3], box[0] : box[2]].astype(np.int16)
+        ink = np.abs(crop - colour).max(axis=-1) > FILL_INK
+        low, high = FILL_INK_SHARE
+        if not low <= float(ink.mean()) <= high:
+            continue
+        if (crop[ink].mean(axis=-1) > colour.mean()).mean() > 0.5:
+            found.append(box)
+    return found
+
+
+def filled_shapes(image: Any) -> list[tuple[tuple[int, int, int, int], Any]]:
+    """The filled shapes of a page image (RGB): a chart's bars, a table's shaded rows, a
+    coloured box; each as its (x0, top, x1, bottom) pixel box inside its outline and its
+    colour (RGB, int16). Found on the image shrunk `FILL_SCALE` times: regions that differ
+    from the page's background, at least `FILL_THICK_INCH` thick, of one colour, with a
+    filled outline (a rectangle's; not a photograph's edge or a pie's slice), at most
+    `FILL_MAX_SHARE` of the page."""
     import numpy as np
     from PIL import Image
     from scipy import ndimage
 
-    pixels = np.asarray(image)
-    height, width = pixels.shape[:2]
+    width, height = image.size
     small = np.asarray(image.resize((width // FILL_SCALE, height // FILL_SCALE), Image.BOX)).astype(np.int16)
     if min(small.shape[:2]) < 3:
         return []
@@ -492,16 +538,51 @@ def light_text_fills(image: Any) -> list[tuple[int, int, int, int]]:
             (cols.stop - 1) * FILL_SCALE,
             (rows.stop - 1) * FILL_SCALE,
         )
-        if box[2] - box[0] < FILL_MIN_WIDTH_INCH * DPI:
-            continue
-        crop = pixels[box[1] : box[3], box[0] : box[2]].astype(np.int16)
-        ink = np.abs(crop - colour).max(axis=-1) > FILL_INK
-        low, high = FILL_INK_SHARE
-        if not low <= float(ink.mean()) <= high:
-            continue
-        if (crop[ink].mean(axis=-1) > colour.mean()).mean() > 0.5:
-            found.append(box)
+        found.append((box, colour))
     return found
+
+
+def solid_regions(image: Any) -> tuple[Any, list[tuple[int, int, int, int]]]:
+    """The solid regions of a page image (RGB): where it differs from the page's background
+    over at least `BAR_THICK_INCH` both ways (a chart's bars, a coloured box, a picture;
+    not a letter's stroke), found on the image shrunk `FILL_SCALE` times. Returns their
+    mask (the shrunk image's size, grown by a step round each to take in its edge) and
+    their boxes in pixels, those at least `BAR_MIN_INCH` thick."""
+    import numpy as np
+    from PIL import Image
+    from scipy import ndimage
+
+    width, height = image.size
+    small = np.asarray(image.resize((width // FILL_SCALE, height // FILL_SCALE), Image.BOX)).astype(np.int16)
+    if min(small.shape[:2]) < 3:
+        return np.zeros(small.shape[:2], bool), []
+    background = np.median(small.reshape(-1, small.shape[-1]), axis=0)
+    differs = np.abs(small - background).max(axis=-1) > FILL_DIFFERS
+    thick = max(1, round(BAR_THICK_INCH * DPI / FILL_SCALE))
+    pieces, count = ndimage.label(ndimage.binary_opening(differs, structure=np.ones((thick, thick))))
+    kept = np.zeros(count + 1, bool)
+    boxes = []
+    for index, (rows, cols) in enumerate(ndimage.find_objects(pieces), start=1):
+        tall, wide = rows.stop - rows.start, cols.stop - cols.start
+        if min(tall, wide) * FILL_SCALE < BAR_MIN_INCH * DPI or tall * wide > FILL_MAX_SHARE * pieces.size:
+            continue
+        kept[index] = True
+        boxes.append((cols.start * FILL_SCALE, rows.start * FILL_SCALE, cols.stop * FILL_SCALE, rows.stop * FILL_SCALE))
+    return ndimage.binary_dilation(kept[pieces], iterations=2), boxes
+
+
+def _without_regions(image: Any, mask: Any) -> Any:
+    """The page image with the regions of `mask` (shrunk `FILL_SCALE` times) in the page's
+    background colour."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(image).copy()
+    background = np.median(pixels[::8, ::8].reshape(-1, pixels.shape[-1]), axis=0).astype(pixels.dtype)
+    full = np.repeat(np.repeat(mask, FILL_SCALE, axis=0), FILL_SCALE, axis=1)
+    height, width = min(full.shape[0], pixels.shape[0]), min(full.shape[1], pixels.shape[1])
+    pixels[:height, :width][full[:height, :width]] = background
+    return Image.fromarray(pixels)
 
 
 def _outlined(differs: Any, rows: slice, cols: slice) -> bool:
@@ -547,7 +628,7 @@ _LAYER_WORD_RE = re.compile(rb"\[\s*<([0-9A-Fa-f]*)>\s*\]\s*TJ")
 def _without_words(content: bytes, words: list[OcrWord], gone: list[bool]) -> bytes | None:
     """Tesseract's text layer `content` with the words `gone` says emptied (where the
     others are written is unchanged), or None when its words are not `words`, in order."""
-    found = list(_LAYER_WORD_RE.finditer(content))
+    found = [match for match in _LAYER_WORD_RE.finditer(content) if match.group(1)]  # emptied before: gone
     if len(found) != len(words):
         return None
     for match, word in zip(found, words, strict=True):
@@ -563,19 +644,15 @@ def _without_words(content: bytes, words: list[OcrWord], gone: list[bool]) -> by
     return b"".join(out)
 
 
+Words = tuple[tuple[OcrWord, tuple[int, int, int]], ...]
+
+
 def _with_fills_read(
-    image: Any,
-    boxes: list[tuple[int, int, int, int]],
-    words: tuple[tuple[OcrWord, tuple[int, int, int]], ...],
-    layer: Path,
-    base: Path,
-) -> tuple[tuple[tuple[OcrWord, tuple[int, int, int]], ...], int]:
+    image: Any, boxes: list[tuple[int, int, int, int]], words: Words, layer: Path, base: Path
+) -> tuple[Words, int]:
     """The page's reading with what lies on the shapes in `boxes` read again from them
     alone (`_as_ink`): the page's words and lines there are replaced, in `words` and in
     the text layer `layer` (rewritten). Returns the words and how many were read there."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ContentStream
-
     fill_words, fill_layer = _tesseract(_as_ink(image, boxes), [], base)
     fill_words = tuple((word, (block + FILL_BLOCKS, par, line)) for word, (block, par, line) in fill_words)
     if not any(word.confidence >= CONFIDENT for word, _ in fill_words):
@@ -587,33 +664,95 @@ def _with_fills_read(
         x0, top, x1, bottom = word.box
         if _inside((x0 + x1) / 2, (top + bottom) / 2, boxes):
             return True
-        return word.confidence < CONFIDENT and any(
-            x0 < bx1 and bx0 < x1 and top < bbottom and btop < bottom for bx0, btop, bx1, bbottom in boxes
-        )
+        return word.confidence < CONFIDENT and any(_meets(word.box, box) for box in boxes)
 
     gone = [replaced(word) for word, _ in words]
-    kept = tuple(pair for pair, drop in zip(words, gone, strict=True) if not drop)
+    merged = _merged(words, layer, gone, fill_words, fill_layer, [True] * len(fill_words))
+    return (merged, len(fill_words)) if merged is not None else (words, 0)
+
+
+def _with_regions_cleared_read(
+    image: Any, mask: Any, boxes: list[tuple[int, int, int, int]], words: Words, layer: Path, base: Path
+) -> tuple[Words, int]:
+    """The page's reading with what Tesseract reads once the solid regions (`mask`, with
+    `boxes`) are cleared (`solid_regions`): a chart's values and labels beside its bars,
+    lost to the page's reading, which took the bars for text, or misread beside them. A
+    word read confidently there, on a line near a region, clear of every region (one that
+    reaches into a cleared region may have lost its letters there), is added where it
+    meets no word of the page's reading, and replaces the words it meets where they were
+    read less surely. Returns the words and how many were added."""
+    again, again_layer = _tesseract(_without_regions(image, mask), [], base)
+    again = tuple((word, (block + CLEARED_BLOCKS, par, line)) for word, (block, par, line) in again)
+    gone = [False] * len(words)
+    added = []
+    near = round(CLEARED_NEAR_INCH * DPI)
+    around = [(x0 - near, top - near, x1 + near, bottom + near) for x0, top, x1, bottom in boxes]
+    # A line of that reading with a word near a shape: a category label's first words lie
+    # further from the axis than its last.
+    lines_near = {line for word, line in again if any(_meets(word.box, box) for box in around)}
+
+    def on_region(box: tuple[float, float, float, float]) -> bool:
+        x0, top, x1, bottom = (round(v / FILL_SCALE) for v in box)
+        return bool(mask[max(0, top) : max(0, bottom) + 1, max(0, x0) : max(0, x1) + 1].any())
+
+    for word, line in again:
+        met = [i for i, (old, _) in enumerate(words) if not gone[i] and _meets(old.box, word.box)]
+        if any(words[i][0].text == word.text for i in met):
+            added.append(False)  # read alike: the page's reading stands, in its line
+            continue
+        sure = word.confidence >= CONFIDENT and line in lines_near and not on_region(word.box)
+        if sure and all(words[i][0].confidence < word.confidence for i in met):
+            for i in met:
+                gone[i] = True
+            added.append(True)
+        else:
+            added.append(False)
+    if not any(added):
+        return words, 0
+    merged = _merged(words, layer, gone, again, again_layer, added)
+    return (merged, sum(added)) if merged is not None else (words, 0)
+
+
+def _merged(
+    words: Words, layer: Path, gone: list[bool], new: Words, new_layer: Path, added: list[bool]
+) -> Words | None:
+    """The page's words without those `gone`, then the `added` words of a second reading
+    (`new`); `layer` rewritten to hold the same words, the second reading's lines after
+    the page's. None (and `layer` unchanged) when a layer does not match its words."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ContentStream
+
     writer = PdfWriter(clone_from=layer)
     page = writer.pages[0]
     content = page.get_contents()
     page_bytes = content.get_data() if content is not None else b""
-    fill_content = PdfReader(fill_layer).pages[0].get_contents()
-    fill_bytes = fill_content.get_data() if fill_content is not None else b""
+    new_content = PdfReader(new_layer).pages[0].get_contents()
+    new_bytes = new_content.get_data() if new_content is not None else b""
     page_bytes = _without_words(page_bytes, [word for word, _ in words], gone)
-    if page_bytes is None:
-        return words, 0  # a layer that is not the reading's, line for line: left as it is
-    lines = _LAYER_LINE_RE.findall(page_bytes) + _LAYER_LINE_RE.findall(fill_bytes)
+    new_bytes = _without_words(new_bytes, [word for word, _ in new], [not keep for keep in added])
+    if page_bytes is None or new_bytes is None:
+        return None  # a layer that is not the reading's, line for line: left as it is
+    lines = _LAYER_LINE_RE.findall(page_bytes) + [
+        line for line in _LAYER_LINE_RE.findall(new_bytes) if any(m.group(1) for m in _LAYER_WORD_RE.finditer(line))
+    ]
     prefix = _LAYER_LINE_RE.split(page_bytes)[0]
     stream = ContentStream(None, writer)
     stream.set_data(prefix + b"\n" + b"\n".join(lines))
     page.replace_contents(stream)
     with layer.open("wb") as out:
         writer.write(out)
-    return kept + fill_words, len(fill_words)
+    kept = tuple(pair for pair, drop in zip(words, gone, strict=True) if not drop)
+    return kept + tuple(pair for pair, keep in zip(new, added, strict=True) if keep)
 
 
-# Tesseract's block numbers of a shape's reading start here, apart from the page's.
+def _meets(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+# Tesseract's block numbers of a shape's reading start here, apart from the page's; and
+# of the reading with the shapes cleared.
 FILL_BLOCKS = 10_000
+CLEARED_BLOCKS = 20_000
 
 
 def _read_page_image(image: Any, number: int, folder: Path) -> tuple[OcrPage, Path]:
@@ -634,15 +773,27 @@ def _read_page_image(image: Any, number: int, folder: Path) -> tuple[OcrPage, Pa
             page, layer, words = retry, retry_layer, retry_words
         else:
             page = OcrPage(number, page.words, "plain", True, 0.0)
+    variant = page.variant
     fills = light_text_fills(image)
     if fills:
         words, read = _with_fills_read(image, fills, words, layer, folder / f"p{number}-fills")
-        if read:
-            page = OcrPage(number, tuple(word for word, _ in words), f"{page.variant}+fills", page.retried, 0.0)
+        variant += "+fills" if read else ""
+    # A chart's figures beside its bars: read again with the bars cleared.
+    figures = sum(1 for word, _ in words if any(c.isdigit() for c in word.text))
+    if figures >= CLEARED_FIGURES:
+        mask, boxes = solid_regions(image)
+        if len(boxes) >= CLEARED_SHAPES:
+            words, read = _with_regions_cleared_read(image, mask, boxes, words, layer, folder / f"p{number}-cleared")
+            variant += "+cleared" if read else ""
+    scale = 72 / DPI
+    charts = tuple(
+        ChartTable(tuple(v * scale for v in chart.box), chart.cells)  # type: ignore[arg-type]
+        for chart in bar_charts(image, [word for word, _ in words], DPI, FIGURE_CONFIDENT)
+    )
     _with_lines(layer, lines, image.size)
     typed, marks = _typography(np.asarray(image.convert("L")), words)
     seconds = time.perf_counter() - started
-    return OcrPage(page.number, typed, page.variant, page.retried, seconds, marks), layer
+    return OcrPage(page.number, typed, variant, page.retried, seconds, marks, charts), layer
 
 
 def _typography(

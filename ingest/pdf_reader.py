@@ -29,6 +29,7 @@ from typing import Any
 import pdfplumber
 from pypdf import PdfReader
 
+from ingest.charts import ChartTable
 from ingest.content_stream import read_once
 from ingest.errors import DeckError
 from ingest.facts import YEAR_HEADER_RE, table_facts
@@ -213,6 +214,12 @@ def _read_deck(
     if unread:
         warnings.append(f"{len(unread)} pages have no text layer and were not read ({_listed(unread)}); {INSTALL_HINT}")
     read_by_ocr = {page.number for page in ocr.pages} if ocr is not None else set()
+    failed = sorted(number for number in read_by_ocr if pages[number - 1][1].unread)
+    if failed:
+        first = pages[failed[0] - 1][1].unread
+        warnings.append(
+            f"{len(failed)} pages read by OCR could not be laid out and are left out ({_listed(failed)}): {first}"
+        )
     with _pdf_errors(path):
         for number, (text, layout) in enumerate(pages, start=1):
             title = layout.title or _first_line(text, number in read_by_ocr) or f"Slide {number}"
@@ -416,6 +423,8 @@ class _RawTable:
     title: str
     unit: str
     cells: list[list[str]]
+    # Its first row is its header, even empty (a chart of one series names none).
+    headed: bool = False
 
 
 @dataclass
@@ -460,17 +469,27 @@ def _read_page(page: Any, number: int, ocr: OcrPage | None = None) -> _PageLayou
     # ruling pdfplumber found there is shading (one-row tables without headers), not the table.
     # Plain words: a font change inside a figure or a date must not split it.
     all_words = extract_words(page)
+    # A bar chart OCR's picture showed (`ingest.charts`) is its table: no other reading of
+    # its words is.
+    charts = list(ocr.charts) if ocr is not None else []
+    chart_boxes = [chart.box for chart in charts]
     read = [
         statement
         for statement in read_statements(all_words, number, float(page.width))
         if any(statement.periods)
+        and not any(_overlaps(box, statement) for box in chart_boxes)
         # On an OCR'd page the rulings are rules drawn back from its image, not shading.
         and _statement_reads_better(
             statement, [t for t in found if _overlaps(t.bbox, statement)], number, ocr is not None
         )
     ]
-    found = [table for table in found if not any(_overlaps(table.bbox, statement) for statement in read)]
-    boxes = [table.bbox for table in found]
+    found = [
+        table
+        for table in found
+        if not any(_overlaps(table.bbox, statement) for statement in read)
+        and not any(_meet(table.bbox, box) for box in chart_boxes)
+    ]
+    boxes = [table.bbox for table in found] + chart_boxes
 
     def outside_tables(obj: dict[str, Any]) -> bool:
         if obj.get("object_type") != "char":
@@ -487,6 +506,7 @@ def _read_page(page: Any, number: int, ocr: OcrPage | None = None) -> _PageLayou
         table
         for table in read_statements(free_words, number, float(page.width))
         if not any(table.top <= other.bottom and table.bottom >= other.top for other in read)
+        and not any(_overlaps(box, table) for box in chart_boxes)
     ]
     # A statement's lines are its rows (and their figures are its facts), not passages.
     words = [word for word in words if not any(t.top - 1 <= float(word["top"]) <= t.bottom + 1 for t in statements)]
@@ -524,7 +544,8 @@ def _read_page(page: Any, number: int, ocr: OcrPage | None = None) -> _PageLayou
     body = [line for line in body if not any(top - 1 <= line.top < bottom - 1 for top, bottom in heads)]
 
     tables = []
-    for table, box in zip(found, boxes, strict=True):
+    for table in found:
+        box = table.bbox
         cells = [[_clean_cell(cell) for cell in row] for row in table.extract()]
         if ocr is not None:
             cells = [[ocr_spelling(cell) for cell in row] for row in cells]
@@ -560,6 +581,7 @@ def _read_page(page: Any, number: int, ocr: OcrPage | None = None) -> _PageLayou
             title_text = max(above, key=lambda line: line.bottom).text if above else ""
         title_text = " ".join(part for part in (title_text, dates) if part)
         tables.append(_RawTable(title=title_text, unit=unit, cells=cells))
+    tables += [_chart_table(chart, title) for chart in charts]
     plain_text = " ".join(str(word["text"]) for word in all_words)
     return _PageLayout(
         title=title,
@@ -1040,12 +1062,25 @@ def _scale_caption(text: str) -> str:
     return match.group(1).lower().rstrip("s") if match else ""
 
 
+def _chart_table(chart: ChartTable, title: str) -> _RawTable:
+    """A chart's table, named by its page's title (a chart's own caption is often its
+    legend, set above it). A chart of one series has no legend: the year its title names
+    alone ("2006 Health IT Staffing Needs") heads it."""
+    header, *rows = (list(row) for row in chart.cells)
+    years = {word for word in title.split() if YEAR_HEADER_RE.fullmatch(word)}
+    if len(header) == 2 and not header[1] and len(years) == 1:
+        header = ["", years.pop()]
+    return _RawTable(title, "", [header, *rows], headed=True)
+
+
 def _table_record(raw: _RawTable, slide: int, index: int) -> Table | None:
     rows = [row for row in raw.cells if any(cell for cell in row)]
+    if raw.headed:
+        rows = [raw.cells[0], *[row for row in raw.cells[1:] if any(cell for cell in row)]]
     if len(rows) < 2 and not (rows and len(rows[0]) > 1):
         return None
     header, *body = rows
-    if _is_content_row(header, body):
+    if not raw.headed and _is_content_row(header, body):
         header, body = tuple("" for _ in header), rows  # the first row is content: no header
     return Table(
         table_id=f"s{slide}-t{index}",
@@ -1104,6 +1139,10 @@ def _digits_split(layout_text: str, plain_text: str) -> bool:
 
 def _area(box: tuple[float, float, float, float]) -> float:
     return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
+
+
+def _meet(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _overlaps(box: tuple[float, float, float, float], statement: StatementTable) -> bool:

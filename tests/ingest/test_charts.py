@@ -1,0 +1,66 @@
+"""Bar charts in pictures, read as tables: values by their bars' categories and series."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from ingest.facts import table_facts
+from ingest.pdf_reader import read_deck
+
+needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed")
+
+SERIES = (("2021 Results", (60, 150, 100)), ("2022 Results", (100, 100, 170)))
+CATEGORIES = (("Firewalls", (40, 52)), ("Encryption", (25, 31)), ("Audit logs", (18, 14)), ("Training", (9, 22)))
+
+
+def _picture_pdf(path: Path, image: Image.Image) -> Path:
+    from fpdf import FPDF
+
+    picture = path.with_suffix(".png")
+    image.save(picture)
+    pdf = FPDF(orientation="L", unit="pt", format=(540, 720))
+    pdf.add_page()
+    pdf.image(str(picture), x=0, y=0, w=720, h=540)
+    pdf.output(str(path))
+    return path
+
+
+def _grouped_bars(path: Path) -> Path:
+    """A slide that is one picture: a horizontal bar chart of two series, each value at
+    its bar's end, the categories left of the axis, a legend of swatches below."""
+    image = Image.new("RGB", (2400, 1800), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=56)
+    draw.text((300, 80), "Security tools in use", fill="black", font=font)
+    axis = 900
+    for row, (label, values) in enumerate(CATEGORIES):
+        top = 300 + row * 300
+        width = draw.textlength(label, font=font)
+        draw.text((axis - 40 - width, top + 60), label, fill="black", font=font)
+        for series, ((_, colour), value) in enumerate(zip(SERIES, values, strict=True)):
+            bar_top = top + series * 90
+            end = axis + value * 25
+            draw.rectangle((axis, bar_top, end, bar_top + 80), fill=colour)
+            draw.text((end + 25, bar_top + 10), f"{value}%", fill="black", font=font)
+    for index, (name, colour) in enumerate(SERIES):
+        x = 700 + index * 700
+        draw.rectangle((x, 1600, x + 50, 1650), fill=colour)
+        draw.text((x + 80, 1595), name, fill="black", font=font)
+    return _picture_pdf(path, image)
+
+
+@needs_tesseract
+def test_a_bar_chart_in_a_picture_is_a_table_of_its_categories_and_series(tmp_path: Path) -> None:
+    deck = read_deck(_grouped_bars(tmp_path / "bars.pdf"))
+    assert deck.ocr is not None and deck.ocr.pages[0].charts
+    [table] = [table for table in deck.tables if table.header[1:] == ("2021 Results", "2022 Results")]
+    rows = {row[0]: row[1:] for row in table.rows}
+    expected = {label: tuple(f"{value}%" for value in values) for label, values in CATEGORIES}
+    assert rows == expected
+    # Each figure is its category's, in its series' year.
+    facts = {(fact.row, fact.period): fact.value for fact in table_facts(table)}
+    assert facts[("Encryption", "2022")] == 31.0 and facts[("Audit logs", "2021")] == 18.0
