@@ -43,7 +43,7 @@ from ingest.numbers import (
     strip_periods,
 )
 from ingest.readable import readable_words
-from ingest.records import Fact
+from ingest.records import Chunk, Fact
 from ingest.statements import Period, fiscal_year_end_month_of, period_name
 from ingest.text import tokenize
 from understand.kinds import CAUSE_QUESTION_RE
@@ -153,6 +153,8 @@ COUNT_RE = re.compile(
 # mention it, not just its slide ("Acme Bank" employees, "Acme Deutschland" headcount).
 # Chosen on the gold set.
 RARE_TERM_PASSAGES = 3
+# A line of at most this many words right above a passage names it (`_lines_above`).
+LINE_ABOVE_WORDS = 5
 # Needed share of the question's key words (weighted by rarity) found around a fact: its
 # description or its page. Fewer, and the question asks about something else.
 MIN_COVERAGE = 0.6
@@ -370,6 +372,7 @@ class FactLookup:
         # A figure printed in a heading ("minutes 70,000 watched online") is named by the
         # heading's own words, not by a heading above it.
         headings = {chunk.chunk_id for chunk in index.chunks if chunk.kind == "heading"}
+        above = _lines_above(index.chunks)
         narrow_sets, metric_sets, own_sets = [], [], []
         row_terms: list[list[str]] = []
         qualifiers: list[list[str]] = []
@@ -380,6 +383,8 @@ class FactLookup:
             parts += [letters for phrase, letters in joined.items() if phrase in row_words]
             if not fact.table_id:
                 parts.append(_sentence_with(fact.context, fact.raw))
+                if not fact.heading:
+                    parts.append(above.get(fact.fact_id.rsplit("-f", 1)[0], ""))
             if fact.unit == "%":
                 parts.append("ratio percentage")  # a share of something is a ratio
             if "change" in fact.tags:  # "up JPY49.4 billion from FY15" is an increase
@@ -2230,6 +2235,29 @@ def _expand_quarters(periods: list[str], lowered: str) -> list[str]:
     return periods
 
 
+# A phrase ending a sum's second operand that says whose or where ("for the Country
+# genre", "in Europe").
+SHARED_QUALIFIER_RE = re.compile(r"\s(?:for|in|among|across|at) (?:the )?[\w\s&/'-]+$", re.I)
+
+
+def _lines_above(chunks: Sequence[Chunk]) -> dict[str, str]:
+    """Per passage, the line of a few words without a figure right above it on its slide
+    ("Launching <a product>" over "... hits 100k installs in its first week"): a heading
+    the layout did not mark as one (an OCR'd slide's, often), which names what the
+    passage's figures are of."""
+    found = {}
+    for previous, chunk in itertools.pairwise(chunks):
+        if (
+            previous.slide == chunk.slide
+            and chunk.kind in ("text", "bullet")
+            and previous.kind in ("text", "heading")
+            and len(previous.text.split()) <= LINE_ABOVE_WORDS
+            and not any(character.isdigit() for character in previous.text)
+        ):
+            found[chunk.chunk_id] = previous.text
+    return found
+
+
 def _split_two_metrics(question: str) -> tuple[str, str, str] | None:
     patterns = (
         (r"\bratio of (?P<a>.+?) to (?P<b>.+)", "/"),
@@ -2264,7 +2292,14 @@ def _split_two_metrics(question: str) -> tuple[str, str, str] | None:
             "-",
         ),
         (r"\bhow much (?:lower|less|smaller) (?:was|is|were) (?P<b>.+?) than (?P<a>.+)", "-"),
-        (r"\b(?:sum|total|combined [\w%-]+) of (?P<a>.+?) and (?P<b>.+)", "+"),
+        (r"\bcombined (?P<m>[\w%-]+) of (?P<a>.+?) and (?P<b>.+)", "+"),
+        (r"\b(?:sum|total) of (?P<a>.+?) and (?P<b>.+)", "+"),
+        # "How many <personnel> in all for <A> and <B>": the thing counted is both's.
+        (
+            r"\bhow (?:many|much) (?P<m>[\w\s&/'%-]+?) (?:in all|in total|altogether|combined) "
+            r"(?:for|in|across|of|at) (?P<a>.+?) and (?P<b>.+)",
+            "+",
+        ),
         (r"\b(?P<a>.+?) plus (?P<b>.+)", "+"),
         (r"\b(?P<a>.+?) (?:minus|less(?! than)) (?P<b>.+)", "-"),
     )
@@ -2276,8 +2311,14 @@ def _split_two_metrics(question: str) -> tuple[str, str, str] | None:
                 if len(find_periods(question)) >= 2:
                     return None  # "... in April 2017 than it hired in April 2016": two periods, compared as such
                 first, second = (f"{match.group('m')} {part}" for part in (first, second))
-                if match.group("more").lower() != "more":
+                if "more" in match.re.groupindex and match.group("more").lower() != "more":
                     first, second = second, first
+            if operation == "+":
+                # "the combined share of A and B for the Country genre": what follows B
+                # qualifies both.
+                shared = SHARED_QUALIFIER_RE.search(second)
+                if shared and not SHARED_QUALIFIER_RE.search(first):
+                    first = f"{first} {shared.group(0).strip()}"
             second = re.sub(r",?\s*in (?:points|percent|%|JPY \w+)$", "", second, flags=re.I)
             if operation == "/" and re.search(r"\b(margin|percentage|percent|share)\b|%", question, re.I):
                 operation = "share"

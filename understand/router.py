@@ -38,6 +38,7 @@ NUMERIC_PATTERNS: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 DESCRIPTIVE_PATTERNS = re.compile(
     r"^\s*(why|explain|describe|what are|list|summari[sz]e|how does|how do|how will|how is|how did|tell me about)\b"
+    r"|^\s*(?:what|which) (?:kinds?|types?|sorts?) of\b"
     r"|\b(model|strategy|strategies|advantages?|approach|overview|status|differen\w+ between|difference from|"
     r"developments|highlights|consist of|involve|mean|definition|defined?|used (?:for|to))\b",
     re.IGNORECASE,

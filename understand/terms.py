@@ -29,7 +29,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "buybacks": ("repurchase", "buyback"),
     "debt": ("borrowings",),
     "loans": ("borrowings",),
-    "founded": ("established", "est"),
+    "founded": ("established", "est", "formed"),
     "established": ("est", "established"),
     "founding": ("established", "est"),
     "subscribers": ("subscription", "subs", "subscriptions"),
@@ -38,6 +38,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "atm": ("atms",),
     "atms": ("atm",),
     "gm": ("gross", "margin"),
+    "avg": ("average",),
     "costs": ("cost",),
     "cost": ("costs",),
     "expense": ("expenses",),
@@ -258,6 +259,9 @@ MEASURE_WORDS = frozenset(
         "value",
         "figure",
         "difference",
+        "combined",
+        "sum",
+        "average",
     ]
 )
 

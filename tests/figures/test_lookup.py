@@ -174,9 +174,23 @@ def test_a_share_needs_a_part_and_a_whole(deck: DeckQA) -> None:
 def test_two_metrics_joined_by_an_operator_sign_or_word() -> None:
     from figures.lookup import _split_two_metrics
 
+    # What ends a sum's second operand ("in FY21", "for the Country genre") is both's.
     assert _split_two_metrics("What was operating income plus depreciation in FY21?") == (
-        "What was operating income",
+        "What was operating income in FY21",
         "depreciation in FY21",
+        "+",
+    )
+    assert _split_two_metrics(
+        "What is the combined percentage of album sales and song sales for the Country genre?"
+    ) == (
+        "percentage album sales for the Country genre",
+        "percentage song sales for the Country genre",
+        "+",
+    )
+    # "How many <things> in all for A and B": the things of each.
+    assert _split_two_metrics("How many fieldwork personnel in all for Wave I and Wave II?") == (
+        "fieldwork personnel Wave I",
+        "fieldwork personnel Wave II",
         "+",
     )
     assert _split_two_metrics("What was net sales less cost of sales?") == ("What was net sales", "cost of sales", "-")
