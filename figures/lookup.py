@@ -493,6 +493,7 @@ class FactLookup:
         self._is_money = np.array([is_money(unit) for unit in units], dtype=bool)
         self._is_scaled = np.array([bool(split_unit(unit)[1]) for unit in units], dtype=bool)
         self._is_prose = np.array([not fact.table_id for fact in self.facts], dtype=bool)
+        self._table_ids = np.array([fact.table_id for fact in self.facts], dtype=object)
         # "Proposal 3", "Note 12": a number that is part of a name, not a figure.
         self._is_numbering = np.array(
             [
@@ -935,6 +936,20 @@ class FactLookup:
                 excluded |= np.logical_and.reduce([self._narrow.holding(term) for term in words])
         return Candidates(features, head_found, period_ok, tuple(rare_terms), rare_held, excluded)
 
+    def _names_another_row(self, fact: Fact, question: str) -> bool:
+        """A table's figure in a row the question names no word of, when it names words of
+        another row of that table ("an internal breach of security" beside a chart's "External
+        Breach of Security" row, its own row's value lost to OCR): another row is asked."""
+        if not fact.table_id or not fact.row:
+            return False
+        tokens = expand(tokenize(question))
+        shares = self._row_terms.found_share(tokens)
+        position = self._position[fact.fact_id]
+        # A row under a section the question names ("COVID-19 Vaccine" over "Worldwide") is named.
+        if shares[position] > 0 or self._qualifiers.found_share(tokens)[position] > 0:
+            return False
+        return bool((shares[self._table_ids == fact.table_id] > 0).any())
+
     def _counts_another(self, fact: Fact, question: str) -> bool:
         """ "How many days did the training last?": a sentence's figure that counts
         something else ("48 interviewers") does not state the count asked."""
@@ -995,6 +1010,7 @@ class FactLookup:
             and not (fact.unit == "year" and COUNT_QUESTION_RE.search(question))
             and not (fact.unit != "year" and YEAR_QUESTION_RE.search(question))
             and not self._counts_another(fact, question)
+            and not self._names_another_row(fact, question)
             # "How much does it cost ...": an amount, not the share of those who named it.
             and not (fact.unit in ("%", "points") and asks_money(question))
             and not _label_says_otherwise(fact)

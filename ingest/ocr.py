@@ -231,7 +231,7 @@ _DAY_COMMA_YEAR = re.compile(r"\b(\d{1,2}),((?:19|20)\d{2})\b")
 
 
 # A year shortened after an apostrophe, its digits read as letters ("'II" for "'11").
-_SHORT_YEAR = re.compile(r"(?<=['’])(?=[0-9IlO]{2}\b)(?=\S*[IlO])[0-9IlO]{2}\b")
+_SHORT_YEAR = re.compile(r"(?<=['‘’])(?=[0-9IlO]{2}\b)(?=\S*[IlO])[0-9IlO]{2}\b")
 
 
 def ocr_spelling(text: str) -> str:

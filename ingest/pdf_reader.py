@@ -1065,8 +1065,16 @@ def _scale_caption(text: str) -> str:
 def _chart_table(chart: ChartTable, title: str) -> _RawTable:
     """A chart's table, named by its page's title (a chart's own caption is often its
     legend, set above it). A chart of one series has no legend: the year its title names
-    alone ("2006 Health IT Staffing Needs") heads it."""
+    alone ("2006 Health IT Staffing Needs") heads it; a chart over years is a table whose
+    columns are the years."""
     header, *rows = (list(row) for row in chart.cells)
+    # A chart over years ("2011", "2012", ... along its axis): a row per series, a column
+    # per year, as a table of years is printed (its columns are their periods).
+    if all(YEAR_HEADER_RE.fullmatch(row[0].strip(" *")) for row in rows):
+        years = ["", *(row[0].strip(" *") for row in rows)]
+        return _RawTable(
+            title, "", [years, *([name, *(row[i] for row in rows)] for i, name in enumerate(header) if i)], headed=True
+        )
     years = {word for word in title.split() if YEAR_HEADER_RE.fullmatch(word)}
     if len(header) == 2 and not header[1] and len(years) == 1:
         header = ["", years.pop()]

@@ -39,6 +39,14 @@ HEADING_COVERAGE = 0.6
 # best one's score (a rank costs 0.05), answer together.
 STATEMENT_SLACK = 0.15
 TITLE_MAX_WORDS = 10
+# A slide title ending in its number in a series ("Law #3", "Step 4", "Part II"; OCR reads
+# "#1" as "#I"); a series has at least this many slides, each stating a passage of at
+# least this many words.
+SERIES_TITLE_RE = re.compile(
+    r"^(?P<key>.*?[A-Za-z].*?)(?:\s+|\s*#\s*|\s+no\.\s*)(?P<number>\d{1,2}|[IVXl]{1,4})\s*[:.)-]?$", re.IGNORECASE
+)
+MIN_SERIES = 3
+SERIES_PASSAGE_WORDS = 4
 # A page of 2 to MAX_COLUMNS headed columns answers with COLUMN_ITEMS passages of each.
 MAX_COLUMNS = 4
 COLUMN_ITEMS = 3
@@ -140,6 +148,9 @@ def compose(
     if outline:
         return outline
     rows = row_texts or {}
+    series = _numbered_series(question, slide_chunks)
+    if series:
+        return _written(series[0], _readable_units(series[1:]), rows)
     compared = _comparison(question, slides[:2], slide_chunks)
     if compared:
         return _written(compared[0], _readable_units(compared[1:]), rows)
@@ -581,6 +592,53 @@ def _heading_group(
     if len(alike) > 1 and top >= best[0] - STATEMENT_SLACK:
         return sorted(alike, key=lambda chunk: chunk.slide)[:MAX_BULLETS]
     return best[1]
+
+
+def _numbered_series(question: str, slide_chunks: Mapping[int, list[Chunk]]) -> list[Chunk]:
+    """Slides titled alike but for their number ("Big Data Law #1", "... #2", "Step 3"),
+    at least `MIN_SERIES` of them, whose shared title names what the question asks about
+    ("What are the laws of big data?"): each slide's first passage that reads, in order."""
+    terms = subject_terms(strip_periods(question))
+    if not terms:
+        return []
+    series: dict[str, dict[str, int]] = {}  # key -> its number in the title -> the slide
+    for number, chunks in slide_chunks.items():
+        title = chunks[0].title if chunks else ""
+        numbered = SERIES_TITLE_RE.match(title.strip())
+        if numbered and len(numbered.group("key").split()) <= TITLE_MAX_WORDS:
+            series.setdefault(numbered.group("key").lower(), {}).setdefault(numbered.group("number"), number)
+    best: tuple[float, list[int]] = (0.0, [])
+    for key, numbered_slides in series.items():
+        numbers = list(numbered_slides.values())
+        if len(numbers) < MIN_SERIES:  # as many numbers, each its own
+            continue
+        coverage = sum(1 for term in terms if _names(key, term)) / len(terms)
+        if coverage >= HEADING_COVERAGE and coverage > best[0]:
+            best = (coverage, sorted(numbers))
+    said = []
+    for number in best[1]:
+        chunks = slide_chunks[number]
+        index = next(
+            (
+                i
+                for i, chunk in enumerate(chunks)
+                if chunk.kind != "table_row"
+                and chunk.text != chunk.title
+                and len(chunk.text.split()) >= SERIES_PASSAGE_WORDS
+                and readable(_passage_text(chunk))
+            ),
+            None,
+        )
+        if index is None:
+            continue
+        first, text = chunks[index], chunks[index].text
+        # A sentence set as a heading's line and carried on below it: the whole sentence.
+        if not text.rstrip().endswith((".", "!", "?")) and index + 1 < len(chunks):
+            following = chunks[index + 1].text
+            ends = re.search(r"[.!?](?:\s|$)", following)
+            text = f"{text} {following[: ends.end()].strip() if ends else following}"
+        said.append(replace(first, kind="text", text=text))
+    return said[:MAX_BULLETS] if len(said) >= MIN_SERIES else []
 
 
 def _title_chunk(slide: SlideHit) -> Chunk:

@@ -64,3 +64,30 @@ def test_a_bar_chart_in_a_picture_is_a_table_of_its_categories_and_series(tmp_pa
     # Each figure is its category's, in its series' year.
     facts = {(fact.row, fact.period): fact.value for fact in table_facts(table)}
     assert facts[("Encryption", "2022")] == 31.0 and facts[("Audit logs", "2021")] == 18.0
+
+
+def _bars_over_years(path: Path) -> Path:
+    """A slide that is one picture: a column chart of one series over four years, each
+    value above its column, the years below the axis, no legend."""
+    image = Image.new("RGB", (2400, 1800), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=56)
+    draw.text((300, 80), "Members by year", fill="black", font=font)
+    axis = 1500
+    for index, (year, value) in enumerate((("2011", 120), ("2012", 185), ("2013", 240), ("2014", 310))):
+        left = 400 + index * 450
+        top = axis - value * 3
+        draw.rectangle((left, top, left + 200, axis), fill=(40, 90, 160))
+        width = draw.textlength(str(value), font=font)
+        draw.text((left + 100 - width / 2, top - 80), str(value), fill="black", font=font)
+        width = draw.textlength(year, font=font)
+        draw.text((left + 100 - width / 2, axis + 30), year, fill="black", font=font)
+    return _picture_pdf(path, image)
+
+
+@needs_tesseract
+def test_a_chart_over_years_is_a_table_whose_columns_are_the_years(tmp_path: Path) -> None:
+    deck = read_deck(_bars_over_years(tmp_path / "years.pdf"))
+    [table] = [table for table in deck.tables if table.header[1:] == ("2011", "2012", "2013", "2014")]
+    facts = {fact.period: fact.value for fact in table_facts(table)}
+    assert facts == {"2011": 120.0, "2012": 185.0, "2013": 240.0, "2014": 310.0}
