@@ -35,6 +35,16 @@ def text_deck_pdf(slides: list[tuple[str, list[str]]], title: str = "") -> bytes
     return bytes(pdf.output())
 
 
+def picture_slide_pdf(path: Path, picture: Path, height: float = 540) -> Path:
+    """A one-page slide (720 pt wide) that is the image `picture`, scaled to its width and
+    `height`, with no text layer: what a deck exported as images looks like."""
+    pdf = FPDF(orientation="L", unit="pt", format=(540, 720))
+    pdf.add_page()
+    pdf.image(str(picture), x=0, y=0, w=720, h=height)
+    pdf.output(str(path))
+    return path
+
+
 def protected_small_deck(folder: Path) -> Path:
     """The small deck with an owner password only (permission flags, an empty user
     password), as most real 10-Ks come: `folder/locked.pdf`."""

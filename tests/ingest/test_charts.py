@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ingest.facts import table_facts
 from ingest.pdf_reader import read_deck
+from tests.small_deck import picture_slide_pdf
 
 needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed")
 
@@ -18,15 +19,9 @@ CATEGORIES = (("Firewalls", (40, 52)), ("Encryption", (25, 31)), ("Audit logs", 
 
 
 def _picture_pdf(path: Path, image: Image.Image) -> Path:
-    from fpdf import FPDF
-
     picture = path.with_suffix(".png")
     image.save(picture)
-    pdf = FPDF(orientation="L", unit="pt", format=(540, 720))
-    pdf.add_page()
-    pdf.image(str(picture), x=0, y=0, w=720, h=540)
-    pdf.output(str(path))
-    return path
+    return picture_slide_pdf(path, picture)
 
 
 def _grouped_bars(path: Path) -> Path:

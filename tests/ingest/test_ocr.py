@@ -27,6 +27,7 @@ from ingest.ocr import (
 from ingest.pdf_reader import OCR_SIZE_TOLERANCE, _full_height, _Line, _on_baselines, _title_lines, read_deck
 from qa.deckqa import DeckQA
 from qa.settings import Settings
+from tests.small_deck import picture_slide_pdf
 
 IMAGE_PAGES = (12, 23, 29, 35, 37, 39)  # tables, charts and bullets
 needs_tesseract = pytest.mark.skipif(tesseract_version() is None, reason="Tesseract is not installed")
@@ -257,8 +258,6 @@ def test_a_chart_pasted_as_a_picture_is_read_by_ocr(tmp_path: Path) -> None:
 def _values_on_bars_pdf(path: Path) -> Path:
     """A slide that is one picture: a table whose header row is white on black, and a bar
     chart whose values are written in white on bars of dark and light colours."""
-    from fpdf import FPDF
-
     image = Image.new("RGB", (2400, 1500), "white")
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=56)
@@ -280,11 +279,7 @@ def _values_on_bars_pdf(path: Path) -> Path:
         draw.text((800 + value * 12, top + 22), str(value), fill="white", font=font)
     picture = path.with_suffix(".png")
     image.save(picture)
-    pdf = FPDF(orientation="L", unit="pt", format=(540, 720))
-    pdf.add_page()
-    pdf.image(str(picture), x=0, y=0, w=720, h=450)
-    pdf.output(str(path))
-    return path
+    return picture_slide_pdf(path, picture, height=450)
 
 
 @needs_tesseract
