@@ -25,6 +25,8 @@ MIN_DENSE_WITH_UNKNOWN_TERM = 0.65
 # A term counts as known when it is this similar (rapidfuzz ratio) to a deck word;
 # tolerates typos like "competitve".
 TYPO_SIMILARITY = 84
+# A unit a figure is asked in: a short word in lower case after "in" or "per".
+UNIT_ASKED_RE = re.compile(r"\b(?:in|per) ([a-z]{2,4})\b(?! of\b)")
 # A slide title of at most this many key terms, all of them in the question, is named by it.
 SHORT_TITLE_TERMS = 3
 
@@ -134,6 +136,11 @@ class RefusalPolicy:
         best = max(slide.best_dense for slide in slides)
         if best < MIN_DENSE and not self._names_a_title(question, slides) and not self._quotes_a_known_name(question):
             return Verdict(True, f"best passage similarity {best:.2f} < {MIN_DENSE}")
+        # The unit a figure is asked in ("in psi", "per kWh"): a document that never writes
+        # it states no figure in it, however close its passages.
+        units = [unit for unit in UNIT_ASKED_RE.findall(question) if len(unit) > 1 and self._unknown(unit)]
+        if units:
+            return Verdict(True, f"a figure is asked in {', '.join(units)}, which the deck never writes", tuple(units))
         unknown = self.decisive_unknown_terms(question)
         if unknown and best < MIN_DENSE_WITH_UNKNOWN_TERM and not self._names_a_whole_title(question, slides):
             return Verdict(

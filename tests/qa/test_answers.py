@@ -246,3 +246,17 @@ def test_a_question_naming_a_short_title_whole_is_about_that_slide() -> None:
     assert not policy.judge(question, [slide("Summary")]).refuse
     refused = policy.judge(question, [slide("Venture capital funds in Europe")])
     assert refused.refuse and "conclusions" in refused.reason
+
+
+def test_a_figure_asked_in_a_unit_the_document_never_writes_is_refused() -> None:
+    from ingest.records import Chunk
+    from qa.refusal import RefusalPolicy
+    from retriever.hits import Hit, SlideHit
+
+    chunk = Chunk("s4-p1", 4, "Fuel system", "The fuel pump keeps the injectors at a constant fuel pressure.")
+    slides = [SlideHit(4, "Fuel system", 1.0, (Hit(chunk, 1.0, dense=0.8),))]
+    words = {"fuel", "pressure", "pump", "injectors", "system", "bar"}
+    policy = RefusalPolicy(words, lambda _: True)
+    refused = policy.judge("At what fuel pressure in psi does the system operate?", slides)
+    assert refused.refuse and "psi" in refused.reason  # however close the passage
+    assert not policy.judge("At what fuel pressure in bar does the system operate?", slides).refuse
