@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from ingest.numbers import BARE_PART_RE, find_periods, strip_periods
+from ingest.numbers import BARE_PART_RE, CURRENCIES, find_periods, strip_periods
 from ingest.ocr import ocr_form
 from retriever.hits import SlideHit
 from understand.kinds import question_kind
@@ -25,8 +25,12 @@ MIN_DENSE_WITH_UNKNOWN_TERM = 0.65
 # A term counts as known when it is this similar (rapidfuzz ratio) to a deck word;
 # tolerates typos like "competitve".
 TYPO_SIMILARITY = 84
-# A unit a figure is asked in: a short word in lower case after "in" or "per".
-UNIT_ASKED_RE = re.compile(r"\b(?:in|per) ([a-z]{2,4})\b(?! of\b)")
+# A unit a figure is asked in: a short word in lower case after "in" or "per", ending the
+# question or its noun phrase ("in psi does ...", "per kwh?"); a currency is printed as
+# its sign.
+UNIT_ASKED_RE = re.compile(
+    r"\b(?:in|per) ([a-z]{2,4})(?=\s*(?:[?.,;]|$)|\s+(?:does|do|did|is|are|was|were|will|would|can|could)\b)"
+)
 # A slide title of at most this many key terms, all of them in the question, is named by it.
 SHORT_TITLE_TERMS = 3
 
@@ -138,7 +142,12 @@ class RefusalPolicy:
             return Verdict(True, f"best passage similarity {best:.2f} < {MIN_DENSE}")
         # The unit a figure is asked in ("in psi", "per kWh"): a document that never writes
         # it states no figure in it, however close its passages.
-        units = [unit for unit in UNIT_ASKED_RE.findall(question) if len(unit) > 1 and self._unknown(unit)]
+        content = set(key_terms(question))
+        units = [
+            unit
+            for unit in UNIT_ASKED_RE.findall(question)
+            if unit in content and unit not in CURRENCIES and self._unknown(unit)
+        ]
         if units:
             return Verdict(True, f"a figure is asked in {', '.join(units)}, which the deck never writes", tuple(units))
         unknown = self.decisive_unknown_terms(question)
