@@ -237,6 +237,7 @@ OWNER_RE = re.compile(r"\b([A-Za-z][\w&.-]*)['’]s\b")
 # Days apart at which two dates are one fiscal year's end (`_same_week`).
 YEAR_END_DAYS = 6
 COUNT_QUESTION_RE = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
+AMOUNT_QUESTION_RE = re.compile(r"\bhow (?:many|much)\b|\bnumber of\b", re.I)
 # A question asking for a year or a date ("When was the bank founded?"): no amount answers it.
 YEAR_QUESTION_RE = re.compile(r"^\W*(?:when|since when|(?:in )?(?:what|which) year)\b", re.I)
 # Of this many best matches for a share's whole, those of the same name are its namesakes.
@@ -1006,8 +1007,9 @@ class FactLookup:
             and not unknown_periods
             and not unended
             and not best.rare_missing
-            # "How many funds ...": a count, not the year a label prints ("1999 vs 2011").
-            and not (fact.unit == "year" and COUNT_QUESTION_RE.search(question))
+            # "How many funds ...", "how much more productive ...": a count or an amount, not
+            # the year a label or a citation prints ("1999 vs 2011", "Brynjolfsson, 2011").
+            and not (fact.unit == "year" and AMOUNT_QUESTION_RE.search(question))
             and not (fact.unit != "year" and YEAR_QUESTION_RE.search(question))
             and not self._counts_another(fact, question)
             and not self._names_another_row(fact, question)

@@ -260,3 +260,19 @@ def test_a_figure_asked_in_a_unit_the_document_never_writes_is_refused() -> None
     refused = policy.judge("At what fuel pressure in psi does the system operate?", slides)
     assert refused.refuse and "psi" in refused.reason  # however close the passage
     assert not policy.judge("At what fuel pressure in bar does the system operate?", slides).refuse
+
+
+def test_a_year_a_citation_prints_is_no_amount(settings, tmp_path) -> None:
+    from ingest.index_store import open_index
+    from qa.deckqa import DeckQA
+    from tests.small_deck import text_deck_pdf
+
+    slides = [
+        ("Why data-driven?", ["Creating a data-driven organization"]),
+        ("Data-driven firms are more productive", ["Controlling for other factors", "Source: Brynjolfsson et al. 2011"]),
+    ]
+    pdf = tmp_path / "deck.pdf"
+    pdf.write_bytes(text_deck_pdf(slides))
+    deck = DeckQA(open_index(pdf, tmp_path / "index", model_cache=settings.index.model_cache))
+    answer = deck.ask("How much more productive are data-driven firms?")
+    assert "**2011**" not in answer.answer, answer.answer
