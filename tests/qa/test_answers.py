@@ -269,7 +269,10 @@ def test_a_year_a_citation_prints_is_no_amount(settings, tmp_path) -> None:
 
     slides = [
         ("Why data-driven?", ["Creating a data-driven organization"]),
-        ("Data-driven firms are more productive", ["Controlling for other factors", "Source: Brynjolfsson et al. 2011"]),
+        (
+            "Data-driven firms are more productive",
+            ["Controlling for other factors", "Source: Brynjolfsson et al. 2011"],
+        ),
     ]
     pdf = tmp_path / "deck.pdf"
     pdf.write_bytes(text_deck_pdf(slides))
