@@ -2260,7 +2260,7 @@ SHARED_QUALIFIER_RE = re.compile(r"\s(?:for|in|among|across|at) (?:the )?[\w\s&/
 
 def _lines_above(chunks: Sequence[Chunk]) -> dict[str, str]:
     """Per passage, the line of a few words without a figure right above it on its slide
-    ("Launching <a product>" over "... hits 100k installs in its first week"): a heading
+    ("Launching <a product>" over "... reached 100,000 installs in its first week"): a heading
     the layout did not mark as one (an OCR'd slide's, often), which names what the
     passage's figures are of."""
     found = {}
@@ -2270,7 +2270,7 @@ def _lines_above(chunks: Sequence[Chunk]) -> dict[str, str]:
             and chunk.kind in ("text", "bullet")
             and previous.kind in ("text", "heading")
             and len(previous.text.split()) <= LINE_ABOVE_WORDS
-            and not any(character.isdigit() for character in previous.text)
+            and not find_figures(previous.text)
         ):
             found[chunk.chunk_id] = previous.text
     return found
