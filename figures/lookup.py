@@ -946,7 +946,7 @@ class FactLookup:
         tokens = expand(tokenize(question))
         shares = self._row_terms.found_share(tokens)
         position = self._position[fact.fact_id]
-        # A row under a section the question names ("COVID-19 Vaccine" over "Worldwide") is named.
+        # A row under a section the question names ("Vaccines" over "Worldwide") is named.
         if shares[position] > 0 or self._qualifiers.found_share(tokens)[position] > 0:
             return False
         return bool((shares[self._table_ids == fact.table_id] > 0).any())
@@ -1008,7 +1008,7 @@ class FactLookup:
             and not unended
             and not best.rare_missing
             # "How many funds ...", "how much more productive ...": a count or an amount, not
-            # the year a label or a citation prints ("1999 vs 2011", "Brynjolfsson, 2011").
+            # the year a label or a citation prints ("1999 vs 2011", "Source: Smith et al. 2011").
             and not (fact.unit == "year" and AMOUNT_QUESTION_RE.search(question))
             and not (fact.unit != "year" and YEAR_QUESTION_RE.search(question))
             and not self._counts_another(fact, question)
