@@ -102,14 +102,13 @@ def bar_charts(image: Any, words: Sequence[Any], dpi: int, confident: float) -> 
         return []
     corners = np.concatenate([pixels[:4, :4].reshape(-1, 3), pixels[-4:, -4:].reshape(-1, 3)])
     background = np.median(np.concatenate([corners, pixels[::8, ::8].reshape(-1, 3)]), axis=0)
+    sure = [(w, _value_text(w.text)) for w in words if w.confidence >= confident]
     values = [
-        _Value(_value_text(w.text), w.confidence, w.box)
-        for w in words
-        if w.confidence >= confident and VALUE_RE.match(_value_text(w.text)) and any(c.isdigit() for c in w.text)
+        _Value(text, w.confidence, w.box) for w, text in sure if VALUE_RE.match(text) and any(c.isdigit() for c in text)
     ]
     # Labels and legends are words read as surely as values; OCR's reading of a picture's
     # texture is not.
-    words = [w for w in words if w.confidence >= confident and not VALUE_RE.match(_value_text(w.text))] + values
+    words = [w for w, text in sure if not VALUE_RE.match(text)] + values
     if len(values) < MIN_BARS:
         return []
     charts = []
@@ -122,7 +121,7 @@ def bar_charts(image: Any, words: Sequence[Any], dpi: int, confident: float) -> 
     # A value is one bar's: of two readings of the same figures, the one with more rows.
     kept: list[ChartTable] = []
     for chart in sorted(charts, key=lambda c: -len(c.cells)):
-        if not any(_overlap(chart.box, other.box) for other in kept):
+        if not any(boxes_meet(chart.box, other.box) for other in kept):
             kept.append(chart)
     return kept
 
@@ -135,7 +134,7 @@ def _bar_of(pixels: Any, background: Any, word: Any, horizontal: bool, dpi: int)
     gap = max(2, int(GAP * height))
     shortest = max(2, int(MIN_BAR_INCH * dpi))
     limit_y = pixels.shape[0] - 1
-    best: tuple[int, int, Any] | None = None  # run length, probe position across, colour
+    best: tuple[int, int, Any, int] | None = None  # run length, probe position across, colour, pixels skipped
     if horizontal:
         x = x0 - 1
         if x < 1:
@@ -422,5 +421,6 @@ def _union(words: Sequence[Any]) -> tuple[float, float, float, float]:
     )
 
 
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+def boxes_meet(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    """Whether two (x0, top, x1, bottom) boxes overlap."""
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]

@@ -47,7 +47,7 @@ from pathlib import Path
 from threading import Lock
 from typing import Any
 
-from ingest.charts import ChartTable, bar_charts
+from ingest.charts import ChartTable, bar_charts, boxes_meet
 from ingest.errors import DeckError
 
 # A page with fewer non-space characters in its text layer is read by OCR.
@@ -207,7 +207,6 @@ class OcrReading:
         return found
 
 
-_DIGITS_READ_AS_LETTERS = str.maketrans({"I": "1", "l": "1", "O": "0"})
 # Letters OCR confuses with each other ('FIFO' read as 'FlFO', 'FY00' as 'FYOO'), folded to one.
 CONFUSABLE = str.maketrans({"l": "i", "1": "i", "|": "i", "!": "i", "0": "o"})
 
@@ -232,6 +231,7 @@ _DAY_COMMA_YEAR = re.compile(r"\b(\d{1,2}),((?:19|20)\d{2})\b")
 
 # A year shortened after an apostrophe, its digits read as letters ("'II" for "'11").
 _SHORT_YEAR = re.compile(r"(?<=['‘’])(?=[0-9IlO]{2}\b)(?=\S*[IlO])[0-9IlO]{2}\b")
+_DIGITS_READ_AS_LETTERS = str.maketrans({"I": "1", "l": "1", "O": "0"})
 
 
 def ocr_spelling(text: str) -> str:
@@ -483,15 +483,12 @@ def filled_shapes(image: Any) -> list[tuple[tuple[int, int, int, int], Any]]:
     filled outline (a rectangle's; not a photograph's edge or a pie's slice), at most
     `FILL_MAX_SHARE` of the page."""
     import numpy as np
-    from PIL import Image
     from scipy import ndimage
 
-    width, height = image.size
-    small = np.asarray(image.resize((width // FILL_SCALE, height // FILL_SCALE), Image.BOX)).astype(np.int16)
-    if min(small.shape[:2]) < 3:
+    shrunk = _shrunk(image)
+    if shrunk is None:
         return []
-    background = np.median(small.reshape(-1, small.shape[-1]), axis=0)
-    differs = np.abs(small - background).max(axis=-1) > FILL_DIFFERS
+    small, differs = shrunk
     # Where the colour changes (two shapes side by side, a letter's edge), no shape is.
     edge = np.zeros(differs.shape, bool)
     steps = np.abs(np.diff(small, axis=0)).max(axis=-1) > FILL_EDGE
@@ -542,6 +539,20 @@ def filled_shapes(image: Any) -> list[tuple[tuple[int, int, int, int], Any]]:
     return found
 
 
+def _shrunk(image: Any) -> tuple[Any, Any] | None:
+    """The page image (RGB) shrunk `FILL_SCALE` times (int16), and where it differs from the
+    page's background (its median colour) by over `FILL_DIFFERS`; None for a page too small."""
+    import numpy as np
+    from PIL import Image
+
+    width, height = image.size
+    small = np.asarray(image.resize((width // FILL_SCALE, height // FILL_SCALE), Image.BOX)).astype(np.int16)
+    if min(small.shape[:2]) < 3:
+        return None
+    background = np.median(small.reshape(-1, small.shape[-1]), axis=0)
+    return small, np.abs(small - background).max(axis=-1) > FILL_DIFFERS
+
+
 def solid_regions(image: Any) -> tuple[Any, list[tuple[int, int, int, int]]]:
     """The solid regions of a page image (RGB): where it differs from the page's background
     over at least `BAR_THICK_INCH` both ways (a chart's bars, a coloured box, a picture;
@@ -549,15 +560,12 @@ def solid_regions(image: Any) -> tuple[Any, list[tuple[int, int, int, int]]]:
     mask (the shrunk image's size, grown by a step round each to take in its edge) and
     their boxes in pixels, those at least `BAR_MIN_INCH` thick."""
     import numpy as np
-    from PIL import Image
     from scipy import ndimage
 
-    width, height = image.size
-    small = np.asarray(image.resize((width // FILL_SCALE, height // FILL_SCALE), Image.BOX)).astype(np.int16)
-    if min(small.shape[:2]) < 3:
-        return np.zeros(small.shape[:2], bool), []
-    background = np.median(small.reshape(-1, small.shape[-1]), axis=0)
-    differs = np.abs(small - background).max(axis=-1) > FILL_DIFFERS
+    shrunk = _shrunk(image)
+    if shrunk is None:
+        return np.zeros((image.size[1] // FILL_SCALE, image.size[0] // FILL_SCALE), bool), []
+    _, differs = shrunk
     thick = max(1, round(BAR_THICK_INCH * DPI / FILL_SCALE))
     pieces, count = ndimage.label(ndimage.binary_opening(differs, structure=np.ones((thick, thick))))
     kept = np.zeros(count + 1, bool)
@@ -664,7 +672,7 @@ def _with_fills_read(
         x0, top, x1, bottom = word.box
         if _inside((x0 + x1) / 2, (top + bottom) / 2, boxes):
             return True
-        return word.confidence < CONFIDENT and any(_meets(word.box, box) for box in boxes)
+        return word.confidence < CONFIDENT and any(boxes_meet(word.box, box) for box in boxes)
 
     gone = [replaced(word) for word, _ in words]
     merged = _merged(words, layer, gone, fill_words, fill_layer, [True] * len(fill_words))
@@ -689,14 +697,14 @@ def _with_regions_cleared_read(
     around = [(x0 - near, top - near, x1 + near, bottom + near) for x0, top, x1, bottom in boxes]
     # A line of that reading with a word near a shape: a category label's first words lie
     # further from the axis than its last.
-    lines_near = {line for word, line in again if any(_meets(word.box, box) for box in around)}
+    lines_near = {line for word, line in again if any(boxes_meet(word.box, box) for box in around)}
 
     def on_region(box: tuple[float, float, float, float]) -> bool:
         x0, top, x1, bottom = (round(v / FILL_SCALE) for v in box)
         return bool(mask[max(0, top) : max(0, bottom) + 1, max(0, x0) : max(0, x1) + 1].any())
 
     for word, line in again:
-        met = [i for i, (old, _) in enumerate(words) if not gone[i] and _meets(old.box, word.box)]
+        met = [i for i, (old, _) in enumerate(words) if not gone[i] and boxes_meet(old.box, word.box)]
         if any(words[i][0].text == word.text for i in met):
             added.append(False)  # read alike: the page's reading stands, in its line
             continue
@@ -743,10 +751,6 @@ def _merged(
         writer.write(out)
     kept = tuple(pair for pair, drop in zip(words, gone, strict=True) if not drop)
     return kept + tuple(pair for pair, keep in zip(new, added, strict=True) if keep)
-
-
-def _meets(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 # Tesseract's block numbers of a shape's reading start here, apart from the page's; and

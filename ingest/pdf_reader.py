@@ -29,7 +29,7 @@ from typing import Any
 import pdfplumber
 from pypdf import PdfReader
 
-from ingest.charts import ChartTable
+from ingest.charts import ChartTable, boxes_meet
 from ingest.content_stream import read_once
 from ingest.errors import DeckError
 from ingest.facts import YEAR_HEADER_RE, table_facts
@@ -487,7 +487,7 @@ def _read_page(page: Any, number: int, ocr: OcrPage | None = None) -> _PageLayou
         table
         for table in found
         if not any(_overlaps(table.bbox, statement) for statement in read)
-        and not any(_meet(table.bbox, box) for box in chart_boxes)
+        and not any(boxes_meet(table.bbox, box) for box in chart_boxes)
     ]
     boxes = [table.bbox for table in found] + chart_boxes
 
@@ -1082,9 +1082,8 @@ def _chart_table(chart: ChartTable, title: str) -> _RawTable:
 
 
 def _table_record(raw: _RawTable, slide: int, index: int) -> Table | None:
-    rows = [row for row in raw.cells if any(cell for cell in row)]
-    if raw.headed:
-        rows = [raw.cells[0], *[row for row in raw.cells[1:] if any(cell for cell in row)]]
+    held = [row for row in raw.cells[1 if raw.headed else 0 :] if any(cell for cell in row)]
+    rows = [raw.cells[0], *held] if raw.headed else held
     if len(rows) < 2 and not (rows and len(rows[0]) > 1):
         return None
     header, *body = rows
@@ -1147,10 +1146,6 @@ def _digits_split(layout_text: str, plain_text: str) -> bool:
 
 def _area(box: tuple[float, float, float, float]) -> float:
     return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
-
-
-def _meet(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _overlaps(box: tuple[float, float, float, float], statement: StatementTable) -> bool:
