@@ -36,6 +36,7 @@ from qa.extractive import (
     compose_contents,
     contents_page,
     drivers,
+    numbered_series,
     page_furniture,
     stating,
     with_line,
@@ -144,6 +145,8 @@ class DeckQA:
         self.slide_periods = {slide.number: slide.periods for slide in index.slides}
         # A cover that says only what the document is, who presents it and when.
         self.short_cover = short_cover(index)
+        # Slides titled alike but for their number: a numbered list, one slide an item.
+        self.series = numbered_series(self.content_chunks)
         # The page listing the document's contents, if it has one.
         self.contents = contents_page(self.slide_chunks, {slide.number: slide.title for slide in index.slides})
         # A table-row passage is cited as the row's cells, as printed on the slide.
@@ -463,7 +466,14 @@ class DeckQA:
         if composition is None:
             idf = self.search.keyword.bm25.idf
             composition = compose(
-                plain, slides, self.content_chunks, self.row_texts, idf, sentence_dense, cover=self.short_cover
+                plain,
+                slides,
+                self.content_chunks,
+                self.row_texts,
+                idf,
+                sentence_dense,
+                cover=self.short_cover,
+                series=self.series,
             )
             if line is not None and not is_fragment(composition.text):
                 composition = with_line(composition, line)

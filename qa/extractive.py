@@ -131,13 +131,15 @@ def compose(
     idf: Mapping[str, float] | None = None,
     sentence_dense: Mapping[str, Sequence[float]] | None = None,
     cover: int | None = None,
+    series: Mapping[str, list[int]] | None = None,
 ) -> Composition:
     """Compose an answer from `slides` (best first). `slide_chunks` maps a slide number
     to all its passages in reading order; `row_texts` maps a table-row chunk to the row's
     cells as printed, which is what its citation quotes; `idf` weighs the question's
     words by how rare they are in the document; `sentence_dense` maps a long
     paragraph to its sentences' cosine similarity to the question; `cover` is the page
-    of a short cover, if the document has one."""
+    of a short cover, if the document has one; `series` its numbered series of slides
+    (`numbered_series`)."""
     # A short cover (`qa.cover.short_cover`; a question about the document itself is
     # answered from it before this) holds no items of what the document says.
     if cover is not None:
@@ -148,9 +150,9 @@ def compose(
     if outline:
         return outline
     rows = row_texts or {}
-    series = _numbered_series(question, slide_chunks)
-    if series:
-        return _written(series[0], _readable_units(series[1:]), rows)
+    listed = _series_items(question, series or {}, slide_chunks)
+    if listed:
+        return _written(listed[0], _readable_units(listed[1:]), rows)
     compared = _comparison(question, slides[:2], slide_chunks)
     if compared:
         return _written(compared[0], _readable_units(compared[1:]), rows)
@@ -594,27 +596,32 @@ def _heading_group(
     return best[1]
 
 
-def _numbered_series(question: str, slide_chunks: Mapping[int, list[Chunk]]) -> list[Chunk]:
-    """Slides titled alike but for their number ("Big Data Law #1", "... #2", "Step 3"),
-    at least `MIN_SERIES` of them, whose shared title names what the question asks about
-    ("What are the laws of big data?"): each slide's first passage that reads, in order."""
-    terms = subject_terms(strip_periods(question))
-    if not terms:
-        return []
+def numbered_series(slide_chunks: Mapping[int, list[Chunk]]) -> dict[str, list[int]]:
+    """The document's slides titled alike but for their number ("Big Data Law #1", "...
+    #2", "Step 3"), at least `MIN_SERIES` numbers of them: their shared title (lower case)
+    and the slides, in order."""
     series: dict[str, dict[str, int]] = {}  # key -> its number in the title -> the slide
     for number, chunks in slide_chunks.items():
         title = chunks[0].title if chunks else ""
         numbered = SERIES_TITLE_RE.match(title.strip())
         if numbered and len(numbered.group("key").split()) <= TITLE_MAX_WORDS:
             series.setdefault(numbered.group("key").lower(), {}).setdefault(numbered.group("number"), number)
+    return {key: sorted(slides.values()) for key, slides in series.items() if len(slides) >= MIN_SERIES}
+
+
+def _series_items(
+    question: str, series: Mapping[str, list[int]], slide_chunks: Mapping[int, list[Chunk]]
+) -> list[Chunk]:
+    """A numbered series whose shared title names what the question asks about ("What are
+    the laws of big data?"): each slide's first passage that reads, in order."""
+    terms = subject_terms(strip_periods(question))
+    if not terms or not series:
+        return []
     best: tuple[float, list[int]] = (0.0, [])
-    for key, numbered_slides in series.items():
-        numbers = list(numbered_slides.values())
-        if len(numbers) < MIN_SERIES:  # as many numbers, each its own
-            continue
+    for key, numbers in series.items():
         coverage = sum(1 for term in terms if _names(key, term)) / len(terms)
         if coverage >= HEADING_COVERAGE and coverage > best[0]:
-            best = (coverage, sorted(numbers))
+            best = (coverage, numbers)
     said = []
     for number in best[1]:
         chunks = slide_chunks[number]
