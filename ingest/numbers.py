@@ -29,7 +29,7 @@ FIGURE_RE = re.compile(
     + r")"
     + r"(?P<pct>\s?%|\s(?:percent|per cent)\b)?"
     + r"(?P<close>\))?"
-    + r"(?:\s?(?P<scale>trillion|billion|million|thousand|mil|bn|mn)\b|(?P<abbr>(?-i:[KMB]))(?![A-Za-z0-9]))?"
+    + r"(?:\s?(?P<scale>trillion|billion|million|thousand|mil|bn|mn)\b|(?P<abbr>(?-i:[KMBk]))(?![A-Za-z0-9]))?"
     + r"(?:\s?(?P<points>points?)\b)?"
     + r"(?:(?<=%)|(?![A-Za-z0-9]|-\d|[.,]{1,2}\d))",
     re.IGNORECASE,
@@ -162,9 +162,10 @@ def _trim_unpaired_parens(raw: str, match: re.Match[str]) -> str:
 CURRENCIES = {"jpy": "JPY", "¥": "JPY", "yen": "JPY", "usd": "USD", "us$": "USD", "$": "USD", "eur": "EUR", "€": "EUR",
               "gbp": "GBP", "£": "GBP"}  # fmt: skip
 SCALE_WORDS = {"mil": "million", "mn": "million", "bn": "billion"}
-# A scale letter set right after the number, as slides abbreviate: "$53.4B", "400M", "15K"
-# (after a single bare digit it names something: "3M", "Item 1B").
-SCALE_LETTERS = {"K": "thousand", "M": "million", "B": "billion"}
+# A scale letter set right after the number, as slides abbreviate: "$53.4B", "400M", "15K",
+# "100k" (after a single bare digit it names something: "3M", "Item 1B"). A small "m" or
+# "b" is a unit of its own ("100m" of track); a small "k" is a thousand.
+SCALE_LETTERS = {"K": "thousand", "k": "thousand", "M": "million", "B": "billion"}
 
 
 def is_money(unit: str) -> bool:
