@@ -326,12 +326,14 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
 
 
 # A year shortened with an apostrophe after a month, quarter or fiscal year ("Jun '12",
-# "Q3 '15", "FY '09"; OCR reads the apostrophe as a degree sign at times: "Jun °12"): the
-# century is the nearer one.
+# "Q3 '15", "FY '09"; OCR reads the apostrophe as a degree sign at times: "Jun °12"), or
+# after a preposition as a bare year is ("Revenue $5.1B in '11"): the century is the
+# nearer one.
 SHORT_YEAR_RE = re.compile(
     r"\b(?P<before>"
     + _MONTH_RE.replace("(?P<month>", "(?:")
-    + r"|Q[1-4]|[1-4]Q|H[12]|[12]H|FY)\s?[‘’'`°](?P<year>\d{2})\b(?![‘’'`]?\w)",
+    + r"|Q[1-4]|[1-4]Q|H[12]|[12]H|FY|in|for|during|since|from|through|until|to|by)"
+    + r"\s?[‘’'`°](?P<year>\d{2})\b(?![‘’'`]?\w)",
     re.IGNORECASE,
 )
 

@@ -140,6 +140,8 @@ BAR_MIN_INCH = 0.1
 # What that reading adds is on a line with a word this close to a shape (a value at a
 # bar's end, a category label beside the axis).
 CLEARED_NEAR_INCH = 0.6
+# ... and replaces only words it meets in type at most this many times as tall.
+SAME_TYPE = 2.0
 INSTALL_HINT = "install Tesseract OCR to read it (Debian/Ubuntu: apt install tesseract-ocr)"
 
 
@@ -242,6 +244,20 @@ def ocr_spelling(text: str) -> str:
     text = _DAY_COMMA_YEAR.sub(r"\1, \2", text)
     text = _SHORT_YEAR.sub(lambda found: found.group().translate(_DIGITS_READ_AS_LETTERS), text)
     return _CAPS_WITH_L.sub(lambda found: found.group().replace("l", "I"), text)
+
+
+# A Roman numeral after a name, its "I"s read as bars or small "l"s ("Wave Ill", "Wave |"),
+# and a rule read as a bar where a cell starts ("| Wave").
+_NUMERAL_READ = re.compile(r"\b(?P<name>[A-Z][a-z]+ )(?P<numeral>(?=[|lI]{0,2}[|l])[|lI]{1,3})(?![\w|])")
+_LEADING_BAR = re.compile(r"^\|\s+(?=\w)")
+
+
+def ocr_cell(text: str) -> str:
+    """A table cell as OCR read it, spelled as `ocr_spelling` reads it, with a Roman
+    numeral after a name read back ("Wave Ill" -> "Wave III") and a bar a rule left where
+    it starts taken away."""
+    text = _LEADING_BAR.sub("", ocr_spelling(text))
+    return _NUMERAL_READ.sub(lambda found: found.group("name") + "I" * len(found.group("numeral")), text)
 
 
 def ocr_key(text: str) -> str:
@@ -704,7 +720,13 @@ def _with_regions_cleared_read(
         return bool(mask[max(0, top) : max(0, bottom) + 1, max(0, x0) : max(0, x1) + 1].any())
 
     for word, line in again:
-        met = [i for i, (old, _) in enumerate(words) if not gone[i] and boxes_meet(old.box, word.box)]
+        # (A word in type over twice as tall is another line's: the page's reading of a
+        # figure set large, "5%...", its box reaching over the small words beside it.)
+        met = [
+            i
+            for i, (old, _) in enumerate(words)
+            if not gone[i] and boxes_meet(old.box, word.box) and _height(old.box) <= SAME_TYPE * _height(word.box)
+        ]
         if any(words[i][0].text == word.text for i in met):
             added.append(False)  # read alike: the page's reading stands, in its line
             continue
@@ -719,6 +741,10 @@ def _with_regions_cleared_read(
         return words, 0
     merged = _merged(words, layer, gone, again, again_layer, added)
     return (merged, sum(added)) if merged is not None else (words, 0)
+
+
+def _height(box: tuple[float, float, float, float]) -> float:
+    return box[3] - box[1]
 
 
 def _merged(
@@ -834,8 +860,11 @@ def _typography(
 
 
 def _read_as_mark(text: str) -> bool:
-    """A lone character OCR may read in place of a bullet ("=", "_", "«", "."): not a
-    letter or digit, a currency sign, a bracket or a percent sign."""
+    """A lone character OCR may read in place of a bullet ("=", "_", "«", ".", a round dot
+    as "e" or "o"): not another letter or a digit, a currency sign, a bracket or a percent
+    sign. (Its ink must still be one solid blob, as a letter's never is.)"""
+    if text in ("e", "o"):
+        return True
     return (
         len(text) == 1 and not text.isalnum() and unicodedata.category(text) not in {"Sc", "Ps", "Pe"} and text != "%"
     )

@@ -41,13 +41,14 @@ from ingest.ocr import (
     OcrPage,
     OcrReading,
     OcrWord,
+    ocr_cell,
     ocr_pdf,
     ocr_spelling,
     ocr_workdir,
     pages_without_text,
     tesseract_version,
 )
-from ingest.readable import readable
+from ingest.readable import readable, rejoined
 from ingest.records import Chunk, Slide, Table
 from ingest.statements import (
     StatementTable,
@@ -80,7 +81,25 @@ PAGE_FRAME_SHARE = 0.9
 INDENT_EMS = 6
 # A sentence wraps into a line whose type is at most this much larger or smaller (OCR
 # measures one type's size from each line's letters).
-WRAP_SIZE_RATIO = 1.3
+WRAP_SIZE_RATIO = 1.4
+# Words whose tops are this share of their size apart (at least 2 points) stand on one row.
+ROW_SHARE = 0.1
+# A row printed above a table's ruling is at most this many line heights above it.
+ROW_ABOVE_GAP = 1.0
+# Two columns of running text (lines of this many words or more, this many on either
+# side) have a gutter in the middle GUTTER_SPAN of the page, wherever it is.
+COLUMN_PROSE_WORDS = 5
+COLUMN_PROSE_LINES = 3
+GUTTER_SPAN = 0.6
+# A diagram's labels: lines of at most this many words in a row, each label at most two
+# lines, the second centred under the first within this many ems; looked for among this
+# many passages before.
+LABEL_WORDS = 3
+LABEL_CENTRE_EMS = 0.75
+LABEL_ROW_LOOKBACK = 12
+# Lines overlap by at most this share of their type's size (a "y" above a "2") one below
+# the other; more, they are level.
+OVERLAP_SHARE = 0.2
 # A line of at least this many words, most not capitalised, is running text, not a
 # heading (see `_running_text`).
 RUNNING_TEXT_WORDS = 8
@@ -535,9 +554,14 @@ def _read_page(page: Any, number: int, ocr: OcrPage | None = None) -> _PageLayou
         _running_text(line.text) for line in lines if line.bottom <= title_lines[0].top and line not in title_lines
     ):
         title_lines = []
-    # Lines beside the title (a section label in the header band) are page furniture.
+    # Lines beside the title (a section label in the header band) are page furniture;
+    # running text beside it (another column's) is not.
     header_bottom = max((line.bottom for line in title_lines), default=0.0)
-    body = [line for line in lines if line not in title_lines and line.top >= header_bottom - 1]
+    body = [
+        line
+        for line in lines
+        if line not in title_lines and (line.top >= header_bottom - 1 or _running_text(line.text))
+    ]
     # Nor are a statement's column headings passages ("Q4 2022 Q4 2021 vs. Q4 2021"); they
     # may still name the page.
     heads = [(t.head_top, t.top) for t in statements if t.head_top is not None]
@@ -547,8 +571,15 @@ def _read_page(page: Any, number: int, ocr: OcrPage | None = None) -> _PageLayou
     for table in found:
         box = table.bbox
         cells = [[_clean_cell(cell) for cell in row] for row in table.extract()]
+        # Rows set above its ruling in its columns (a header printed on a band of colour):
+        # the table's first rows, no passages.
+        band, top_rows = _rows_above(table, body)
+        if band:
+            cells = top_rows + cells
+            body = [line for line in body if not any(line is taken for taken in band)]
+            box = (box[0], min(line.top for line in band), box[2], box[3])
         if ocr is not None:
-            cells = [[ocr_spelling(cell) for cell in row] for row in cells]
+            cells = [[ocr_cell(cell) for cell in row] for row in cells]
         caption_lines = [
             line for line in body if box[1] - 40 <= line.bottom <= box[1] + 1 and line.x0 < box[2] and line.x1 > box[0]
         ]
@@ -602,9 +633,9 @@ BOLD_STROKE = 0.127
 BASELINE_TOLERANCE = 1.5
 # OCR's text layer sizes each line from its own letters: sizes this close are one size.
 OCR_SIZE_TOLERANCE = 0.15
-# ... and from their ink: a line in lower case without a descending letter is sized this
-# much smaller (a bullet's wrapped line "customers worldwide" 15 pt under "... for 48
-# million" 19 pt). A line in capitals has none to lack.
+# ... and from their ink: a line without a descending letter is sized this much smaller
+# (a bullet's wrapped line "customers worldwide" 15 pt under "... for 48 million" 19 pt;
+# a title in capitals, "RECOMMENDED READING", under the first bullet below it).
 DESCENDER_SHARE = 0.2
 DESCENDERS = frozenset("gjpqy()[]{}")
 
@@ -679,15 +710,15 @@ def _on_baselines(words: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _full_height(words: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """OCR'd words with the size of their line, in lower case, as if it had a descending
-    letter: a line's words share its size and top."""
+    """OCR'd words with the size of their line as if it had a descending letter: a
+    line's words share its size and top."""
     lines: dict[tuple[float, float], list[str]] = {}
     for word in words:
         lines.setdefault((round(float(word["top"]), 1), float(word["size"])), []).append(word["text"])
     shallow = {
         key
         for key, texts in lines.items()
-        if any(char.islower() for char in "".join(texts)) and not DESCENDERS.intersection("".join(texts))
+        if any(char.isalpha() for char in "".join(texts)) and not DESCENDERS.intersection("".join(texts))
     }
     return [
         {**word, "size": round(float(word["size"]) / (1 - DESCENDER_SHARE), 1)}
@@ -719,7 +750,9 @@ def _segments(words: list[dict[str, Any]]) -> list[_Line]:
     """Group words into line segments: same baseline, no wide horizontal gap."""
     rows: list[list[dict[str, Any]]] = []
     for word in sorted(words, key=lambda w: (round(float(w["top"])), float(w["x0"]))):
-        if rows and abs(float(rows[-1][0]["top"]) - float(word["top"])) <= 2:
+        # (Within 2 points, or a tenth of the type's size where it is set large.)
+        near = max(2.0, ROW_SHARE * float(word.get("size", 0.0)))
+        if rows and abs(float(rows[-1][0]["top"]) - float(word["top"])) <= near:
             rows[-1].append(word)
         else:
             rows.append([word])
@@ -743,7 +776,7 @@ def _line(words: list[dict[str, Any]]) -> _Line:
     fonts = [str(word.get("fontname", "")) for word in words]
     colors = [word.get("non_stroking_color") for word in words]
     return _Line(
-        text=" ".join(" ".join(str(word["text"]) for word in words).split()),
+        text=rejoined(" ".join(" ".join(str(word["text"]) for word in words).split())),
         x0=min(float(word["x0"]) for word in words),
         x1=max(float(word["x1"]) for word in words),
         top=min(float(word["top"]) for word in words),
@@ -775,6 +808,10 @@ def reading_order(lines: list[_Line], width: float) -> list[_Line]:
             return "right"
         return "full"
 
+    # Columns of running text split where no line of it crosses, whatever their widths.
+    found = _prose_gutter(lines, width)
+    if found is not None:
+        middle, gutter = found, 0.0
     ordered = sorted(lines, key=lambda line: (round(line.top), line.x0))
     sides = [side(line) for line in ordered]
     if not ("left" in sides and "right" in sides and sides.count("right") >= 2):
@@ -790,6 +827,30 @@ def reading_order(lines: list[_Line], width: float) -> list[_Line]:
             band.append(line)
     result.extend(_band_order(band, side))
     return result
+
+
+def _prose_gutter(lines: list[_Line], width: float) -> float | None:
+    """The middle of the widest gap between columns of running text that no line of
+    COLUMN_PROSE_WORDS words or more crosses, with at least COLUMN_PROSE_LINES such lines
+    on either side, in the middle GUTTER_SPAN of the page; or None."""
+    prose = [line for line in lines if len(line.text.split()) >= COLUMN_PROSE_WORDS]
+    if len(prose) < 2 * COLUMN_PROSE_LINES:
+        return None
+    low, high = width * (1 - GUTTER_SPAN) / 2, width * (1 + GUTTER_SPAN) / 2
+    edges = sorted({low, high, *(x for line in prose for x in (line.x0, line.x1) if low < x < high)})
+    best: tuple[float, float] | None = None
+    for left, right in itertools.pairwise(edges):
+        x = (left + right) / 2
+        if any(line.x0 < x < line.x1 for line in prose):
+            continue
+        if best is None or right - left > best[1] - best[0]:
+            best = (left, right)
+    if best is None:
+        return None
+    x = (best[0] + best[1]) / 2
+    left_side = sum(line.x1 <= x for line in prose)
+    right_side = sum(line.x0 >= x for line in prose)
+    return x if min(left_side, right_side) >= COLUMN_PROSE_LINES else None
 
 
 def _band_order(band: list[_Line], side: Callable[[_Line], str]) -> list[_Line]:
@@ -894,9 +955,14 @@ def _passages(
     table's title heads only the table and its chart residue: a bullet after it
     belongs to the heading before the table."""
     groups: list[list[_Line]] = []
+    in_rows = _in_label_rows(lines)
     for line in lines:
         if groups and _continues(groups[-1], line):
             groups[-1].append(line)
+        elif id(line) in in_rows and (label := _label_above(groups, line, in_rows)) is not None:
+            # A diagram's label of two lines ("Product" over "Owner"), read after the
+            # labels beside its first line.
+            label.append(line)
         elif len(groups) > 1 and _beside(groups[-1], groups[-2][-1]) and _continues(groups[-2], line):
             # A line read between two of a paragraph's, from beside it (a picture's
             # letters left of a centred paragraph), does not break it.
@@ -962,13 +1028,15 @@ def _parent_text(previous: list[Chunk], kind: str, level: int, heading: str) -> 
 
 def _continues(group: list[_Line], line: _Line) -> bool:
     last = group[-1]
-    if BULLET_RE.match(line.text) or line.bold != last.bold or line.grey != last.grey:
+    if BULLET_RE.match(line.text):
         return False
     gap = line.top - last.bottom
-    if gap > max(last.size, line.size) * PARAGRAPH_GAP or gap < -1:
-        return False
+    if gap > max(last.size, line.size) * PARAGRAPH_GAP or gap < -max(1.0, OVERLAP_SHARE * min(last.size, line.size)):
+        return False  # a line further down starts a passage, one level with it is beside it
     if _wraps_into(last, line):
-        return True
+        return True  # a sentence goes on, whatever weight OCR measured each line in
+    if line.bold != last.bold or line.grey != last.grey:
+        return False
     if line.size != last.size or line.x0 > last.x1:
         return False  # another type; or a line right of the last one's end, beside it
     # A wrapped line of a bullet hangs at the bullet's text, right of its marker; a
@@ -981,6 +1049,41 @@ def _continues(group: list[_Line], line: _Line) -> bool:
     return line.x0 >= anchor.x0 - 1
 
 
+def _in_label_rows(lines: list[_Line]) -> set[int]:
+    """The short lines (at most LABEL_WORDS words) level with another short line clear of
+    them on either side: a row of a diagram's labels (by `id`)."""
+    short = sorted((line for line in lines if len(line.text.split()) <= LABEL_WORDS), key=lambda line: line.top)
+    in_rows: set[int] = set()
+    for i, line in enumerate(short):
+        for other in itertools.islice(short, i + 1, None):
+            if other.top >= line.bottom:
+                break
+            if other.x1 < line.x0 or line.x1 < other.x0:
+                in_rows.update((id(line), id(other)))
+    return in_rows
+
+
+def _label_above(groups: list[list[_Line]], line: _Line, in_rows: set[int]) -> list[_Line] | None:
+    """The label of a row of labels that `line` finishes: one line, right above it, centred
+    over it or aligned at its left, in type of about its size and weight (a bullet starts
+    a passage of its own)."""
+    if BULLET_RE.match(line.text):
+        return None
+    for group in reversed(groups[-LABEL_ROW_LOOKBACK:]):
+        above = group[-1]
+        if len(group) != 1 or id(above) not in in_rows or above.bold != line.bold:
+            continue
+        gap = line.top - above.bottom
+        if not -OVERLAP_SHARE * line.size <= gap <= PARAGRAPH_GAP * max(above.size, line.size):
+            continue
+        if max(above.size, line.size) > WRAP_SIZE_RATIO * min(above.size, line.size):
+            continue
+        centred = abs((above.x0 + above.x1) - (line.x0 + line.x1)) / 2 <= LABEL_CENTRE_EMS * line.size
+        if centred or abs(above.x0 - line.x0) <= 1:
+            return group
+    return None
+
+
 def _beside(group: list[_Line], line: _Line) -> bool:
     """Whether `group` is one line level with `line` and clear of it on either side."""
     only = group[0]
@@ -990,13 +1093,31 @@ def _beside(group: list[_Line], line: _Line) -> bool:
 def _wraps_into(last: _Line, line: _Line) -> bool:
     """Whether `line` goes on with the sentence `last` left unfinished, wherever each
     starts (a centred paragraph, OCR's sizes of one type measured apart): `last` ends
-    without a sentence's or a label's end, `line` starts in lower case, both in one
-    column and in type of about one size."""
-    if not re.match(r"[a-z]", line.text) or re.search(r"[.!?:;]\W*$", last.text):
+    without a sentence's or a label's end, `line` starts in lower case (or anyhow, after
+    a comma or a word no sentence ends on: "endorsed by" / "24 active firms"), both in
+    one column and in type of about one size."""
+    if re.search(r"[.!?:;]\W*$", last.text):
+        return False
+    if not (re.match(r"[a-z]", line.text) or (re.match(r"[\w(]", line.text) and _left_hanging(last.text))):
         return False
     if max(last.size, line.size) > WRAP_SIZE_RATIO * min(last.size, line.size):
         return False
     return line.x0 < last.x1 and last.x0 < line.x1
+
+
+# Words no sentence ends on: an article, a preposition, a conjunction.
+HANGING_WORDS = frozenset(
+    ["a", "an", "the", "and", "or", "nor", "but", "of", "by", "for", "from", "in", "into", "onto", "on", "at", "to",
+     "with", "as", "than", "via", "per", "including", "such"]
+)  # fmt: skip
+
+
+def _left_hanging(text: str) -> bool:
+    """Whether `text` breaks off mid-sentence: after a comma or a word no sentence ends on."""
+    if text.endswith(","):
+        return True
+    words = re.findall(r"[A-Za-z]+$", text)
+    return bool(words) and words[0].lower() in HANGING_WORDS
 
 
 def _indented_first(first: _Line, line: _Line) -> bool:
@@ -1013,8 +1134,8 @@ def _kind(group: list[_Line], text: str) -> str:
         return "chart_data"
     if BULLET_RE.match(text):
         return "bullet"
-    if first.bold or _label_line(group, text):
-        return "heading"
+    if (first.bold or _label_line(group, text)) and re.search(r"[^\W_]{2}", text):
+        return "heading"  # (marks with no word, "=P)| x", head nothing)
     return "text"
 
 
@@ -1195,6 +1316,44 @@ def _table_row_chunks(table: Table, title: str) -> list[Chunk]:
             )
         )
     return chunks
+
+
+def _rows_above(table: Any, lines: list[_Line]) -> tuple[list[_Line], list[list[str]]]:
+    """The rows printed right above `table`'s ruling in its columns: lines level with one
+    another, each inside one column, at least two columns filled, each row within a
+    line's height of the one below it. Returns their lines and their cells, top first."""
+    rows = [row for row in table.rows if row.cells]
+    if not rows:
+        return [], []
+    widest = max(rows, key=lambda row: sum(cell is not None for cell in row.cells))
+    columns = [(cell[0], cell[2]) if cell is not None else None for cell in widest.cells]
+    if sum(column is not None for column in columns) < 2:
+        return [], []
+    top = float(table.bbox[1])
+    left, right = float(table.bbox[0]), float(table.bbox[2])
+    taken: list[_Line] = []
+    found: list[list[str]] = []
+    while True:
+        above = [line for line in lines if line.bottom <= top + 1 and line.x0 >= left - 1 and line.x1 <= right + 1]
+        if not above:
+            break
+        nearest = max(above, key=lambda line: line.bottom)
+        if top - nearest.bottom > ROW_ABOVE_GAP * nearest.size:
+            break
+        level = [line for line in above if line.top < nearest.bottom and nearest.top < line.bottom]
+        row = [""] * len(columns)
+        for line in level:
+            middle = (line.x0 + line.x1) / 2
+            at = [i for i, column in enumerate(columns) if column is not None and column[0] <= middle <= column[1]]
+            if len(at) != 1 or row[at[0]]:
+                return (taken, found)
+            row[at[0]] = line.text
+        if sum(bool(cell) for cell in row) < 2:
+            break
+        taken.extend(level)
+        found.insert(0, row)
+        top = min(line.top for line in level)
+    return taken, found
 
 
 def _clean_cell(cell: str | None) -> str:

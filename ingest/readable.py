@@ -12,6 +12,7 @@ when it holds an English word of `ANCHOR_WORD` letters or more (or two known wor
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 from lemminflect import getAllLemmas
@@ -88,6 +89,48 @@ def _latin(part: str) -> bool:
     import unicodedata
 
     return all(unicodedata.name(char, "").startswith("LATIN") for char in part)
+
+
+# OCR reads letter-spaced type ("f a s t e r  s e r v i c e") as a run of this many
+# letters and pairs or more.
+SPACED_RUN = 4
+SPACED_RUN_RE = re.compile(rf"(?<![\w-])[A-Za-z]{{1,2}}(?:\s+[A-Za-z]{{1,2}}){{{SPACED_RUN - 1},}}(?![\w-])")
+
+
+def rejoined(text: str) -> str:
+    """`text` with each run of letters OCR read apart from letter-spaced type rejoined
+    into the English words they spell ("fa st er s e r v i c e" -> "faster service"): a
+    run of SPACED_RUN pieces or more, at most half of them words ("it is in a" stays),
+    spelling words all (the fewest that do; a run that spells none stays as read)."""
+
+    def join(match: re.Match[str]) -> str:
+        pieces = match.group().split()
+        if sum(piece.lower() in SHORT_WORDS for piece in pieces) * 2 > len(pieces):
+            return match.group()
+        words = _spelled(match.group().replace(" ", "").replace("\n", "").replace("\t", ""))
+        return " ".join(words) if words else match.group()
+
+    return SPACED_RUN_RE.sub(join, text)
+
+
+def _spelled(letters: str) -> list[str] | None:
+    """`letters` split into the fewest English words (of MIN_WORD letters or more, or a
+    two-letter word), or None."""
+    lowered = letters.lower()
+    best: list[list[int] | None] = [None] * (len(letters) + 1)
+    best[0] = []
+    for end in range(1, len(letters) + 1):
+        for start in range(max(0, end - 20), end):
+            before = best[start]
+            if before is None or (best[end] is not None and len(before) + 1 >= len(best[end])):
+                continue
+            word = lowered[start:end]
+            if (len(word) >= MIN_WORD and _english(word)) or (len(word) == 2 and word in SHORT_WORDS):
+                best[end] = [*before, start]
+    if best[-1] is None:
+        return None
+    starts = [*best[-1], len(letters)]
+    return [letters[a:b] for a, b in itertools.pairwise(starts)]
 
 
 def readable(text: str) -> bool:

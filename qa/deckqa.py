@@ -50,6 +50,7 @@ from qa.figure_answer import (
     row_line,
     text_figure_answer,
 )
+from qa.occurrences import occurrence_answer
 from qa.refusal import RefusalPolicy
 from qa.settings import Settings
 from retriever.hits import SlideHit
@@ -265,6 +266,12 @@ class DeckQA:
         about = cover_answer(understanding.plain, understanding.asked, self.index, understanding.trace)
         if about is not None:
             return about
+        # How many times a word is written: counted on the pages.
+        counted = occurrence_answer(
+            understanding.plain, understanding.asked, self.index, self._pages(understanding), understanding.trace
+        )
+        if counted is not None:
+            return counted
         # A judgement of the figures ("Is it capital-intensive?", "Did its margin improve?")
         # is answered with the figures that decide it; which row of a table leads ("Which
         # segment had the highest net income?") is read from the table of the things

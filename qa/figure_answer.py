@@ -53,7 +53,7 @@ def figure_text(printed: str, unit: str) -> str:
     and the chat."""
     if unit in ("count", "year", "") or _unit_in_raw(printed, unit):
         return printed
-    if re.search(r"\d\s?[KMB]$", printed) and unit.split()[-1] in SCALE_LETTERS.values():
+    if re.search(r"\d\s?[KMBk]$", printed) and unit.split()[-1] in SCALE_LETTERS.values():
         return printed  # "$53.4B", "€ 100M": the letter is the scale
     if unit == "%":
         return printed if re.search(r"per\s?cent", printed, re.IGNORECASE) else f"{printed}%"
@@ -298,6 +298,10 @@ def _plain(number: float) -> str:
     return f"{number:,.4f}".rstrip("0").rstrip(".")
 
 
+# "How many of the laws ...", "how many of its stores": a part of a whole the text counts.
+PARTITIVE_RE = re.compile(r"\bhow many of (?:the|these|those|its|their|our|his|her)\b", re.I)
+
+
 def text_figure_answer(
     question: str,
     slides: list[SlideHit],
@@ -357,6 +361,9 @@ def text_figure_answer(
     _, chunk, figures = best
     # "How many days ...": "four days", not "48 interviewers", in a sentence saying as much.
     counts = [f for f in figures if counted_words(chunk.text, f.raw) & asked_nouns] if counting else []
+    if counts and PARTITIVE_RE.search(question) and len(counts) < len(figures):
+        # "How many of the laws does it highlight?" asks for a part: "8 Laws" is the whole.
+        figures, counts = [f for f in figures if f not in counts], []
     figure = _closest_figure(chunk.text, figures, terms, counts)
     unit = figure.unit or "count"
     text = f"{chunk.text} [Slide {chunk.slide}]"

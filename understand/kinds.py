@@ -78,7 +78,12 @@ CONTENTS_QUESTION_RE = re.compile(
 # "What changed in how ... is calculated", "explain how ...": a how-clause inside the question.
 EMBEDDED_HOW_RE = re.compile(r"\b(in|explain|describe)\s+how\b(?!\s+(much|many)\b)", re.IGNORECASE)
 WHAT_IS_RE = re.compile(r"\bwhat['’]?s\b", re.IGNORECASE)
-HOW_MUCH_RE = re.compile(r"\bhow (much|many|big|large|high|low|fast)\b", re.IGNORECASE)
+# A question asking for an amount: "how many", and "what share of" the people who said
+# something ("What share of execs said ...?" asks for the share, not what they said).
+HOW_MUCH_RE = re.compile(
+    r"\bhow (much|many|big|large|high|low|fast)\b|^\s*what\s+(share|percentage|proportion|fraction|percent)\s+of\b",
+    re.IGNORECASE,
+)
 
 # Sentence cues for each kind: the grammar of an answer of that kind.
 CAUSE_CUE_RE = re.compile(

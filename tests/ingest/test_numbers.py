@@ -213,6 +213,9 @@ def test_a_year_a_change_runs_over_is_a_period(text: str, periods: list[str]) ->
         ("Dec '98", ["Dec. 1998"], []),
         ("music of the '90s", [], []),  # a decade, no year
         ("‘12 months’ of data", [], ["12"]),  # a quoted number, no month or quarter before it
+        ("Big Data Overall Revenue $5.1B in ‘11", ["2011"], ["$5.1B"]),  # after a preposition, as a bare year
+        ("from '08 to '12", ["2008", "2012"], []),
+        ("it's 15 in all", [], ["15"]),
     ],
 )
 def test_a_year_shortened_with_an_apostrophe(text: str, periods: list[str], figures: list[str]) -> None:

@@ -17,7 +17,9 @@ from ingest.files import opened_pdf
 from ingest.index_store import _decimals_missing, build_index, open_index
 from ingest.ocr import (
     _mark_left_of,
+    _read_as_mark,
     _solid,
+    ocr_cell,
     ocr_spelling,
     pages_without_text,
     picture_page,
@@ -90,6 +92,27 @@ def test_bullet_marks_are_solid_blobs_before_a_line_not_letters() -> None:
     assert _mark_left_of(grey, 300, 200, 240, 40) is None
     assert _solid(grey, (248, 108, 269, 129))
     assert not _solid(grey, (698, 298, 723, 333))
+
+
+def test_a_round_dot_read_as_a_letter_is_a_bullet_mark_where_its_ink_is_solid() -> None:
+    image = Image.new("L", (400, 200), 255)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((20, 20, 36, 36), fill=0)  # a bullet OCR read as "e"
+    font = ImageFont.load_default(size=40)
+    draw.text((100, 10), "e", fill=0, font=font)  # the letter itself: strokes round a hole
+    grey = np.asarray(image)
+    assert _read_as_mark("e") and _read_as_mark("o") and _read_as_mark("=")
+    assert not _read_as_mark("a") and not _read_as_mark("$")
+    assert _solid(grey, (18, 18, 39, 39))
+    box = ImageDraw.Draw(Image.new("L", (1, 1))).textbbox((100, 10), "e", font=font)
+    assert not _solid(grey, tuple(float(v) for v in box))
+
+
+def test_a_tables_cells_read_back_roman_numerals_and_lose_a_rules_bar() -> None:
+    assert (
+        ocr_cell("| Wave Ill") == "Wave III" and ocr_cell("| Wave |") == "Wave I" and ocr_cell("Phase Il") == "Phase II"
+    )
+    assert ocr_cell("Wave I") == "Wave I" and ocr_cell("I am Ill") == "I am Ill" and ocr_cell("3,004") == "3,004"
 
 
 def test_ocr_spelling_reads_back_acronyms_and_dates() -> None:
@@ -313,8 +336,20 @@ def test_an_ocr_line_without_descenders_is_sized_as_its_neighbours() -> None:
         word("money", 125.7, 19.0),  # "…money for 48 million": a descending letter
         word("customers", 153.0, 15.0),  # its wrapped line "customers worldwide": none
         word("worldwide", 153.0, 15.0),
-        word("TOTAL", 200.0, 15.0),  # capitals have none to lack
+        word("TOTAL", 200.0, 15.0),  # capitals lack descenders too
+        word("(2022)", 230.0, 19.0),  # brackets reach as low as a descender
     ]
     sizes = [w["size"] for w in _full_height(words)]
-    assert sizes[1] == sizes[2] and abs(sizes[1] - 19.0) < 19.0 * OCR_SIZE_TOLERANCE
-    assert sizes[0] == 19.0 and sizes[3] == 15.0
+    assert sizes[1] == sizes[2] == sizes[3] and abs(sizes[1] - 19.0) < 19.0 * OCR_SIZE_TOLERANCE
+    assert sizes[0] == sizes[4] == 19.0
+
+
+def test_a_title_in_capitals_is_sized_as_type_with_descenders() -> None:
+    # "RECOMMENDED READING" in thin capitals over a list of books in larger-looking type:
+    # measured on their ink, the capitals were the smaller, and the first book the title.
+    def word(text: str, top: float, size: float) -> dict:
+        return {"text": text, "top": top, "bottom": top + size, "size": size, "x0": 40.0, "x1": 300.0}
+
+    words = [word("RECOMMENDED READING", 32.0, 21.0), word("New Rules of Sales, David Scott", 99.0, 19.0)]
+    sizes = [w["size"] for w in _full_height(words)]
+    assert sizes[0] > sizes[1]

@@ -254,3 +254,89 @@ def test_a_frame_round_the_page_and_a_box_round_text_are_no_tables(tmp_path: Pat
     assert any(text.endswith("Close objects form a group.") for text in passages), passages
     assert any(text.endswith("Alike objects form a group.") for text in passages), passages
     assert not deck.tables
+
+
+def test_a_sentence_broken_after_a_word_no_sentence_ends_on_goes_on_whatever_starts_the_next_line() -> None:
+    # OCR's sizes of one type differ line to line (with and without descending letters),
+    # and a descender of one line reaches below the top of the next.
+    lines = [
+        _line("This Report was further endorsed by", 412.0, 713.0, 203.0, size=17.0),
+        _line("24 active venture capital firms in", 412.0, 680.0, 218.0, size=17.0),
+        _line("These VCs include Sofinnova, Northzone,", 25.0, 359.0, 351.0, size=23.0),
+        _line("DFJ Esprit, Amadeus Capital, Gimv,", 25.0, 316.0, 371.0, size=17.0),
+        _line("and three ecological zones", 25.0, 300.0, 391.0, size=17.0, bold=True),
+    ]
+    texts = [chunk.text for chunk in pdf_reader._passages(lines, 2, "Background")]
+    assert texts == [
+        "This Report was further endorsed by 24 active venture capital firms in",
+        "These VCs include Sofinnova, Northzone, DFJ Esprit, Amadeus Capital, Gimv, and three ecological zones",
+    ]
+
+
+def test_a_diagrams_labels_of_two_lines_are_one_label_each() -> None:
+    # A row of roles under their pictures: "Product" over "Owner" (left-aligned), "Team"
+    # over "Member" (centred), read line by line across the row.
+    lines = [
+        _line("Product", 385.0, 440.0, 395.0, size=17.5),
+        _line("Team", 790.0, 830.0, 395.0, size=17.5),
+        _line("Architecture", 560.0, 660.0, 405.0, size=17.5),
+        _line("Team Lead", 170.0, 260.0, 410.0, size=17.5),
+        _line("Stakeholder", 950.0, 1050.0, 410.0, size=17.5),
+        _line("Owner", 390.0, 440.0, 415.0, size=17.5),
+        _line("Member", 780.0, 840.0, 415.0, size=17.5),
+        _line("Owner", 585.0, 635.0, 425.0, size=17.5),
+    ]
+    texts = [chunk.text for chunk in pdf_reader._passages(lines, 31, "Roles")]
+    assert sorted(texts) == ["Architecture Owner", "Product Owner", "Stakeholder", "Team Lead", "Team Member"]
+
+
+def test_two_columns_of_running_text_of_any_widths_are_read_one_after_the_other() -> None:
+    # A narrow left column and a wide right one: each line of the right column starts
+    # left of the page's middle.
+    left = [_line(f"the left column says thing number {n} here", 33.0, 235.0, 120.0 + 13 * n) for n in range(5)]
+    right = [
+        _line(f"while the right column says another thing {n} at length", 263.0, 720.0, 121.0 + 13 * n)
+        for n in range(5)
+    ]
+    ordered = pdf_reader.reading_order(left + right, 733.0)
+    assert ordered == left + right
+    # One column of text with a short label beside it is read line by line.
+    page = [_line(f"a paragraph of running text line {n} goes on", 33.0, 500.0, 120.0 + 13 * n) for n in range(6)]
+    label = _line("2015", 600.0, 640.0, 133.0)
+    assert pdf_reader.reading_order([*page, label], 733.0) == sorted(
+        [*page, label], key=lambda line: (round(line.top), line.x0)
+    )
+
+
+def test_a_header_row_above_a_tables_ruling_is_its_header(tmp_path: Path) -> None:
+    # "Wave I | Wave II | Wave III" printed above the ruled grid (on a page read by OCR, a
+    # band of colour is no ruling): the table's header, not a passage nor its title.
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation="L", unit="pt", format=(405, 720))
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 24)
+    pdf.text(30, 50, "Research methodology")
+    pdf.set_font("Helvetica", "", 11)
+    left, widths, top, height = 100.0, (180.0, 120.0, 120.0, 120.0), 120.0, 20.0
+    for i, name in enumerate(("Wave I", "Wave II", "Wave III")):
+        pdf.text(left + sum(widths[: i + 1]) + 5, top - 6, name)
+    rows = [
+        ("Sample size", "3,004", "3,000", "4,021"),
+        ("Districts sampled", "31", "31", "44"),
+        ("Fieldwork personnel", "52", "50", "72"),
+    ]
+    for r, row in enumerate(rows):
+        x = left
+        for width, cell in zip(widths, row, strict=True):
+            pdf.rect(x, top + r * height, width, height)
+            pdf.text(x + 5, top + r * height + 14, cell)
+            x += width
+    path = tmp_path / "banded.pdf"
+    pdf.output(str(path))
+    deck = pdf_reader.read_deck(path)
+    assert len(deck.tables) == 1, deck.tables
+    table = deck.tables[0]
+    assert list(table.header) == ["", "Wave I", "Wave II", "Wave III"]
+    assert table.rows[0][:4] == ("Sample size", "3,004", "3,000", "4,021")
+    assert not any("Wave" in chunk.text for chunk in deck.chunks if chunk.kind != "table_row")

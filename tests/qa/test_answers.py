@@ -279,3 +279,16 @@ def test_a_year_a_citation_prints_is_no_amount(settings, tmp_path) -> None:
     deck = DeckQA(open_index(pdf, tmp_path / "index", model_cache=settings.index.model_cache))
     answer = deck.ask("How much more productive are data-driven firms?")
     assert "**2011**" not in answer.answer, answer.answer
+
+
+def test_how_many_times_a_term_is_written_is_counted_on_the_pages(deck) -> None:
+    # Slide 26 of the bundled deck writes "ATM" or "ATMs" five times (its title, two
+    # bullets, a plan and a footnote); slides 35 and 39 write it too.
+    on_page = deck.ask('How many times does "ATM" appear on slide 26?')
+    assert on_page.value is not None and on_page.value.number == 5
+    assert [citation.slide for citation in on_page.citations] == [26]
+    everywhere = deck.ask("How many times is ATM mentioned in the deck?")
+    assert everywhere.value is not None and everywhere.value.number == 8
+    assert [citation.slide for citation in everywhere.citations] == [26, 35, 39]
+    # An acronym is counted as written; nothing on the page is no guess.
+    assert deck.ask('How many times does "ATM" appear on slide 21?').value.number == 0

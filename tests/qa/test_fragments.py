@@ -11,7 +11,7 @@ import pytest
 
 from eval.gold import load_gold
 from eval.runner import run_evaluation
-from ingest.readable import answer_is_fragment, is_fragment, readable
+from ingest.readable import answer_is_fragment, is_fragment, readable, rejoined
 from qa.deckqa import DeckQA
 from qa.settings import REPO_ROOT, Settings
 
@@ -73,3 +73,17 @@ def test_an_answer_needs_a_phrase_unless_it_states_a_figure() -> None:
     assert not answer_is_fragment("132,000 employees [Slide 4]", refused=False, figure=True)
     assert answer_is_fragment("| 02 [Slide 2]", refused=False, figure=True)
     assert not answer_is_fragment("The deck doesn't cover that.", refused=True, figure=False)
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("fa st er s e r v i c e", "faster service"),  # letter-spaced type, as OCR reads it
+        ("R E C O M M E N D E D  R E A D I N G", "RECOMMENDED READING"),
+        ("it is in a box", "it is in a box"),  # short words are words
+        ("A B C D", "A B C D"),  # letters that spell nothing stay as read
+        ("Q & A", "Q & A"),
+    ],
+)
+def test_letters_read_apart_are_rejoined_into_the_words_they_spell(read: str, meant: str) -> None:
+    assert rejoined(read) == meant
