@@ -45,7 +45,7 @@ from ingest.numbers import (
 from ingest.readable import readable_words
 from ingest.records import Chunk, Fact
 from ingest.statements import Period, fiscal_year_end_month_of, period_name
-from ingest.text import tokenize
+from ingest.text import STOPWORDS, tokenize
 from understand.kinds import CAUSE_QUESTION_RE
 from understand.question import key_terms, without_names
 from understand.terms import (
@@ -240,6 +240,8 @@ COUNT_QUESTION_RE = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
 AMOUNT_QUESTION_RE = re.compile(r"\bhow (?:many|much)\b|\bnumber of\b", re.I)
 # A question asking for a year or a date ("When was the bank founded?"): no amount answers it.
 YEAR_QUESTION_RE = re.compile(r"^\W*(?:when|since when|(?:in )?(?:what|which) year)\b", re.I)
+# A figure counts the words after it, up to a stopword, at most this many.
+COUNTED_WORDS = 4
 # Of this many best matches for a share's whole, those of the same name are its namesakes.
 NAMESAKES = 10
 # How a fact's period meets the one asked (`_period_fit`): nothing asked, the same period
@@ -2462,15 +2464,21 @@ DISTRIBUTIVES = frozenset(["each", "every", "per", "a", "an"])
 
 
 def counted_words(text: str, raw: str) -> set[str]:
-    """The stems of the words that follow `raw` where `text` prints it ("48 interviewers
-    administered" -> {"interview"}); empty where a stopword or nothing follows."""
+    """The stems of the words that follow `raw` where `text` prints it, up to a stopword
+    or a verb (at most COUNTED_WORDS: "48 interviewers administered" -> {"interview"}, "24 active
+    venture capital firms in Europe" -> {"activ", "ventur", "capit", "firm"}); empty
+    where a stopword or nothing follows."""
     counted = set()
-    for match in re.finditer(rf"(?<![\w.,]){re.escape(raw)}\s+([A-Za-z][A-Za-z-]+)", text):
-        if match.group(1).lower() in DISTRIBUTIVES or _participle(match.group(1).lower()):
+    for match in re.finditer(rf"(?<![\w.,]){re.escape(raw)}((?:\s+[A-Za-z][A-Za-z-]+){{1,{COUNTED_WORDS}}})", text):
+        words = match.group(1).split()
+        if words[0].lower() in DISTRIBUTIVES or _participle(words[0].lower()):
             # "At 382,000 each airing", "70,000 watched online": what follows says per what,
             # or what was done, not what is counted.
             continue
-        counted |= {stem(word) for word in expand(tokenize(match.group(1)))}
+        phrase = list(
+            itertools.takewhile(lambda word: word.lower() not in STOPWORDS and not _only_verb(word.lower()), words)
+        )
+        counted |= {stem(word) for word in expand(tokenize(" ".join(phrase)))}
     return counted
 
 
@@ -2483,6 +2491,13 @@ def _in_debris(fact: Fact, common: AbstractSet[str] = frozenset()) -> bool:
         text = text[: figure.start] + " " + text[figure.end :]
     words = re.findall(r"[A-Za-z]{2,}", strip_periods(text))
     return bool(words) and readable_words(" ".join(words)) == 0 and not any(word.lower() in common for word in words)
+
+
+def _only_verb(word: str) -> bool:
+    """Whether `word` is a form of a verb and of nothing else ("ran", "administered")."""
+    from lemminflect import getAllLemmas
+
+    return set(getAllLemmas(word)) == {"VERB"}
 
 
 def _participle(word: str) -> bool:

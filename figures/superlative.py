@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from figures.lookup import FactLookup, unit_kind
 from figures.term_index import stem
-from ingest.numbers import SCALES, split_unit, strip_periods
+from ingest.numbers import SCALES, find_figures, split_unit, strip_periods
 from ingest.records import Fact
 from ingest.text import tokenize
 from understand.question import key_terms
@@ -25,6 +25,14 @@ SUPERLATIVE_RE = re.compile(
     r"(?P<rest>.*)$",
     re.IGNORECASE,
 )
+# "What was the top staffing need in 2006?": the superlative before the things compared.
+TOP_RE = re.compile(
+    r"^\s*(?:which|what)\s+(?:was|were|is|are)\s+the\s+(?P<rest>(?:top|leading|biggest|largest|highest|greatest|"
+    r"lowest|smallest|most\s+(?:common|popular|cited|frequent)|least\s+(?:common|popular))\s+"
+    r"(?P<kind>[\w&/()' -]{2,60}?))(?:\s+(?:in|for|during|of|as of)\s+[^?]*?)?\s*(?:\band\b[^?]*)?\??\s*$",
+    re.IGNORECASE,
+)
+HIGHEST_WORDS_RE = re.compile(r"\b(?:most\s+(?:common|popular|cited|frequent)|leading)\b", re.I)
 HIGHEST_RE = re.compile(r"\b(?:highest|largest|biggest|greatest|most|best|top|strongest|fastest)\b", re.I)
 LOWEST_RE = re.compile(r"\b(?:lowest|smallest|least|worst|weakest|slowest)\b", re.I)
 # A superlative of a fall ("the biggest drop") is the lowest change.
@@ -66,11 +74,14 @@ def leader(question: str, lookup: FactLookup) -> Leader | None:
     if listed is not None:
         return listed
     match = SUPERLATIVE_RE.search(question.strip())
+    top = TOP_RE.search(question.strip()) if match is None or not _superlative(match.group("rest")) else None
+    if top is not None:
+        match = top
     if not match:
         return None
-    rest = match.group("rest")
+    rest = HIGHEST_WORDS_RE.sub("most", match.group("rest"))
     highest = bool(HIGHEST_RE.search(rest)) and not FALL_RE.search(rest)
-    if not (HIGHEST_RE.search(rest) or LOWEST_RE.search(rest)):
+    if not _superlative(rest):
         return None
     if LOWEST_RE.search(rest) and not HIGHEST_RE.search(rest):
         highest = bool(FALL_RE.search(rest))  # "the smallest decline" is the highest change
@@ -94,6 +105,22 @@ def leader(question: str, lookup: FactLookup) -> Leader | None:
         None,
     )
     if anchor is None:
+        # A survey's chart names no measure ("2006 Health IT Staffing Needs", its column
+        # a year): the table whose title (or its page's) names the things compared, in
+        # the period asked.
+        anchor = next(
+            (
+                found.fact
+                for found in lookup.rank(asked, limit=CANDIDATES)
+                if found.fact.table_id
+                and found.period_ok
+                and kind
+                and {stem(term) for term in kind}
+                <= _stems(f"{titles.get(found.fact.table_id, '')} {lookup.index.slide(found.fact.slide).title}")
+            ),
+            None,
+        )
+    if anchor is None:
         return None
     rows = [
         fact
@@ -108,7 +135,24 @@ def leader(question: str, lookup: FactLookup) -> Leader | None:
     if len({fact.label for fact in rows}) < ROWS:
         return None
     best = max(rows, key=lambda fact: fact.value) if highest else min(rows, key=lambda fact: fact.value)
+    if _beaten_on_its_page(best, rows, highest, lookup):
+        return None
     return Leader(best, tuple(fact for fact in rows if fact is not best), highest, asked_as=_fall_asked(rest))
+
+
+def _beaten_on_its_page(best: Fact, rows: list[Fact], highest: bool, lookup: FactLookup) -> bool:
+    """Whether a page read by OCR writes a figure in the rows' unit beyond the leader's
+    that none of the rows holds: its table, read from a picture, lost the row that leads
+    ("Clinical Informaticists OO 24%o" over a chart read from 22% down)."""
+    if best.slide not in lookup.index.manifest.ocr_pages:
+        return False
+    held = {fact.value for fact in rows}
+    written = [figure.value for figure in find_figures(lookup.index.slide(best.slide).text) if figure.unit == best.unit]
+    return any(value not in held and (value > best.value if highest else value < best.value) for value in written)
+
+
+def _superlative(words: str) -> bool:
+    return bool(HIGHEST_RE.search(words) or LOWEST_RE.search(words) or HIGHEST_WORDS_RE.search(words))
 
 
 def _among_listed(question: str, lookup: FactLookup) -> Leader | None:

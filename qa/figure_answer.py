@@ -435,6 +435,9 @@ def _label_phrase(fact: Fact, index: DeckIndex | None = None) -> str:
     # stars and the name of a column that only says "value" are dropped.
     label = re.sub(r"\*+", "", fact.label)
     label = re.sub(r"\s+-\s+(Detail|Results|Targets?|Major Breakdown)\b", "", label).strip()
+    # A preposition left at the end where the period it named was taken out ("Revenue
+    # $5.1B in ‘11" -> "Revenue $5.1B").
+    label = re.sub(r"\s+(?:in|for|of|at|on|by|from|during|since|as of)$", "", label, flags=re.IGNORECASE)
     # A row named by an abbreviation ("WW", "Intl", "US") is read with the section it
     # sits in: "DARZALEX WW".
     if fact.table_id and fact.heading and _terse(label):

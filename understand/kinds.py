@@ -56,6 +56,7 @@ DEFINITION_QUESTION_RE = re.compile(
     r"|^\s*define\b|\bwhat does\b.*\b(mean|stand for)\b|\bused (for|to)\b|\bdefined\b|\bdefinition\b",
     re.IGNORECASE,
 )
+DEFINES_RE = re.compile(r"\bdefin(?:e|es|ed)\b|\bdefinition\b", re.IGNORECASE)
 # A question that asks how things compare ("how do they compare", "stack up against",
 # "differentiate from", "competitors"), and a heading that sets one side against another
 # ("Competitors", "Differentiation points"): the grammar of comparison.
@@ -123,6 +124,8 @@ def question_kind(question: str) -> Kind:
         return "event"
     if STEPS_QUESTION_RE.search(question):
         return "steps"
+    if DEFINES_RE.search(question):
+        return "definition"  # "How does the document define X?" asks what X is
     if HOW_QUESTION_RE.search(question):
         return "how"
     if DEFINITION_QUESTION_RE.search(question):

@@ -292,3 +292,28 @@ def test_how_many_times_a_term_is_written_is_counted_on_the_pages(deck) -> None:
     assert [citation.slide for citation in everywhere.citations] == [26, 35, 39]
     # An acronym is counted as written; nothing on the page is no guess.
     assert deck.ask('How many times does "ATM" appear on slide 21?').value.number == 0
+
+
+def test_how_many_of_the_things_counted_is_a_part_not_the_whole(settings, tmp_path) -> None:
+    from ingest.index_store import open_index
+    from qa.deckqa import DeckQA
+    from tests.small_deck import text_deck_pdf
+
+    slides = [
+        ("Gestalt and data", ["Principles of perception for charts"]),
+        (
+            "Gestalt psychology",
+            [
+                "This allowed the development of 8 Gestalt Laws of Grouping. Here we are highlighting"
+                " only the most relevant 5 for data presentation. You can read more details about them on"
+                " Wikipedia: https://en.wikipedia.org/wiki/Gestalt_psychology"
+            ],
+        ),
+    ]
+    pdf = tmp_path / "deck.pdf"
+    pdf.write_bytes(text_deck_pdf(slides))
+    deck = DeckQA(open_index(pdf, tmp_path / "index", model_cache=settings.index.model_cache))
+    part = deck.ask("How many of the Gestalt laws does the deck highlight for data presentation?")
+    assert part.value is not None and part.value.number == 5, part.answer
+    whole = deck.ask("How many Gestalt laws of grouping were developed?")
+    assert whole.value is not None and whole.value.number == 8, whole.answer

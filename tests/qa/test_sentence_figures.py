@@ -63,6 +63,9 @@ def test_what_a_figure_counts() -> None:
     assert counted_words("48% of the total", "48%") == set()
     assert counted_words("At 382,000 each airing", "382,000") == set()
     assert counted_words("70,000 watched online", "70,000") == set()
+    # The noun a figure counts may come after words that qualify it, up to a stopword.
+    endorsed = counted_words("This Report was further endorsed by 24 active venture capital firms in Europe", "24")
+    assert stem("firms") in endorsed and stem("europe") not in endorsed
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,7 @@ from understand.terms import written_as_name
         ("what's an MVNE", "definition"),
         ("Whats free cash flow?", "definition"),
         ("What is the adjusted free cash flow measure and what is it used for?", "definition"),
+        ("How does this document define the law of good gestalt?", "definition"),  # not how it works
         ("What pushed the gross profit rate lower in the quarter?", "cause"),
         ("What happened with the subsidiary's listing?", "event"),
         ("Which products did the company launch in January?", "event"),

@@ -42,3 +42,10 @@ def test_a_list_is_asked_in_plain_words(question: str, listed: bool) -> None:
 def test_a_question_asking_whether_goes_to_the_text() -> None:
     assert route("Has the company paid dividends to common shareholders in Q2 of FY2022?").kind == "text"
     assert route("What dividends did the company pay in Q2 of FY2022?").kind == "table"
+
+
+def test_the_share_of_those_who_said_something_is_a_figure() -> None:
+    # "said" asks what was said, unless the question asks what share of people said it.
+    assert route("What share of execs said top-down mandates helped promote a data culture?").kind == "table"
+    assert route("What percentage of respondents said they own a phone?").kind == "table"
+    assert route("What did the CEO say about margins?").kind == "text"

@@ -1,0 +1,52 @@
+"""Which row of a table leads, asked of a survey's chart: "What was the top staffing need
+in 2006?" names the things compared and the superlative, but no measure (the chart's
+column is a year)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.index_store import open_index
+from qa.deckqa import DeckQA
+from qa.settings import Settings
+
+
+def _survey_deck(path: Path) -> Path:
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation="L", unit="pt", format=(405, 720))
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 24)
+    pdf.text(30, 50, "2006 Health IT Staffing Needs")
+    pdf.set_font("Helvetica", "", 12)
+    rows = [
+        ("", "2006"),
+        ("Clinical Informaticists", "27%"),
+        ("Application Support", "22%"),
+        ("Programmers", "16%"),
+        ("Systems Integration", "15%"),
+    ]
+    top = 90.0
+    for r, row in enumerate(rows):
+        x = 60.0
+        for width, cell in zip((260.0, 120.0), row, strict=True):
+            pdf.rect(x, top + r * 24, width, 24)
+            pdf.text(x + 6, top + r * 24 + 16, cell)
+            x += width
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 24)
+    pdf.text(30, 50, "About the survey")
+    pdf.set_font("Helvetica", "", 14)
+    pdf.text(30, 90, "Answered by 300 health IT leaders in 2006.")
+    pdf.output(str(path))
+    return path
+
+
+def test_the_top_row_of_a_survey_chart_answers_what_leads(settings: Settings, tmp_path: Path) -> None:
+    pdf = _survey_deck(tmp_path / "survey.pdf")
+    deck = DeckQA(open_index(pdf, tmp_path / "index", model_cache=settings.index.model_cache))
+    answer = deck.ask("What was the top health IT staffing need in 2006?")
+    assert answer.value is not None and answer.value.number == 27, answer.answer
+    assert "Clinical Informaticists" in answer.answer
+    least = deck.ask("Which health IT staffing need was named least in 2006?")
+    assert least.value is not None and least.value.number == 15, least.answer
