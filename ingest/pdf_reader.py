@@ -91,6 +91,11 @@ ROW_ABOVE_GAP = 1.0
 COLUMN_PROSE_WORDS = 5
 COLUMN_PROSE_LINES = 3
 GUTTER_SPAN = 0.6
+# Two columns OCR read as one: rows with at least GUTTER_WORDS words either side of the
+# gutter, the nearest of letters, in at least GUTTER_ROWS rows.
+GUTTER_WORDS = 3
+GUTTER_ROWS = 4
+LETTERS_RE = re.compile(r"[A-Za-z][A-Za-z'’.,;:-]*")
 # A diagram's labels: lines of at most this many words in a row, each label at most two
 # lines, the second centred under the first within this many ems; looked for among this
 # many passages before.
@@ -466,7 +471,7 @@ def _read_page(page: Any, number: int, ocr: OcrPage | None = None) -> _PageLayou
     lines get back the bold, sizes and bullets OCR's text layer drops (`_ocr_typography`)."""
 
     def extract_words(source: Any, **options: Any) -> list[dict[str, Any]]:
-        words = source.extract_words(use_text_flow=False, **options)
+        words = source.extract_words(use_text_flow=ocr is not None, **options)
         if ocr is None:
             return words
         return [
@@ -517,7 +522,7 @@ def _read_page(page: Any, number: int, ocr: OcrPage | None = None) -> _PageLayou
         return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
     free = page.filter(outside_tables) if boxes else page
-    words = free.extract_words(extra_attrs=["size", "fontname", "non_stroking_color"], use_text_flow=False)
+    words = free.extract_words(extra_attrs=["size", "fontname", "non_stroking_color"], use_text_flow=ocr is not None)
     if ocr is not None:
         words = _ocr_typography(_on_baselines(words), ocr)
     free_words = extract_words(free) if boxes else all_words  # no table: the page's own words
@@ -529,7 +534,10 @@ def _read_page(page: Any, number: int, ocr: OcrPage | None = None) -> _PageLayou
     ]
     # A statement's lines are its rows (and their figures are its facts), not passages.
     words = [word for word in words if not any(t.top - 1 <= float(word["top"]) <= t.bottom + 1 for t in statements)]
-    lines = [line for line in _segments(words) if line.text]
+    gutter = _word_gutter(words, float(page.width)) if ocr is not None else None
+    lines = [line for line in _segments(words, gutter) if line.text]
+    if ocr is not None:
+        lines = _glued_bullets(lines)
     # Grey marks a chart's figures where it sets them apart from the page's text; on a
     # page mostly printed in grey it is just the colour of the text.
     grey_chars = sum(len(line.text) for line in lines if line.grey)
@@ -746,29 +754,63 @@ def _size_classes(sizes: list[float]) -> dict[float, float]:
 COLUMN_GAP = 2.0
 
 
-def _segments(words: list[dict[str, Any]]) -> list[_Line]:
-    """Group words into line segments: same baseline, no wide horizontal gap."""
-    rows: list[list[dict[str, Any]]] = []
-    for word in sorted(words, key=lambda w: (round(float(w["top"])), float(w["x0"]))):
-        # (Within 2 points, or a tenth of the type's size where it is set large.)
-        near = max(2.0, ROW_SHARE * float(word.get("size", 0.0)))
-        if rows and abs(float(rows[-1][0]["top"]) - float(word["top"])) <= near:
-            rows[-1].append(word)
-        else:
-            rows.append([word])
+def _segments(words: list[dict[str, Any]], gutter: float | None = None) -> list[_Line]:
+    """Group words into line segments: same baseline, no wide horizontal gap, and not
+    across a `gutter` between columns."""
     segments = []
-    for row in rows:
-        row.sort(key=lambda w: float(w["x0"]))
+    for row in _rows(words):
         current = [row[0]]
         for word in row[1:]:
             gap = float(word["x0"]) - float(current[-1]["x1"])
-            if gap > COLUMN_GAP * float(word.get("size", 10)):
+            across = gutter is not None and float(current[-1]["x1"]) <= gutter <= float(word["x0"])
+            if gap > COLUMN_GAP * float(word.get("size", 10)) or across:
                 segments.append(_line(current))
                 current = [word]
             else:
                 current.append(word)
         segments.append(_line(current))
     return segments
+
+
+def _rows(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Words on one row (their tops within 2 points, or a tenth of the type's size where
+    it is set large), each row left to right."""
+    rows: list[list[dict[str, Any]]] = []
+    for word in sorted(words, key=lambda w: (round(float(w["top"])), float(w["x0"]))):
+        near = max(2.0, ROW_SHARE * float(word.get("size", 0.0)))
+        if rows and abs(float(rows[-1][0]["top"]) - float(word["top"])) <= near:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    return [sorted(row, key=lambda w: float(w["x0"])) for row in rows]
+
+
+def _word_gutter(words: list[dict[str, Any]], width: float) -> float | None:
+    """On an OCR'd page, the gutter between two columns of text set close together, whose
+    rows OCR read across (a gap no wider than between words): the x in the middle
+    GUTTER_SPAN of the page that no word crosses and that the most rows have words of
+    letters right before and after (GUTTER_WORDS or more a side), in GUTTER_ROWS rows or
+    more; or None."""
+    rows = _rows(words)
+    read = [word for word in words if word["text"] != "\u2022"]  # (a bullet mark reaches to its line)
+    best: tuple[int, float] | None = None
+    for x in range(int(width * (1 - GUTTER_SPAN) / 2), int(width * (1 + GUTTER_SPAN) / 2)):
+        if any(float(word["x0"]) < x < float(word["x1"]) for word in read):
+            continue
+        across = 0
+        for row in rows:
+            before = [word for word in row if float(word["x1"]) <= x]
+            after = [word for word in row if float(word["x0"]) >= x]
+            if (
+                len(before) >= GUTTER_WORDS
+                and len(after) >= GUTTER_WORDS
+                and LETTERS_RE.fullmatch(str(before[-1]["text"]))
+                and LETTERS_RE.fullmatch(str(after[0]["text"]))
+            ):
+                across += 1
+        if across >= GUTTER_ROWS and (best is None or across > best[0]):
+            best = (across, float(x))
+    return best[1] if best else None
 
 
 def _line(words: list[dict[str, Any]]) -> _Line:
@@ -843,14 +885,10 @@ def _prose_gutter(lines: list[_Line], width: float) -> float | None:
         x = (left + right) / 2
         if any(line.x0 < x < line.x1 for line in prose):
             continue
-        if best is None or right - left > best[1] - best[0]:
+        sides = sum(line.x1 <= x for line in prose), sum(line.x0 >= x for line in prose)
+        if min(sides) >= COLUMN_PROSE_LINES and (best is None or right - left > best[1] - best[0]):
             best = (left, right)
-    if best is None:
-        return None
-    x = (best[0] + best[1]) / 2
-    left_side = sum(line.x1 <= x for line in prose)
-    right_side = sum(line.x0 >= x for line in prose)
-    return x if min(left_side, right_side) >= COLUMN_PROSE_LINES else None
+    return (best[0] + best[1]) / 2 if best is not None else None
 
 
 def _band_order(band: list[_Line], side: Callable[[_Line], str]) -> list[_Line]:
@@ -1047,6 +1085,20 @@ def _continues(group: list[_Line], line: _Line) -> bool:
             return True
         anchor = min(group[1:], key=lambda wrapped: wrapped.x0, default=anchor)
     return line.x0 >= anchor.x0 - 1
+
+
+# A bullet OCR read as an "e" run into the line's first word ("eVariable resister").
+GLUED_BULLET_RE = re.compile(r"^e(?=[A-Z][a-z])")
+
+
+def _glued_bullets(lines: list[_Line]) -> list[_Line]:
+    """An OCR'd page's lines with a bullet read as an "e" glued to their first word given
+    back as a bullet, where two lines or more start so ("eVariable resister", "eChange in
+    throttle angle"): one such word may be a name ("eBay"), not a page's list of them."""
+    glued = [line for line in lines if GLUED_BULLET_RE.match(line.text)]
+    if len(glued) < 2:
+        return lines
+    return [replace(line, text=GLUED_BULLET_RE.sub("\u2022 ", line.text)) if line in glued else line for line in lines]
 
 
 def _in_label_rows(lines: list[_Line]) -> set[int]:

@@ -340,3 +340,20 @@ def test_a_header_row_above_a_tables_ruling_is_its_header(tmp_path: Path) -> Non
     assert list(table.header) == ["", "Wave I", "Wave II", "Wave III"]
     assert table.rows[0][:4] == ("Sample size", "3,004", "3,000", "4,021")
     assert not any("Wave" in chunk.text for chunk in deck.chunks if chunk.kind != "table_row")
+
+
+def test_bullets_ocr_read_as_an_e_glued_to_the_first_word_are_bullets() -> None:
+    lines = [
+        _line("Throttle Position", 40.0, 200.0, 80.0),
+        _line("eVariable resister connected to the throttle plate.", 40.0, 400.0, 100.0),
+        _line("eChange in throttle angle = change in resistance.", 40.0, 400.0, 120.0),
+    ]
+    texts = [line.text for line in pdf_reader._glued_bullets(lines)]
+    assert texts == [
+        "Throttle Position",
+        "\u2022 Variable resister connected to the throttle plate.",
+        "\u2022 Change in throttle angle = change in resistance.",
+    ]
+    # One such word is a name, not a list.
+    alone = [_line("eBay sellers", 40.0, 200.0, 80.0), _line("rose 10%", 40.0, 200.0, 100.0)]
+    assert pdf_reader._glued_bullets(alone) == alone
