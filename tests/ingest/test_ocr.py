@@ -353,3 +353,38 @@ def test_a_title_in_capitals_is_sized_as_type_with_descenders() -> None:
     words = [word("RECOMMENDED READING", 32.0, 21.0), word("New Rules of Sales, David Scott", 99.0, 19.0)]
     sizes = [w["size"] for w in _full_height(words)]
     assert sizes[0] > sizes[1]
+
+
+@needs_tesseract
+def test_two_columns_set_close_are_read_one_after_the_other(tmp_path: Path) -> None:
+    # Two columns of a paragraph each, their gutter narrower than twice the type's size:
+    # OCR's rows run across both, and the layout read them as one line each.
+    left = [
+        "The survey was run in three waves",
+        "across the country, each with its",
+        "own sample of households chosen",
+        "at random from the voter rolls.",
+        "Interviews took place at home.",
+    ]
+    right = [
+        "Field staff were trained for four",
+        "days before each wave, with mock",
+        "interviews among the enumerators",
+        "and a pretest in two districts to",
+        "check the questionnaire wording.",
+    ]
+    image = Image.new("RGB", (2400, 1800), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=44)
+    draw.text((150, 100), "Method", fill="black", font=font)
+    column = max(draw.textlength(line, font=font) for line in left)
+    for row, (one, other) in enumerate(zip(left, right, strict=True)):
+        draw.text((150, 400 + row * 62), one, fill="black", font=font)
+        draw.text((150 + column + 60, 400 + row * 62), other, fill="black", font=font)
+    picture = tmp_path / "columns.png"
+    image.save(picture)
+    deck = read_deck(picture_slide_pdf(tmp_path / "columns.pdf", picture))
+    texts = [chunk.text for chunk in deck.chunks]
+    assert any(text.startswith("The survey was run in three waves across the country") for text in texts), texts
+    assert any(text.startswith("Field staff were trained for four days") for text in texts), texts
+    assert not any("waves" in text and "trained" in text for text in texts), texts
