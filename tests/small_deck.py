@@ -45,6 +45,19 @@ def picture_slide_pdf(path: Path, picture: Path, height: float = 540) -> Path:
     return path
 
 
+def ruled_table(
+    pdf: FPDF, rows: list[tuple[str, ...]], widths: tuple[float, ...], left: float, top: float, height: float
+) -> None:
+    """Draw `rows` on `pdf`'s page as a table ruled round every cell, its columns
+    `widths` wide, from (`left`, `top`), each row `height` tall."""
+    for r, row in enumerate(rows):
+        x = left
+        for width, cell in zip(widths, row, strict=True):
+            pdf.rect(x, top + r * height, width, height)
+            pdf.text(x + 5, top + r * height + height * 0.68, cell)
+            x += width
+
+
 def protected_small_deck(folder: Path) -> Path:
     """The small deck with an owner password only (permission flags, an empty user
     password), as most real 10-Ks come: `folder/locked.pdf`."""

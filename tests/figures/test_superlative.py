@@ -9,6 +9,7 @@ from pathlib import Path
 from ingest.index_store import open_index
 from qa.deckqa import DeckQA
 from qa.settings import Settings
+from tests.small_deck import ruled_table
 
 
 def _survey_deck(path: Path) -> Path:
@@ -26,13 +27,7 @@ def _survey_deck(path: Path) -> Path:
         ("Programmers", "16%"),
         ("Systems Integration", "15%"),
     ]
-    top = 90.0
-    for r, row in enumerate(rows):
-        x = 60.0
-        for width, cell in zip((260.0, 120.0), row, strict=True):
-            pdf.rect(x, top + r * 24, width, 24)
-            pdf.text(x + 6, top + r * 24 + 16, cell)
-            x += width
+    ruled_table(pdf, rows, (260.0, 120.0), left=60.0, top=90.0, height=24.0)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 24)
     pdf.text(30, 50, "About the survey")

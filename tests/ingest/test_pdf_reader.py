@@ -11,6 +11,7 @@ import pytest
 
 import ingest.pdf_reader as pdf_reader
 from ingest.errors import DeckError
+from tests.small_deck import ruled_table
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"
 
@@ -326,12 +327,7 @@ def test_a_header_row_above_a_tables_ruling_is_its_header(tmp_path: Path) -> Non
         ("Districts sampled", "31", "31", "44"),
         ("Fieldwork personnel", "52", "50", "72"),
     ]
-    for r, row in enumerate(rows):
-        x = left
-        for width, cell in zip(widths, row, strict=True):
-            pdf.rect(x, top + r * height, width, height)
-            pdf.text(x + 5, top + r * height + 14, cell)
-            x += width
+    ruled_table(pdf, rows, widths, left, top, height)
     path = tmp_path / "banded.pdf"
     pdf.output(str(path))
     deck = pdf_reader.read_deck(path)
