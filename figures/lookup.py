@@ -990,6 +990,8 @@ class FactLookup:
         matches, probability = self._ranked(question, periods, change, limit=40, within=within)
         if not matches:
             return None
+        # "Wave I" is not "Wave II" ("I" is read as a stopword, so the words alone agree).
+        matches = [match for match in matches if not _other_numeral(match.fact, question)] or matches
         best = _nearest_in_its_sentence(_most_precise(_whole_over_parts(matches)), matches, question)
         fact = best.fact
         asked_periods = find_periods(question) if periods is None else periods
@@ -2461,6 +2463,20 @@ def _is_change(fact: Fact) -> bool:
 
 # Words after a count that say per what it is, not what it counts.
 DISTRIBUTIVES = frozenset(["each", "every", "per", "a", "an"])
+
+
+# A Roman numeral after a name: "Wave III", "Phase II", "Tier 1" aside.
+NUMERAL_RE = re.compile(r"\b([A-Z][A-Za-z]+)\s+(IX|IV|V?I{1,3}|V|X)\b")
+
+
+def _other_numeral(fact: Fact, question: str) -> bool:
+    """Whether the fact's label or column writes a name with another Roman numeral than
+    the question writes it with ("Wave II" for "Wave I")."""
+    asked = {name.lower(): numeral for name, numeral in NUMERAL_RE.findall(question)}
+    if not asked:
+        return False
+    written = NUMERAL_RE.findall(f"{fact.label} {fact.column}")
+    return any(name.lower() in asked and asked[name.lower()] != numeral for name, numeral in written)
 
 
 def counted_words(text: str, raw: str) -> set[str]:

@@ -267,3 +267,18 @@ def test_an_ampersand_abbreviation_is_spelled_out_only_by_a_phrase_with_and(deck
         assert lookup.spelled_out("the X&Y line") == "the xenon and yttrium line"
     finally:
         del lookup._phrases["zw"], lookup._phrases["xy"]
+
+
+def test_a_column_named_with_another_roman_numeral_is_not_the_one_asked() -> None:
+    from figures.lookup import _other_numeral
+    from ingest.records import Fact
+
+    def cell(column: str) -> Fact:
+        return Fact(
+            "s9-t1-r4c1-0", 9, f"No of fieldwork personnel - {column}", 52.0, "count", "", "52", "", column=column
+        )
+
+    question = "How many fieldwork personnel were there in Wave I?"
+    assert _other_numeral(cell("Wave II"), question) and _other_numeral(cell("Wave III"), question)
+    assert not _other_numeral(cell("Wave I"), question)
+    assert not _other_numeral(cell("Wave II"), "How many fieldwork personnel in all?")  # none asked
