@@ -25,7 +25,7 @@ from ingest.numbers import (
 )
 from ingest.readable import readable
 from ingest.records import Chunk, Fact
-from ingest.text import may_abbreviate, tokenize
+from ingest.text import may_abbreviate, sentences, tokenize
 from qa.answer import Answer, Citation, FactTrace, TableTrace, Trace, Value
 from retriever.hits import SlideHit
 from understand.question import key_terms
@@ -366,12 +366,31 @@ def text_figure_answer(
         figures, counts = [f for f in figures if f not in counts], []
     figure = _closest_figure(chunk.text, figures, terms, counts)
     unit = figure.unit or "count"
-    text = f"{chunk.text} [Slide {chunk.slide}]"
+    text = f"{_stating(chunk.text, figure)} [Slide {chunk.slide}]"
     return (
         text,
         Citation(slide=chunk.slide, title=chunk.title, text=chunk.text),
         Value(number=figure.value, unit=unit, raw=figure.raw),
     )
+
+
+def _stating(text: str, figure: Any) -> str:
+    """The sentence of `text` that states `figure`, the figure in bold: a long paragraph
+    answers with the sentence, not the paragraph (the citation quotes the paragraph)."""
+    start = 0
+    for sentence in sentences(text):
+        start = text.find(sentence, start)
+        if start < 0:
+            return text  # (a sentence written otherwise than in the text: the whole text)
+        if start <= figure.end - 1 < start + len(sentence):
+            break
+        start += len(sentence)
+    else:
+        return text
+    at = sentence.find(figure.raw, max(0, figure.start - start))
+    if at < 0:
+        return sentence
+    return f"{sentence[:at]}**{figure.raw}**{sentence[at + len(figure.raw) :]}"
 
 
 def passage_names_all(
