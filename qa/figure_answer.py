@@ -28,7 +28,7 @@ from ingest.records import Chunk, Fact
 from ingest.text import may_abbreviate, sentences, tokenize
 from qa.answer import Answer, Citation, FactTrace, TableTrace, Trace, Value
 from retriever.hits import SlideHit
-from understand.question import key_terms
+from understand.question import key_terms, wants_list
 from understand.terms import head_terms
 
 # A sentence answers a numeric question in the text fallback only if it holds this
@@ -366,7 +366,9 @@ def text_figure_answer(
         figures, counts = [f for f in figures if f not in counts], []
     figure = _closest_figure(chunk.text, figures, terms, counts)
     unit = figure.unit or "count"
-    text = f"{_stating(chunk.text, figure)} [Slide {chunk.slide}]"
+    # Asked for a list or for what drove a figure, the paragraph says more than its figure.
+    said = chunk.text if wants_list(question) else _stating(chunk.text, figure)
+    text = f"{said} [Slide {chunk.slide}]"
     return (
         text,
         Citation(slide=chunk.slide, title=chunk.title, text=chunk.text),

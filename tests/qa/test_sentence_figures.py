@@ -94,3 +94,22 @@ def test_a_word_the_document_writes_again_is_no_debris() -> None:
     context = "1Q-3Q16: up JPY550 million, up 7.0% YoY"  # "YoY" is in no dictionary
     fact = Fact("s35-p5-f0", 35, context, 550.0, "JPY million", "1Q-3Q16", "up JPY550 million", context)
     assert _in_debris(fact) and not _in_debris(fact, frozenset({"yoy"}))
+
+
+def test_a_figure_read_in_a_paragraph_is_answered_with_its_sentence() -> None:
+    from ingest.numbers import find_figures
+    from qa.figure_answer import _stating
+
+    paragraph = (
+        "For Wave III of the national opinion polls, 72 experienced field personnel administered the survey. "
+        "Prior to their deployment, four-day training was conducted. GIO P2 revenue almost doubled: approx. "
+        "JPY0.19 billion in 3Q16."
+    )
+    figures = {figure.raw: figure for figure in find_figures(paragraph)}
+    assert _stating(paragraph, figures["72"]) == (
+        "For Wave III of the national opinion polls, **72** experienced field personnel administered the survey."
+    )
+    # "approx." ends no sentence.
+    assert _stating(paragraph, figures["approx. JPY0.19 billion"]) == (
+        "GIO P2 revenue almost doubled: **approx. JPY0.19 billion** in 3Q16."
+    )
