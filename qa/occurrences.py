@@ -34,14 +34,19 @@ def occurrence_answer(plain: str, asked: str, index: DeckIndex, pages: Sequence[
     words = r"\s+".join(re.escape(word) for word in term.split())
     pattern = re.compile(rf"(?<![\w-]){words}(?:['’]?s)?(?![\w-])", 0 if term.isupper() else re.IGNORECASE)
     chosen = set(pages) or {slide.number for slide in index.slides}
+    found = {slide.number: len(pattern.findall(slide.text)) for slide in index.slides if slide.number in chosen}
+    # Each page quoted from the passage that writes the term (a page's text runs a table's
+    # cells into its lines), else from the page's line.
+    quoted: dict[int, str] = {}
+    for chunk in index.chunks:
+        if found.get(chunk.slide) and chunk.slide not in quoted and pattern.search(chunk.text):
+            quoted[chunk.slide] = chunk.text
     counts: list[tuple[int, int, str, str]] = []
     for slide in index.slides:
-        if slide.number not in chosen:
-            continue
-        found = pattern.findall(slide.text)
-        if found:
-            line = next(line for line in slide.text.splitlines() if pattern.search(line))
-            counts.append((slide.number, len(found), slide.title, line.strip()))
+        if found.get(slide.number):
+            lines = (line for line in slide.text.splitlines() if pattern.search(line))
+            line = quoted.get(slide.number) or next(lines, slide.title)  # (a term across a line break)
+            counts.append((slide.number, found[slide.number], slide.title, line.strip()))
     total = sum(count for _, count, _, _ in counts)
     where = "on " + _pages_named(sorted(chosen)) if pages else "in the document"
     trace = trace.model_copy(
