@@ -1,5 +1,5 @@
 """How many times the document writes a word or a name: counted on its pages, never
-guessed. "How many times does "HIT" appear in the slides?", "How many times is Barclays
+guessed. "How many times does "HIT" appear in the slides?", "How many times is the bank
 mentioned on page 4?"."""
 
 from __future__ import annotations
