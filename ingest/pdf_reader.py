@@ -1094,7 +1094,7 @@ GLUED_BULLET_RE = re.compile(r"^e(?=[A-Z][a-z])")
 def _glued_bullets(lines: list[_Line]) -> list[_Line]:
     """An OCR'd page's lines with a bullet read as an "e" glued to their first word given
     back as a bullet, where two lines or more start so ("eVariable resister", "eChange in
-    throttle angle"): one such word may be a name ("eBay"), not a page's list of them."""
+    throttle angle"): one such word may be a name spelled so, not a page's list of them."""
     glued = [line for line in lines if GLUED_BULLET_RE.match(line.text)]
     if len(glued) < 2:
         return lines
@@ -1400,8 +1400,8 @@ def _rows_above(table: Any, lines: list[_Line]) -> tuple[list[_Line], list[list[
             if len(at) != 1 or row[at[0]]:
                 return (taken, found)
             row[at[0]] = line.text
-        if sum(bool(cell) for cell in row) < 2:
-            break
+        if sum(bool(cell) for cell in row) < 2 or _dates_only(" ".join(cell for cell in row if cell)):
+            break  # (a line of dates over the ruling goes to the table's title: `_dates_only`)
         taken.extend(level)
         found.insert(0, row)
         top = min(line.top for line in level)

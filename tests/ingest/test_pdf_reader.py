@@ -353,3 +353,34 @@ def test_bullets_ocr_read_as_an_e_glued_to_the_first_word_are_bullets() -> None:
     # One such word is a name, not a list.
     alone = [_line("eBay sellers", 40.0, 200.0, 80.0), _line("rose 10%", 40.0, 200.0, 100.0)]
     assert pdf_reader._glued_bullets(alone) == alone
+
+
+def test_a_line_of_dates_above_a_tables_ruling_stays_its_title(tmp_path: Path) -> None:
+    # A balance sheet's dates printed over its ruled grid name its columns' periods through
+    # the title (`_dates_only`), not as a header row set over other columns.
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation="L", unit="pt", format=(405, 720))
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.text(30, 40, "Consolidated Balance Sheets")
+    pdf.set_font("Helvetica", "", 11)
+    pdf.text(330, 104, "December 31, 2022")
+    pdf.text(500, 104, "December 31, 2021")
+    rows = [("Short-term debt", "1,175", "584"), ("Long-term debt", "10,926", "10,341")]
+    ruled_table(pdf, rows, (220.0, 170.0, 170.0), left=100.0, top=110.0, height=20.0)
+    path = tmp_path / "dated.pdf"
+    pdf.output(str(path))
+    import dataclasses
+
+    import pdfplumber
+
+    with pdfplumber.open(path) as document:
+        page = document.pages[0]
+        [table] = page.find_tables(pdf_reader.TABLE_SETTINGS)
+        lines = pdf_reader._segments(page.extract_words(extra_attrs=["size"]))
+        assert pdf_reader._rows_above(table, lines) == ([], [])
+        # A row of names in its columns is its header.
+        named = [dataclasses.replace(line, text=line.text.replace("December 31, ", "Year ")) for line in lines]
+        _, rows = pdf_reader._rows_above(table, named)
+        assert rows == [["", "Year 2022", "Year 2021"]]
