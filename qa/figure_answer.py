@@ -379,20 +379,25 @@ def text_figure_answer(
 def _stating(text: str, figure: Any) -> str:
     """The sentence of `text` that states `figure`, the figure in bold: a long paragraph
     answers with the sentence, not the paragraph (the citation quotes the paragraph)."""
-    start = 0
-    for sentence in sentences(text):
-        start = text.find(sentence, start)
-        if start < 0:
-            return text  # (a sentence written otherwise than in the text: the whole text)
-        if start <= figure.end - 1 < start + len(sentence):
-            break
-        start += len(sentence)
-    else:
-        return text
+    start, sentence = _sentence_at(text, figure.end - 1)
     at = sentence.find(figure.raw, max(0, figure.start - start))
     if at < 0:
         return sentence
     return f"{sentence[:at]}**{figure.raw}**{sentence[at + len(figure.raw) :]}"
+
+
+def _sentence_at(text: str, position: int) -> tuple[int, str]:
+    """Where the sentence of `text` holding `position` starts, and the sentence ("approx."
+    ends none: `ingest.text.sentences`); the whole text where it is not found."""
+    start = 0
+    for sentence in sentences(text):
+        start = text.find(sentence, start)
+        if start < 0:
+            break  # (a sentence written otherwise than in the text)
+        if start <= position < start + len(sentence):
+            return start, sentence
+        start += len(sentence)
+    return 0, text
 
 
 def passage_names_all(
@@ -438,15 +443,9 @@ def _closest_figure(text: str, figures: list[Any], terms: list[str], counts: Seq
     positions = [m.start() for t in terms for m in re.finditer(re.escape(t), lowered)]
     if not positions:
         return counts[0] if counts else figures[0]
-    starts = [0, *(match.end() for match in re.finditer(r"[.!?]\s+(?=[A-Z])", text))]
-
-    def sentence(position: int) -> str:
-        start = max(start for start in starts if start <= position)
-        end = min((s for s in starts if s > position), default=len(text))
-        return lowered[start:end]
 
     def said(figure: Any) -> int:
-        return sum(term in sentence(figure.start) for term in set(terms))
+        return sum(term in _sentence_at(text, figure.end - 1)[1].lower() for term in set(terms))
 
     return min(figures, key=lambda f: (-said(f), f not in counts, min(abs(f.start - p) for p in positions)))
 
