@@ -2483,10 +2483,12 @@ def counted_words(text: str, raw: str) -> set[str]:
     """The stems of the words that follow `raw` where `text` prints it, up to a stopword
     or a verb (at most COUNTED_WORDS: "48 interviewers administered" -> {"interview"}, "24 active
     venture capital firms in Europe" -> {"activ", "ventur", "capit", "firm"}); empty
-    where a stopword or nothing follows."""
+    where a stopword or nothing follows. A noun joined to it counts too ("four-day training"
+    -> {"day", "train"})."""
     counted = set()
-    for match in re.finditer(rf"(?<![\w.,]){re.escape(raw)}((?:\s+[A-Za-z][A-Za-z-]+){{1,{COUNTED_WORDS}}})", text):
-        words = match.group(1).split()
+    following = rf"(?:(?:\s+|-)[A-Za-z][A-Za-z-]+)(?:\s+[A-Za-z][A-Za-z-]+){{0,{COUNTED_WORDS - 1}}}"
+    for match in re.finditer(rf"(?<![\w.,]){re.escape(raw)}({following})", text):
+        words = match.group(1).removeprefix("-").split()
         if words[0].lower() in DISTRIBUTIVES or _participle(words[0].lower()):
             # "At 382,000 each airing", "70,000 watched online": what follows says per what,
             # or what was done, not what is counted.

@@ -87,15 +87,29 @@ NUMBER_WORDS = {
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
     "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
 }  # fmt: skip
-NUMBER_WORD_RE = re.compile(r"(?<!-)\b(?:" + "|".join(NUMBER_WORDS) + r")\b(?!-)", re.IGNORECASE)
+TENS_WORDS = ("twenty", "thirty", "forty", "fifty")
+UNIT_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+# "Twenty-two" is 22; "four-day training" counts days (the noun is joined to it); "twenty-
+# first" is a rank and "one-third" a share, neither a count.
+NUMBER_WORD_RE = re.compile(
+    rf"(?<![\w-])(?:(?P<tens>{'|'.join(TENS_WORDS)})-(?P<unit>{'|'.join(UNIT_WORDS)})|(?P<word>{'|'.join(NUMBER_WORDS)}))"
+    rf"\b(?!-(?:{'|'.join((*NUMBER_WORDS, *UNIT_WORDS, *ORDINAL_WORDS, 'thirds?', 'quarters?', 'halves'))})\b)",
+    re.IGNORECASE,
+)
 
 
 def spelled_counts(text: str) -> list[Figure]:
-    """The counts `text` spells out in words ("four delivery lifecycles" -> 4)."""
-    return [
-        Figure(float(NUMBER_WORDS[m.group(0).lower()]), "count", m.group(0), "", m.start(), m.end(), False)
-        for m in NUMBER_WORD_RE.finditer(text)
-    ]
+    """The counts `text` spells out in words ("four delivery lifecycles" -> 4, "a
+    four-day training" -> 4, "twenty-two" -> 22)."""
+    counts = []
+    for m in NUMBER_WORD_RE.finditer(text):
+        if m.group("tens"):
+            value = NUMBER_WORDS[m.group("tens").lower()] + UNIT_WORDS.index(m.group("unit").lower()) + 1
+        else:
+            value = NUMBER_WORDS[m.group("word").lower()]
+        counts.append(Figure(float(value), "count", m.group(0), "", m.start(), m.end(), False))
+    return counts
 
 
 def _is_footnote_marker(match: re.Match[str]) -> bool:

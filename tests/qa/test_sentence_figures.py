@@ -9,7 +9,10 @@ import pytest
 
 from figures.lookup import counted_words
 from figures.term_index import stem
+from ingest.records import Chunk
 from qa.deckqa import DeckQA
+from qa.figure_answer import text_figure_answer
+from retriever.hits import Hit, SlideHit
 from qa.settings import Settings
 from tests.small_deck import text_deck_pdf
 
@@ -66,6 +69,8 @@ def test_what_a_figure_counts() -> None:
     # The noun a figure counts may come after words that qualify it, up to a stopword.
     endorsed = counted_words("This Report was further endorsed by 24 active venture capital firms in Europe", "24")
     assert stem("firms") in endorsed and stem("europe") not in endorsed
+    # A noun joined to its count by a hyphen is what it counts.
+    assert stem("day") in counted_words("Prior to their deployment, four-day training was conducted", "four")
 
 
 @pytest.mark.parametrize(
@@ -113,3 +118,16 @@ def test_a_figure_read_in_a_paragraph_is_answered_with_its_sentence() -> None:
     assert _stating(paragraph, figures["approx. JPY0.19 billion"]) == (
         "GIO P2 revenue almost doubled: **approx. JPY0.19 billion** in 3Q16."
     )
+
+
+def test_a_figure_counting_what_is_asked_on_a_page_writing_the_rest() -> None:
+    """A page of search results: the passage "About 15,000,000 results" holds one word of
+    the question, the page all the others (the question's closing verb aside)."""
+    texts = ["Google Search", "About 15,000,000 results (0.47 seconds)", "Financial adviser - Wikipedia"]
+    chunks = [Chunk(f"s12-c{i}", 12, "Google", text) for i, text in enumerate(texts)]
+    slides = [SlideHit(12, "Google", 1.0, tuple(Hit(chunk, 1.0, 0.5) for chunk in chunks))]
+    question = "How many results does the Google search for 'financial adviser' return?"
+    found = text_figure_answer(question, slides, {12: chunks}, {})
+    assert found is not None and found[2].number == 15_000_000
+    # Without the page's other words, the one word is not enough.
+    assert text_figure_answer(question, slides[:1], {12: chunks[1:2]}, {}) is None
