@@ -54,6 +54,9 @@ def table_facts(table: Table) -> list[Fact]:
     facts: list[Fact] = []
     default_unit = normalize_unit(table.unit)
     headerless_values = _is_value_row_table(table)
+    # A table read as one column ("Database systems 97%" under "Area Growth Rate": its
+    # columns were not ruled apart): each figure is named by the words before it.
+    one_column = all(len(row) == 1 for row in table.rows) and len(table.header) <= 1
     periods_by_column = column_periods(table.header)
     has_period_columns = any(find_periods(column) for column in table.header)
     # Dates set above a ruled table, not in its cells, are in its title, in the columns'
@@ -61,14 +64,14 @@ def table_facts(table: Table) -> list[Fact]:
     title_periods = [] if any(periods_by_column) else _title_periods(table.title)
     above = ""
     for row_index, row in enumerate(table.rows):
-        row_label = "" if headerless_values else row[0]
+        row_label = "" if headerless_values or one_column else row[0]
         row_periods = _row_periods(row, title_periods, default_unit) if len(title_periods) >= 2 else {}
         # "% to Sales" under "Adjusted Income Before Tax": the ratio of the row above.
         if RATIO_ROW_RE.match(row_label) and above:
             row_label = f"{above} {row_label}"
         elif row_label:
             above = row_label
-        first_value_column = 0 if headerless_values else 1
+        first_value_column = 0 if headerless_values or one_column else 1
         for column_index in range(first_value_column, len(row)):
             cell = row[column_index]
             column = table.header[column_index] if column_index < len(table.header) else ""
@@ -107,7 +110,7 @@ def table_facts(table: Table) -> list[Fact]:
                     local = _without_figures(segment).strip(" :;")
                     figure_label = f"{label} ({local})" if local else label
                     figure_period = periods_by_column[column_index] or _first(find_periods(segment)) or period
-                elif len(figures) > 1:
+                elif len(figures) > 1 or one_column:
                     local = _local_label(cell, figure, previous_end)
                     figure_label = f"{label} ({local})" if local else label
                 previous_end = figure.end

@@ -14,6 +14,7 @@ Pure functions over pdfplumber word dicts (`text`, `x0`, `x1`, `top`, `bottom`).
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -84,6 +85,10 @@ YEAR_SPAN_RE = re.compile(r"\b(?:years?|fiscal|fy|full[\s-]year|annual|ytd)\b|\b
 # A note under a table: a footnote mark, then its sentence.
 FOOTNOTE_LINE_RE = re.compile(r"^\((?:[a-z]|\d{1,2})\)\s+[A-Z][a-z]+\s+\w+")
 AXIS_TICKS = 4  # evenly spaced values in every column: a chart's scale, not a table
+# Fewer ticks make a scale where a table has one column of them, each a multiple of a
+# round step (100%, 80%, 60% beside a chart's prose): measured figures rarely are.
+ROUND_AXIS_TICKS = 3
+ROUND_STEPS = (1, 2, 2.5, 5)
 # "the fiscal year ended December 31, 2022", "years ended January 28": the fiscal year's end.
 YEAR_ENDED_RE = re.compile(
     r"\b(?:fiscal\s+)?years?\s+(?:ended|ending)\s+(?P<month>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
@@ -249,12 +254,23 @@ def _is_chart_axis(table: StatementTable) -> bool:
     def evenly_spaced(values: list[float]) -> bool:
         """One step throughout, a tick OCR lost aside (14, 12, 11, 10)."""
         steps = [round(later - earlier, 6) for earlier, later in pairwise(values)]
-        if len(values) < AXIS_TICKS or not steps or min(map(abs, steps)) == 0:
+        ticks = AXIS_TICKS if len(columns) > 1 or not _round_ticks(values) else ROUND_AXIS_TICKS
+        if len(values) < ticks or not steps or min(map(abs, steps)) == 0:
             return False
         step = min(steps, key=abs)
         return sum(s != step for s in steps) <= 1 and all(s == step or s == 2 * step for s in steps)
 
     return all(evenly_spaced(values) for values in columns.values())
+
+
+def _round_ticks(values: list[float]) -> bool:
+    """Whether each of `values` is a multiple of their step between neighbours, and the
+    step a round number (1, 2, 2.5 or 5 times a power of ten: 20 in 100, 80, 60)."""
+    step = abs(values[1] - values[0]) if len(values) > 1 else 0
+    if step == 0:
+        return False
+    scale = 10 ** math.floor(math.log10(step))
+    return round(step / scale, 6) in ROUND_STEPS and all(math.isclose(v / step, round(v / step)) for v in values)
 
 
 def inherit_headings(tables: list[StatementTable]) -> list[StatementTable]:

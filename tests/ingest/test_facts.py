@@ -110,6 +110,17 @@ def test_each_item_of_a_cell_names_its_figures() -> None:
     ]
 
 
+def test_a_table_read_as_one_column_names_each_figure_by_the_words_before_it() -> None:
+    """Columns set without rules between them are read as one: "Database systems 97%"."""
+    rows = (("Database systems 97%",), ("Overall corporate data 94% Data of average organization 50%",))
+    facts = table_facts(Table("s17-t1", 17, "Table 1", "", ("Area Growth Rate",), rows))
+    assert [(f.label, f.value, f.unit) for f in facts] == [
+        ("Area Growth Rate (Database systems)", 97.0, "%"),
+        ("Area Growth Rate (Overall corporate data)", 94.0, "%"),
+        ("Area Growth Rate (Data of average organization)", 50.0, "%"),
+    ]
+
+
 def test_each_item_of_a_list_of_counts_is_labelled_by_its_own_words() -> None:
     from ingest.facts import _label_around
     from ingest.numbers import find_figures

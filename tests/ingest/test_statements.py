@@ -243,6 +243,12 @@ def test_a_charts_scale_is_not_a_table() -> None:
     assert read_statements([word for word in lost_tick if word["text"]], page=28, width=600) == []
     measured = lines([("Products", "1,696"), ("Services", "1,529"), ("Other", "340"), ("Total", "3,565")])
     assert len(read_statements(measured, page=3, width=600)) == 1
+    # Three ticks of a round step (100%, 80%, 60%) make a scale too; three measured
+    # figures that happen to step evenly but not roundly (1,696 1,596 1,496) a table.
+    round_ticks = lines([("Android led the market", "100%"), ("with a share", "80%"), ("of 82.8%.", "60%")])
+    assert read_statements(round_ticks, page=6, width=600) == []
+    stepping = lines([("Products", "1,696"), ("Services", "1,596"), ("Other", "1,496")])
+    assert len(read_statements(stepping, page=3, width=600)) == 1
 
 
 def test_two_figures_under_one_column_are_not_stated() -> None:
