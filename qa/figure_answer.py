@@ -29,7 +29,7 @@ from ingest.text import may_abbreviate, sentences, tokenize
 from qa.answer import Answer, Citation, FactTrace, TableTrace, Trace, Value
 from retriever.hits import SlideHit
 from understand.question import key_terms, wants_list
-from understand.terms import head_terms
+from understand.terms import head_terms, verb_forms
 
 # A sentence answers a numeric question in the text fallback only if it holds this
 # share of the question's key terms (calibrated on eval/gold.jsonl).
@@ -323,6 +323,7 @@ def text_figure_answer(
     counting = COUNT_QUESTION_RE.search(question) is not None
     dating = YEAR_QUESTION_RE.search(question) is not None
     asked_nouns = {stem(term) for term in head}
+    verbs = verb_forms(question)
     best: tuple[float, Any, Any] | None = None
     for slide in slides:
         if not _names_periods(slide_periods.get(slide.slide, ()), periods):
@@ -351,7 +352,13 @@ def text_figure_answer(
                 figures = sorted(figures + spelled_counts(chunk.text), key=attrgetter("start"))
             if dating:  # "When was it founded?": a year, not the amounts beside it
                 figures = [figure for figure in figures if _is_year(figure)]
-            if coverage < SENTENCE_COVERAGE or not figures or not readable(chunk.text):
+            # "About 15,000,000 results": a figure counting the very thing asked, on a page
+            # writing every other word of the question, answers however few the passage holds.
+            counts_asked = counting and any(counted_words(chunk.text, f.raw) & asked_nouns for f in figures)
+            whole_page = all(t in own or t in on_page or t in verbs for t in terms)
+            if not figures or not readable(chunk.text):
+                continue
+            if coverage < SENTENCE_COVERAGE and not (counts_asked and whole_page):
                 continue
             score = coverage + dense.get(chunk.chunk_id, 0.0)
             if best is None or score > best[0]:

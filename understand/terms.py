@@ -325,20 +325,29 @@ def _only_adjective(word: str) -> bool:
 
 
 # A verb form in a question: "-ing" or "-ed" after a form of "be" ("what is happening to
-# X", "what was recorded in"), or "-ed" between a noun and a preposition ("the contacts
-# listed on the release"). It says what is done, not what the question is about.
+# X", "what was recorded in"), "-ed" between a noun and a preposition ("the contacts
+# listed on the release"), or the word closing a question asked with "do" ("How many
+# results does the search return?"). It says what is done, not what the question is about.
 VERB_FORM_RE = re.compile(
     r"\b(?:is|are|was|were|be|been|being)\s+(?P<progressive>\w+(?:ing|ed))\b"
-    r"|\b[a-z]\w*\s+(?P<participle>\w+ed)\s+(?:on|in|at|by|for|from|to|with|under|into|over|during)\b",
+    r"|\b[a-z]\w*\s+(?P<participle>\w+ed)\s+(?:on|in|at|by|for|from|to|with|under|into|over|during)\b"
+    r"|\b(?:do|does|did)\s+\S.*?\s(?P<closing>[a-z]+)\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 
 
 def verb_forms(question: str) -> set[str]:
-    """The words of `question` used as verbs, by their position (see VERB_FORM_RE)."""
-    return {
-        (match.group("progressive") or match.group("participle")).lower() for match in VERB_FORM_RE.finditer(question)
-    }
+    """The words of `question` used as verbs, by their position (see VERB_FORM_RE); the
+    word closing a question asked with "do" only if it can be one ("What does the deck say
+    about cloud revenue?" closes on a noun)."""
+    from lemminflect import getAllLemmas
+
+    verbs = set()
+    for match in VERB_FORM_RE.finditer(question):
+        closing = match.group("closing")
+        if closing is None or "VERB" in getAllLemmas(closing.lower()):
+            verbs.add((match.group("progressive") or match.group("participle") or closing).lower())
+    return verbs
 
 
 def written_as_name(term: str, question: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.text import tokenize, undotted
-from understand.terms import TARGET_RE, head_terms, qualifier_terms
+from understand.terms import TARGET_RE, head_terms, qualifier_terms, verb_forms
 
 
 @pytest.mark.parametrize(
@@ -77,3 +77,19 @@ def test_a_question_about_a_target(question: str, target: bool) -> None:
 )
 def test_what_qualifies_the_metric_after_it(question: str, qualifier: list[str]) -> None:
     assert qualifier_terms(question) == qualifier
+
+
+@pytest.mark.parametrize(
+    ("question", "verbs"),
+    [
+        ("How many results does the search for 'financial adviser' return?", {"return"}),
+        ("Why did revenue decline?", {"decline"}),
+        ("What is happening to sales?", {"happening"}),
+        ("What contacts are listed on the release?", {"listed"}),
+        # a question asked with "do" may close on a noun or a preposition, no verb
+        ("What does the deck say about cloud revenue?", set()),
+        ("What does EBITDA stand for?", set()),
+    ],
+)
+def test_the_words_a_question_uses_as_verbs(question: str, verbs: set[str]) -> None:
+    assert verb_forms(question) == verbs
