@@ -84,6 +84,11 @@ WORD_BUDGET = 120
 MAX_WORDS = 200
 # A page naming at least this many other pages' titles lists the document's contents.
 CONTENTS_MIN_TITLES = 3
+# An agenda is among the first AGENDA_SHARE of the pages (the first AGENDA_MIN_PAGE at
+# least), its entries at most AGENDA_ENTRY_WORDS words.
+AGENDA_SHARE = 0.25
+AGENDA_MIN_PAGE = 3
+AGENDA_ENTRY_WORDS = 8
 # A passage printed alike on this share of the pages, and on at least FURNITURE_MIN of them,
 # is the pages' frame (`page_furniture`).
 FURNITURE_SHARE = 0.2
@@ -831,26 +836,48 @@ def _furniture_key(text: str) -> str:
 
 
 def contents_page(slide_chunks: Mapping[int, list[Chunk]], titles: Mapping[int, str]) -> int | None:
-    """The page that lists the document's contents: the one whose passages name at least
-    CONTENTS_MIN_TITLES other pages' titles ("1. About Acme" > "Acme's History"), the
-    most if several; None when no page does."""
+    """The page that lists the document's contents: the one with at least
+    CONTENTS_MIN_TITLES passages naming other pages' titles ("1. About Acme" > "Acme's
+    History"), the most if several; None when no page does. An agenda near the front
+    (in its first AGENDA_SHARE of pages) names the sections after it in words of its own:
+    a short bullet sharing two words or more, half its words or half the title's, with a
+    later page's title names it ("Inbound marketing is key" > "Inbound Marketing",
+    "Building your digital brand" > "The Digital Brand")."""
     best, most = None, 0
     named = {
-        _comparable(title): number for number, title in titles.items() if len(title.split()) >= 2 and readable(title)
+        number: _comparable(title) for number, title in titles.items() if len(title.split()) >= 2 and readable(title)
     }
+    stems = {number: {root(word) for word in title.split()} for number, title in named.items()}
+    front = max(AGENDA_MIN_PAGE, round(len(titles) * AGENDA_SHARE))
+
+    def names_a_title(chunk: Chunk, entry: str) -> bool:
+        words = {root(word) for word in entry.split()}
+        loose = chunk.kind == "bullet" and chunk.slide <= front and len(words) <= AGENDA_ENTRY_WORDS
+        for other, title in named.items():
+            shared = len(words & stems[other])
+            if other != chunk.slide and title == entry:
+                return True
+            if loose and other > chunk.slide and shared >= 2 and shared >= min(len(words), len(stems[other])) / 2:
+                return True
+        return False
+
     for number, chunks in slide_chunks.items():
-        found = {named[key] for c in chunks if (key := _comparable(c.text)) in named and named[key] != number}
-        if len(found) >= CONTENTS_MIN_TITLES and len(found) > most:
-            best, most = number, len(found)
+        entries = {entry for c in chunks if (entry := _comparable(c.text)) and names_a_title(c, entry)}
+        if len(entries) >= CONTENTS_MIN_TITLES and len(entries) > most:
+            best, most = number, len(entries)
     return best
 
 
 def compose_contents(number: int, title: str, chunks: list[Chunk]) -> Composition:
     """The contents page's entries: its first-level entries when it has some under which
-    others hang, else every entry (within the length budget)."""
+    others hang (an entry hanging under none is first-level, whatever its indent), else
+    every entry (within the length budget). It is headed by its title, or where OCR could
+    not read that, its first heading that reads."""
     entries = [c for c in chunks if c.kind in ("bullet", "text")]
-    top = [c for c in entries if c.level == 0]
+    top = [c for c in entries if c.level == 0 or not c.parent]
     chosen = top if 1 < len(top) < len(entries) else entries
+    if not readable(title):
+        title = next((c.text for c in chunks if c.kind == "heading" and readable(c.text)), title)
     lead = Chunk(f"{number}-title", number, title, title, kind="heading")
     return _written(lead, _readable_units(chosen[: MAX_BULLETS * 2]), {})
 

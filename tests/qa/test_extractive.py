@@ -12,7 +12,16 @@ import pytest
 from ingest.records import Chunk, Fact
 from ingest.text import root, stem
 from qa.deckqa import DeckQA
-from qa.extractive import MAX_WORDS, _annotated, _names, sentences, stating, subject_terms
+from qa.extractive import (
+    MAX_WORDS,
+    _annotated,
+    _names,
+    compose_contents,
+    contents_page,
+    sentences,
+    stating,
+    subject_terms,
+)
 from qa.figure_answer import figure_text
 from qa.settings import Settings
 from understand.kinds import CAUSE_CUE_RE, is_quote
@@ -202,3 +211,20 @@ def test_a_figure_is_stated_as_printed_or_rounded_to_the_next_scale() -> None:
         "allowance for new loans.",
         "Credit costs were 2,899 in all.",
     ]
+
+
+def test_an_agenda_names_the_sections_after_it_in_words_of_its_own() -> None:
+    """A talk's agenda (slide 2) lists its parts as bullets worded otherwise than the
+    titles of the pages that open them; a title page naming its speakers, or a slide deep
+    in the deck whose bullets share words with earlier titles, is no contents page."""
+    titles = {1: "Digital Marketing for Advisers", 2: "We Have 50 Minutes", 3: "Times Are Changing"}
+    titles |= {n: f"Slide {n}" for n in range(4, 20)}
+    titles |= {5: "Three Martini Lunches Are Out", 9: "Inbound Marketing", 14: "The Digital Brand"}
+    agenda = ["Three martini lunch is over", "Inbound marketing is key", "Building your digital brand"]
+    chunks = {2: [Chunk(f"2-{i}", 2, titles[2], text, kind="bullet", level=i % 2) for i, text in enumerate(agenda)]}
+    chunks[1] = [Chunk(f"1-{i}", 1, titles[1], t) for i, t in enumerate(["Inbound Marketing", "The Digital Brand", "Jon"])]
+    chunks[16] = [Chunk(f"16-{i}", 16, titles[16], text, kind="bullet") for i, text in enumerate(agenda)]
+    assert contents_page(chunks, titles) == 2
+    listed = compose_contents(2, titles[2], chunks[2]).text
+    assert all(entry in listed for entry in agenda), listed  # an indent OCR misread hides none
+    assert contents_page({1: chunks[1], 16: chunks[16]}, titles) is None
