@@ -146,7 +146,9 @@ def _figure_from_match(match: re.Match[str], default_unit: str, parens_negative:
     value = float(number.replace(",", ""))
     sign = match.group("sign") or ""
     direction = (match.group("dir") or "").strip().lower()
-    if negative_parens or sign in {"-", "\u2212"} or direction == "down":
+    # "+/- 1.5 percent", "±2%": a margin either way, its size the figure.
+    either_way = re.search(r"\+\s?/\s?$", match.string[: match.start("sign")]) if sign else None
+    if (negative_parens or sign in {"-", "\u2212"} or direction == "down") and not either_way:
         value = -value
     if match.group("abbr") and not (match.group("cur") or "." in number or len(number.replace(",", "")) > 1):
         return None  # "3M", "Item 1B", "Form 8K": a name, not three million
@@ -156,11 +158,11 @@ def _figure_from_match(match: re.Match[str], default_unit: str, parens_negative:
     return Figure(
         value=value,
         unit=unit,
-        raw=_trim_unpaired_parens(raw, match),
+        raw=either_way.group() + raw if either_way else _trim_unpaired_parens(raw, match),
         qualifier=(match.group("qual") or "").lower(),
-        start=match.start(),
+        start=either_way.start() if either_way else match.start(),
         end=match.end(),
-        is_change=bool(sign) or bool(direction),
+        is_change=(bool(sign) and not either_way) or bool(direction),
     )
 
 

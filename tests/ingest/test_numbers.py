@@ -229,3 +229,11 @@ def test_counts_spelled_out() -> None:
     # A count joined to its noun counts it; a rank or a share spelled out is no count.
     counts = spelled_counts("a four-day training in the twenty-first year for one-third of two-thirds")
     assert [(count.raw, count.value) for count in counts] == [("four", 4.0)]
+
+
+def test_a_margin_either_way_is_its_size() -> None:
+    """ "+/-1.5": plus or minus 1.5, a margin of 1.5, not a fall of 1.5."""
+    (margin,) = find_figures("Error margin: Wave III +/-1.5")
+    assert (margin.raw, margin.value, margin.is_change) == ("+/-1.5", 1.5, False)
+    (fall,) = find_figures("a change of -1.5")
+    assert fall.value == -1.5
