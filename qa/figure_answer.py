@@ -324,14 +324,20 @@ def text_figure_answer(
     dating = YEAR_QUESTION_RE.search(question) is not None
     asked_nouns = {stem(term) for term in head}
     verbs = verb_forms(question)
+    stated = {_digits(number) for number in re.findall(r"\d[\d,.]*", question)} - {""}
     best: tuple[float, Any, Any] | None = None
     for slide in slides:
         if not _names_periods(slide_periods.get(slide.slide, ()), periods):
             continue  # a figure for a period is read on a page that names that period
         dense = {hit.chunk.chunk_id: hit.dense for hit in slide.hits}
         chunks = list(slide_chunks.get(slide.slide, ()))
-        # A slide's headline states its key figure ("Big Data Revenue $53.4B By 2017").
-        headline = Chunk(f"s{slide.slide}-title", slide.slide, slide.title, slide.title)
+        # A slide's headline states its key figure ("Big Data Revenue $53.4B By 2017"), its
+        # sentence going on in the line under it ("This has resulted in over $4.4 BN" /
+        # "in venture-backed exits in Germany during the last 24 months").
+        said = slide.title
+        if chunks and not re.search(r"[.:!?]\s*$", said) and re.match(r"[a-z]", chunks[0].text):
+            said = f"{said} {chunks[0].text}"
+        headline = Chunk(f"s{slide.slide}-title", slide.slide, slide.title, said)
         dense[headline.chunk_id] = slide.best_dense
         chunks.append(headline)
         page = set(tokenize(slide.title)).union(*(tokenize(f"{c.heading} {c.text}") for c in chunks))
@@ -352,6 +358,9 @@ def text_figure_answer(
                 figures = sorted(figures + spelled_counts(chunk.text), key=attrgetter("start"))
             if dating:  # "When was it founded?": a year, not the amounts beside it
                 figures = [figure for figure in figures if _is_year(figure)]
+            # A number the question writes says which ("during the last 24 months"), it is
+            # not what is asked.
+            figures = [figure for figure in figures if _digits(figure.raw) not in stated]
             # "About 15,000,000 results": a figure counting the very thing asked, on a page
             # writing every other word of the question, answers however few the passage holds.
             counts_asked = counting and any(counted_words(chunk.text, f.raw) & asked_nouns for f in figures)
@@ -381,6 +390,11 @@ def text_figure_answer(
         Citation(slide=chunk.slide, title=chunk.title, text=chunk.text),
         Value(number=figure.value, unit=unit, raw=figure.raw),
     )
+
+
+def _digits(text: str) -> str:
+    """A number's digits, its separators and a trailing full stop aside ("4,500" -> "4500")."""
+    return re.sub(r"\D", "", text.rstrip("."))
 
 
 def _stating(text: str, figure: Any) -> str:
