@@ -35,6 +35,7 @@ from qa.extractive import (
     compose,
     compose_contents,
     contents_page,
+    summary_page,
     drivers,
     numbered_series,
     page_furniture,
@@ -57,7 +58,7 @@ from retriever.hits import SlideHit
 from retriever.hybrid import HybridRetriever
 from understand.followup import rewrite_followup
 from understand.instructions import read_instructions
-from understand.kinds import EXPLANATIONS, asks_for_contents, asks_for_explanation, question_kind
+from understand.kinds import EXPLANATIONS, asks_for_contents, asks_for_explanation, asks_for_summary, question_kind
 from understand.periods import document_calendar, in_document_terms
 from understand.question import named_pages, validate_question, wants_list, with_names, without_names
 from understand.router import Route, asks_what_was_done, route
@@ -149,7 +150,10 @@ class DeckQA:
         # Slides titled alike but for their number: a numbered list, one slide an item.
         self.series = numbered_series(self.content_chunks)
         # The page listing the document's contents, if it has one.
-        self.contents = contents_page(self.slide_chunks, {slide.number: slide.title for slide in index.slides})
+        titles = {slide.number: slide.title for slide in index.slides}
+        self.contents = contents_page(self.slide_chunks, titles)
+        # The page that sums the document up, if it has one.
+        self.summary = summary_page(self.slide_chunks, titles, self.search.page_closeness())
         # A table-row passage is cited as the row's cells, as printed on the slide.
         self.row_texts = {
             f"{table.table_id}-r{number}": " ".join(cell for cell in row if cell)
@@ -412,15 +416,20 @@ class DeckQA:
             scope = self.search.retrieve_slides(
                 understanding.standalone, k=max(1, len(slides)), per_slide=PASSAGES_PER_SLIDE, explanation=False
             )
-        contents = None
+        # "What topics does the presentation cover?": the contents page says; "What are
+        # the main conclusions?": the page that sums the document up.
+        contents, listed = None, None
         if self.contents is not None and asks_for_contents(plain):
-            page = self.index.slide(self.contents)
+            listed = (self.contents, "asks for the document's contents")
+        elif self.summary is not None and asks_for_summary(plain):
+            listed = (self.summary, "asks for the document's summary")
+        if listed is not None:
+            page = self.index.slide(listed[0])
             contents = compose_contents(page.number, page.title, self.slide_chunks[page.number])
-        if contents is not None and not is_fragment(contents.text):
-            # "What topics does the presentation cover?": the contents page says.
+        if contents is not None and listed is not None and not is_fragment(contents.text):
             composition = contents
             trace = understanding.trace.model_copy(
-                update={"retrieved_slides": [page.number], "refusal_check": "asks for the document's contents"}
+                update={"retrieved_slides": [page.number], "refusal_check": listed[1]}
             )
             listing = Answer(
                 question=asked, answer=composition.text, route="text", citations=composition.citations, debug=trace

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -84,6 +85,14 @@ WORD_BUDGET = 120
 MAX_WORDS = 200
 # A page naming at least this many other pages' titles lists the document's contents.
 CONTENTS_MIN_TITLES = 3
+# A page titled so sums the document up; else the last page of its final SUMMARY_SHARE making
+# SUMMARY_MIN_POINTS points or more in bullets of SUMMARY_POINT_WORDS words or more.
+SUMMARY_TITLE_RE = re.compile(
+    r"^\W*(?:executive |in |to )?(?:summary|conclusions?|(?:key )?takeaways|recap|wrap-up)\W*$", re.IGNORECASE
+)
+SUMMARY_SHARE = 0.2
+SUMMARY_MIN_POINTS = 3
+SUMMARY_POINT_WORDS = 6
 # An agenda is among the first AGENDA_SHARE of the pages (the first AGENDA_MIN_PAGE at
 # least), its entries at most AGENDA_ENTRY_WORDS words.
 AGENDA_SHARE = 0.25
@@ -868,8 +877,31 @@ def contents_page(slide_chunks: Mapping[int, list[Chunk]], titles: Mapping[int, 
     return best
 
 
+def summary_page(
+    slide_chunks: Mapping[int, list[Chunk]], titles: Mapping[int, str], closeness: Mapping[int, float]
+) -> int | None:
+    """The page that sums the document up: the last whose title says so ("Summary", "Key
+    Takeaways"), else the last of its final SUMMARY_SHARE of pages that makes its points
+    in bullets, SUMMARY_MIN_POINTS or more sentences of SUMMARY_POINT_WORDS words, and is
+    closer to the document as a whole than most of its pages (`closeness`): a deck's
+    closing page of conclusions, whatever its title ("The Sky is the Limit"), not its
+    closing legal notice. None when none does."""
+    titled = [number for number, title in titles.items() if SUMMARY_TITLE_RE.search(title)]
+    if titled:
+        return max(titled)
+    last = max(titles, default=0)
+    typical = statistics.median(closeness.values()) if closeness else 1.0
+    for number in sorted(slide_chunks, reverse=True):
+        if number <= last * (1 - SUMMARY_SHARE):
+            break
+        points = [c for c in slide_chunks[number] if c.kind == "bullet" and len(c.text.split()) >= SUMMARY_POINT_WORDS]
+        if len(points) >= SUMMARY_MIN_POINTS and all(readable(c.text) for c in points):
+            return number if closeness.get(number, 0.0) > typical else None
+    return None
+
+
 def compose_contents(number: int, title: str, chunks: list[Chunk]) -> Composition:
-    """The contents page's entries: its first-level entries when it has some under which
+    """A contents or summary page's entries: its first-level entries when it has some under which
     others hang (an entry hanging under none is first-level, whatever its indent), else
     every entry (within the length budget). It is headed by its title, or where OCR could
     not read that, its first heading that reads."""

@@ -190,6 +190,22 @@ class HybridRetriever:
             and written_as_name(term, question)
         }
 
+    def page_closeness(self) -> dict[int, float]:
+        """Each page's closeness to the document as a whole: the cosine of its passages'
+        mean vector with the mean of all passages' (a page summing the document up is
+        close; a legal notice or a certificate is not)."""
+        if not len(self._vectors):
+            return {}
+        whole = self._vectors.mean(axis=0)
+        pages: dict[int, list[int]] = defaultdict(list)
+        for i, chunk in enumerate(self.index.chunks):
+            pages[chunk.slide].append(i)
+        closeness = {}
+        for number, rows in pages.items():
+            mean = self._vectors[rows].mean(axis=0)
+            closeness[number] = float(mean @ whole / (np.linalg.norm(mean) * np.linalg.norm(whole) or 1.0))
+        return closeness
+
     def question_vector(self, question: str) -> np.ndarray:
         """The question's embedding; the last few are kept, since answering a question
         may retrieve for it twice (its answer, and whether the document covers it)."""

@@ -138,6 +138,18 @@ def asks_for_contents(question: str) -> bool:
     return bool(CONTENTS_QUESTION_RE.search(question))
 
 
+# "What are the main conclusions in the summary?", "What are the key takeaways?"
+SUMMARY_QUESTION_RE = re.compile(
+    r"\b(?:summary|summari[sz]e|conclusions|conclude|takeaways|recap|key messages)\b", re.IGNORECASE
+)
+
+
+def asks_for_summary(question: str) -> bool:
+    """Whether `question` asks what the document concludes as a whole (not what one of
+    its sections says: "the summary of the risk factors")."""
+    return bool(SUMMARY_QUESTION_RE.search(question)) and not re.search(r"\bsummary of\b", question, re.I)
+
+
 def asks_to_compare(question: str) -> bool:
     """Whether `question` asks how one thing compares with others."""
     return bool(COMPARE_QUESTION_RE.search(question)) and not HOW_MUCH_RE.search(question)

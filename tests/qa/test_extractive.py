@@ -21,6 +21,7 @@ from qa.extractive import (
     sentences,
     stating,
     subject_terms,
+    summary_page,
 )
 from qa.figure_answer import figure_text
 from qa.settings import Settings
@@ -228,3 +229,22 @@ def test_an_agenda_names_the_sections_after_it_in_words_of_its_own() -> None:
     listed = compose_contents(2, titles[2], chunks[2]).text
     assert all(entry in listed for entry in agenda), listed  # an indent OCR misread hides none
     assert contents_page({1: chunks[1], 16: chunks[16]}, titles) is None
+
+
+def test_a_deck_is_summed_up_by_its_closing_page_of_points() -> None:
+    """A page titled as a summary sums the deck up; without one, the last page near the end
+    making three points or more in bullets of sentences, if it is close to the deck as a
+    whole (a closing legal notice of bulleted sentences is not)."""
+    titles = {n: f"Page {n}" for n in range(1, 21)} | {19: "The Sky is the Limit", 20: "Presented By:"}
+    points = [
+        "The structure of the industry illustrates the potential of a matured market.",
+        "A number of funds have achieved top quartile performance in this era.",
+        "The imbalance between supply and demand is driving a competitive landscape.",
+    ]
+    chunks = {n: [Chunk(f"{n}-0", n, titles[n], "Some words of the page")] for n in titles}
+    chunks[19] = [Chunk(f"19-{i}", 19, titles[19], text, kind="bullet") for i, text in enumerate(points)]
+    close = {n: 0.6 for n in titles} | {19: 0.7}
+    assert summary_page(chunks, titles, close) == 19
+    assert summary_page(chunks, titles, close | {19: 0.4}) is None  # a notice, far from the rest
+    assert summary_page(chunks, titles | {12: "Key Takeaways"}, close | {19: 0.4}) == 12
+    assert summary_page(chunks, titles | {12: "Balance Sheets (Summary)"}, close | {19: 0.4}) is None

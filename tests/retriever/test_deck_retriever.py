@@ -57,3 +57,14 @@ def test_lcel_chain_with_our_retriever_and_a_fake_chat_model(deck: DeckQA) -> No
 def test_outbound_network_is_blocked() -> None:
     with pytest.raises(ConnectionRefusedError, match="blocked"), socket.socket() as client:
         client.connect(("192.0.2.1", 80))  # TEST-NET-1: never routed
+
+
+def test_a_closing_legal_notice_is_far_from_the_deck_as_a_whole(deck: DeckQA) -> None:
+    """The bundled deck's forward-looking statements notice (its last page but its contact
+    page) is less close to the deck's passages as a whole than most of its pages."""
+    closeness = deck.search.page_closeness()
+    typical = sorted(closeness.values())[len(closeness) // 2]
+    notice = max(closeness) - 1
+    assert "Forward-looking" in deck.index.slide(notice).title
+    assert closeness[notice] < typical
+    assert deck.summary is None  # so no closing page sums it up

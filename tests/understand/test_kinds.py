@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from understand.kinds import asks_for_explanation, cue, question_kind
+from understand.kinds import asks_for_explanation, asks_for_summary, cue, question_kind
 from understand.router import route
 from understand.terms import written_as_name
 
@@ -85,3 +85,17 @@ def test_a_step_opens_with_a_verb() -> None:
     assert cue("steps", "Issue own data communications SIM cards") == 1.0
     assert cue("steps", "Net income (loss) ($B)") == 0.0  # "net" opens a noun phrase
     assert cue("steps", "Accumulation of monthly payments") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "summary"),
+    [
+        ("What are the main conclusions in the summary?", True),
+        ("What are the key takeaways?", True),
+        ("Summarize the presentation.", True),
+        ("What is the summary of the risk factors?", False),  # one section's, not the document's
+        ("What was the conclusion of the audit?", False),
+    ],
+)
+def test_a_question_asking_what_the_document_concludes(question: str, summary: bool) -> None:
+    assert asks_for_summary(question) is summary
