@@ -16,8 +16,8 @@ legend). The chart is one table: a row per category, a column per series.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -64,6 +64,19 @@ SWATCH_SHARE = 0.15
 SWATCH_SIZE = 1.5
 
 
+# Boxes of the page image, and whether to read them with a margin around them -> the one
+# line of text read in each, and its confidence.
+LineReader = Callable[[list[tuple[float, float, float, float]], bool], list[tuple[str, float]]]
+# A bar whose value the page's reading lost is found at most this many bar thicknesses
+# beyond the bars read, and between this share of their thickness and its inverse; its
+# value, read again, is within this share (and a unit's rounding) of what its length gives.
+REREAD_REACH = 4.0
+MIN_THICKNESS_SHARE = 0.6
+REREAD_TOLERANCE = 0.1
+UNSURE_TOLERANCE = 0.03
+REREAD_ROUNDING = 0.6
+
+
 @dataclass(frozen=True)
 class _Value:
     text: str
@@ -94,9 +107,14 @@ class _Bar:
     length: int  # from the axis to its end (to its value, when the value is written on it)
 
 
-def bar_charts(image: Any, words: Sequence[Any], dpi: int, confident: float) -> list[ChartTable]:
+def bar_charts(
+    image: Any, words: Sequence[Any], dpi: int, confident: float, read: LineReader | None = None
+) -> list[ChartTable]:
     """The bar charts of a page image (RGB) whose words OCR read (`words`, pixel boxes); a
-    value is taken when read with at least `confident` confidence."""
+    value is taken when read with at least `confident` confidence. With `read` (a box of
+    the image -> its one line of text and confidence), a horizontal chart's bars whose
+    value the page's reading lost are found by their colour and read one by one
+    (`_missed_bars`)."""
     pixels = np.asarray(image).astype(np.int16)
     if pixels.ndim != 3 or min(pixels.shape[:2]) < 10:
         return []
@@ -115,6 +133,8 @@ def bar_charts(image: Any, words: Sequence[Any], dpi: int, confident: float) -> 
     for horizontal in (True, False):
         bars = [bar for bar in (_bar_of(pixels, background, value, horizontal, dpi) for value in values) if bar]
         for axis in _axes(bars, AXIS_INCH * dpi):
+            if read is not None and horizontal:
+                axis = _with_values_reread(pixels, axis, dpi, confident, read)
             chart = _chart(pixels, words, axis, horizontal, dpi)
             if chart is not None:
                 charts.append(chart)
@@ -176,6 +196,103 @@ def _bar_of(pixels: Any, background: Any, word: Any, horizontal: bool, dpi: int)
         return None
     box = (start, low, end, high) if horizontal else (low, end, high, start)
     return _Bar(word, colour, start, (low + high) / 2, thickness, box, run)
+
+
+def _with_values_reread(pixels: Any, bars: list[_Bar], dpi: int, confident: float, read: LineReader) -> list[_Bar]:
+    """A horizontal chart's bars, with those whose value the page's reading lost or misread
+    (OCR misses a value set close to the next bar's, reads "18%" as "189") read again:
+    runs of a series' colour leaving the axis, as thick as its bars, around them; each
+    bar's value read on its own right of its end (`read`). A value is taken when within
+    REREAD_TOLERANCE of what its bar's length gives at the chart's scale (the values read
+    with the page give the scale), UNSURE_TOLERANCE when OCR is unsure of it: a reading of
+    a neighbour's value instead is off it."""
+    scale = [_number(bar.value.text) / bar.length for bar in bars if bar.length and _number(bar.value.text)]
+    if len(scale) < MIN_BARS:
+        return bars
+    per_pixel = float(np.median(scale))
+    percent = sum(bar.value.text.endswith("%") for bar in bars) >= PERCENT_SHARE * len(bars)
+
+    def fits(text: str, length: int, tolerance: float) -> bool:
+        expected = length * per_pixel
+        number = _number(text)
+        return bool(number) and abs(number - expected) <= tolerance * expected + REREAD_ROUNDING
+
+    read_well = [
+        bar
+        for bar in bars
+        if fits(bar.value.text, bar.length, REREAD_TOLERANCE) and (bar.value.text.endswith("%") or not percent)
+    ]
+    # Bars found reach further: the chart's extent grows until no bar is left beside it.
+    found: list[_Bar] = []
+    tried: set[int] = set()
+    while new := _missed_bars(pixels, bars + found, read_well + found, tried, percent, dpi, confident, read, fits):
+        found += new
+    return read_well + found
+
+
+def _missed_bars(
+    pixels: Any,
+    bars: list[_Bar],
+    kept: list[_Bar],
+    tried: set[int],
+    percent: bool,
+    dpi: int,
+    confident: float,
+    read: LineReader,
+    fits: Callable[[str, int, float], bool],
+) -> list[_Bar]:
+    """The bars of one series' colour or another leaving the axis of `bars`, beside them,
+    but those `kept` and those `tried` before (by their top), each with its value read
+    again (see `_with_values_reread`)."""
+    axis = int(np.median([bar.start for bar in bars]))
+    thickness = float(np.median([bar.thickness for bar in bars]))
+    text_height = float(np.median([_height(bar.value) for bar in bars]))
+    colours: list[Any] = []
+    for bar in bars:
+        if not any(np.abs(bar.colour - c).max() <= SAME_COLOUR for c in colours):
+            colours.append(bar.colour)
+    candidates: list[_Bar] = []
+    first = max(0, int(min(bar.box[1] for bar in bars) - REREAD_REACH * thickness))
+    last = min(pixels.shape[0], int(max(bar.box[3] for bar in bars) + REREAD_REACH * thickness))
+    column = pixels[first:last, min(axis + BAR_EDGE_PX, pixels.shape[1] - 1)]
+    for colour in colours:
+        same = np.abs(column - colour).max(axis=-1) <= SAME_COLOUR
+        pieces, count = ndimage.label(same)
+        for rows in ndimage.find_objects(pieces):
+            low, high = first + rows[0].start, first + rows[0].stop - 1
+            if not MIN_THICKNESS_SHARE * thickness <= high - low + 1 <= thickness / MIN_THICKNESS_SHARE:
+                continue
+            middle = (low + high) / 2
+            if low in tried or any(bar.box[1] <= middle <= bar.box[3] for bar in kept):
+                continue  # a bar whose value was read, or read again in vain
+            tried.add(low)
+            row = pixels[int(middle), axis:]
+            differs = np.abs(row - colour).max(axis=-1) > SAME_COLOUR
+            ends = np.flatnonzero(np.convolve(differs, np.ones(BREAK, int), "valid") == BREAK)
+            length = int(ends[0]) if ends.size else len(row)
+            if length < MIN_BAR_INCH * dpi:
+                continue
+            end = axis + length
+            box = (end + 1, middle - 0.75 * text_height, end + 1 + 5 * text_height, middle + 0.75 * text_height)
+            value = _Value("", 0.0, box)
+            candidates.append(_Bar(value, colour, axis, middle, high - low + 1, (axis, low, end, high), length))
+    # Each value read on its own, as cropped; those not borne out, again with a margin.
+    found: list[_Bar] = []
+    for margin in (False, True):
+        readings = read([bar.value.box for bar in candidates], margin) if candidates else []
+        left = []
+        for bar, (text, confidence) in zip(candidates, readings, strict=True):
+            text = _value_text(text.replace(" ", ""))
+            if percent and text and not text.endswith("%"):
+                text += "%"  # OCR lost the sign of one value among percentages
+            # A reading OCR is unsure of is taken only when its bar's length says as much.
+            tolerance = REREAD_TOLERANCE if confidence >= confident else UNSURE_TOLERANCE
+            if VALUE_RE.match(text) and fits(text, bar.length, tolerance):
+                found.append(replace(bar, value=_Value(text, confidence, bar.value.box)))
+            else:
+                left.append(bar)
+        candidates = left
+    return found
 
 
 def _run(line: Any, background: Any, gap: int, shortest: int) -> tuple[int, int, Any]:

@@ -818,7 +818,7 @@ def _read_page_image(image: Any, number: int, folder: Path) -> tuple[OcrPage, Pa
     scale = 72 / DPI
     charts = tuple(
         ChartTable(tuple(v * scale for v in chart.box), chart.cells)  # type: ignore[arg-type]
-        for chart in bar_charts(image, [word for word, _ in words], DPI, FIGURE_CONFIDENT)
+        for chart in bar_charts(image, [word for word, _ in words], DPI, FIGURE_CONFIDENT, _line_reader(image))
     )
     _with_lines(layer, lines, image.size)
     typed, marks = _typography(np.asarray(image.convert("L")), words)
@@ -986,6 +986,65 @@ def _tesseract(
                 line = (int(row.get("block_num") or 0), int(row.get("par_num") or 0), int(row.get("line_num") or 0))
                 words.append((OcrWord(text, float(row.get("conf") or 0), box), line))
     return tuple(words), layer
+
+
+# Characters of a chart's value read again on its own.
+VALUE_CHARACTERS = "0123456789.,%$"
+
+
+def _line_reader(
+    image: Any,
+) -> Callable[[list[tuple[float, float, float, float]], bool], list[tuple[str, float]]]:
+    """Reads one line of figures in each of some boxes of `image`, in one Tesseract run
+    (one line, figures' characters only): the boxes' crops set side by side, apart, on a
+    strip as high as they are, or with a margin of paper above and below (Tesseract reads
+    some values better one way, some the other). Each box's text and its least sure
+    word's confidence ("", 0 where none)."""
+
+    def read(boxes: list[tuple[float, float, float, float]], margin: bool) -> list[tuple[str, float]]:
+        from PIL import Image
+
+        crops = []
+        for box in boxes:
+            x0, top, x1, bottom = (round(v) for v in box)
+            x0, top = max(0, x0), max(0, top)
+            x1, bottom = min(x1, image.width), min(bottom, image.height)
+            crops.append(image.crop((x0, top, max(x1, x0 + 1), max(bottom, top + 1))))
+        if not crops:
+            return []
+        height = max(crop.height for crop in crops)
+        gap = height if margin else height // 3
+        strip = Image.new("RGB", (gap + max(crop.width for crop in crops) + gap, gap + len(crops) * (height + gap)), "white")
+        spans, y = [], gap
+        for crop in crops:
+            strip.paste(crop, (gap, y))
+            spans.append((y, y + crop.height))
+            y += height + gap
+        buffer = io.BytesIO()
+        strip.save(buffer, "PNG", compress_level=1)
+        command = ["tesseract", "-", "-", "--dpi", str(DPI), "--psm", "6", "-l", "eng"]
+        command += ["-c", f"tessedit_char_whitelist={VALUE_CHARACTERS}", "tsv"]
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+        try:
+            done = subprocess.run(command, input=buffer.getvalue(), capture_output=True, timeout=60, env=env, check=False)
+        except subprocess.TimeoutExpired:
+            return [("", 0.0)] * len(boxes)
+        read_words: list[list[tuple[str, float]]] = [[] for _ in boxes]
+        output = io.StringIO(done.stdout.decode(errors="replace"))
+        for row in csv.DictReader(output, delimiter="\t", quoting=csv.QUOTE_NONE):
+            text = (row.get("text") or "").strip()
+            if row.get("level") != "5" or not text:
+                continue
+            middle = int(row.get("top") or 0) + int(row.get("height") or 0) / 2
+            for index, (top, bottom) in enumerate(spans):
+                if top - gap / 2 <= middle <= bottom + gap / 2:
+                    read_words[index].append((text, float(row.get("conf") or 0)))
+        return [
+            ("".join(text for text, _ in found), min(conf for _, conf in found)) if found else ("", 0.0)
+            for found in read_words
+        ]
+
+    return read
 
 
 def ocr_workdir() -> tempfile.TemporaryDirectory[str]:
