@@ -82,7 +82,7 @@ WHAT_IS_RE = re.compile(r"\bwhat['’]?s\b", re.IGNORECASE)
 # A question asking for an amount: "how many", and "what share of" the people who said
 # something ("What share of execs said ...?" asks for the share, not what they said).
 HOW_MUCH_RE = re.compile(
-    r"\bhow (much|many|big|large|high|low|fast)\b|^\s*what\s+(share|percentage|proportion|fraction|percent)\s+of\b",
+    r"\bhow (much|many|big|large|high|low|fast)\b|^\s*what\s+(?:%|(share|percentage|proportion|fraction|percent)(?:\s+of)?\b)",
     re.IGNORECASE,
 )
 

@@ -48,4 +48,6 @@ def test_the_share_of_those_who_said_something_is_a_figure() -> None:
     # "said" asks what was said, unless the question asks what share of people said it.
     assert route("What share of execs said top-down mandates helped promote a data culture?").kind == "table"
     assert route("What percentage of respondents said they own a phone?").kind == "table"
+    assert route("What % said a lack of funding was the biggest barrier in 2006?").kind == "table"
+    assert route("What percent said they listen daily?").kind == "table"
     assert route("What did the CEO say about margins?").kind == "text"
