@@ -10,7 +10,7 @@ from typing import Any
 
 from figures.arithmetic import number_text
 from figures.judgement import Judged
-from figures.lookup import COUNT_QUESTION_RE, YEAR_QUESTION_RE, LookupResult, counted_words, same_period
+from figures.lookup import COUNT_QUESTION_RE, YEAR_QUESTION_RE, LookupResult, counted_words, expand, same_period
 from figures.superlative import Leader
 from figures.term_index import stem
 from ingest.index_store import DeckIndex
@@ -322,7 +322,8 @@ def text_figure_answer(
     years = {period_year(period) for period in periods} - {""}
     counting = COUNT_QUESTION_RE.search(question) is not None
     dating = YEAR_QUESTION_RE.search(question) is not None
-    asked_nouns = {stem(term) for term in head}
+    # Each in its forms ("days" and "day": the stemmer keeps a short plural whole).
+    asked_nouns = {stem(term) for term in expand(head)}
     verbs = verb_forms(question)
     stated = {_digits(number) for number in re.findall(r"\d[\d,.]*", question)} - {""}
     best: tuple[float, Any, Any] | None = None
