@@ -334,7 +334,7 @@ def text_figure_answer(
         chunks = list(slide_chunks.get(slide.slide, ()))
         # A slide's headline states its key figure ("Big Data Revenue $53.4B By 2017"), its
         # sentence going on in the line under it ("This has resulted in over $4.4 BN" /
-        # "in venture-backed exits in Germany during the last 24 months").
+        # "in venture-backed exits in the region during the last 24 months").
         said = slide.title
         if chunks and not re.search(r"[.:!?]\s*$", said) and re.match(r"[a-z]", chunks[0].text):
             said = f"{said} {chunks[0].text}"
