@@ -45,6 +45,17 @@ def picture_slide_pdf(path: Path, picture: Path, height: float = 540) -> Path:
     return path
 
 
+def titled_page(title: str, title_size: float, top: float, body_size: float) -> FPDF:
+    """A 16:9 page (720 x 405 pt) with `title` in bold at (30, `top`), the font left at
+    `body_size` for what is drawn next."""
+    pdf = FPDF(orientation="L", unit="pt", format=(405, 720))
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", title_size)
+    pdf.text(30, top, title)
+    pdf.set_font("Helvetica", "", body_size)
+    return pdf
+
+
 def ruled_table(
     pdf: FPDF, rows: list[tuple[str, ...]], widths: tuple[float, ...], left: float, top: float, height: float
 ) -> None:

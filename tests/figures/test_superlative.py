@@ -9,17 +9,11 @@ from pathlib import Path
 from ingest.index_store import open_index
 from qa.deckqa import DeckQA
 from qa.settings import Settings
-from tests.small_deck import ruled_table
+from tests.small_deck import ruled_table, titled_page
 
 
 def _survey_deck(path: Path) -> Path:
-    from fpdf import FPDF
-
-    pdf = FPDF(orientation="L", unit="pt", format=(405, 720))
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 24)
-    pdf.text(30, 50, "2006 Health IT Staffing Needs")
-    pdf.set_font("Helvetica", "", 12)
+    pdf = titled_page("2006 Health IT Staffing Needs", 24, 50, 12)
     rows = [
         ("", "2006"),
         ("Clinical Informaticists", "27%"),

@@ -11,7 +11,7 @@ import pytest
 
 import ingest.pdf_reader as pdf_reader
 from ingest.errors import DeckError
-from tests.small_deck import ruled_table
+from tests.small_deck import ruled_table, titled_page
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"
 
@@ -312,13 +312,7 @@ def test_two_columns_of_running_text_of_any_widths_are_read_one_after_the_other(
 def test_a_header_row_above_a_tables_ruling_is_its_header(tmp_path: Path) -> None:
     # "Wave I | Wave II | Wave III" printed above the ruled grid (on a page read by OCR, a
     # band of colour is no ruling): the table's header, not a passage nor its title.
-    from fpdf import FPDF
-
-    pdf = FPDF(orientation="L", unit="pt", format=(405, 720))
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 24)
-    pdf.text(30, 50, "Research methodology")
-    pdf.set_font("Helvetica", "", 11)
+    pdf = titled_page("Research methodology", 24, 50, 11)
     left, widths, top, height = 100.0, (180.0, 120.0, 120.0, 120.0), 120.0, 20.0
     for i, name in enumerate(("Wave I", "Wave II", "Wave III")):
         pdf.text(left + sum(widths[: i + 1]) + 5, top - 6, name)
@@ -358,13 +352,7 @@ def test_bullets_ocr_read_as_an_e_glued_to_the_first_word_are_bullets() -> None:
 def test_a_line_of_dates_above_a_tables_ruling_stays_its_title(tmp_path: Path) -> None:
     # A balance sheet's dates printed over its ruled grid name its columns' periods through
     # the title (`_dates_only`), not as a header row set over other columns.
-    from fpdf import FPDF
-
-    pdf = FPDF(orientation="L", unit="pt", format=(405, 720))
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.text(30, 40, "Consolidated Balance Sheets")
-    pdf.set_font("Helvetica", "", 11)
+    pdf = titled_page("Consolidated Balance Sheets", 16, 40, 11)
     pdf.text(330, 104, "December 31, 2022")
     pdf.text(500, 104, "December 31, 2021")
     rows = [("Short-term debt", "1,175", "584"), ("Long-term debt", "10,926", "10,341")]
