@@ -247,10 +247,7 @@ def _missed_bars(
     axis = int(np.median([bar.start for bar in bars]))
     thickness = float(np.median([bar.thickness for bar in bars]))
     text_height = float(np.median([_height(bar.value) for bar in bars]))
-    colours: list[Any] = []
-    for bar in bars:
-        if not any(np.abs(bar.colour - c).max() <= SAME_COLOUR for c in colours):
-            colours.append(bar.colour)
+    colours = _colours(bars)
     candidates: list[_Bar] = []
     first = max(0, int(min(bar.box[1] for bar in bars) - REREAD_REACH * thickness))
     last = min(pixels.shape[0], int(max(bar.box[3] for bar in bars) + REREAD_REACH * thickness))
@@ -293,6 +290,16 @@ def _missed_bars(
                 left.append(bar)
         candidates = left
     return found
+
+
+def _colours(bars: list[_Bar]) -> list[Any]:
+    """The distinct colours of `bars` (two within SAME_COLOUR of each other are one), in
+    the order they first appear."""
+    colours: list[Any] = []
+    for bar in bars:
+        if not any(np.abs(bar.colour - c).max() <= SAME_COLOUR for c in colours):
+            colours.append(bar.colour)
+    return colours
 
 
 def _run(line: Any, background: Any, gap: int, shortest: int) -> tuple[int, int, Any]:
@@ -441,10 +448,7 @@ def _series(pixels: Any, words: Sequence[Any], bars: list[_Bar], taken: set[int]
     """The chart's series: their names, and which one a bar is of. Bars of one colour are
     one series, unnamed; of several, each colour is named by the legend entry whose
     swatch has it."""
-    colours: list[Any] = []
-    for bar in bars:
-        if not any(np.abs(bar.colour - c).max() <= SAME_COLOUR for c in colours):
-            colours.append(bar.colour)
+    colours = _colours(bars)
 
     def nearest(bar: _Bar) -> int:
         return min(range(len(colours)), key=lambda i: int(np.abs(bar.colour - colours[i]).max()))
