@@ -362,7 +362,16 @@ def _add_api_routes(app: FastAPI) -> None:
         return Health()
 
 
+def plain_number(request: Request) -> None:
+    """A page number in the path is written in ASCII digits only: the int parser also takes
+    "\x852" (a Unicode space before the 2) or "٢", which no link writes."""
+    written = str(request.path_params.get("number", ""))
+    if not (written.isascii() and written.isdigit()):
+        raise StarletteHTTPException(422, f"a page number is written in digits, not {written!r}")
+
+
 def _slide_or_404(request: Request, number: int) -> Any:
+    plain_number(request)
     index = _deck(request).index
     if not index.has_slide(number):
         raise StarletteHTTPException(404, f"no slide {number}; the deck has slides 1-{len(index.slides)}")

@@ -280,6 +280,9 @@ def add_library_routes(app: FastAPI, default_collection: str, max_upload_bytes: 
 
 
 def _page(request: Request, document: Document, number: int) -> Any:
+    from interfaces.server import plain_number
+
+    plain_number(request)
     index = request.app.state.library.deck(document).index
     if not index.has_slide(number):
         raise StarletteHTTPException(404, f"no page {number}; the document has pages 1-{len(index.slides)}")

@@ -255,6 +255,7 @@ def test_json_with_charset_is_accepted(client: TestClient) -> None:
 UNKNOWN_PATHS = [
     ("/v1/slides/0", 422), ("/v1/slides/44", 404), ("/v1/slides/44.png", 404), ("/v1/slides/99999999999999999999", 404),
     ("/v1/slides/abc", 422), ("/v1/slides/-1.png", 422), ("/v1/nothing", 404), ("/nothing", 404),
+    ("/v1/slides/%C2%852", 422), ("/v1/slides/%C2%852.png", 422),  # a Unicode space before the digit
 ]  # fmt: skip
 
 
