@@ -254,7 +254,7 @@ def _missed_bars(
     column = pixels[first:last, min(axis + BAR_EDGE_PX, pixels.shape[1] - 1)]
     for colour in colours:
         same = np.abs(column - colour).max(axis=-1) <= SAME_COLOUR
-        pieces, count = ndimage.label(same)
+        pieces, _ = ndimage.label(same)
         for rows in ndimage.find_objects(pieces):
             low, high = first + rows[0].start, first + rows[0].stop - 1
             if not MIN_THICKNESS_SHARE * thickness <= high - low + 1 <= thickness / MIN_THICKNESS_SHARE:

@@ -1014,7 +1014,9 @@ def _line_reader(
             return []
         height = max(crop.height for crop in crops)
         gap = height if margin else height // 3
-        strip = Image.new("RGB", (gap + max(crop.width for crop in crops) + gap, gap + len(crops) * (height + gap)), "white")
+        strip = Image.new(
+            "RGB", (gap + max(crop.width for crop in crops) + gap, gap + len(crops) * (height + gap)), "white"
+        )
         spans, y = [], gap
         for crop in crops:
             strip.paste(crop, (gap, y))
@@ -1026,7 +1028,9 @@ def _line_reader(
         command += ["-c", f"tessedit_char_whitelist={VALUE_CHARACTERS}", "tsv"]
         env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
         try:
-            done = subprocess.run(command, input=buffer.getvalue(), capture_output=True, timeout=60, env=env, check=False)
+            done = subprocess.run(
+                command, input=buffer.getvalue(), capture_output=True, timeout=60, env=env, check=False
+            )
         except subprocess.TimeoutExpired:
             return [("", 0.0)] * len(boxes)
         read_words: list[list[tuple[str, float]]] = [[] for _ in boxes]

@@ -35,11 +35,11 @@ from qa.extractive import (
     compose,
     compose_contents,
     contents_page,
-    summary_page,
     drivers,
     numbered_series,
     page_furniture,
     stating,
+    summary_page,
     with_line,
 )
 from qa.figure_answer import (

@@ -225,7 +225,10 @@ def test_a_year_shortened_with_an_apostrophe(text: str, periods: list[str], figu
 
 def test_counts_spelled_out() -> None:
     counts = spelled_counts("The framework supports four delivery lifecycles; one team of Twenty-two")
-    assert [(count.raw, count.value, count.unit) for count in counts] == [("four", 4.0, "count"), ("Twenty-two", 22.0, "count")]
+    assert [(count.raw, count.value, count.unit) for count in counts] == [
+        ("four", 4.0, "count"),
+        ("Twenty-two", 22.0, "count"),
+    ]
     # A count joined to its noun counts it; a rank or a share spelled out is no count.
     counts = spelled_counts("a four-day training in the twenty-first year for one-third of two-thirds")
     assert [(count.raw, count.value) for count in counts] == [("four", 4.0)]

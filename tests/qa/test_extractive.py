@@ -223,7 +223,9 @@ def test_an_agenda_names_the_sections_after_it_in_words_of_its_own() -> None:
     titles |= {5: "Three Martini Lunches Are Out", 9: "Inbound Marketing", 14: "The Digital Brand"}
     agenda = ["Three martini lunch is over", "Inbound marketing is key", "Building your digital brand"]
     chunks = {2: [Chunk(f"2-{i}", 2, titles[2], text, kind="bullet", level=i % 2) for i, text in enumerate(agenda)]}
-    chunks[1] = [Chunk(f"1-{i}", 1, titles[1], t) for i, t in enumerate(["Inbound Marketing", "The Digital Brand", "Jon"])]
+    chunks[1] = [
+        Chunk(f"1-{i}", 1, titles[1], t) for i, t in enumerate(["Inbound Marketing", "The Digital Brand", "Jon"])
+    ]
     chunks[16] = [Chunk(f"16-{i}", 16, titles[16], text, kind="bullet") for i, text in enumerate(agenda)]
     assert contents_page(chunks, titles) == 2
     listed = compose_contents(2, titles[2], chunks[2]).text

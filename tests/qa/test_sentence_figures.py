@@ -12,8 +12,8 @@ from figures.term_index import stem
 from ingest.records import Chunk
 from qa.deckqa import DeckQA
 from qa.figure_answer import text_figure_answer
-from retriever.hits import Hit, SlideHit
 from qa.settings import Settings
+from retriever.hits import Hit, SlideHit
 from tests.small_deck import text_deck_pdf
 
 SLIDES = [
