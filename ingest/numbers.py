@@ -359,8 +359,13 @@ def _full_year(match: re.Match[str]) -> str:
     return f"{match.group('before')} {1900 + year if year > 50 else 2000 + year}"
 
 
+# A quarter written after its year ("2015/Q2", "2015-Q2", "2015 Q2"): the same as "Q2 2015".
+YEAR_THEN_QUARTER_RE = re.compile(r"\b((?:19|20)\d{2})\s?[/-]?\s?Q([1-4])\b", re.IGNORECASE)
+
+
 def _rewrite_phrases(text: str) -> str:
     text = SHORT_YEAR_RE.sub(_full_year, text)
+    text = YEAR_THEN_QUARTER_RE.sub(r"Q\2 \1", text)
     for pattern, template in _PHRASES:
 
         def substitute(match: re.Match[str], template: str = template) -> str:

@@ -97,11 +97,17 @@ SPACED_RUN = 4
 SPACED_RUN_RE = re.compile(rf"(?<![\w-])[A-Za-z]{{1,2}}(?:\s+[A-Za-z]{{1,2}}){{{SPACED_RUN - 1},}}(?![\w-])")
 
 
+# A year in letter-spaced type, read digit by digit ("2 0 1 4").
+SPACED_YEAR_RE = re.compile(r"(?<!\d )(?<![\w.,$/-])(1 9|2 0) (\d) (\d)(?![\w.,%/-]| \d\b)")
+
+
 def rejoined(text: str) -> str:
     """`text` with each run of letters OCR read apart from letter-spaced type rejoined
     into the English words they spell ("fa st er s e r v i c e" -> "faster service"): a
     run of SPACED_RUN pieces or more, at most half of them words ("it is in a" stays),
-    spelling words all (the fewest that do; a run that spells none stays as read)."""
+    spelling words all (the fewest that do; a run that spells none stays as read); and a
+    year read digit by digit joined ("2 0 1 4" -> "2014")."""
+    text = SPACED_YEAR_RE.sub(lambda found: "".join(found.groups()).replace(" ", ""), text)
 
     def join(match: re.Match[str]) -> str:
         pieces = match.group().split()

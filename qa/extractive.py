@@ -40,6 +40,10 @@ HEADING_COVERAGE = 0.6
 # best one's score (a rank costs 0.05), answer together.
 STATEMENT_SLACK = 0.15
 TITLE_MAX_WORDS = 10
+# A slide title of LIST_TITLE_TERMS key terms or more, every one in the question, over a
+# list of LIST_MIN_ITEMS passages or more: the list answers.
+LIST_TITLE_TERMS = 2
+LIST_MIN_ITEMS = 3
 # A slide title ending in its number in a series ("Law #3", "Step 4", "Part II"; OCR reads
 # "#1" as "#I"); a series has at least this many slides, each stating a passage of at
 # least this many words.
@@ -592,15 +596,28 @@ def _heading_group(
         # The slide title heads the whole slide ("MVNO Market in Japan"); a page's first
         # line of running text is no title.
         coverage = covered(slide.title, chunks) if len(slide.title.split()) <= TITLE_MAX_WORDS else 0.0
-        score = coverage - 0.05 * rank - 0.01
         members = [c for c in chunks if c.kind in ("bullet", "text") and c.level <= 1 and readable(_passage_text(c))]
+        # A list whose title the question names word for word ("What example actions does
+        # the talk suggest for ...?" on "Example actions") is what it asks for, however
+        # many more words the question has.
+        title_terms = set(key_terms(slide.title))
+        named_list = (
+            len(title_terms) >= LIST_TITLE_TERMS
+            and len(members) >= LIST_MIN_ITEMS
+            and readable(slide.title)
+            and _named_share(title_terms, question) == 1.0
+        )
+        if named_list:
+            coverage = max(coverage, HEADING_COVERAGE)
+        score = coverage - 0.05 * rank - 0.01
         if coverage and coverage >= HEADING_COVERAGE and len(members) <= 1 and readable(slide.title):
             # A slide that states one thing: its one passage, or its title alone.
             said = members[0] if members else next((c for c in chunks if c.text == slide.title), None)
             statements.append((score, replace(said or _title_chunk(slide), kind="text")))  # a statement, not a heading
         if coverage and coverage >= HEADING_COVERAGE and members and score > best[0]:
             columns = _columns(slide, chunks)
-            best = (score, columns or [members[0], *members[1:MAX_BULLETS]])
+            lead = [_title_chunk(slide)] if named_list and not columns else []
+            best = (score, columns or [*lead, members[0], *members[1:MAX_BULLETS]])
     # Slides that each state one thing, all named by the question as well ("Having lots
     # of reports does not make you data-driven", then "... dashboards ..."): the list.
     top = max((score for score, _ in statements), default=0.0)

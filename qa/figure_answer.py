@@ -351,7 +351,9 @@ def text_figure_answer(
             tokens = set(tokenize(f"{chunk.heading} {chunk.text}"))
             own = [t for t in terms if _holds(tokens, t)]
             on_page = [t for t in terms if t not in own and _holds(page, t)]
-            if on_page and not (head and all(_holds(tokens, t) for t in head)):
+            # What is asked: the metric, or the event a "when" question dates ("founded").
+            asked = head or ([t for t in terms if t in verbs] if dating else [])
+            if on_page and not (asked and all(_holds(tokens, t) for t in asked)):
                 on_page = []
             coverage = (len(own) + PAGE_TERM_SHARE * len(on_page)) / len(terms)
             figures = find_figures(chunk.text)
@@ -382,7 +384,7 @@ def text_figure_answer(
         # "How many of the laws does it highlight?" asks for a part: "8 Laws" is the whole.
         figures, counts = [f for f in figures if f not in counts], []
     figure = _closest_figure(chunk.text, figures, terms, counts)
-    unit = figure.unit or "count"
+    unit = figure.unit or ("year" if dating and _is_year(figure) else "count")
     # Asked for a list or for what drove a figure, the paragraph says more than its figure.
     said = chunk.text if wants_list(question) else _stating(chunk.text, figure)
     text = f"{said} [Slide {chunk.slide}]"
@@ -448,7 +450,8 @@ def _names_periods(named: Sequence[str], periods: Sequence[str]) -> bool:
 
 
 def _is_year(figure: Any) -> bool:
-    return figure.unit in ("", "year") and figure.value.is_integer() and 1800 <= figure.value <= 2100
+    """A whole number of four digits, without a unit: a year ("founded in 1690")."""
+    return figure.unit in ("", "year") and figure.value.is_integer() and 1000 <= figure.value <= 2100
 
 
 def _holds(tokens: set[str], term: str) -> bool:

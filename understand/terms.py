@@ -301,6 +301,26 @@ def head_terms(question: str) -> list[str]:
     return head
 
 
+# "What <management fee> do ...", "Which <newspaper's opinions> are ...": the thing asked
+# for, named before the question's verb.
+ASKED_THING_RE = re.compile(
+    r"^\W*(?:what|which)\s+(?P<thing>[\w\s&/'’-]+?)\s+(?:does|do|did|is|are|was|were|has|have|had|can|could|will|would|should)\b",
+    re.IGNORECASE,
+)
+
+
+def asked_terms(question: str) -> list[str]:
+    """What the question asks for: the metric (`head_terms`), or else the thing a "what X
+    does ..." or "which X are ..." question names before its verb (measure words aside)."""
+    head = head_terms(question)
+    if head:
+        return head
+    match = ASKED_THING_RE.match(question)
+    if not match:
+        return []
+    return [term for term in tokenize(match.group("thing")) if term not in FILLER_TERMS and term not in MEASURE_WORDS]
+
+
 def qualifier_terms(question: str) -> list[str]:
     """The words of what qualifies the metric after it: "net income <attributable to
     shareholders>", "shares <outstanding>" (an adjective after the noun, and what it
@@ -327,11 +347,13 @@ def _only_adjective(word: str) -> bool:
 # A verb form in a question: "-ing" or "-ed" after a form of "be" ("what is happening to
 # X", "what was recorded in"), "-ed" between a noun and a preposition ("the contacts
 # listed on the release"), or the word closing a question asked with "do" ("How many
-# results does the search return?"). It says what is done, not what the question is about.
+# results does the search return?"), or the participle closing one asked with "was" ("When
+# was the bank founded?"). It says what is done, not what the question is about.
 VERB_FORM_RE = re.compile(
     r"\b(?:is|are|was|were|be|been|being)\s+(?P<progressive>\w+(?:ing|ed))\b"
     r"|\b[a-z]\w*\s+(?P<participle>\w+ed)\s+(?:on|in|at|by|for|from|to|with|under|into|over|during)\b"
-    r"|\b(?:do|does|did)\s+\S.*?\s(?P<closing>[a-z]+)\s*[?.!]*\s*$",
+    r"|\b(?:do|does|did)\s+\S.*?\s(?P<closing>[a-z]+)\s*[?.!]*\s*$"
+    r"|\b(?:is|are|was|were)\s+\S.*?\s(?P<passive>[a-z]+(?:ed|en))\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 
@@ -344,7 +366,7 @@ def verb_forms(question: str) -> set[str]:
 
     verbs = set()
     for match in VERB_FORM_RE.finditer(question):
-        closing = match.group("closing")
+        closing = match.group("closing") or match.group("passive")
         if closing is None or "VERB" in getAllLemmas(closing.lower()):
             verbs.add((match.group("progressive") or match.group("participle") or closing).lower())
     return verbs

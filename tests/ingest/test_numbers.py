@@ -64,6 +64,9 @@ def test_prose_parentheses_are_asides_but_cells_are_negative() -> None:
         ("the 9 months to Dec 2016", ["1Q-3Q16"]),
         ("six months ended September 30, 2016", ["1Q-2Q16"]),
         ("from march to december 2016", ["Mar. 2016", "Dec. 2016"]),
+        ("market share for 2015/Q2 declined", ["2Q15"]),  # the quarter after its year
+        ("2014-Q4 and 2015 Q1", ["4Q14", "1Q15"]),
+        ("the 2015/16 season", []),
     ],
 )
 def test_periods(text: str, periods: list[str]) -> None:

@@ -248,6 +248,22 @@ def test_a_question_naming_a_short_title_whole_is_about_that_slide() -> None:
     assert refused.refuse and "conclusions" in refused.reason
 
 
+def test_a_thing_named_before_the_questions_verb_that_the_document_never_writes_is_refused() -> None:
+    from ingest.records import Chunk
+    from qa.refusal import RefusalPolicy
+    from retriever.hits import Hit, SlideHit
+
+    chunk = Chunk("s13-p1", 13, "Supply of capital", "Droves of VC funds slid out of the market after the bubble.")
+    slides = [SlideHit(13, "Supply of capital", 1.0, (Hit(chunk, 1.0, dense=0.55),))]
+    policy = RefusalPolicy(
+        {"supply", "capital", "vc", "funds", "european", "market", "bubble", "partners"}, lambda _: True
+    )
+    # "management fee" is what is asked, and written nowhere: however close the passage
+    refused = policy.judge("What management fee do European VC funds charge their partners?", slides)
+    assert refused.refuse and "fee" in refused.reason
+    assert not policy.judge("What supply of capital do European VC funds have?", slides).refuse
+
+
 def test_a_figure_asked_in_a_unit_the_document_never_writes_is_refused() -> None:
     from ingest.records import Chunk
     from qa.refusal import RefusalPolicy

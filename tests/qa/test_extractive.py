@@ -250,3 +250,28 @@ def test_a_deck_is_summed_up_by_its_closing_page_of_points() -> None:
     assert summary_page(chunks, titles, close | {19: 0.4}) is None  # a notice, far from the rest
     assert summary_page(chunks, titles | {12: "Key Takeaways"}, close | {19: 0.4}) == 12
     assert summary_page(chunks, titles | {12: "Balance Sheets (Summary)"}, close | {19: 0.4}) is None
+
+
+def test_a_list_whose_title_the_question_names_word_for_word_answers(tmp_path: Path, settings: Settings) -> None:
+    """ "What example actions does the talk suggest for building a data-driven culture?":
+    the list titled "Example actions" is asked for, though the question has many more
+    words, which a slide of prose about a data-driven culture matches better."""
+    from tests.small_deck import text_deck_pdf
+
+    actions = [
+        "Analyst competency matrix",
+        "Raise bar for new analyst hires",
+        "Stats for managers class",
+        "Democratizing data access through BI tools",
+    ]
+    slides = [
+        ("Data-driven culture", ["Building a data-driven culture takes leadership that talks about data every day."]),
+        ("Example actions", [f"- {action}" for action in actions]),
+        ("Data leadership", ["A head of data who evangelizes data as a strategic asset."]),
+    ]
+    path = tmp_path / "culture.pdf"
+    path.write_bytes(text_deck_pdf(slides))
+    deck = DeckQA.load(settings.for_document(path))
+    answer = deck.ask("What example actions does the talk suggest for building a data-driven culture?")
+    assert answer.answer.splitlines()[0] == "**Example actions**: [Slide 2]", answer.answer
+    assert all(action in answer.answer for action in actions), answer.answer

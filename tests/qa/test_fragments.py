@@ -83,6 +83,9 @@ def test_an_answer_needs_a_phrase_unless_it_states_a_figure() -> None:
         ("it is in a box", "it is in a box"),  # short words are words
         ("A B C D", "A B C D"),  # letters that spell nothing stay as read
         ("Q & A", "Q & A"),
+        ("$9.6B loss for 2 0 1 4 fiscal year", "$9.6B loss for 2014 fiscal year"),  # a year, digit by digit
+        ("scores 1 2 0 1 4", "scores 1 2 0 1 4"),  # five digits are no year
+        ("2 0 1 4%", "2 0 1 4%"),
     ],
 )
 def test_letters_read_apart_are_rejoined_into_the_words_they_spell(read: str, meant: str) -> None:

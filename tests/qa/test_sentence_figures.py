@@ -30,6 +30,7 @@ SLIDES = [
     ),
     ("Course at a Glance", ["Minutes 70,000 watched online", "429 clicks on lecture videos"]),
     ("This has resulted in over $4.4 BN", ["in venture-backed exits in Germany during the last 24 months"]),
+    ("Globex", ["Globex lends money to 48 million customers", "325 years of history, founded in 1690"]),
 ]
 
 
@@ -52,6 +53,8 @@ def survey(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> Deck
         ("How many minutes of the course were watched online?", 70_000, 6),  # "watched" counts nothing
         # The headline's sentence goes on under it; the 24 the question writes is not asked.
         ("How much in venture-backed exits did Germany see in the last 24 months?", 4.4, 7),
+        # The page names what was founded; the passage says when.
+        ("when was globex founded", 1690, 8),
     ],
 )
 def test_a_figure_stated_in_a_sentence(survey: DeckQA, question: str, number: float, slide: int) -> None:

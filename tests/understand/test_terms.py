@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.text import tokenize, undotted
-from understand.terms import TARGET_RE, head_terms, qualifier_terms, verb_forms
+from understand.terms import TARGET_RE, asked_terms, head_terms, qualifier_terms, verb_forms
 
 
 @pytest.mark.parametrize(
@@ -89,7 +89,25 @@ def test_what_qualifies_the_metric_after_it(question: str, qualifier: list[str])
         # a question asked with "do" may close on a noun or a preposition, no verb
         ("What does the deck say about cloud revenue?", set()),
         ("What does EBITDA stand for?", set()),
+        # a question asked with "was" closing on a participle
+        ("when was the bank founded", {"founded"}),
+        ("How many stores were opened?", {"opened"}),
+        ("What was the revenue of the golden?", set()),  # "-en", no verb
     ],
 )
 def test_the_words_a_question_uses_as_verbs(question: str, verbs: set[str]) -> None:
     assert verb_forms(question) == verbs
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("What management fee do funds charge their partners?", ["management", "fee"]),
+        ("Which newspaper's opinions are selected to illustrate the market?", ["newspaper", "opinions"]),
+        ("What share of total music activity does rock have?", ["music", "activity"]),  # measure words aside
+        ("What was revenue in 2016?", ["revenue"]),  # the metric, as head_terms reads it
+        ("What does the company do?", []),
+    ],
+)
+def test_what_a_question_asks_for(question: str, asked: list[str]) -> None:
+    assert asked_terms(question) == asked
