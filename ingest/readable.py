@@ -101,13 +101,30 @@ SPACED_RUN_RE = re.compile(rf"(?<![\w-])[A-Za-z]{{1,2}}(?:\s+[A-Za-z]{{1,2}}){{{
 SPACED_YEAR_RE = re.compile(r"(?<!\d )(?<![\w.,$/-])(1 9|2 0) (\d) (\d)(?![\w.,%/-]| \d\b)")
 
 
+# A word's first letter set apart ("r eporting" for "reporting"): a lone lowercase letter
+# that is no word ("a" and "i" are), before letters that spell a word of LONE_LETTER_WORD
+# letters or more with it and none alone ("y en", "o de" are Spanish; "b and" a label).
+LONE_LETTER_WORD = 5
+LONE_LETTER_RE = re.compile(r"(?<![\w'’.&/-])([b-hj-z]) ([a-z]{2,})(?=[-\s,.;:!?)]|$)")
+
+
+def _lone_letter(found: re.Match[str]) -> str:
+    """The letter joined to the word it starts, where the rest alone is no word ("p rimarily";
+    not "b and", a label and a word)."""
+    joined = found.group(1) + found.group(2)
+    whole = len(joined) >= LONE_LETTER_WORD and _english(joined) and not _english(found.group(2))
+    return joined if whole else found.group()
+
+
 def rejoined(text: str) -> str:
     """`text` with each run of letters OCR read apart from letter-spaced type rejoined
     into the English words they spell ("fa st er s e r v i c e" -> "faster service"): a
     run of SPACED_RUN pieces or more, at most half of them words ("it is in a" stays),
-    spelling words all (the fewest that do; a run that spells none stays as read); and a
-    year read digit by digit joined ("2 0 1 4" -> "2014")."""
+    spelling words all (the fewest that do; a run that spells none stays as read); a year
+    read digit by digit joined ("2 0 1 4" -> "2014"), and a word's first letter read apart
+    put back ("c onsisting of" -> "consisting of")."""
     text = SPACED_YEAR_RE.sub(lambda found: "".join(found.groups()).replace(" ", ""), text)
+    text = LONE_LETTER_RE.sub(_lone_letter, text)
 
     def join(match: re.Match[str]) -> str:
         pieces = match.group().split()

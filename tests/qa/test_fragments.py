@@ -86,6 +86,9 @@ def test_an_answer_needs_a_phrase_unless_it_states_a_figure() -> None:
         ("$9.6B loss for 2 0 1 4 fiscal year", "$9.6B loss for 2014 fiscal year"),  # a year, digit by digit
         ("scores 1 2 0 1 4", "scores 1 2 0 1 4"),  # five digits are no year
         ("2 0 1 4%", "2 0 1 4%"),
+        ("losses of $1.8 billion, c onsisting of:", "losses of $1.8 billion, consisting of:"),  # a first letter apart
+        ("options b and c", "options b and c"),  # a label, then a word
+        ("en el Plan y en el Acuerdo", "en el Plan y en el Acuerdo"),
     ],
 )
 def test_letters_read_apart_are_rejoined_into_the_words_they_spell(read: str, meant: str) -> None:
