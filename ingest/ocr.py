@@ -90,6 +90,17 @@ MIN_LONE_RULE_INCH = 1.0
 # How far beyond a rule's edge the page is looked for (past its blurred edge).
 RULE_SIDE_PX = 2
 RULE_TOUCH_PX = 6
+# A fill's edge inside a ruled table steps this much in grey (0-255) (`fill_rules`).
+FILL_RULE_STEP = 40
+# Its ends are at most this far from the rules it runs between (a cell's fill stops short
+# of a white line between cells, blurred).
+FILL_RULE_REACH_INCH = 0.1
+FILL_RULE_ROUNDS = 3
+# Fill edges along this share of a table's width (or height) are a row (a column) across it.
+FILL_ROW_SHARE = 0.5
+# A table's rules: this many vertical ones at least, each this share of its height.
+FILL_TABLE_COLUMNS = 3
+FILL_TABLE_HEIGHT = 0.8
 # A painted-out rule inside a dark band takes the colour of this many pixels on either
 # side of it, this far from it (past its blurred edge).
 SIDE_PX = 4
@@ -380,6 +391,105 @@ def ruling_lines(grey: Any) -> list[tuple[int, int, int, int]]:
         )
 
     return horizontal + [line for line in vertical if touches(line)]
+
+
+def fill_rules(grey: Any, lines: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """The rules a ruled table draws with fills, not lines: where a cell's fill meets
+    another colour (a coloured header row over white rows, a shaded column beside a white
+    one), a straight step of FILL_RULE_STEP or more in grey, as long as a rule, running
+    from one of the table's rules (`lines`) to another across it, where no line is."""
+    import numpy as np
+
+    horizontal = [line for line in lines if line[2] - line[0] >= line[3] - line[1]]
+    vertical = [line for line in lines if line[2] - line[0] < line[3] - line[1]]
+    if len(horizontal) < 2 or not _ruled_table(horizontal, vertical):
+        return []
+    pixels = grey.astype(np.int16)
+    shortest = round(MIN_RULE_INCH * DPI)
+    near = round(FILL_RULE_REACH_INCH * DPI)
+    found: list[tuple[int, int, int, int]] = []
+
+    def spans(x0: int, x1: int, y: int, crossing: list[tuple[int, int, int, int]]) -> tuple[int, int] | None:
+        # Both ends at the table's rules across it (where a rule is drawn, though not
+        # through this run: its rows and columns run the table's length), and within
+        # them: the run from the one rule to the other.
+        if not crossing or not min(c[1] for c in crossing) - near <= y <= max(c[3] for c in crossing) + near:
+            return None
+
+        def at(x: int) -> int | None:
+            middles = [round((cx0 + cx1) / 2) for cx0, _, cx1, _ in crossing]
+            closest = min(middles, key=lambda middle: abs(middle - x))
+            return closest if abs(closest - x) <= near else None
+
+        start, end = at(x0), at(x1)
+        return (start, end) if start is not None and end is not None and start < end else None
+
+    def new(x0: int, y0: int, x1: int, y1: int, alike: list[tuple[int, int, int, int]]) -> bool:
+        middle = (y0 + y1) / 2
+        return not any(
+            ay0 - MAX_RULE_PX <= middle <= ay1 + MAX_RULE_PX and ax0 + RULE_TOUCH_PX < x1 and x0 < ax1 - RULE_TOUCH_PX
+            for ax0, ay0, ax1, ay1 in alike
+        )
+
+    across = _runs(np.abs(np.diff(pixels, axis=0)) >= FILL_RULE_STEP, shortest)
+    # Vertical runs with their axes swapped, as `_runs` finds them in the transposed image.
+    down = _runs((np.abs(np.diff(pixels, axis=1)) >= FILL_RULE_STEP).T, shortest)
+    upright: list[tuple[int, int, int, int]] = []  # (y0, x0, y1, x1)
+    # A fill's edge may run to another fill's edge (a shaded column under a coloured header).
+    for _ in range(FILL_RULE_ROUNDS):
+        before = len(found) + len(upright)
+        columns = vertical + [(x0, y0, x1, y1) for y0, x0, y1, x1 in upright]
+        for x0, y0, x1, y1 in across:
+            ends = spans(x0, x1, y0, columns)
+            if ends and new(*ends[:1], y0, *ends[1:], y1, horizontal + found):
+                found.append((ends[0], y0, ends[1], y1))
+        rows = [(y0, x0, y1, x1) for x0, y0, x1, y1 in horizontal + found]
+        for y0, x0, y1, x1 in down:
+            ends = spans(y0, y1, x0, rows)
+            if ends and new(ends[0], x0, ends[1], x1, [(b, a, d, c) for a, b, c, d in vertical] + upright):
+                upright.append((ends[0], x0, ends[1], x1))
+        if len(found) + len(upright) == before:
+            break
+    return _across_table(found, horizontal) + [
+        (x0, y0, x1, y1) for y0, x0, y1, x1 in _across_table(upright, [(b, a, d, c) for a, b, c, d in vertical])
+    ]
+
+
+def _ruled_table(horizontal: list[tuple[int, int, int, int]], vertical: list[tuple[int, int, int, int]]) -> bool:
+    """Whether the rules are a table's: FILL_TABLE_COLUMNS vertical rules or more, each
+    (its pieces together) as tall as FILL_TABLE_HEIGHT of the rules' height. A chart's one
+    axis, its legend's box and its gridlines are not."""
+    top, bottom = min(line[1] for line in horizontal), max(line[3] for line in horizontal)
+    heights: dict[int, int] = {}
+    for x0, y0, _, y1 in vertical:
+        column = next((x for x in heights if abs(x - x0) <= RULE_TOUCH_PX), x0)
+        heights[column] = heights.get(column, 0) + y1 - y0
+    return sum(height >= FILL_TABLE_HEIGHT * (bottom - top) for height in heights.values()) >= FILL_TABLE_COLUMNS
+
+
+def _across_table(
+    found: list[tuple[int, int, int, int]], drawn: list[tuple[int, int, int, int]]
+) -> list[tuple[int, int, int, int]]:
+    """Fill edges at one height along FILL_ROW_SHARE or more of the table's width (its
+    drawn rules' extent) as one rule across the whole table: a table's row runs its
+    width, where two fills of like grey meet too (a coloured header over a dark column).
+    Given and returned as horizontal (x0, y0, x1, y1) boxes."""
+    if not found:
+        return found
+    left, right = min(line[0] for line in drawn), max(line[2] for line in drawn)
+    rows: list[list[tuple[int, int, int, int]]] = []
+    for line in sorted(found, key=lambda line: line[1]):
+        if rows and line[1] - rows[-1][0][1] <= MAX_RULE_PX:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    whole = []
+    for row in rows:
+        if sum(x1 - x0 for x0, _, x1, _ in row) >= FILL_ROW_SHARE * (right - left):
+            whole.append((left, min(line[1] for line in row), right, max(line[3] for line in row)))
+        else:
+            whole.extend(row)
+    return whole
 
 
 def _runs(dark: Any, shortest: int) -> list[tuple[int, int, int, int]]:
@@ -789,7 +899,9 @@ def _read_page_image(image: Any, number: int, folder: Path) -> tuple[OcrPage, Pa
     import numpy as np
 
     started = time.perf_counter()
-    lines = ruling_lines(np.asarray(image.convert("L")))
+    grey = np.asarray(image.convert("L"))
+    lines = ruling_lines(grey)
+    rules = lines + fill_rules(grey, lines)
     image = _without_lines(image, lines)
     words, layer = _tesseract(image, [], folder / f"p{number}")
     page = OcrPage(number, tuple(word for word, _ in words), "plain", False, 0.0)
@@ -820,7 +932,7 @@ def _read_page_image(image: Any, number: int, folder: Path) -> tuple[OcrPage, Pa
         ChartTable(tuple(v * scale for v in chart.box), chart.cells)  # type: ignore[arg-type]
         for chart in bar_charts(image, [word for word, _ in words], DPI, FIGURE_CONFIDENT, _line_reader(image))
     )
-    _with_lines(layer, lines, image.size)
+    _with_lines(layer, rules, image.size)
     typed, marks = _typography(np.asarray(image.convert("L")), words)
     seconds = time.perf_counter() - started
     return OcrPage(page.number, typed, variant, page.retried, seconds, marks, charts), layer

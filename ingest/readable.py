@@ -116,15 +116,25 @@ def _lone_letter(found: re.Match[str]) -> str:
     return joined if whole else found.group()
 
 
+# A year shortened after an apostrophe, its digits read as bars or letters, a space between
+# ("in ’| |" for "in ’11").
+BARRED_YEAR_RE = re.compile(r"(?<=\s)(['‘’])\s?([|lIO0-9])\s?([|lIO0-9])(?=\s*$|\s*[,.;:)])")
+_BARS_AS_DIGITS = str.maketrans({"|": "1", "l": "1", "I": "1", "O": "0"})
+
+
 def rejoined(text: str) -> str:
     """`text` with each run of letters OCR read apart from letter-spaced type rejoined
     into the English words they spell ("fa st er s e r v i c e" -> "faster service"): a
     run of SPACED_RUN pieces or more, at most half of them words ("it is in a" stays),
     spelling words all (the fewest that do; a run that spells none stays as read); a year
     read digit by digit joined ("2 0 1 4" -> "2014"), and a word's first letter read apart
-    put back ("c onsisting of" -> "consisting of")."""
+    put back ("c onsisting of" -> "consisting of"), and a year shortened after an apostrophe
+    read as bars put back ("$468M in ’| |" -> "$468M in ’11")."""
     text = SPACED_YEAR_RE.sub(lambda found: "".join(found.groups()).replace(" ", ""), text)
     text = LONE_LETTER_RE.sub(_lone_letter, text)
+    text = BARRED_YEAR_RE.sub(
+        lambda found: found.group(1) + (found.group(2) + found.group(3)).translate(_BARS_AS_DIGITS), text
+    )
 
     def join(match: re.Match[str]) -> str:
         pieces = match.group().split()

@@ -19,6 +19,7 @@ from ingest.ocr import (
     _mark_left_of,
     _read_as_mark,
     _solid,
+    fill_rules,
     ocr_cell,
     ocr_spelling,
     pages_without_text,
@@ -58,6 +59,32 @@ def test_ruling_lines_are_a_tables_borders_not_letters() -> None:
     vertical = [line for line in lines if line not in horizontal]
     assert sorted(line[1] for line in horizontal) == [100, 200, 300, 400]
     assert sorted(line[0] for line in vertical) == [100, 400, 700, 1000]
+
+
+def test_a_tables_fills_draw_the_rules_its_lines_do_not() -> None:
+    # A coloured header row over white rows with no line under it, and a shaded column
+    # beside a white one with no line between: each fill's edge is a rule across the
+    # table, the whole of it, where two fills alike in grey meet too (header over column).
+    image = Image.new("L", (1200, 800), 255)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((100, 100, 1000, 200), fill=200)  # the header row
+    draw.rectangle((400, 200, 700, 500), fill=205)  # a shaded column under it
+    for y in (100, 300, 400, 500):
+        draw.rectangle((100, y, 1000, y + 2), fill=0)  # the rows' lines, none under the header
+    for x in (100, 400, 1000):
+        draw.rectangle((x, 100, x + 2, 502), fill=0)  # the columns' lines, none right of the shade
+    lines = ruling_lines(np.asarray(image))
+    found = fill_rules(np.asarray(image), lines)
+    horizontal = [line for line in found if line[2] - line[0] > line[3] - line[1]]
+    vertical = [line for line in found if line not in horizontal]
+    assert [(line[0], line[2]) for line in horizontal] == [(100, 1002)]  # the header's foot, across
+    assert abs(horizontal[0][1] - 200) <= 2
+    assert len(vertical) == 1 and abs(vertical[0][0] - 700) <= 2  # the shade's edge
+    assert vertical[0][1] <= 102 and vertical[0][3] >= 500  # the table's height
+    # Without a ruled table, a filled shape's edges are no rules.
+    lone = Image.new("L", (1200, 800), 255)
+    ImageDraw.Draw(lone).rectangle((100, 100, 1000, 200), fill=200)
+    assert fill_rules(np.asarray(lone), ruling_lines(np.asarray(lone))) == []
 
 
 def test_filled_shapes_and_large_letters_have_no_ruling_lines() -> None:

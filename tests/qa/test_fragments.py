@@ -89,6 +89,7 @@ def test_an_answer_needs_a_phrase_unless_it_states_a_figure() -> None:
         ("losses of $1.8 billion, c onsisting of:", "losses of $1.8 billion, consisting of:"),  # a first letter apart
         ("options b and c", "options b and c"),  # a label, then a word
         ("en el Plan y en el Acuerdo", "en el Plan y en el Acuerdo"),
+        ("Pure-Play Revenue $468M in \u2019| |", "Pure-Play Revenue $468M in \u201911"),  # a short year read as bars
     ],
 )
 def test_letters_read_apart_are_rejoined_into_the_words_they_spell(read: str, meant: str) -> None:
