@@ -81,10 +81,11 @@ PAGE_SEGMENTATION = "11"
 # 150 dpi; 1.1-1.7 on the corpus releases' letter pages, which hold more words).
 SECONDS_PER_PAGE = 1.0
 # Ruling lines in a page image: darker than the page's background by this much (0-255),
-# at least this long, at most this thick; ends this close count as touching.
+# at least this long, at most this thick (a one-pixel line of a picture a third as fine
+# as the page's rendering, with its blur, is 9); ends this close count as touching.
 DARKER_THAN_BACKGROUND = 60
 MIN_RULE_INCH = 0.25
-MAX_RULE_PX = 8
+MAX_RULE_PX = 10
 # A horizontal rule shorter than this is kept only beside another one (`ruling_lines`).
 MIN_LONE_RULE_INCH = 1.0
 # How far beyond a rule's edge the page is looked for (past its blurred edge).
