@@ -61,6 +61,19 @@ def test_ruling_lines_are_a_tables_borders_not_letters() -> None:
     assert sorted(line[0] for line in vertical) == [100, 400, 700, 1000]
 
 
+def test_a_one_pixel_rule_of_a_coarse_picture_is_a_rule() -> None:
+    # A picture three times coarser than the page's rendering draws a one-pixel rule as 3
+    # dark pixels between two blurred ones of 3 each: 9 pixels thick, still a rule.
+    image = Image.new("L", (1200, 800), 255)
+    draw = ImageDraw.Draw(image)
+    for y in (100, 300, 500):
+        draw.rectangle((100, y, 1000, y + 2), fill=170)
+        draw.rectangle((100, y + 3, 1000, y + 5), fill=45)
+        draw.rectangle((100, y + 6, 1000, y + 8), fill=170)
+    lines = ruling_lines(np.asarray(image))
+    assert sorted(line[1] for line in lines) == [100, 300, 500]
+
+
 def test_a_tables_fills_draw_the_rules_its_lines_do_not() -> None:
     # A coloured header row over white rows with no line under it, and a shaded column
     # beside a white one with no line between: each fill's edge is a rule across the
