@@ -15,7 +15,7 @@ from ingest.ocr import ocr_form
 from retriever.hits import SlideHit
 from understand.kinds import question_kind
 from understand.question import key_terms
-from understand.terms import MEASURE_WORDS, SYNONYMS, asked_terms, verb_forms, written_as_name
+from understand.terms import MEASURE_WORDS, SYNONYMS, asked_thing, head_terms, verb_forms, written_as_name
 
 # Calibrated on eval/gold.jsonl (see eval report): below this cosine similarity the
 # best passage is unrelated to the question whatever its rank.
@@ -77,14 +77,20 @@ class RefusalPolicy:
 
     def decisive_unknown_terms(self, question: str) -> list[str]:
         """Unknown terms that name what the question is about: in the phrase after
-        "what is", "how many", "who is" ("Acme's CEO", "market capitalization") or before
-        the verb of "what X does" ("what management fee do ..."), or
+        "what is", "how many", "who is" ("Acme's CEO", "market capitalization"), all of
+        the words before the verb of "what X does" ("what management fee do ..."), or
         written as a name ("Globex"). An unknown everyday word elsewhere ("to stay at
         the leading edge", "consist of") does not make the question out of scope, nor
         does a verb ("what is happening to X", "the contacts listed on")."""
         verbs = verb_forms(question)
         # A measure word ("growth", "rate") says what kind of figure, not of what.
-        head = set(asked_terms(question)) - verbs - MEASURE_WORDS
+        asked = head_terms(question)
+        if not asked:
+            # The thing a "what X does" question names, when the document writes none of its
+            # words ("management fee"; not "other names", of which it writes "other").
+            thing = asked_thing(question)
+            asked = thing if thing and all(self._unknown(term) for term in thing) else []
+        head = set(asked) - verbs - MEASURE_WORDS
         cased = question != question.lower()  # all lower case, nothing is written as a name
         return [
             term

@@ -309,12 +309,9 @@ ASKED_THING_RE = re.compile(
 )
 
 
-def asked_terms(question: str) -> list[str]:
-    """What the question asks for: the metric (`head_terms`), or else the thing a "what X
-    does ..." or "which X are ..." question names before its verb (measure words aside)."""
-    head = head_terms(question)
-    if head:
-        return head
+def asked_thing(question: str) -> list[str]:
+    """The thing a "what X does ..." or "which X are ..." question names before its verb
+    (measure words aside): what it asks for, where it names no metric (`head_terms`)."""
     match = ASKED_THING_RE.match(question)
     if not match:
         return []

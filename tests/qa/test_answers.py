@@ -262,6 +262,8 @@ def test_a_thing_named_before_the_questions_verb_that_the_document_never_writes_
     refused = policy.judge("What management fee do European VC funds charge their partners?", slides)
     assert refused.refuse and "fee" in refused.reason
     assert not policy.judge("What supply of capital do European VC funds have?", slides).refuse
+    # Of "other partners", the document writes "partners": the words name a kind of answer.
+    assert policy.decisive_unknown_terms("What other partners do European VC funds have?") == []
 
 
 def test_a_figure_asked_in_a_unit_the_document_never_writes_is_refused() -> None:
