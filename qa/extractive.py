@@ -23,6 +23,7 @@ from qa.answer import Citation
 from retriever.hits import SlideHit
 from understand.kinds import EXPLANATIONS, Kind, asks_to_compare, cue, is_quote, question_kind, sets_against
 from understand.question import key_terms
+from understand.terms import asked_thing
 
 # A slide joins the answer only if it scores at least this fraction of the best slide.
 SLIDE_KEEP_RATIO = 0.8
@@ -561,6 +562,7 @@ def _heading_group(
     periods = set(find_periods(question))
     if not terms:
         return []
+    asked = set(asked_thing(question))  # "example actions" of "What example actions does ..."
 
     def covered(heading: str, passages: list[Chunk]) -> float:
         named = sum(1 for term in terms if _names(heading, term))
@@ -597,15 +599,16 @@ def _heading_group(
         # line of running text is no title.
         coverage = covered(slide.title, chunks) if len(slide.title.split()) <= TITLE_MAX_WORDS else 0.0
         members = [c for c in chunks if c.kind in ("bullet", "text") and c.level <= 1 and readable(_passage_text(c))]
-        # A list whose title the question names word for word ("What example actions does
-        # the talk suggest for ...?" on "Example actions") is what it asks for, however
-        # many more words the question has.
+        # A list whose title the question names word for word, as the thing it asks for
+        # ("What example actions does the talk suggest for ...?" on "Example actions"),
+        # answers however many more words the question has.
         title_terms = set(key_terms(slide.title))
         named_list = (
             len(title_terms) >= LIST_TITLE_TERMS
             and len(members) >= LIST_MIN_ITEMS
             and readable(slide.title)
             and _named_share(title_terms, question) == 1.0
+            and _named_share(asked, slide.title) == 1.0
         )
         if named_list:
             coverage = max(coverage, HEADING_COVERAGE)
