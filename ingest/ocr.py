@@ -99,7 +99,9 @@ FILL_RULE_REACH_INCH = 0.1
 FILL_RULE_ROUNDS = 3
 # Fill edges along this share of a table's width (or height) are a row (a column) across it.
 FILL_ROW_SHARE = 0.5
-# A table's rules: this many vertical ones at least, each this share of its height.
+# A table's rules: this many horizontal ones across this share of its width at least, and
+# this many vertical ones, each this share of its height.
+FILL_TABLE_ROWS = 2
 FILL_TABLE_COLUMNS = 3
 FILL_TABLE_HEIGHT = 0.8
 # A painted-out rule inside a dark band takes the colour of this many pixels on either
@@ -457,10 +459,14 @@ def fill_rules(grey: Any, lines: list[tuple[int, int, int, int]]) -> list[tuple[
 
 
 def _ruled_table(horizontal: list[tuple[int, int, int, int]], vertical: list[tuple[int, int, int, int]]) -> bool:
-    """Whether the rules are a table's: FILL_TABLE_COLUMNS vertical rules or more, each
-    (its pieces together) as tall as FILL_TABLE_HEIGHT of the rules' height. A chart's one
-    axis, its legend's box and its gridlines are not."""
+    """Whether the rules are a table's: FILL_TABLE_ROWS horizontal rules or more across
+    FILL_TABLE_HEIGHT of the rules' width, and FILL_TABLE_COLUMNS vertical ones, each (its
+    pieces together) as tall as FILL_TABLE_HEIGHT of their height. A chart's one axis, its
+    legend's box and its gridlines are not, nor are boxes of text side by side."""
     top, bottom = min(line[1] for line in horizontal), max(line[3] for line in horizontal)
+    left, right = min(line[0] for line in horizontal + vertical), max(line[2] for line in horizontal + vertical)
+    if sum(x1 - x0 >= FILL_TABLE_HEIGHT * (right - left) for x0, _, x1, _ in horizontal) < FILL_TABLE_ROWS:
+        return False  # boxes side by side, each its own frame, are no table
     heights: dict[int, int] = {}
     for x0, y0, _, y1 in vertical:
         column = next((x for x in heights if abs(x - x0) <= RULE_TOUCH_PX), x0)

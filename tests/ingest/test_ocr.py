@@ -94,6 +94,13 @@ def test_a_tables_fills_draw_the_rules_its_lines_do_not() -> None:
     assert abs(horizontal[0][1] - 200) <= 2
     assert len(vertical) == 1 and abs(vertical[0][0] - 700) <= 2  # the shade's edge
     assert vertical[0][1] <= 102 and vertical[0][3] >= 500  # the table's height
+    # Boxes of text side by side, each framed, one of them shaded, are no table.
+    boxes = Image.new("L", (1200, 800), 255)
+    draw = ImageDraw.Draw(boxes)
+    draw.rectangle((650, 100, 1100, 200), fill=200)  # a shaded band heading one box
+    for frame in ((100, 100, 550, 500), (650, 100, 1100, 290), (650, 310, 1100, 500)):
+        draw.rectangle(frame, outline=0, width=3)
+    assert fill_rules(np.asarray(boxes), ruling_lines(np.asarray(boxes))) == []
     # Without a ruled table, a filled shape's edges are no rules.
     lone = Image.new("L", (1200, 800), 255)
     ImageDraw.Draw(lone).rectangle((100, 100, 1000, 200), fill=200)
