@@ -31,6 +31,8 @@ TYPO_SIMILARITY = 84
 UNIT_ASKED_RE = re.compile(
     r"\b(?:in|per) ([a-z]{2,4})(?=\s*(?:[?.,;]|$)|\s+(?:does|do|did|is|are|was|were|will|would|can|could)\b)"
 )
+# The thing a "what X does" question asks for is named in this many words (`asked_thing`).
+THING_TERMS = 2
 # A slide title of at most this many key terms, all of them in the question, is named by it.
 SHORT_TITLE_TERMS = 3
 
@@ -86,10 +88,11 @@ class RefusalPolicy:
         # A measure word ("growth", "rate") says what kind of figure, not of what.
         asked = head_terms(question)
         if not asked:
-            # The thing a "what X does" question names, when the document writes none of its
-            # words ("management fee"; not "other names", of which it writes "other").
+            # The thing a "what X does" question names in two words or more, when the document
+            # writes none of them ("management fee"; not "other names", of which it writes
+            # "other"; a noun alone, "unusual items", says what kind of answer).
             thing = asked_thing(question)
-            asked = thing if thing and all(self._unknown(term) for term in thing) else []
+            asked = thing if len(thing) >= THING_TERMS and all(self._unknown(term) for term in thing) else []
         head = set(asked) - verbs - MEASURE_WORDS
         cased = question != question.lower()  # all lower case, nothing is written as a name
         return [

@@ -278,7 +278,7 @@ def _metric_phrase(question: str) -> tuple[str, re.Match[str] | None, list[str],
         return question, None, [], []
     head = [term for term in tokenize(match.group("head")) if term not in FILLER_TERMS]
     trailing: list[str] = []
-    while len(head) > 2 and _only_adjective(head[-1]):
+    while len(head) > 2 and only_adjective(head[-1]):
         trailing.insert(0, head.pop())
     return question, match, head, trailing
 
@@ -311,11 +311,15 @@ ASKED_THING_RE = re.compile(
 
 def asked_thing(question: str) -> list[str]:
     """The thing a "what X does ..." or "which X are ..." question names before its verb
-    (measure words aside): what it asks for, where it names no metric (`head_terms`)."""
+    (measure words and words only ever adjectives aside: "unusual items" names items):
+    what it asks for, where it names no metric (`head_terms`)."""
     match = ASKED_THING_RE.match(question)
     if not match:
         return []
-    return [term for term in tokenize(match.group("thing")) if term not in FILLER_TERMS and term not in MEASURE_WORDS]
+    terms = tokenize(match.group("thing"))
+    return [
+        term for term in terms if term not in FILLER_TERMS and term not in MEASURE_WORDS and not only_adjective(term)
+    ]
 
 
 def qualifier_terms(question: str) -> list[str]:
@@ -333,7 +337,7 @@ def qualifier_terms(question: str) -> list[str]:
     return trailing + ([t for t in tokenize(governed.group(1)) if t not in FILLER_TERMS] if governed else [])
 
 
-def _only_adjective(word: str) -> bool:
+def only_adjective(word: str) -> bool:
     """Whether the lemmatizer's dictionary knows `word` as an adjective only ("attributable",
     "outstanding"; not "net", "current", "related")."""
     from lemminflect import getAllLemmas

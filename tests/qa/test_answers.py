@@ -264,6 +264,7 @@ def test_a_thing_named_before_the_questions_verb_that_the_document_never_writes_
     assert not policy.judge("What supply of capital do European VC funds have?", slides).refuse
     # Of "other partners", the document writes "partners": the words name a kind of answer.
     assert policy.decisive_unknown_terms("What other partners do European VC funds have?") == []
+    assert policy.decisive_unknown_terms("What unusual items do European VC funds report?") == []
 
 
 def test_a_figure_asked_in_a_unit_the_document_never_writes_is_refused() -> None:

@@ -106,6 +106,7 @@ def test_the_words_a_question_uses_as_verbs(question: str, verbs: set[str]) -> N
         ("Which newspaper's opinions are selected to illustrate the market?", ["newspaper", "opinions"]),
         ("What share of total music activity does rock have?", ["music", "activity"]),  # measure words aside
         ("What other names does the engine control unit go by?", ["other", "names"]),
+        ("What unusual items were in last year's Q1 numbers?", ["items"]),  # "unusual" is only an adjective
         ("What does the company do?", []),
         ("What was revenue in 2016?", []),  # a metric: head_terms reads it
     ],
