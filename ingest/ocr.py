@@ -49,6 +49,7 @@ from typing import Any
 
 from ingest.charts import ChartTable, bar_charts, boxes_meet
 from ingest.errors import DeckError
+from ingest.readable import DIGITS_READ_AS_LETTERS
 
 # A page with fewer non-space characters in its text layer is read by OCR.
 MIN_TEXT_CHARS = 20
@@ -247,7 +248,6 @@ _DAY_COMMA_YEAR = re.compile(r"\b(\d{1,2}),((?:19|20)\d{2})\b")
 
 # A year shortened after an apostrophe, its digits read as letters ("'II" for "'11").
 _SHORT_YEAR = re.compile(r"(?<=['‘’])(?=[0-9IlO]{2}\b)(?=\S*[IlO])[0-9IlO]{2}\b")
-_DIGITS_READ_AS_LETTERS = str.maketrans({"I": "1", "l": "1", "O": "0"})
 
 
 def ocr_spelling(text: str) -> str:
@@ -256,7 +256,7 @@ def ocr_spelling(text: str) -> str:
     space after a date's comma put back ("Dec 31,2022" -> "Dec 31, 2022"), and a year
     shortened after an apostrophe read back as digits ("'II" -> "'11")."""
     text = _DAY_COMMA_YEAR.sub(r"\1, \2", text)
-    text = _SHORT_YEAR.sub(lambda found: found.group().translate(_DIGITS_READ_AS_LETTERS), text)
+    text = _SHORT_YEAR.sub(lambda found: found.group().translate(DIGITS_READ_AS_LETTERS), text)
     return _CAPS_WITH_L.sub(lambda found: found.group().replace("l", "I"), text)
 
 

@@ -116,10 +116,11 @@ def _lone_letter(found: re.Match[str]) -> str:
     return joined if whole else found.group()
 
 
+# Digits OCR reads as letters or bars ("'II" for "'11", "’| |" for "’11").
+DIGITS_READ_AS_LETTERS = str.maketrans({"|": "1", "l": "1", "I": "1", "O": "0"})
 # A year shortened after an apostrophe, its digits read as bars or letters, a space between
 # ("in ’| |" for "in ’11").
 BARRED_YEAR_RE = re.compile(r"(?<=\s)(['‘’])\s?([|lIO0-9])\s?([|lIO0-9])(?=\s*$|\s*[,.;:)])")
-_BARS_AS_DIGITS = str.maketrans({"|": "1", "l": "1", "I": "1", "O": "0"})
 
 
 def rejoined(text: str) -> str:
@@ -133,7 +134,7 @@ def rejoined(text: str) -> str:
     text = SPACED_YEAR_RE.sub(lambda found: "".join(found.groups()).replace(" ", ""), text)
     text = LONE_LETTER_RE.sub(_lone_letter, text)
     text = BARRED_YEAR_RE.sub(
-        lambda found: found.group(1) + (found.group(2) + found.group(3)).translate(_BARS_AS_DIGITS), text
+        lambda found: found.group(1) + (found.group(2) + found.group(3)).translate(DIGITS_READ_AS_LETTERS), text
     )
 
     def join(match: re.Match[str]) -> str:
