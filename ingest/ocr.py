@@ -405,7 +405,7 @@ def fill_rules(grey: Any, lines: list[tuple[int, int, int, int]]) -> list[tuple[
 
     horizontal = [line for line in lines if line[2] - line[0] >= line[3] - line[1]]
     vertical = [line for line in lines if line[2] - line[0] < line[3] - line[1]]
-    if len(horizontal) < 2 or not _ruled_table(horizontal, vertical):
+    if not horizontal or not _ruled_table(horizontal, vertical):
         return []
     pixels = grey.astype(np.int16)
     shortest = round(MIN_RULE_INCH * DPI)
@@ -435,27 +435,32 @@ def fill_rules(grey: Any, lines: list[tuple[int, int, int, int]]) -> list[tuple[
         )
 
     across = _runs(np.abs(np.diff(pixels, axis=0)) >= FILL_RULE_STEP, shortest)
-    # Vertical runs with their axes swapped, as `_runs` finds them in the transposed image.
+    # Vertical runs, and vertical rules, with their axes swapped (as `_runs` finds them in
+    # the transposed image): one reading for both.
     down = _runs((np.abs(np.diff(pixels, axis=1)) >= FILL_RULE_STEP).T, shortest)
-    upright: list[tuple[int, int, int, int]] = []  # (y0, x0, y1, x1)
+    columns = _swapped(vertical)
+    upright: list[tuple[int, int, int, int]] = []
     # A fill's edge may run to another fill's edge (a shaded column under a coloured header).
     for _ in range(FILL_RULE_ROUNDS):
         before = len(found) + len(upright)
-        columns = vertical + [(x0, y0, x1, y1) for y0, x0, y1, x1 in upright]
+        crossing = vertical + _swapped(upright)
         for x0, y0, x1, y1 in across:
-            ends = spans(x0, x1, y0, columns)
-            if ends and new(*ends[:1], y0, *ends[1:], y1, horizontal + found):
+            ends = spans(x0, x1, y0, crossing)
+            if ends and new(ends[0], y0, ends[1], y1, horizontal + found):
                 found.append((ends[0], y0, ends[1], y1))
-        rows = [(y0, x0, y1, x1) for x0, y0, x1, y1 in horizontal + found]
+        crossing = _swapped(horizontal + found)
         for y0, x0, y1, x1 in down:
-            ends = spans(y0, y1, x0, rows)
-            if ends and new(ends[0], x0, ends[1], x1, [(b, a, d, c) for a, b, c, d in vertical] + upright):
+            ends = spans(y0, y1, x0, crossing)
+            if ends and new(ends[0], x0, ends[1], x1, columns + upright):
                 upright.append((ends[0], x0, ends[1], x1))
         if len(found) + len(upright) == before:
             break
-    return _across_table(found, horizontal) + [
-        (x0, y0, x1, y1) for y0, x0, y1, x1 in _across_table(upright, [(b, a, d, c) for a, b, c, d in vertical])
-    ]
+    return _across_table(found, horizontal) + _swapped(_across_table(upright, columns))
+
+
+def _swapped(lines: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """(x0, y0, x1, y1) boxes as (y0, x0, y1, x1): a vertical line read as a horizontal one."""
+    return [(y0, x0, y1, x1) for x0, y0, x1, y1 in lines]
 
 
 def _ruled_table(horizontal: list[tuple[int, int, int, int]], vertical: list[tuple[int, int, int, int]]) -> bool:
