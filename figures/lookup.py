@@ -43,7 +43,7 @@ from ingest.numbers import (
     strip_periods,
 )
 from ingest.readable import readable_words
-from ingest.records import Chunk, Fact
+from ingest.records import Chunk, Fact, Table
 from ingest.statements import Period, fiscal_year_end_month_of, period_name
 from ingest.text import STOPWORDS, tokenize
 from understand.kinds import CAUSE_QUESTION_RE
@@ -351,6 +351,7 @@ class FactLookup:
         }
         titles = {slide.number: slide.title for slide in index.slides}
         tables = {table.table_id: table for table in index.tables}
+        totalled = _what_totals_total(index.tables)
         # Facts repeat their parts (a row's label, a column's period, a table's title):
         # each part is read once, and a fact's word set is the union of its parts'.
         words = functools.lru_cache(maxsize=None)(lambda text: frozenset(expand(tokenize(text))))
@@ -382,6 +383,7 @@ class FactLookup:
         for fact in self.facts:
             table_title = tables[fact.table_id].title if fact.table_id in tables else ""
             parts = [fact.label, fact.row, fact.column, fact.heading, table_title]
+            parts.append(totalled.get((fact.table_id, fact.row), ""))
             row_words = " ".join(re.findall(r"[A-Za-z][A-Za-z'-]*", fact.row)).lower()
             parts += [letters for phrase, letters in joined.items() if phrase in row_words]
             if not fact.table_id:
@@ -1984,6 +1986,25 @@ def _year_ends(facts: list[Fact]) -> dict[str, str]:
         if fiscal_year_end_month_of([end]) == closing_month:
             years.setdefault(period_name(Period("duration", end, 12), closing_month), end)
     return years
+
+
+TOTAL_ROW_RE = re.compile(r"(?:grand\s+)?totals?\s*:?", re.IGNORECASE)
+
+
+def _what_totals_total(tables: Iterable[Table]) -> dict[tuple[str, str], str]:
+    """A row labelled "Total" alone, by its table and label, with the words every other
+    row's label writes: below "CalMod Phase 1" and "CalMod Phase 2", "Total" is CalMod's."""
+    totalled = {}
+    for table in tables:
+        labels = [row[0] for row in table.rows if row and row[0]]
+        others = [set(tokenize(label)) for label in labels if not TOTAL_ROW_RE.fullmatch(label.strip())]
+        if len(others) < 2 or len(others) == len(labels):
+            continue
+        shared = set.intersection(*others)
+        for label in labels:
+            if shared and TOTAL_ROW_RE.fullmatch(label.strip()):
+                totalled[(table.table_id, label)] = " ".join(sorted(shared))
+    return totalled
 
 
 def _initial_phrases(labels: Iterable[str]) -> dict[str, str]:

@@ -282,3 +282,30 @@ def test_a_column_named_with_another_roman_numeral_is_not_the_one_asked() -> Non
     assert _other_numeral(cell("Wave II"), question) and _other_numeral(cell("Wave III"), question)
     assert not _other_numeral(cell("Wave I"), question)
     assert not _other_numeral(cell("Wave II"), "How many fieldwork personnel in all?")  # none asked
+
+
+def test_a_total_row_totals_what_every_other_row_names(settings, tmp_path) -> None:
+    from ingest.index_store import open_index
+    from tests.small_deck import ruled_table, titled_page
+
+    pdf = titled_page("Cost for capacity improvements", 24, 50, 12)
+    rows = [
+        ("Program (in millions)", "Program Need", "Committed", "Gap"),
+        ("Skyline Phase 1", "$1,762", "$1,456", "$306"),
+        ("Skyline Phase 2", "$624", "$0", "$624"),
+        ("Total", "$2,386", "$1,456", "$930"),
+    ]
+    ruled_table(pdf, rows, (200.0, 110.0, 110.0, 110.0), left=60.0, top=90.0, height=24.0)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 24)
+    pdf.text(30, 50, "Funding sources")
+    pdf.set_font("Helvetica", "", 14)
+    pdf.text(30, 90, "Skyline is funded by the state, the region and local partners.")
+    path = tmp_path / "funding.pdf"
+    pdf.output(str(path))
+    deck = DeckQA(open_index(path, tmp_path / "index", model_cache=settings.index.model_cache))
+    answer = deck.ask("What is the total funding gap for the Skyline program?")
+    assert answer.value is not None and answer.value.number == 930, answer.answer
+    # A phase is still its own row.
+    phase = deck.ask("What is the gap for Skyline Phase 2?")
+    assert phase.value is not None and phase.value.number == 624, phase.answer
