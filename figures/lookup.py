@@ -239,7 +239,7 @@ YEAR_END_DAYS = 6
 COUNT_QUESTION_RE = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
 AMOUNT_QUESTION_RE = re.compile(r"\bhow (?:many|much)\b|\bnumber of\b", re.I)
 # A question asking for a year or a date ("When was the bank founded?"): no amount answers it.
-YEAR_QUESTION_RE = re.compile(r"^\W*(?:when|since when|(?:in )?(?:what|which) year)\b", re.I)
+YEAR_QUESTION_RE = re.compile(r"^\W*(?:when|since when)\b|\b(?:what|which) years?\b", re.I)
 # A figure counts the words after it, up to a stopword, at most this many.
 COUNTED_WORDS = 4
 # Of this many best matches for a share's whole, those of the same name are its namesakes.

@@ -62,7 +62,7 @@ from understand.kinds import EXPLANATIONS, asks_for_contents, asks_for_explanati
 from understand.periods import document_calendar, in_document_terms
 from understand.question import named_pages, validate_question, wants_list, with_names, without_names
 from understand.router import Route, asks_what_was_done, route
-from understand.terms import FORWARD_RE
+from understand.terms import FORWARD_RE, unshouted
 
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
@@ -363,7 +363,8 @@ class DeckQA:
         asked = validate_question(question)
         # An analyst's instructions around the question say how to answer, not what.
         instructions = read_instructions(asked)
-        core = in_document_terms(instructions.question, self.calendar)
+        # A shouted run of capitals ("WHICH YEAR") names nothing.
+        core = in_document_terms(unshouted(instructions.question), self.calendar)
         # "... as of August 30, 2023", the day the document is dated and no table reports: what
         # it says then, not a figure's period (a balance sheet's date stays).
         cover = set(self.index.slides[0].periods) if self.index.slides else set()

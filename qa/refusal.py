@@ -15,7 +15,15 @@ from ingest.ocr import ocr_form
 from retriever.hits import SlideHit
 from understand.kinds import question_kind
 from understand.question import key_terms
-from understand.terms import MEASURE_WORDS, SYNONYMS, asked_thing, head_terms, verb_forms, written_as_name
+from understand.terms import (
+    MEASURE_WORDS,
+    SYNONYMS,
+    asked_thing,
+    head_terms,
+    inner_words,
+    verb_forms,
+    written_as_name,
+)
 
 # Calibrated on eval/gold.jsonl (see eval report): below this cosine similarity the
 # best passage is unrelated to the question whatever its rank.
@@ -107,8 +115,7 @@ class RefusalPolicy:
         if question == question.lower():
             return []
         question = strip_periods(question)  # "Q4 FY16" is a period, not a name
-        words = re.findall(r"[A-Za-z][A-Za-z0-9]*", question)[1:]
-        named = {word.lower() for word in words if word[0].isupper()}
+        named = {word.lower() for word in inner_words(question) if word[0].isupper()}
         if not named:
             return []
         return [term for term in key_terms(question) if term in named and len(term) > 1 and self._unknown(term)]

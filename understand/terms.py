@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ingest.facts import TARGET_WORDS
-from ingest.text import tokenize, undotted
+from ingest.text import STOPWORDS, tokenize, undotted
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "sales": ("revenue", "revenues"),
@@ -373,6 +373,16 @@ def verb_forms(question: str) -> set[str]:
     return verbs
 
 
+def inner_words(question: str) -> list[str]:
+    """The question's words but those opening a sentence, whose capital is no name's
+    ("... which year? List all of them")."""
+    return [
+        word
+        for sentence in re.split(r"(?<=[.?!])\s+", question)
+        for word in re.findall(r"[A-Za-z][A-Za-z0-9]*", sentence)[1:]
+    ]
+
+
 def written_as_name(term: str, question: str) -> bool:
     """Whether the question writes `term` as a name: capitalized ("Seven Bank"), or the
     whole question is lower case ("seven bank employees"). "How big is ..." uses "big"
@@ -380,7 +390,7 @@ def written_as_name(term: str, question: str) -> bool:
     if question == question.lower():
         return True
     words = re.findall(r"[A-Za-z][A-Za-z0-9]*", question)
-    if any(word.lower() == term and word[0].isupper() for word in words[1:]):
+    if any(word.lower() == term and word[0].isupper() for word in inner_words(question)):
         return True
     # The first word is capitalised anyway: it is a name when written as one (all
     # capitals, a capital inside), owning something ("Globex's") or before another name.
@@ -393,3 +403,20 @@ def written_as_name(term: str, question: str) -> bool:
         or bool(re.match(rf"\W*{re.escape(first)}['’]s\b", question))
         or (len(words) > 1 and words[1][0].isupper())
     )
+
+
+# Three capitalised words in a row or more, one of them a word no name is made of
+# ("DIAGRAM DISCUSSED ABOUT WHICH YEAR"): the question is shouted, not naming.
+SHOUTED_RE = re.compile(r"\b[A-Z][A-Z'’]*(?:[\s,]+[A-Z][A-Z'’]*){2,}\b")
+
+
+def unshouted(question: str) -> str:
+    """The question with its shouted runs of capitals in lower case: a run of three
+    capitalised words or more that holds a stopword ("WHICH", "ABOUT") is emphasis, not a
+    name, which an acronym ("EBITDA") or a title ("TOP ALBUMS") alone is."""
+
+    def lowered(match: re.Match[str]) -> str:
+        words = re.findall(r"[A-Za-z]+", match.group(0))
+        return match.group(0).lower() if any(word.lower() in STOPWORDS for word in words) else match.group(0)
+
+    return SHOUTED_RE.sub(lowered, question)

@@ -113,3 +113,17 @@ def test_the_words_a_question_uses_as_verbs(question: str, verbs: set[str]) -> N
 )
 def test_the_thing_a_question_asks_for(question: str, asked: list[str]) -> None:
     assert asked_thing(question) == asked
+
+
+def test_a_shouted_run_of_capitals_names_nothing() -> None:
+    from understand.terms import unshouted, written_as_name
+
+    shouted = "TOP security concerns of the DIAGRAM DISCUSSED ABOUT WHICH YEAR? List all of them"
+    assert unshouted(shouted) == "TOP security concerns of the diagram discussed about which year? List all of them"
+    # An acronym, a title in capitals without a stopword, stay as written.
+    assert unshouted("What was EBITDA of the TOP ALBUMS CHART in 2015?") == (
+        "What was EBITDA of the TOP ALBUMS CHART in 2015?"
+    )
+    # A sentence's first word is capitalised as a sentence's, not as a name.
+    assert not written_as_name("list", "Which years does the chart compare? List all of them")
+    assert written_as_name("globex", "What did Globex earn? List it")
