@@ -153,6 +153,8 @@ COUNT_RE = re.compile(
 # mention it, not just its slide ("Acme Bank" employees, "Acme Deutschland" headcount).
 # Chosen on the gold set.
 RARE_TERM_PASSAGES = 3
+# Of two figures scored within this of each other, the one whose words name the metric.
+NAMED_MARGIN = 0.2
 # A line of at most this many words right above a passage names it (`_lines_above`).
 LINE_ABOVE_WORDS = 5
 # Needed share of the question's key words (weighted by rarity) found around a fact: its
@@ -377,6 +379,7 @@ class FactLookup:
         # heading's own words, not by a heading above it.
         headings = {chunk.chunk_id for chunk in index.chunks if chunk.kind == "heading"}
         above = _lines_above(index.chunks)
+        below = _captions_below(index.chunks)
         narrow_sets, metric_sets, own_sets = [], [], []
         row_terms: list[list[str]] = []
         qualifiers: list[list[str]] = []
@@ -390,6 +393,7 @@ class FactLookup:
                 parts.append(_sentence_with(fact.context, fact.raw))
                 if not fact.heading:
                     parts.append(above.get(fact.fact_id.rsplit("-f", 1)[0], ""))
+                parts.append(below.get(fact.fact_id.rsplit("-f", 1)[0], ""))
             if fact.unit == "%":
                 parts.append("ratio percentage")  # a share of something is a ratio
             if "change" in fact.tags:  # "up JPY49.4 billion from FY15" is an increase
@@ -994,7 +998,19 @@ class FactLookup:
             return None
         # "Wave I" is not "Wave II" ("I" is read as a stopword, so the words alone agree).
         matches = [match for match in matches if not _other_numeral(match.fact, question)] or matches
+        # "How much more productive ...": an amount, not the year a citation prints beside it.
+        if AMOUNT_QUESTION_RE.search(question):
+            matches = [match for match in matches if match.fact.unit != "year"] or matches
         best = _nearest_in_its_sentence(_most_precise(_whole_over_parts(matches)), matches, question)
+        # A figure whose own words name what is asked, scored about as high, before one whose
+        # words do not (which would not be answered).
+        if not best.head_found:
+            named = [
+                match
+                for match in matches
+                if match.head_found and match.coverage >= MIN_COVERAGE and match.score >= best.score - NAMED_MARGIN
+            ]
+            best = named[0] if named else best
         fact = best.fact
         asked_periods = find_periods(question) if periods is None else periods
         unknown_periods = [p for p in asked_periods if not self.covers(p)]
@@ -2298,6 +2314,27 @@ def _lines_above(chunks: Sequence[Chunk]) -> dict[str, str]:
             and not find_figures(previous.text)
         ):
             found[chunk.chunk_id] = previous.text
+    return found
+
+
+def _captions_below(chunks: Sequence[Chunk]) -> dict[str, str]:
+    """Per passage that is a figure and no words ("5%", "W 5 %. .." as OCR reads a big
+    number), the line of a few words without a figure right below it on its slide: the
+    caption of a number set large ("5%" over "more productive")."""
+    found = {}
+    for chunk, following in itertools.pairwise(chunks):
+        if (
+            following.slide == chunk.slide
+            and following.kind in ("text", "bullet", "heading")
+            and len(following.text.split()) <= LINE_ABOVE_WORDS
+            and not find_figures(following.text)
+            and (figures := find_figures(chunk.text))
+            and not re.search(
+                r"[A-Za-z]{2}",
+                "".join(c for i, c in enumerate(chunk.text) if not any(f.start <= i < f.end for f in figures)),
+            )
+        ):
+            found[chunk.chunk_id] = following.text
     return found
 
 

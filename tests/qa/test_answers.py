@@ -336,3 +336,26 @@ def test_how_many_of_the_things_counted_is_a_part_not_the_whole(settings, tmp_pa
     assert part.value is not None and part.value.number == 5, part.answer
     whole = deck.ask("How many Gestalt laws of grouping were developed?")
     assert whole.value is not None and whole.value.number == 8, whole.answer
+
+
+def test_a_number_set_large_is_named_by_its_caption_below(settings, tmp_path) -> None:
+    from ingest.index_store import open_index
+    from qa.deckqa import DeckQA
+    from tests.small_deck import titled_page
+
+    pdf = titled_page("Controlling for other factors, data-driven firms are", 24, 50, 60)
+    pdf.text(300, 170, "5%")
+    pdf.set_font("Helvetica", "", 20)
+    pdf.text(260, 215, "more productive")
+    pdf.set_font("Helvetica", "", 10)
+    pdf.text(30, 330, "Smith, et al 2011. Strength in numbers: how do decisions affect firm performance?")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 24)
+    pdf.text(30, 50, "What executives say")
+    pdf.set_font("Helvetica", "", 14)
+    pdf.text(30, 90, "Communication of the benefits of data-driven decision-making: 40")
+    path = tmp_path / "deck.pdf"
+    pdf.output(str(path))
+    deck = DeckQA(open_index(path, tmp_path / "index", model_cache=settings.index.model_cache))
+    answer = deck.ask("How much more productive are data-driven firms?")
+    assert answer.value is not None and answer.value.number == 5 and answer.value.unit == "%", answer.answer
