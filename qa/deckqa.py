@@ -36,6 +36,7 @@ from qa.extractive import (
     compose_contents,
     contents_page,
     drivers,
+    named_items,
     numbered_series,
     page_furniture,
     stating,
@@ -149,6 +150,7 @@ class DeckQA:
         self.short_cover = short_cover(index)
         # Slides titled alike but for their number: a numbered list, one slide an item.
         self.series = numbered_series(self.content_chunks)
+        self.named_items = named_items({slide.number: slide.text for slide in index.slides})
         # The page listing the document's contents, if it has one.
         titles = {slide.number: slide.title for slide in index.slides}
         self.contents = contents_page(self.slide_chunks, titles)
@@ -491,6 +493,7 @@ class DeckQA:
                 sentence_dense,
                 cover=self.short_cover,
                 series=self.series,
+                named_items=self.named_items,
             )
             if line is not None and not is_fragment(composition.text):
                 composition = with_line(composition, line)

@@ -23,7 +23,7 @@ from qa.answer import Citation
 from retriever.hits import SlideHit
 from understand.kinds import EXPLANATIONS, Kind, asks_to_compare, cue, is_quote, question_kind, sets_against
 from understand.question import key_terms
-from understand.terms import asked_thing
+from understand.terms import asked_thing, singular
 
 # A slide joins the answer only if it scores at least this fraction of the best slide.
 SLIDE_KEEP_RATIO = 0.8
@@ -51,7 +51,15 @@ LIST_MIN_ITEMS = 3
 SERIES_TITLE_RE = re.compile(
     r"^(?P<key>.*?[A-Za-z].*?)(?:\s+|\s*#\s*|\s+no\.\s*)(?P<number>\d{1,2}|[IVXl]{1,4})\s*[:.)-]?$", re.IGNORECASE
 )
+# A numbered title that names its item after the number ("Tip no. 1: Line them up."): the
+# key is at most a few words.
+NAMED_SERIES_RE = re.compile(
+    r"^(?P<key>[A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*){0,2}?)(?:\s+|\s*#\s*|\s+no\.\s*)(?P<number>\d{1,2})\s*[:.)-]\s+(?P<name>\w.*)$",
+    re.IGNORECASE,
+)
 MIN_SERIES = 3
+# A numbered item is named in one of a slide's first lines.
+TITLE_LINES_READ = 3
 SERIES_PASSAGE_WORDS = 4
 # A page of 2 to MAX_COLUMNS headed columns answers with COLUMN_ITEMS passages of each.
 MAX_COLUMNS = 4
@@ -151,6 +159,7 @@ def compose(
     sentence_dense: Mapping[str, Sequence[float]] | None = None,
     cover: int | None = None,
     series: Mapping[str, list[int]] | None = None,
+    named_items: Mapping[int, str] | None = None,
 ) -> Composition:
     """Compose an answer from `slides` (best first). `slide_chunks` maps a slide number
     to all its passages in reading order; `row_texts` maps a table-row chunk to the row's
@@ -158,7 +167,7 @@ def compose(
     words by how rare they are in the document; `sentence_dense` maps a long
     paragraph to its sentences' cosine similarity to the question; `cover` is the page
     of a short cover, if the document has one; `series` its numbered series of slides
-    (`numbered_series`)."""
+    (`numbered_series`), `named_items` the items their titles name (`named_items`)."""
     # A short cover (`qa.cover.short_cover`; a question about the document itself is
     # answered from it before this) holds no items of what the document says.
     if cover is not None:
@@ -169,7 +178,7 @@ def compose(
     if outline:
         return outline
     rows = row_texts or {}
-    listed = _series_items(question, series or {}, slide_chunks)
+    listed = _series_items(question, series or {}, slide_chunks, named_items or {})
     if listed:
         return _written(listed[0], _readable_units(listed[1:]), rows)
     compared = _comparison(question, slides[:2], slide_chunks)
@@ -637,28 +646,53 @@ def numbered_series(slide_chunks: Mapping[int, list[Chunk]]) -> dict[str, list[i
     series: dict[str, dict[str, int]] = {}  # key -> its number in the title -> the slide
     for number, chunks in slide_chunks.items():
         title = chunks[0].title if chunks else ""
-        numbered = SERIES_TITLE_RE.match(title.strip())
+        numbered = SERIES_TITLE_RE.match(title.strip()) or NAMED_SERIES_RE.match(title.strip())
         if numbered and len(numbered.group("key").split()) <= TITLE_MAX_WORDS:
             series.setdefault(numbered.group("key").lower(), {}).setdefault(numbered.group("number"), number)
     return {key: sorted(slides.values()) for key, slides in series.items() if len(slides) >= MIN_SERIES}
 
 
+def named_items(texts: Mapping[int, str]) -> dict[int, str]:
+    """Per slide, the line of its text that numbers an item and names it ("Tip no. 1: Line
+    them up."), to its first sentence's end."""
+    found = {}
+    for number, text in texts.items():
+        for line in text.splitlines()[:TITLE_LINES_READ]:
+            if item := NAMED_SERIES_RE.match(line.strip()):
+                ends = re.search(r"[.!?](?:\s|$)", item.group(0)[item.start("name") :])
+                found[number] = item.group(0)[: item.start("name") + ends.end()].strip() if ends else item.group(0)
+                break
+    return found
+
+
 def _series_items(
-    question: str, series: Mapping[str, list[int]], slide_chunks: Mapping[int, list[Chunk]]
+    question: str,
+    series: Mapping[str, list[int]],
+    slide_chunks: Mapping[int, list[Chunk]],
+    named: Mapping[int, str],
 ) -> list[Chunk]:
     """A numbered series whose shared title names what the question asks about ("What are
-    the laws of big data?"): each slide's first passage that reads, in order."""
+    the laws of big data?") or the thing it asks for ("What tips ...?" of "Tip no. 1: ..."):
+    each slide's item its title names (`named_items`), or else its first passage that
+    reads, in order."""
     terms = subject_terms(strip_periods(question))
     if not terms or not series:
         return []
+    asked = asked_thing(question)  # "tips" of "what tips does the author give?"
     best: tuple[float, list[int]] = (0.0, [])
     for key, numbers in series.items():
         coverage = sum(1 for term in terms if _names(key, term)) / len(terms)
+        if asked and all(_names(key, singular(term)) for term in asked):
+            coverage = 1.0
         if coverage >= HEADING_COVERAGE and coverage > best[0]:
             best = (coverage, numbers)
     said = []
     for number in best[1]:
         chunks = slide_chunks[number]
+        # An item the title names after its number: the line of the slide that says so.
+        if named.get(number) and chunks:
+            said.append(replace(chunks[0], kind="text", text=named[number]))
+            continue
         index = next(
             (
                 i

@@ -21,9 +21,9 @@ from ingest.index_store import DeckIndex
 from ingest.records import Chunk
 from ingest.text import tokenize
 from retriever.hits import Hit, SlideHit
-from retriever.sections import discussion_pages, risk_factor_pages
+from retriever.sections import discussion_pages, risk_factor_pages, section_slides
 from understand.kinds import EXPLANATIONS, question_kind
-from understand.question import name_forms, named_pages
+from understand.question import name_forms, named_pages, named_section
 from understand.terms import QUESTION_FILLER, written_as_name
 
 # Reciprocal rank fusion constant; 60 is the value from Cormack et al. (2009) and
@@ -141,7 +141,9 @@ class HybridRetriever:
         discussed = self._discussion if explanation and kind == "cause" else set()
         hedged = self._risk_factors if not RISK_QUESTION_RE.search(question) else set()
         # A question naming slides by number ("In the figure on slide 11, ...") is about those.
-        named = [number for number in named_pages(question) if number in by_slide]
+        # A section it names by its title ('In the "Outlook" section, ...'), about its slides.
+        section = section_slides(self.index.slides, named_section(question))
+        named = [number for number in named_pages(question) or section if number in by_slide]
         slides = []
         for number, hits in by_slide.items():
             if named and number not in named:

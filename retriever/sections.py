@@ -84,3 +84,34 @@ def risk_factor_pages(slides: Sequence[Slide]) -> set[int]:
     return {
         number for number, title in section_titles(slides).items() if RISK_FACTORS in "".join(title.split()).lower()
     }
+
+
+# A deck's divider slide says a section's name in at most this many words; its section
+# runs to the next slide with its title, or else to the next divider, at most this many
+# slides on.
+DIVIDER_WORDS = 12
+SECTION_SLIDES = 20
+
+
+def section_slides(slides: Sequence[Slide], name: str) -> list[int]:
+    """The slides of the deck's section called `name`: from the divider slide that says
+    the name (a slide of a few words, "INBOUND MARKETING / Who are you talking to?") to the
+    slide before the next divider of its kind (the same title, "INBOUND MARKETING / What
+    will you talk about?"), or before any next divider. None when no divider says it."""
+    wanted = _letters(name)
+    if not wanted:
+        return []
+    for at, slide in enumerate(slides):
+        words = slide.text.split()
+        if not words or len(words) > DIVIDER_WORDS or wanted not in _letters(slide.text):
+            continue
+        following = slides[at + 1 : at + 1 + SECTION_SLIDES]
+        same = [n for n, other in enumerate(following) if _letters(other.title) == _letters(slide.title)]
+        dividers = [n for n, other in enumerate(following) if 0 < len(other.text.split()) <= DIVIDER_WORDS]
+        end = same[0] if same else dividers[0] if dividers else len(following)
+        return [slide.number] + [other.number for other in following[:end]]
+    return []
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.lower())

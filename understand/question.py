@@ -101,6 +101,20 @@ PAGES_NAMED_RE = re.compile(
 )
 
 
+SECTION_NAMED_RE = re.compile(
+    r"\b(?:in|of|from|under)\s+the\s+[\"“'‘](?P<name>[^\"”’]{3,80})[\"”'’]\s+(?:section|part|chapter)\b"
+    r"|\b(?:section|part|chapter)\s+(?:called|named|titled|entitled)\s+[\"“'‘](?P<called>[^\"”’]{3,80})[\"”'’]",
+    re.IGNORECASE,
+)
+
+
+def named_section(question: str) -> str:
+    """The title of the section `question` names ('In the "Who are you talking to" section,
+    ...'), or ""."""
+    match = SECTION_NAMED_RE.search(question)
+    return (match.group("name") or match.group("called")).strip() if match else ""
+
+
 def named_pages(question: str) -> list[int]:
     """The slides or pages `question` names by number, in order ("between page 21 and 62":
     21, 62; "Pages 100-110": 100 to 110)."""

@@ -302,11 +302,21 @@ def head_terms(question: str) -> list[str]:
 
 
 # "What <management fee> do ...", "Which <newspaper's opinions> are ...": the thing asked
-# for, named before the question's verb.
+# for, named before the question's verb, after a clause that sets the scene or not ("In
+# the section on clients, what <tips> does ...").
 ASKED_THING_RE = re.compile(
-    r"^\W*(?:what|which)\s+(?P<thing>[\w\s&/'’-]+?)\s+(?:does|do|did|is|are|was|were|has|have|had|can|could|will|would|should)\b",
+    r"^\W*(?:[^,:?]{0,80}[,:]\s*)?(?:what|which)\s+(?P<thing>[\w\s&/'’-]+?)\s+(?:does|do|did|is|are|was|were|has|have|had|can|could|will|would|should)\b",
     re.IGNORECASE,
 )
+
+
+def singular(word: str) -> str:
+    """The noun `word` is the plural of, by the lemmatizer's dictionary ("tips" -> "tip",
+    "analyses" -> "analysis"); `word` itself otherwise."""
+    from lemminflect import getAllLemmas
+
+    lemmas = getAllLemmas(word, upos="NOUN").get("NOUN", ())
+    return lemmas[0] if lemmas else word
 
 
 def asked_thing(question: str) -> list[str]:

@@ -275,3 +275,36 @@ def test_a_list_whose_title_the_question_names_word_for_word_answers(tmp_path: P
     answer = deck.ask("What example actions does the talk suggest for building a data-driven culture?")
     assert answer.answer.splitlines()[0] == "**Example actions**: [Slide 2]", answer.answer
     assert all(action in answer.answer for action in actions), answer.answer
+
+
+def test_a_named_section_answers_with_the_items_its_slides_number(settings: Settings, tmp_path) -> None:
+    # Divider slides open two sections; the slides of the first number their tips and name
+    # each after its number, over questions of their own.
+    from ingest.index_store import open_index
+    from tests.small_deck import text_deck_pdf
+
+    slides = [
+        ("Growing an advisory practice", ["Notes for financial advisors, 2015"]),
+        ("INBOUND MARKETING", ["Who are you talking to?"]),
+        ("Tip no. 1: Line them up.", ["What are their hobbies?", "How old are they?"]),
+        ("Tip no. 2: Observe your clients.", ["How do they make complex decisions?"]),
+        ("Tip no. 3: Build a buyer persona.", ["What is this person trying to accomplish?"]),
+        ("INBOUND MARKETING", ["What will you talk about?"]),
+        (
+            "Content that clients read",
+            ["Clients read day to day lifestyle content more than hard-core financial planning content."],
+        ),
+        ("Where to publish", ["Post on the channels your clients already use, from podcasts to video and blogs."]),
+    ]
+    pdf = tmp_path / "talk.pdf"
+    pdf.write_bytes(text_deck_pdf(slides))
+    deck = DeckQA(open_index(pdf, tmp_path / "index", model_cache=settings.index.model_cache))
+    from retriever.sections import section_slides
+
+    assert section_slides(deck.index.slides, "Who are you talking to") == [2, 3, 4, 5]
+    assert section_slides(deck.index.slides, "What will you talk about") == [6, 7, 8]
+    assert section_slides(deck.index.slides, "Who is listening") == []
+    answer = deck.ask('In the "Who are you talking to" section, what tips does the author give?')
+    for tip in ("Line them up", "Observe your clients", "Build a buyer persona"):
+        assert tip in answer.answer, answer.answer
+    assert [c.slide for c in answer.citations] == [3, 4, 5]

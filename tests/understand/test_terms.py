@@ -127,3 +127,13 @@ def test_a_shouted_run_of_capitals_names_nothing() -> None:
     # A sentence's first word is capitalised as a sentence's, not as a name.
     assert not written_as_name("list", "Which years does the chart compare? List all of them")
     assert written_as_name("globex", "What did Globex earn? List it")
+
+
+def test_the_thing_asked_after_a_clause_that_sets_the_scene() -> None:
+    from understand.question import named_section
+
+    question = 'In the "Who are you talking to" section, what tips does the author give us?'
+    assert asked_thing(question) == ["tips"]
+    assert named_section(question) == "Who are you talking to"
+    assert named_section("What does the part called 'Outlook' say?") == "Outlook"
+    assert named_section("What tips does the author give?") == ""
