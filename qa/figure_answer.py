@@ -23,6 +23,7 @@ from ingest.numbers import (
     spelled_counts,
     strip_periods,
 )
+from ingest.ocr import ocr_form
 from ingest.readable import readable
 from ingest.records import Chunk, Fact
 from ingest.text import may_abbreviate, sentences, tokenize
@@ -341,21 +342,24 @@ def text_figure_answer(
         headline = Chunk(f"s{slide.slide}-title", slide.slide, slide.title, said)
         dense[headline.chunk_id] = slide.best_dense
         chunks.append(headline)
-        page = set(tokenize(slide.title)).union(*(tokenize(f"{c.heading} {c.text}") for c in chunks))
+        page = _read_forms(set(tokenize(slide.title)).union(*(tokenize(f"{c.heading} {c.text}") for c in chunks)))
         for chunk in chunks:
             if chunk.kind in ("chart_data", "heading", "table_row"):
                 continue  # table cells were the lookup's to find
             named = {period_year(period) for period in find_periods(chunk.text)}
             if years and named and not years & named:
                 continue  # a sentence about other years ("In fiscal 2020, net sales increased 5%")
-            tokens = set(tokenize(f"{chunk.heading} {chunk.text}"))
+            tokens = _read_forms(set(tokenize(f"{chunk.heading} {chunk.text}")))
             own = [t for t in terms if _holds(tokens, t)]
             on_page = [t for t in terms if t not in own and _holds(page, t)]
             # What is asked: the metric, or the event a "when" question dates ("founded").
             asked = head or ([t for t in terms if t in verbs] if dating else [])
             if on_page and not (asked and all(_holds(tokens, t) for t in asked)):
                 on_page = []
-            coverage = (len(own) + PAGE_TERM_SHARE * len(on_page)) / len(terms)
+            # The question's verb is often said otherwise ("did the training last": "a
+            # four-day training"); missing, it counts half.
+            unsaid_verbs = [t for t in terms if t in verbs and t not in own and t not in on_page and not dating]
+            coverage = (len(own) + PAGE_TERM_SHARE * (len(on_page) + len(unsaid_verbs))) / len(terms)
             figures = find_figures(chunk.text)
             if counting:  # "supports four delivery lifecycles"
                 figures = sorted(figures + spelled_counts(chunk.text), key=attrgetter("start"))
@@ -455,7 +459,12 @@ def _is_year(figure: Any) -> bool:
 
 
 def _holds(tokens: set[str], term: str) -> bool:
-    return term in tokens or term.rstrip("s") in tokens
+    return term in tokens or term.rstrip("s") in tokens or ocr_form(term) in tokens
+
+
+def _read_forms(tokens: set[str]) -> set[str]:
+    """`tokens` with the form each has as OCR may read it ("Wave Ill" holds "iii")."""
+    return tokens | {ocr_form(token) for token in tokens}
 
 
 def _closest_figure(text: str, figures: list[Any], terms: list[str], counts: Sequence[Any] = ()) -> Any:

@@ -31,6 +31,7 @@ SLIDES = [
     ("Course at a Glance", ["Minutes 70,000 watched online", "429 clicks on lecture videos"]),
     ("This has resulted in over $4.4 BN", ["in venture-backed exits in Germany during the last 24 months"]),
     ("Globex", ["Globex lends money to 48 million customers", "325 years of history, founded in 1690"]),
+    ("Survey Method", ["For Wave II of the polls, 72 personnel did the fieldwork after a two-week training."]),
 ]
 
 
@@ -55,6 +56,8 @@ def survey(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> Deck
         ("How much in venture-backed exits did Germany see in the last 24 months?", 4.4, 7),
         # The page names what was founded; the passage says when.
         ("when was globex founded", 1690, 8),
+        # The verb asked with ("did ... last") is said otherwise.
+        ("How many weeks did the training for the Wave II field personnel last?", 2, 9),
     ],
 )
 def test_a_figure_stated_in_a_sentence(survey: DeckQA, question: str, number: float, slide: int) -> None:
@@ -137,3 +140,10 @@ def test_a_figure_counting_what_is_asked_on_a_page_writing_the_rest() -> None:
     assert found is not None and found[2].number == 15_000_000
     # Without the page's other words, the one word is not enough.
     assert text_figure_answer(question, slides[:1], {12: chunks[1:2]}, {}) is None
+
+
+def test_a_word_is_held_as_ocr_may_read_it() -> None:
+    from qa.figure_answer import _holds, _read_forms
+
+    assert _holds(_read_forms({"wave", "ill"}), "iii")  # "Wave Ill" is "Wave III"
+    assert not _holds(_read_forms({"wave", "ii"}), "iii")
