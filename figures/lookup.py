@@ -387,6 +387,7 @@ class FactLookup:
             table_title = tables[fact.table_id].title if fact.table_id in tables else ""
             parts = [fact.label, fact.row, fact.column, fact.heading, table_title]
             parts.append(totalled.get((fact.table_id, fact.row), ""))
+            parts += _named_by_row(fact, tables)
             row_words = " ".join(re.findall(r"[A-Za-z][A-Za-z'-]*", fact.row)).lower()
             parts += [letters for phrase, letters in joined.items() if phrase in row_words]
             if not fact.table_id:
@@ -488,6 +489,27 @@ class FactLookup:
         )
         self.deck_periods |= {period for periods in self._slide_periods.values() for period in periods}
         self.deck_periods |= set(self.year_ends)  # a year whose closing balances are printed
+
+        # A year a table writes as a thing's name (an album "1989" in its "Title" column,
+        # for which no figure is reported), not a period.
+        # Its column is one of names: most of its cells are words.
+        def names_column(table: Table, column: int) -> bool:
+            cells = [row[column] for row in table.rows if column < len(row) and row[column].strip()]
+            worded = [cell for cell in cells if re.search(r"[A-Za-z]{2}", cell) and not find_figures(cell)]
+            return 2 * len(worded) > len(cells)
+
+        self._name_years = {
+            cell.strip()
+            for table in index.tables
+            for row in table.rows
+            for column, cell in enumerate(row)
+            if column > 0
+            and YEAR_CELL_RE.fullmatch(cell.strip())
+            and column < len(table.header)
+            and not re.search(r"\byears?\b|\d", table.header[column], re.IGNORECASE)
+            and not any(same_period(cell.strip(), known) for known in self.deck_periods)
+            and names_column(table, column)
+        }
         # The weights of each fact's row words and part words do not depend on the question.
         qualifiers = [[t for t in terms if t not in self._filler] for terms in qualifiers]
         self._row_terms = TermLists(row_terms, [{t: self._weight(t) for t in terms} for terms in row_terms])
@@ -615,6 +637,13 @@ class FactLookup:
         """Whether the document writes one of `metric`'s names anywhere: its figures under
         that name are the document's own (and may not be the standard definition's)."""
         return any(re.search(rf"(?<![\w&]){re.escape(alias.lower())}(?![\w&])", self._text) for alias in metric.aliases)
+
+    def names_quoted(self, question: str) -> str:
+        """`question` with a year the document writes as a name ("Taylor Swift's 1989")
+        in quotes, which no period is read from."""
+        for year in self._name_years:
+            question = re.sub(rf"(?<![\w\"“'‘]){year}(?![\w\"”'’])", f'"{year}"', question)
+        return question
 
     def reports(self, period: str) -> bool:
         """Whether the document's tables report figures for `period` (a plan or target
@@ -2002,6 +2031,21 @@ def _year_ends(facts: list[Fact]) -> dict[str, str]:
         if fiscal_year_end_month_of([end]) == closing_month:
             years.setdefault(period_name(Period("duration", end, 12), closing_month), end)
     return years
+
+
+YEAR_CELL_RE = re.compile(r"(?:19|20)\d{2}")
+ROW_OF_FACT_RE = re.compile(r"-r(\d+)c\d+-\d+$")
+
+
+def _named_by_row(fact: Fact, tables: dict[str, Table]) -> list[str]:
+    """The cells of words in a table fact's row besides its label: a row ranked in its
+    first column names its thing in another ("1 | TAYLOR SWIFT | 1989 | 1,608")."""
+    row = ROW_OF_FACT_RE.search(fact.fact_id)
+    table = tables.get(fact.table_id)
+    if row is None or table is None or not 0 < int(row.group(1)) <= len(table.rows):
+        return []
+    cells = table.rows[int(row.group(1)) - 1]
+    return [cell for cell in cells[1:] if re.search(r"[A-Za-z]{2}", cell) and not find_figures(cell)]
 
 
 TOTAL_ROW_RE = re.compile(r"(?:grand\s+)?totals?\s*:?", re.IGNORECASE)

@@ -28,6 +28,7 @@ from ingest.index_store import DeckIndex, Progress, open_index
 from ingest.numbers import find_periods, period_year
 from ingest.readable import answer_is_fragment, is_fragment
 from ingest.records import Chunk, Fact
+from ingest.text import stem, tokenize
 from qa.answer import Answer, Citation, Trace, Value
 from qa.cover import cover_answer, short_cover
 from qa.extractive import (
@@ -63,7 +64,7 @@ from understand.kinds import EXPLANATIONS, asks_for_contents, asks_for_explanati
 from understand.periods import document_calendar, in_document_terms
 from understand.question import named_pages, validate_question, wants_list, with_names, without_names
 from understand.router import Route, asks_what_was_done, route
-from understand.terms import FORWARD_RE, unshouted
+from understand.terms import FORWARD_RE, head_terms, unshouted
 
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
@@ -354,12 +355,20 @@ class DeckQA:
         """A question worded as for an explanation that names a period and one figure the
         document prints for it ("How did e-commerce comps come in for Q1 fiscal 2023?")."""
         plain = understanding.plain
-        if wants_list(plain) or asks_for_explanation(plain) or asks_what_was_done(plain) or not find_periods(plain):
+        if wants_list(plain) or asks_for_explanation(plain) or asks_what_was_done(plain):
             return False
         if question_kind(plain) == "who":
             return False  # "Who was designated ... in May 2022?" asks for a name
+        head = head_terms(plain)
+        if not find_periods(plain) and not head:
+            return False
         result = self._figure(understanding)
-        return result is not None and result.confident and not result.formula
+        if result is None or not result.confident or result.formula:
+            return False
+        # Or, with no period, one that names a table's column whole ("What was the total
+        # volume of <an album>?" of a column "Total Volume (000)").
+        column = {stem(word) for word in tokenize(result.facts[0].column)}
+        return bool(find_periods(plain)) or (bool(result.facts[0].table_id) and {stem(t) for t in head} <= column)
 
     def _understand(self, question: str, history: Sequence[Any] | None, use_llm: bool) -> Understanding:
         asked = validate_question(question)
@@ -367,6 +376,7 @@ class DeckQA:
         instructions = read_instructions(asked)
         # A shouted run of capitals ("WHICH YEAR") names nothing.
         core = in_document_terms(unshouted(instructions.question), self.calendar)
+        core = self.lookup.names_quoted(core)  # an album "1989" is no period
         # "... as of August 30, 2023", the day the document is dated and no table reports: what
         # it says then, not a figure's period (a balance sheet's date stays).
         cover = set(self.index.slides[0].periods) if self.index.slides else set()

@@ -309,3 +309,26 @@ def test_a_total_row_totals_what_every_other_row_names(settings, tmp_path) -> No
     # A phase is still its own row.
     phase = deck.ask("What is the gap for Skyline Phase 2?")
     assert phase.value is not None and phase.value.number == 624, phase.answer
+
+
+def test_a_row_is_named_by_its_cells_of_words_and_a_year_among_names_is_a_name(settings, tmp_path) -> None:
+    # A chart ranks its rows in the first column; the artist and the album (one titled
+    # with a year) name the row in others.
+    from ingest.index_store import open_index
+    from tests.small_deck import ruled_table, titled_page
+
+    pdf = titled_page("The top albums achieve success in different ways", 20, 50, 12)
+    rows = [
+        ("Rank", "Artist", "Title", "Total Volume"),
+        ("1", "Aria Stone", "1989", "1,608"),
+        ("2", "Ben Fold", "Pinkprint", "1,178"),
+        ("3", "Cara Lee", "Blue Skies", "699"),
+    ]
+    ruled_table(pdf, rows, (60.0, 160.0, 160.0, 120.0), left=60.0, top=90.0, height=24.0)
+    path = tmp_path / "albums.pdf"
+    pdf.output(str(path))
+    deck = DeckQA(open_index(path, tmp_path / "index", model_cache=settings.index.model_cache))
+    answer = deck.ask("What was the total volume of Aria Stone's 1989?")
+    assert answer.value is not None and answer.value.number == 1608, answer.answer
+    other = deck.ask("What was the total volume of Cara Lee's album?")
+    assert other.value is not None and other.value.number == 699, other.answer
