@@ -110,6 +110,13 @@ OVERLAP_SHARE = 0.2
 RUNNING_TEXT_WORDS = 8
 # A line in a face of its own is a heading if it has at most this many words and no figure.
 HEADING_MAX_WORDS = 12
+# An underline runs under most of its line's width (this share or more, no more than an
+# em past either end), its top within this many ems of the line's foot.
+UNDERLINE_SHARE = 0.7
+UNDERLINE_GAP_EMS = 0.5
+# A link and a date are underlined as what they are, not as headings (a statement's
+# column dates "January 28, 2023").
+UNDERLINED_NOT_HEADING_RE = re.compile(r"www\.|https?:|\S@\S|\.(?:com|org|net)\b|\b(?:19|20)\d{2}\b")
 # A table's first row is content, not its header, when one of its cells is written as
 # the cells below it are: at least this many words, as most of them are.
 CONTENT_CELL_WORDS = 5
@@ -544,6 +551,7 @@ def _read_page(page: Any, number: int, ocr: OcrPage | None = None) -> _PageLayou
     if grey_chars > GREY_TEXT_SHARE * sum(len(line.text) for line in lines):
         lines = [replace(line, grey=False) for line in lines]
     lines = _heading_faces(lines)
+    lines = _underlined(lines, page.horizontal_edges)
     lines = _drop_page_furniture(lines, page.height, number)
     lines = reading_order(lines, float(page.width))
     title_lines = _title_lines(lines, page.height, read_by_ocr=ocr is not None)
@@ -925,6 +933,42 @@ def _heading_faces(lines: list[_Line]) -> list[_Line]:
         and len(line.text.split()) <= HEADING_MAX_WORDS
         and not _running_text(line.text)
         and not FIGURE_LINE_RE.search(line.text)
+        else line
+        for line in lines
+    ]
+
+
+def _underlined(lines: list[_Line], edges: list[dict[str, Any]]) -> list[_Line]:
+    """Short lines underlined by a rule of about their width marked bold: an underline
+    sets a heading apart as a bold face does ("Crankshaft Position Sensor" over its
+    bullets). A rule much wider than the line is a table's or a divider, not its underline."""
+    rules = [
+        (float(edge["x0"]), float(edge["x1"]), float(edge["top"]))
+        for edge in edges
+        if float(edge["x1"]) - float(edge["x0"]) > 0
+    ]
+    if not rules:
+        return lines
+
+    def underlined(line: _Line) -> bool:
+        width = line.x1 - line.x0
+        return any(
+            line.bottom - UNDERLINE_GAP_EMS * line.size <= top <= line.bottom + UNDERLINE_GAP_EMS * line.size
+            and x0 >= line.x0 - line.size
+            and x1 <= line.x1 + line.size
+            and x1 - x0 >= UNDERLINE_SHARE * width
+            for x0, x1, top in rules
+        )
+
+    return [
+        replace(line, bold=True)
+        if not line.bold
+        and re.search(r"[^\W\d_]{2}", line.text)
+        and len(line.text.split()) <= HEADING_MAX_WORDS
+        and not _running_text(line.text)
+        and not FIGURE_LINE_RE.search(line.text)
+        and not UNDERLINED_NOT_HEADING_RE.search(line.text)
+        and underlined(line)
         else line
         for line in lines
     ]
