@@ -87,6 +87,7 @@ def table_facts(table: Table) -> list[Fact]:
             label = " - ".join(part for part in (row_label, column_label) if part) or table.title
             # A "%" column or a "... % change" row holds percentages printed without the sign.
             column_unit = "%" if "%" in column or "%" in row_label else _row_unit(row, row_label, default_unit)
+            thousands = column_unit != "%" and THOUSANDS_RE.search(column) is not None  # "Total Volume (000)"
             single = parse_figure(cell, column_unit)
             # "(12.0) %", "$ (34)": currency and percent signs printed apart are still one figure.
             whole_cell = single is not None and _bare(single.raw) == _bare(cell)
@@ -120,7 +121,9 @@ def table_facts(table: Table) -> list[Fact]:
                         slide=table.slide,
                         label=figure_label,
                         value=figure.value,
-                        unit=_scaled(figure.unit, column_unit),
+                        unit=_in_thousands(_scaled(figure.unit, column_unit))
+                        if thousands
+                        else _scaled(figure.unit, column_unit),
                         period=figure_period,
                         raw=figure.raw,
                         context=f"{table.title}: " + " | ".join(row),
@@ -158,6 +161,18 @@ def _scaled(unit: str, table_unit: str) -> str:
     """A figure's unit in its table: "$ 1,263" in a table in "USD million" is in USD million."""
     kind, scale = split_unit(table_unit)
     return table_unit if scale and unit == kind else unit or "count"
+
+
+# A column headed "(000)", "('000)", "(000s)" counts in thousands.
+THOUSANDS_RE = re.compile(r"\(\s*(?:in\s+)?[$€£]?\s*['‘’]?000s?\s*\)", re.IGNORECASE)
+
+
+def _in_thousands(unit: str) -> str:
+    """`unit` counted in thousands, unless a percentage or already scaled."""
+    kind, scale = split_unit(unit)
+    if unit == "%" or scale:
+        return unit
+    return "thousand" if kind == "count" else f"{kind} thousand"
 
 
 def _row_unit(row: tuple[str, ...], label: str, unit: str) -> str:

@@ -193,3 +193,18 @@ def test_a_scaled_tables_per_share_and_share_rows_keep_their_own_units() -> None
         "Diluted earnings per share": "USD",
         "Weighted-average diluted shares": "million",
     }
+
+
+def test_a_column_headed_000_counts_in_thousands() -> None:
+    table = Table(
+        "s14-t1",
+        14,
+        "Top albums",
+        "",
+        ("", "Title", "Total Volume (000)", "Album Share", "Sales ($000s)"),
+        (("1", "1989", "1,608", "67%", "$2,100"), ("2", "Pinkprint", "699", "43%", "$950")),
+    )
+    units = {(fact.row, fact.column): fact.unit for fact in table_facts(table)}
+    assert units[("1", "Total Volume (000)")] == "thousand"
+    assert units[("1", "Album Share")] == "%"
+    assert units[("2", "Sales ($000s)")] == "USD thousand"
