@@ -10,7 +10,15 @@ from typing import Any
 
 from figures.arithmetic import number_text
 from figures.judgement import Judged
-from figures.lookup import COUNT_QUESTION_RE, YEAR_QUESTION_RE, LookupResult, counted_words, expand, same_period
+from figures.lookup import (
+    COUNT_QUESTION_RE,
+    LINE_ABOVE_WORDS,
+    YEAR_QUESTION_RE,
+    LookupResult,
+    counted_words,
+    expand,
+    same_period,
+)
 from figures.superlative import Leader
 from figures.term_index import stem
 from ingest.index_store import DeckIndex
@@ -496,6 +504,11 @@ def _label_phrase(fact: Fact, index: DeckIndex | None = None) -> str:
     # sits in: "DARZALEX WW".
     if fact.table_id and fact.heading and _terse(label):
         label = f"{fact.heading.split(' > ')[-1]} {label}"
+    if index is not None and not fact.table_id and not re.search(r"[A-Za-z]{2}", label.replace(fact.raw, " ")):
+        # A number set large names nothing itself ("W 5 %"): the caption under it does
+        # ("more productive").
+        caption = _caption_below(fact, index)
+        label = f"{fact.raw} {caption}" if caption else label
     if index is not None and not readable(label):
         # A label that does not say what the figure is ("Canada", "By 56.6%") is read
         # under what the figure's page calls it: its section, its table, its page.
@@ -503,6 +516,20 @@ def _label_phrase(fact: Fact, index: DeckIndex | None = None) -> str:
         if context and context.lower() not in label.lower():
             label = f"{context}: {label}" if label.strip(" :") else context
     return label[:1].upper() + label[1:]
+
+
+def _caption_below(fact: Fact, index: DeckIndex) -> str:
+    """The line of a few words without a figure right below the fact's passage on its
+    page, or ""."""
+    passage = fact.fact_id.rsplit("-f", 1)[0]
+    chunks = index.chunks
+    at = next((i for i, chunk in enumerate(chunks) if chunk.chunk_id == passage), None)
+    if at is None or at + 1 >= len(chunks):
+        return ""
+    below = chunks[at + 1]
+    if below.slide != fact.slide or len(below.text.split()) > LINE_ABOVE_WORDS or find_figures(below.text):
+        return ""
+    return below.text
 
 
 def _context(fact: Fact, index: DeckIndex) -> str:

@@ -359,3 +359,4 @@ def test_a_number_set_large_is_named_by_its_caption_below(settings, tmp_path) ->
     deck = DeckQA(open_index(path, tmp_path / "index", model_cache=settings.index.model_cache))
     answer = deck.ask("How much more productive are data-driven firms?")
     assert answer.value is not None and answer.value.number == 5 and answer.value.unit == "%", answer.answer
+    assert "5% more productive" in answer.answer  # the figure read with its caption
