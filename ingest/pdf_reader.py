@@ -551,7 +551,10 @@ def _read_page(page: Any, number: int, ocr: OcrPage | None = None) -> _PageLayou
     if grey_chars > GREY_TEXT_SHARE * sum(len(line.text) for line in lines):
         lines = [replace(line, grey=False) for line in lines]
     lines = _heading_faces(lines)
-    lines = _underlined(lines, page.horizontal_edges)
+    if ocr is not None:
+        # A picture's underline, drawn back as a rule (a text layer's underlines are mostly
+        # links' and tables', and its headings say so by their face).
+        lines = _underlined(lines, page.horizontal_edges)
     lines = _drop_page_furniture(lines, page.height, number)
     lines = reading_order(lines, float(page.width))
     title_lines = _title_lines(lines, page.height, read_by_ocr=ocr is not None)
