@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fpdf import FPDF
+
+if TYPE_CHECKING:
+    from qa.deckqa import DeckQA
+    from qa.settings import Settings
 
 
 def small_deck_pdf() -> bytes:
@@ -16,6 +21,14 @@ def small_deck_pdf() -> bytes:
         ("Warehouse Robots", ["- Acme builds autonomous warehouse robots", "- 1,200 robots deployed in 2023"]),
     ]
     return text_deck_pdf(slides, "Acme Robotics Investor Update")
+
+
+def deck_of(pdf: Path, folder: Path, settings: Settings) -> DeckQA:
+    """The deck `pdf` read into an index under `folder/index`, ready to ask."""
+    from ingest.index_store import open_index
+    from qa.deckqa import DeckQA
+
+    return DeckQA(open_index(pdf, folder / "index", model_cache=settings.index.model_cache))
 
 
 def text_deck_pdf(slides: list[tuple[str, list[str]]], title: str = "") -> bytes:

@@ -285,8 +285,7 @@ def test_a_column_named_with_another_roman_numeral_is_not_the_one_asked() -> Non
 
 
 def test_a_total_row_totals_what_every_other_row_names(settings, tmp_path) -> None:
-    from ingest.index_store import open_index
-    from tests.small_deck import ruled_table, titled_page
+    from tests.small_deck import deck_of, ruled_table, titled_page
 
     pdf = titled_page("Cost for capacity improvements", 24, 50, 12)
     rows = [
@@ -303,7 +302,7 @@ def test_a_total_row_totals_what_every_other_row_names(settings, tmp_path) -> No
     pdf.text(30, 90, "Skyline is funded by the state, the region and local partners.")
     path = tmp_path / "funding.pdf"
     pdf.output(str(path))
-    deck = DeckQA(open_index(path, tmp_path / "index", model_cache=settings.index.model_cache))
+    deck = deck_of(path, tmp_path, settings)
     answer = deck.ask("What is the total funding gap for the Skyline program?")
     assert answer.value is not None and answer.value.number == 930, answer.answer
     # A phase is still its own row.
@@ -314,8 +313,7 @@ def test_a_total_row_totals_what_every_other_row_names(settings, tmp_path) -> No
 def test_a_row_is_named_by_its_cells_of_words_and_a_year_among_names_is_a_name(settings, tmp_path) -> None:
     # A chart ranks its rows in the first column; the artist and the album (one titled
     # with a year) name the row in others.
-    from ingest.index_store import open_index
-    from tests.small_deck import ruled_table, titled_page
+    from tests.small_deck import deck_of, ruled_table, titled_page
 
     pdf = titled_page("The top albums achieve success in different ways", 20, 50, 12)
     rows = [
@@ -327,7 +325,7 @@ def test_a_row_is_named_by_its_cells_of_words_and_a_year_among_names_is_a_name(s
     ruled_table(pdf, rows, (60.0, 160.0, 160.0, 120.0), left=60.0, top=90.0, height=24.0)
     path = tmp_path / "albums.pdf"
     pdf.output(str(path))
-    deck = DeckQA(open_index(path, tmp_path / "index", model_cache=settings.index.model_cache))
+    deck = deck_of(path, tmp_path, settings)
     answer = deck.ask("What was the total volume of Aria Stone's 1989?")
     assert answer.value is not None and answer.value.number == 1608, answer.answer
     other = deck.ask("What was the total volume of Cara Lee's album?")

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.index_store import open_index
-from qa.deckqa import DeckQA
 from qa.settings import Settings
-from tests.small_deck import ruled_table, titled_page
+from tests.small_deck import deck_of, ruled_table, titled_page
 
 
 def _survey_deck(path: Path) -> Path:
@@ -33,7 +31,7 @@ def _survey_deck(path: Path) -> Path:
 
 def test_the_top_row_of_a_survey_chart_answers_what_leads(settings: Settings, tmp_path: Path) -> None:
     pdf = _survey_deck(tmp_path / "survey.pdf")
-    deck = DeckQA(open_index(pdf, tmp_path / "index", model_cache=settings.index.model_cache))
+    deck = deck_of(pdf, tmp_path, settings)
     answer = deck.ask("What was the top health IT staffing need in 2006?")
     assert answer.value is not None and answer.value.number == 27, answer.answer
     assert "Clinical Informaticists" in answer.answer

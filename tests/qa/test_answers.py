@@ -282,9 +282,7 @@ def test_a_figure_asked_in_a_unit_the_document_never_writes_is_refused() -> None
 
 
 def test_a_year_a_citation_prints_is_no_amount(settings, tmp_path) -> None:
-    from ingest.index_store import open_index
-    from qa.deckqa import DeckQA
-    from tests.small_deck import text_deck_pdf
+    from tests.small_deck import deck_of, text_deck_pdf
 
     slides = [
         ("Why data-driven?", ["Creating a data-driven organization"]),
@@ -295,7 +293,7 @@ def test_a_year_a_citation_prints_is_no_amount(settings, tmp_path) -> None:
     ]
     pdf = tmp_path / "deck.pdf"
     pdf.write_bytes(text_deck_pdf(slides))
-    deck = DeckQA(open_index(pdf, tmp_path / "index", model_cache=settings.index.model_cache))
+    deck = deck_of(pdf, tmp_path, settings)
     answer = deck.ask("How much more productive are data-driven firms?")
     assert "**2011**" not in answer.answer, answer.answer
 
@@ -314,9 +312,7 @@ def test_how_many_times_a_term_is_written_is_counted_on_the_pages(deck) -> None:
 
 
 def test_how_many_of_the_things_counted_is_a_part_not_the_whole(settings, tmp_path) -> None:
-    from ingest.index_store import open_index
-    from qa.deckqa import DeckQA
-    from tests.small_deck import text_deck_pdf
+    from tests.small_deck import deck_of, text_deck_pdf
 
     slides = [
         ("Gestalt and data", ["Principles of perception for charts"]),
@@ -331,7 +327,7 @@ def test_how_many_of_the_things_counted_is_a_part_not_the_whole(settings, tmp_pa
     ]
     pdf = tmp_path / "deck.pdf"
     pdf.write_bytes(text_deck_pdf(slides))
-    deck = DeckQA(open_index(pdf, tmp_path / "index", model_cache=settings.index.model_cache))
+    deck = deck_of(pdf, tmp_path, settings)
     part = deck.ask("How many of the Gestalt laws does the deck highlight for data presentation?")
     assert part.value is not None and part.value.number == 5, part.answer
     whole = deck.ask("How many Gestalt laws of grouping were developed?")
@@ -339,9 +335,7 @@ def test_how_many_of_the_things_counted_is_a_part_not_the_whole(settings, tmp_pa
 
 
 def test_a_number_set_large_is_named_by_its_caption_below(settings, tmp_path) -> None:
-    from ingest.index_store import open_index
-    from qa.deckqa import DeckQA
-    from tests.small_deck import titled_page
+    from tests.small_deck import deck_of, titled_page
 
     pdf = titled_page("Controlling for other factors, data-driven firms are", 24, 50, 60)
     pdf.text(300, 170, "5%")
@@ -356,7 +350,7 @@ def test_a_number_set_large_is_named_by_its_caption_below(settings, tmp_path) ->
     pdf.text(30, 90, "Communication of the benefits of data-driven decision-making: 40")
     path = tmp_path / "deck.pdf"
     pdf.output(str(path))
-    deck = DeckQA(open_index(path, tmp_path / "index", model_cache=settings.index.model_cache))
+    deck = deck_of(path, tmp_path, settings)
     answer = deck.ask("How much more productive are data-driven firms?")
     assert answer.value is not None and answer.value.number == 5 and answer.value.unit == "%", answer.answer
     assert "5% more productive" in answer.answer  # the figure read with its caption

@@ -280,8 +280,7 @@ def test_a_list_whose_title_the_question_names_word_for_word_answers(tmp_path: P
 def test_a_named_section_answers_with_the_items_its_slides_number(settings: Settings, tmp_path) -> None:
     # Divider slides open two sections; the slides of the first number their tips and name
     # each after its number, over questions of their own.
-    from ingest.index_store import open_index
-    from tests.small_deck import text_deck_pdf
+    from tests.small_deck import deck_of, text_deck_pdf
 
     slides = [
         ("Growing an advisory practice", ["Notes for financial advisors, 2015"]),
@@ -298,7 +297,7 @@ def test_a_named_section_answers_with_the_items_its_slides_number(settings: Sett
     ]
     pdf = tmp_path / "talk.pdf"
     pdf.write_bytes(text_deck_pdf(slides))
-    deck = DeckQA(open_index(pdf, tmp_path / "index", model_cache=settings.index.model_cache))
+    deck = deck_of(pdf, tmp_path, settings)
     from retriever.sections import section_slides
 
     assert section_slides(deck.index.slides, "Who are you talking to") == [2, 3, 4, 5]
