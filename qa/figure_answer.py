@@ -3,6 +3,7 @@ and the table row behind it; or a figure found in a retrieved sentence."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from operator import attrgetter
@@ -43,6 +44,9 @@ from understand.terms import head_terms, verb_forms
 # A sentence answers a numeric question in the text fallback only if it holds this
 # share of the question's key terms (calibrated on eval/gold.jsonl).
 SENTENCE_COVERAGE = 0.75
+# A number of this size or more, or with decimals, is too particular to meet twice on a
+# page by chance.
+DISTINCT_NUMBER = 100
 # A key term on the passage's slide but not in the passage counts this share of one.
 PAGE_TERM_SHARE = 0.5
 # A table ingest names by its page only ("Table on page 12 (unit: USD)") names nothing.
@@ -117,6 +121,26 @@ def fact_trace(fact: Fact) -> FactTrace:
     )
 
 
+def _stated_too(fact: Fact, index: DeckIndex) -> Fact | None:
+    """A figure a sentence of the table fact's page states, of the same number, read
+    with confidence; only a number too particular to meet by chance (with decimals, or
+    of three digits or more)."""
+    if not fact.table_id or not ("." in fact.raw or abs(fact.value) >= DISTINCT_NUMBER):
+        return None
+    unsure = index.manifest.unsure_facts
+    return next(
+        (
+            other
+            for other in index.facts
+            if other.slide == fact.slide
+            and not other.table_id
+            and other.value == fact.value
+            and other.fact_id not in unsure
+        ),
+        None,
+    )
+
+
 def _citations(facts: Sequence[Fact], index: DeckIndex) -> list[Citation]:
     """Each fact's page cited once, in the facts' order."""
     citations: list[Citation] = []
@@ -132,7 +156,22 @@ def numeric_answer(asked: str, result: LookupResult, index: DeckIndex, trace: Tr
     facts = [fact_trace(f) for f in result.facts]
     rows = [row for row in (table_trace(f, index) for f in result.facts) if row]
     trace = trace.model_copy(update={"facts": facts, "table_rows": rows})
-    unsure = [fact for fact in result.facts if fact.fact_id in index.manifest.unsure_facts]
+    # A cell OCR read unsure that a sentence of its page states as well ("+/-1.5" under
+    # "Wave III", "+/- 1.5 percent ... for wave III") is read; the sentence's unit says
+    # what the bare number counts.
+    confirmed = {fact.fact_id: _stated_too(fact, index) for fact in result.facts}
+    result = dataclasses.replace(
+        result,
+        facts=[
+            dataclasses.replace(fact, unit=also.unit)
+            if (also := confirmed[fact.fact_id]) and fact.unit == "count"
+            else fact
+            for fact in result.facts
+        ],
+    )
+    unsure = [
+        fact for fact in result.facts if fact.fact_id in index.manifest.unsure_facts and not confirmed[fact.fact_id]
+    ]
     if unsure:
         # OCR read this figure, its row or its column with low confidence: the page is
         # shown, the figure is not stated.

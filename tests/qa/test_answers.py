@@ -354,3 +354,27 @@ def test_a_number_set_large_is_named_by_its_caption_below(settings, tmp_path) ->
     answer = deck.ask("How much more productive are data-driven firms?")
     assert answer.value is not None and answer.value.number == 5 and answer.value.unit == "%", answer.answer
     assert "5% more productive" in answer.answer  # the figure read with its caption
+
+
+def test_a_cell_read_unsure_that_a_sentence_of_its_page_states_too_is_read(settings, tmp_path) -> None:
+    import dataclasses
+
+    from tests.small_deck import deck_of, ruled_table, titled_page
+
+    pdf = titled_page("Research methodology", 24, 50, 12)
+    rows = [("", "Wave II", "Wave III"), ("Sample size", "3,000", "4,021"), ("Error margin", "+/- 1.8", "+/-1.5")]
+    ruled_table(pdf, rows, (200.0, 120.0, 120.0), left=60.0, top=90.0, height=24.0)
+    pdf.text(60, 200, "The margin of error was +/- 1.5 percent at a 95 percent confidence level for wave III.")
+    path = tmp_path / "survey.pdf"
+    pdf.output(str(path))
+    deck = deck_of(path, tmp_path, settings)
+    cell = next(fact for fact in deck.index.facts if fact.table_id and fact.raw == "+/-1.5")
+    sample = next(fact for fact in deck.index.facts if fact.table_id and fact.raw == "4,021")
+    # As if the page were a picture OCR read both cells unsure.
+    unsure = {"pages": [1], "unsure_facts": [cell.fact_id, sample.fact_id]}
+    deck.index.manifest = dataclasses.replace(deck.index.manifest, ocr=unsure)
+    margin = deck.ask("What was the margin of error for Wave III?")
+    assert margin.value is not None and margin.value.number == 1.5 and margin.value.unit == "%", margin.answer
+    # No sentence says the sample size: the page is shown, the figure not stated.
+    size = deck.ask("What was the sample size of Wave III?")
+    assert size.value is None and "could not read the figure reliably" in size.answer, size.answer
