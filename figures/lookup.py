@@ -495,7 +495,7 @@ class FactLookup:
         # Its column is one of names: most of its cells are words.
         def names_column(table: Table, column: int) -> bool:
             cells = [row[column] for row in table.rows if column < len(row) and row[column].strip()]
-            worded = [cell for cell in cells if re.search(r"[A-Za-z]{2}", cell) and not find_figures(cell)]
+            worded = [cell for cell in cells if _a_name(cell)]
             return 2 * len(worded) > len(cells)
 
         self._name_years = {
@@ -504,9 +504,10 @@ class FactLookup:
             for row in table.rows
             for column, cell in enumerate(row)
             if column > 0
-            and YEAR_CELL_RE.fullmatch(cell.strip())
+            and _a_year(cell.strip())
             and column < len(table.header)
-            and not re.search(r"\byears?\b|\d", table.header[column], re.IGNORECASE)
+            and "year" not in table.header[column].lower()
+            and not any(character.isdigit() for character in table.header[column])
             and not any(same_period(cell.strip(), known) for known in self.deck_periods)
             and names_column(table, column)
         }
@@ -639,7 +640,7 @@ class FactLookup:
         return any(re.search(rf"(?<![\w&]){re.escape(alias.lower())}(?![\w&])", self._text) for alias in metric.aliases)
 
     def names_quoted(self, question: str) -> str:
-        """`question` with a year the document writes as a name ("Taylor Swift's 1989")
+        """`question` with a year the document writes as a name ("an artist's 1989")
         in quotes, which no period is read from."""
         for year in self._name_years:
             question = re.sub(rf"(?<![\w\"“'‘]){year}(?![\w\"”'’])", f'"{year}"', question)
@@ -2033,19 +2034,37 @@ def _year_ends(facts: list[Fact]) -> dict[str, str]:
     return years
 
 
-YEAR_CELL_RE = re.compile(r"(?:19|20)\d{2}")
-ROW_OF_FACT_RE = re.compile(r"-r(\d+)c\d+-\d+$")
+# A word: two letters or more.
+WORD_RE = re.compile(r"[A-Za-z]{2}")
+
+
+def words_besides_figures(text: str) -> bool:
+    """Whether `text` says a word besides its figures ("W 5 %. .." does not)."""
+    figures = find_figures(text)
+    return bool(
+        WORD_RE.search("".join(c for i, c in enumerate(text) if not any(f.start <= i < f.end for f in figures)))
+    )
+
+
+def _a_name(cell: str) -> bool:
+    """Whether a table cell is words, not a figure."""
+    return bool(WORD_RE.search(cell)) and not find_figures(cell)
+
+
+def _a_year(text: str) -> bool:
+    return len(text) == 4 and text.isdigit() and text[:2] in ("19", "20")
 
 
 def _named_by_row(fact: Fact, tables: dict[str, Table]) -> list[str]:
     """The cells of words in a table fact's row besides its label: a row ranked in its
-    first column names its thing in another ("1 | TAYLOR SWIFT | 1989 | 1,608")."""
-    row = ROW_OF_FACT_RE.search(fact.fact_id)
+    first column names its thing in another ("1 | <an artist> | 1989 | 1,608")."""
     table = tables.get(fact.table_id)
-    if row is None or table is None or not 0 < int(row.group(1)) <= len(table.rows):
+    # Its id is its table's, then "-r<row>c<column>-<position>".
+    row = fact.fact_id[len(fact.table_id) + 2 :].split("c")[0]
+    if table is None or not row.isdigit() or not 0 < int(row) <= len(table.rows):
         return []
-    cells = table.rows[int(row.group(1)) - 1]
-    return [cell for cell in cells[1:] if re.search(r"[A-Za-z]{2}", cell) and not find_figures(cell)]
+    cells = table.rows[int(row) - 1]
+    return [cell for cell in cells[1:] if _a_name(cell)]
 
 
 TOTAL_ROW_RE = re.compile(r"(?:grand\s+)?totals?\s*:?", re.IGNORECASE)
@@ -2053,7 +2072,7 @@ TOTAL_ROW_RE = re.compile(r"(?:grand\s+)?totals?\s*:?", re.IGNORECASE)
 
 def _what_totals_total(tables: Iterable[Table]) -> dict[tuple[str, str], str]:
     """A row labelled "Total" alone, by its table and label, with the words every other
-    row's label writes: below "CalMod Phase 1" and "CalMod Phase 2", "Total" is CalMod's."""
+    row's label writes: below "Skyline Phase 1" and "Skyline Phase 2", "Total" is Skyline's."""
     totalled = {}
     for table in tables:
         labels = [row[0] for row in table.rows if row and row[0]]
@@ -2372,11 +2391,8 @@ def _captions_below(chunks: Sequence[Chunk]) -> dict[str, str]:
             and following.kind in ("text", "bullet", "heading")
             and len(following.text.split()) <= LINE_ABOVE_WORDS
             and not find_figures(following.text)
-            and (figures := find_figures(chunk.text))
-            and not re.search(
-                r"[A-Za-z]{2}",
-                "".join(c for i, c in enumerate(chunk.text) if not any(f.start <= i < f.end for f in figures)),
-            )
+            and find_figures(chunk.text)
+            and not words_besides_figures(chunk.text)
         ):
             found[chunk.chunk_id] = following.text
     return found

@@ -19,6 +19,7 @@ from figures.lookup import (
     counted_words,
     expand,
     same_period,
+    words_besides_figures,
 )
 from figures.superlative import Leader
 from figures.term_index import stem
@@ -543,7 +544,7 @@ def _label_phrase(fact: Fact, index: DeckIndex | None = None) -> str:
     # sits in: "DARZALEX WW".
     if fact.table_id and fact.heading and _terse(label):
         label = f"{fact.heading.split(' > ')[-1]} {label}"
-    if index is not None and not fact.table_id and not re.search(r"[A-Za-z]{2}", label.replace(fact.raw, " ")):
+    if index is not None and not fact.table_id and not words_besides_figures(label):
         # A number set large names nothing itself ("W 5 %"): the caption under it does
         # ("more productive").
         caption = _caption_below(fact, index)

@@ -95,8 +95,8 @@ SECTION_SLIDES = 20
 
 def section_slides(slides: Sequence[Slide], name: str) -> list[int]:
     """The slides of the deck's section called `name`: from the divider slide that says
-    the name (a slide of a few words, "INBOUND MARKETING / Who are you talking to?") to the
-    slide before the next divider of its kind (the same title, "INBOUND MARKETING / What
+    the name (a slide of a few words, "MARKETING / Who are you talking to?") to the
+    slide before the next divider of its kind (the same title, "MARKETING / What
     will you talk about?"), or before any next divider. None when no divider says it."""
     wanted = _letters(name)
     if not wanted:
@@ -114,4 +114,4 @@ def section_slides(slides: Sequence[Slide], name: str) -> list[int]:
 
 
 def _letters(text: str) -> str:
-    return re.sub(r"[^a-z]", "", text.lower())
+    return "".join(letter for letter in text.lower() if letter.isalpha())

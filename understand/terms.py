@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ingest.facts import TARGET_WORDS
-from ingest.text import STOPWORDS, tokenize, undotted
+from ingest.text import STOPWORDS, sentences, tokenize, undotted
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "sales": ("revenue", "revenues"),
@@ -386,11 +386,7 @@ def verb_forms(question: str) -> set[str]:
 def inner_words(question: str) -> list[str]:
     """The question's words but those opening a sentence, whose capital is no name's
     ("... which year? List all of them")."""
-    return [
-        word
-        for sentence in re.split(r"(?<=[.?!])\s+", question)
-        for word in re.findall(r"[A-Za-z][A-Za-z0-9]*", sentence)[1:]
-    ]
+    return [word for sentence in sentences(question) for word in re.findall(r"[A-Za-z][A-Za-z0-9]*", sentence)[1:]]
 
 
 def written_as_name(term: str, question: str) -> bool:
