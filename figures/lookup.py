@@ -387,7 +387,7 @@ class FactLookup:
             table_title = tables[fact.table_id].title if fact.table_id in tables else ""
             parts = [fact.label, fact.row, fact.column, fact.heading, table_title]
             parts.append(totalled.get((fact.table_id, fact.row), ""))
-            parts += _named_by_row(fact, tables)
+            parts += named_by_row(fact, tables)
             row_words = " ".join(re.findall(r"[A-Za-z][A-Za-z'-]*", fact.row)).lower()
             parts += [letters for phrase, letters in joined.items() if phrase in row_words]
             if not fact.table_id:
@@ -2055,7 +2055,7 @@ def _a_year(text: str) -> bool:
     return len(text) == 4 and text.isdigit() and text[:2] in ("19", "20")
 
 
-def _named_by_row(fact: Fact, tables: dict[str, Table]) -> list[str]:
+def named_by_row(fact: Fact, tables: dict[str, Table]) -> list[str]:
     """The cells of words in a table fact's row besides its label: a row ranked in its
     first column names its thing in another ("1 | <an artist> | 1989 | 1,608")."""
     table = tables.get(fact.table_id)

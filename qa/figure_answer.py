@@ -18,6 +18,7 @@ from figures.lookup import (
     LookupResult,
     counted_words,
     expand,
+    named_by_row,
     same_period,
     words_besides_figures,
 )
@@ -542,6 +543,11 @@ def _label_phrase(fact: Fact, index: DeckIndex | None = None) -> str:
     label = re.sub(r"\s+(?:in|for|of|at|on|by|from|during|since|as of)$", "", label, flags=re.IGNORECASE)
     # A row named by an abbreviation ("WW", "Intl", "US") is read with the section it
     # sits in: "DARZALEX WW".
+    if index is not None and fact.table_id and fact.row.strip().isdigit():
+        # A ranked row ("1") is named by its cells of words ("1 (<the artist>)").
+        table = index.table(fact.table_id)
+        names = named_by_row(fact, {fact.table_id: table}) if table is not None else []
+        label = label.replace(fact.row, f"{fact.row} ({', '.join(names)})", 1) if names else label
     if fact.table_id and fact.heading and _terse(label):
         label = f"{fact.heading.split(' > ')[-1]} {label}"
     if index is not None and not fact.table_id and not words_besides_figures(label):

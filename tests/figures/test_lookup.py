@@ -328,5 +328,6 @@ def test_a_row_is_named_by_its_cells_of_words_and_a_year_among_names_is_a_name(s
     deck = deck_of(path, tmp_path, settings)
     answer = deck.ask("What was the total volume of Aria Stone's 1989?")
     assert answer.value is not None and answer.value.number == 1608, answer.answer
+    assert "1 (Aria Stone)" in answer.answer  # the ranked row read by its name
     other = deck.ask("What was the total volume of Cara Lee's album?")
     assert other.value is not None and other.value.number == 699, other.answer
