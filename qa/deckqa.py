@@ -30,6 +30,7 @@ from ingest.readable import answer_is_fragment, is_fragment
 from ingest.records import Chunk, Fact
 from ingest.text import stem, tokenize
 from qa.answer import Answer, Citation, Trace, Value
+from qa.contact import asked_contact, contact_answer
 from qa.cover import cover_answer, short_cover
 from qa.extractive import (
     Composition,
@@ -74,6 +75,8 @@ if TYPE_CHECKING:
 
 REFUSAL_TEXT = "The deck doesn't cover that."
 SUGGESTIONS = 2
+# A phone number or an address asked for is looked for on this many best pages first.
+CONTACT_PAGES = 5
 # What `warm_up` asks: one question for the text route, one for a figure.
 WARM_UP_QUESTIONS = ("What does the document say about the business?", "What was total revenue?")
 
@@ -279,6 +282,19 @@ class DeckQA:
         )
         if counted is not None:
             return counted
+        # A phone number, an e-mail or a web address: found by its form.
+        if asked_contact(understanding.plain):
+            ranked = [slide.slide for slide in self.search.retrieve_slides(understanding.standalone, k=CONTACT_PAGES)]
+            contact = contact_answer(
+                understanding.plain,
+                understanding.asked,
+                self.index,
+                self._pages(understanding),
+                ranked,
+                understanding.trace,
+            )
+            if contact is not None:
+                return contact
         # A judgement of the figures ("Is it capital-intensive?", "Did its margin improve?")
         # is answered with the figures that decide it; which row of a table leads ("Which
         # segment had the highest net income?") is read from the table of the things
