@@ -1,6 +1,7 @@
 """Questions about the document itself: its title, who presents it, when. The cover says
 ("What is the title of the slide?", "Who is the presenter of this deck?", "When was this
 report published?"); the pages after it are about the subject, not about the document.
+How long a talk is, its first pages say (the cover, the agenda: "We Have 50 Minutes").
 
 The cover is the first page whose text reads (`ingest.readable`). A question about the
 date is answered with the first year the cover prints, as a figure; a question about the
@@ -34,6 +35,13 @@ DATE_RE = re.compile(
     r"(?:presented|published|given|written|released|delivered|created|prepared|dated|made|held)\b",
     re.I,
 )
+LENGTH_RE = re.compile(
+    rf"\bhow long (?:is|was|will be|does|did) {THE_DOCUMENT}\b|\b(?:length|duration) of {THE_DOCUMENT}\b", re.I
+)
+# "We Have 50 Minutes", "a 90-minute session", "2 hrs".
+DURATION_RE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)[\s-]*(minutes?|mins?|hours?|hrs?)\b", re.I)
+# The document's length is said on its first pages (the cover, the agenda).
+LENGTH_PAGES = 3
 YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 MONTHS = {name.lower() for name in (*calendar.month_name[1:], *calendar.month_abbr[1:])}
 # The cover's text quoted: at most this many words.
@@ -59,6 +67,8 @@ def cover_answer(plain: str, asked: str, index: DeckIndex, trace: Trace) -> Answ
     """The answer to a question about the document itself, from its cover; None when the
     question is about something else, or the cover does not say."""
     date, person, title = DATE_RE.search(plain), PERSON_RE.search(plain), TITLE_RE.search(plain)
+    if LENGTH_RE.search(plain):
+        return _length_answer(asked, index, trace)
     if not (date or person or title):
         return None
     cover = cover_slide(index)
@@ -81,6 +91,29 @@ def cover_answer(plain: str, asked: str, index: DeckIndex, trace: Trace) -> Answ
     citation = Citation(slide=cover.number, title=cover.title, text=text)
     answer = f"The cover reads: {text} [Slide {cover.number}]"
     return Answer(question=asked, answer=answer, route="text", citations=[citation], debug=trace)
+
+
+def _length_answer(asked: str, index: DeckIndex, trace: Trace) -> Answer | None:
+    """How long the talk is, as its first pages say ("We Have 50 Minutes"); None when they
+    do not."""
+    cover = cover_slide(index)
+    if cover is None:
+        return None
+    for slide in index.slides[cover.number - 1 : cover.number - 1 + LENGTH_PAGES]:
+        for line in slide.text.splitlines():
+            said = DURATION_RE.search(line)
+            if said is None:
+                continue
+            unit = said.group(2).lower()
+            unit = "minutes" if unit.startswith("min") else "hours"
+            citation = Citation(slide=slide.number, title=slide.title, text=line.strip())
+            value = Value(number=float(said.group(1)), unit=unit, raw=said.group(0))
+            trace = trace.model_copy(
+                update={"retrieved_slides": [slide.number], "refusal_check": "asks about the document"}
+            )
+            text = f"**{said.group(1)} {unit}**: “{line.strip()}” [Slide {slide.number}]"
+            return Answer(question=asked, answer=text, route="text", citations=[citation], value=value, debug=trace)
+    return None
 
 
 def _date_written(line: str, year: re.Match[str]) -> str:

@@ -53,3 +53,19 @@ def test_questions_about_the_subject_are_not_about_the_cover(question: str) -> N
 def test_a_question_about_the_subject_is_not_answered_from_the_cover(deck: DeckQA) -> None:
     answer = deck.ask("When did IIJ start its MVNO business, according to this deck?")
     assert not answer.answer.startswith("The cover reads") and "the cover is dated" not in answer.answer
+
+
+def test_how_long_the_talk_is_its_first_pages_say(settings, tmp_path) -> None:
+    from tests.small_deck import deck_of, text_deck_pdf
+
+    slides = [
+        ("Marketing to the modern client", ["Presented by Jane Roe"]),
+        ("We Have 50 Minutes", ["1. Who are you talking to?", "2. What will you talk about?"]),
+        ("Who are you talking to?", ["Clients in 2014 spent 3 hours a week reading about money."]),
+    ]
+    pdf = tmp_path / "talk.pdf"
+    pdf.write_bytes(text_deck_pdf(slides))
+    deck = deck_of(pdf, tmp_path, settings)
+    answer = deck.ask("How long is the talk?")
+    assert answer.value is not None and answer.value.number == 50 and answer.value.unit == "minutes", answer.answer
+    assert [citation.slide for citation in answer.citations] == [2]
