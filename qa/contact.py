@@ -18,7 +18,7 @@ from ingest.index_store import DeckIndex
 from ingest.readable import readable
 from ingest.records import Chunk
 from qa.answer import Answer, Citation, Trace
-from understand.question import key_terms
+from understand.question import key_terms, left_out_pages
 
 ASKED_RE = {
     # (Not "a mobile phone": what is owned, not a number to call.)
@@ -91,6 +91,8 @@ def contact_answer(
         values = written(kind, chunk.text) if kind != "phone" or _digits(chunk.text) >= PHONE_DIGITS else []
         if values:
             found.setdefault(chunk.slide, []).append((chunk, values))
+    for number in left_out_pages(plain):  # "Besides the two companies on page 42, ..."
+        found.pop(number, None)
     if pages:
         chosen = [number for number in pages if number in found]
     else:

@@ -23,7 +23,7 @@ from ingest.text import tokenize
 from retriever.hits import Hit, SlideHit
 from retriever.sections import discussion_pages, risk_factor_pages, section_slides
 from understand.kinds import EXPLANATIONS, question_kind
-from understand.question import name_forms, named_pages, named_section
+from understand.question import left_out_pages, name_forms, named_pages, named_section
 from understand.terms import QUESTION_FILLER, written_as_name
 
 # Reciprocal rank fusion constant; 60 is the value from Cormack et al. (2009) and
@@ -144,9 +144,10 @@ class HybridRetriever:
         # A section it names by its title ('In the "Outlook" section, ...'), about its slides.
         section = section_slides(self.index.slides, named_section(question))
         named = [number for number in named_pages(question) or section if number in by_slide]
+        left_out = set(left_out_pages(question))  # "Besides the companies on page 42, ..."
         slides = []
         for number, hits in by_slide.items():
-            if named and number not in named:
+            if (named and number not in named) or number in left_out:
                 continue
             passage_scores = [hit.score for hit in hits[:3]]
             score = passage_scores[0] + EXTRA_PASSAGE_WEIGHT * sum(passage_scores[1:])

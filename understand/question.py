@@ -115,9 +115,25 @@ def named_section(question: str) -> str:
     return (match.group("name") or match.group("called")).strip() if match else ""
 
 
+# "Besides the two companies on page 42, ...": pages named to be left out.
+LEFT_OUT_RE = re.compile(
+    r"\b(?:besides|except(?:\s+for)?|other\s+than|apart\s+from|aside\s+from|excluding)\b[^?.;]*", re.I
+)
+
+
 def named_pages(question: str) -> list[int]:
     """The slides or pages `question` names by number, in order ("between page 21 and 62":
-    21, 62; "Pages 100-110": 100 to 110)."""
+    21, 62; "Pages 100-110": 100 to 110), but those it leaves out (`left_out_pages`)."""
+    left_out = set(left_out_pages(question))
+    return [page for page in _pages_in(question) if page not in left_out]
+
+
+def left_out_pages(question: str) -> list[int]:
+    """The pages `question` names to leave out ("Besides the two companies on page 42")."""
+    return [page for clause in LEFT_OUT_RE.findall(question) for page in _pages_in(clause)]
+
+
+def _pages_in(question: str) -> list[int]:
     pages: list[int] = []
     for match in PAGES_NAMED_RE.finditer(question):
         for span in re.split(r"\s*(?:,|and|&)\s*", match.group("numbers")):

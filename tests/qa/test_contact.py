@@ -37,6 +37,7 @@ def test_a_contact_page_answers_for_whom_it_is_asked(settings, tmp_path) -> None
                 "omar.diaz@example.net",
             ],
         ),
+        ("Our Partner", ["Wi-Fi vendor for the study", "Call Lena Park at +1-212-555-0147"]),
     ]
     pdf = tmp_path / "study.pdf"
     pdf.write_bytes(text_deck_pdf(slides))
@@ -45,6 +46,9 @@ def test_a_contact_page_answers_for_whom_it_is_asked(settings, tmp_path) -> None
     assert "+1-615-591-2955" in phone.answer and [c.slide for c in phone.citations] == [3], phone.answer
     email = deck.ask("What is the email of the Director of Retail Market Development?")
     assert "omar.diaz@example.net" in email.answer and "ana.lee@example.com" not in email.answer, email.answer
+    # A page the question leaves out is not the one that answers.
+    other = deck.ask("Besides the company on page 3, what is the contact phone number of another company?")
+    assert "+1-212-555-0147" in other.answer and "615" not in other.answer, other.answer
     # A deck that writes no web address answers as it would without one.
     site = deck.ask("What is the website of the study?")
     assert "www." not in site.answer

@@ -20,3 +20,13 @@ from understand.question import named_pages
 )
 def test_pages_named_by_number(question: str, pages: list[int]) -> None:
     assert named_pages(question) == pages
+
+
+def test_pages_named_to_be_left_out() -> None:
+    from understand.question import left_out_pages
+
+    question = "Besides the two companies on page 42, what is the contact phone number of another company?"
+    assert left_out_pages(question) == [42] and named_pages(question) == []
+    assert left_out_pages("What do slides 3 and 4 say, apart from slide 4?") == [4]
+    assert named_pages("What do slides 3 and 4 say, apart from slide 4?") == [3]
+    assert left_out_pages("What does slide 7 say about cloud?") == []
