@@ -45,7 +45,7 @@ DEFAULT_REGION = "US"
 MAX_FOUND = 3
 # What its passage says before it, at most this many words, is quoted with it.
 SAID_WORDS = 30
-# The lines naming whose it is: of the this many right above it on its page, those of at
+# The lines naming whose it is: of this many lines right above it on its page, those of at
 # most this many words.
 OWNER_LINES = 2
 OWNER_WORDS = 8
@@ -140,7 +140,7 @@ def _digits(text: str) -> int:
 def _owner(before: str, chunk: Chunk, chunks: list[Chunk]) -> str:
     """Whose it is: the words before it in its passage, since the one before it ("Omar Diaz
     Director of Retail Market Development omar.diaz@..."), figures and addresses aside; or
-    else the short lines of words of the two right above it on its page ("Greg Buzek",
+    else the short lines of words of the two right above it on its page ("Ana Lee",
     "President")."""
     words = [word for word in before.split() if not any(ch.isdigit() for ch in word) and not ADDRESS_RE.search(word)]
     own = " ".join(words[-OWNER_WORDS:]).strip(" •¢-,;:")
