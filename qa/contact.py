@@ -32,6 +32,7 @@ WRITTEN_RE = {
     "email": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
     "web": re.compile(r"\b(?:https?://|www\.)[\w.-]+\.[a-z]{2,}(?:/[\w./?=&%#-]*)?", re.IGNORECASE),
 }
+KIND_NAMES = {"phone": "Phone number", "email": "E-mail address", "web": "Web address"}
 # A phone number has at least this many digits; one the library does not know, written in
 # groups joined by dashes or dots, at least this many (a date, "2015-07-01", has 8).
 PHONE_DIGITS = 7
@@ -116,9 +117,16 @@ def contact_answer(
     if max(named) > 0:
         entries = [entry for entry, count in zip(entries, named, strict=True) if count == max(named)]
     # Each as its passage writes it ("TEL: ... URL: ... E-Mail: **ir@...**"), or, alone on
-    # its line, after whose it is.
+    # its line, named with whose it is or the page it is on.
+    titles = {slide.number: slide.title for slide in index.slides}
     lines = [
-        (f"{said} **{value}**" if readable(said) else (f"{owner}: " if owner else "") + f"**{value}**")
+        (
+            f"{said} **{value}**"
+            if readable(said)
+            else f"{KIND_NAMES[kind]} of {owner}: **{value}**"
+            if owner
+            else f"{KIND_NAMES[kind]} on {_page_name(number, titles.get(number, ''))}: **{value}**"
+        )
         + f" [Slide {number}]"
         for number, _, value, said, owner in entries
     ]
@@ -131,6 +139,10 @@ def contact_answer(
         update={"retrieved_slides": list(dict.fromkeys(c.slide for c in citations)), "refusal_check": f"asks a {kind}"}
     )
     return Answer(question=asked, answer=text, route="text", citations=citations, debug=trace)
+
+
+def _page_name(number: int, title: str) -> str:
+    return f"“{title}”" if readable(title) else f"slide {number}"
 
 
 def _digits(text: str) -> int:

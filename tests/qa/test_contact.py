@@ -3,6 +3,7 @@ that writes it, with the lines saying whose; figures are no phone numbers."""
 
 from __future__ import annotations
 
+from ingest.readable import is_fragment
 from qa.contact import asked_contact, written
 from tests.small_deck import deck_of, text_deck_pdf
 
@@ -49,6 +50,8 @@ def test_a_contact_page_answers_for_whom_it_is_asked(settings, tmp_path) -> None
     # A page the question leaves out is not the one that answers.
     other = deck.ask("Besides the company on page 3, what is the contact phone number of another company?")
     assert "+1-212-555-0147" in other.answer and "615" not in other.answer, other.answer
+    # Each answer reads as a phrase, not a bare number.
+    assert not any(is_fragment(answer.answer) for answer in (phone, email, other))
     # A deck that writes no web address answers as it would without one.
     site = deck.ask("What is the website of the study?")
     assert "www." not in site.answer
