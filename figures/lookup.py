@@ -387,7 +387,7 @@ class FactLookup:
             table_title = tables[fact.table_id].title if fact.table_id in tables else ""
             parts = [fact.label, fact.row, fact.column, fact.heading, table_title]
             parts.append(totalled.get((fact.table_id, fact.row), ""))
-            parts += named_by_row(fact, tables)
+            parts += named_by_row(fact, tables[fact.table_id]) if fact.table_id in tables else []
             row_words = " ".join(re.findall(r"[A-Za-z][A-Za-z'-]*", fact.row)).lower()
             parts += [letters for phrase, letters in joined.items() if phrase in row_words]
             if not fact.table_id:
@@ -2055,13 +2055,12 @@ def _a_year(text: str) -> bool:
     return len(text) == 4 and text.isdigit() and text[:2] in ("19", "20")
 
 
-def named_by_row(fact: Fact, tables: dict[str, Table]) -> list[str]:
+def named_by_row(fact: Fact, table: Table) -> list[str]:
     """The cells of words in a table fact's row besides its label: a row ranked in its
     first column names its thing in another ("1 | <an artist> | 1989 | 1,608")."""
-    table = tables.get(fact.table_id)
     # Its id is its table's, then "-r<row>c<column>-<position>".
     row = fact.fact_id[len(fact.table_id) + 2 :].split("c")[0]
-    if table is None or not row.isdigit() or not 0 < int(row) <= len(table.rows):
+    if not row.isdigit() or not 0 < int(row) <= len(table.rows):
         return []
     cells = table.rows[int(row) - 1]
     return [cell for cell in cells[1:] if _a_name(cell)]
@@ -2381,21 +2380,26 @@ def _lines_above(chunks: Sequence[Chunk]) -> dict[str, str]:
 
 
 def _captions_below(chunks: Sequence[Chunk]) -> dict[str, str]:
-    """Per passage that is a figure and no words ("5%", "W 5 %. .." as OCR reads a big
-    number), the line of a few words without a figure right below it on its slide: the
-    caption of a number set large ("5%" over "more productive")."""
-    found = {}
-    for chunk, following in itertools.pairwise(chunks):
-        if (
-            following.slide == chunk.slide
-            and following.kind in ("text", "bullet", "heading")
-            and len(following.text.split()) <= LINE_ABOVE_WORDS
-            and not find_figures(following.text)
-            and find_figures(chunk.text)
-            and not words_besides_figures(chunk.text)
-        ):
-            found[chunk.chunk_id] = following.text
-    return found
+    """Per passage that is a figure and no words, its caption (`caption`)."""
+    return {
+        chunk.chunk_id: said for chunk, following in itertools.pairwise(chunks) if (said := caption(chunk, following))
+    }
+
+
+def caption(chunk: Chunk, following: Chunk) -> str:
+    """The caption of a number set large: when `chunk` is a figure and no words ("5%",
+    "W 5 %. .." as OCR reads a big number), the line of a few words without a figure
+    right below it on its slide ("more productive"); else ""."""
+    if (
+        following.slide == chunk.slide
+        and following.kind in ("text", "bullet", "heading")
+        and len(following.text.split()) <= LINE_ABOVE_WORDS
+        and not find_figures(following.text)
+        and find_figures(chunk.text)
+        and not words_besides_figures(chunk.text)
+    ):
+        return following.text
+    return ""
 
 
 def _split_two_metrics(question: str) -> tuple[str, str, str] | None:

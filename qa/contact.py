@@ -10,7 +10,7 @@ that writes one, else on every page that does (a closing contact page, most ofte
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import phonenumbers
 
@@ -76,18 +76,23 @@ def written(kind: str, text: str) -> list[str]:
 
 
 def contact_answer(
-    plain: str, asked: str, index: DeckIndex, pages: Sequence[int], ranked: Sequence[int], trace: Trace
+    plain: str,
+    asked: str,
+    index: DeckIndex,
+    by_page: Mapping[int, list[Chunk]],
+    pages: Sequence[int],
+    ranked: Sequence[int],
+    trace: Trace,
 ) -> Answer | None:
     """The phone numbers (e-mail or web addresses) the question asks for, each with the
     line that says whose; None when it asks for none or the document writes none.
-    `pages`: the pages the question names; `ranked`: the retrieved pages, best first."""
+    `by_page`: each page's passages in reading order; `pages`: the pages the question
+    names; `ranked`: the retrieved pages, best first."""
     kind = asked_contact(plain)
     if not kind:
         return None
-    by_page: dict[int, list[Chunk]] = {}
     found: dict[int, list[tuple[Chunk, list[str]]]] = {}
     for chunk in index.chunks:
-        by_page.setdefault(chunk.slide, []).append(chunk)
         # (Each is read only where it can be: a phone number has seven digits or more.)
         values = written(kind, chunk.text) if kind != "phone" or _digits(chunk.text) >= PHONE_DIGITS else []
         if values:

@@ -289,6 +289,7 @@ class DeckQA:
                 understanding.plain,
                 understanding.asked,
                 self.index,
+                self.slide_chunks,
                 self._pages(understanding),
                 ranked,
                 understanding.trace,

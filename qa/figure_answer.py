@@ -13,9 +13,9 @@ from figures.arithmetic import number_text
 from figures.judgement import Judged
 from figures.lookup import (
     COUNT_QUESTION_RE,
-    LINE_ABOVE_WORDS,
     YEAR_QUESTION_RE,
     LookupResult,
+    caption,
     counted_words,
     expand,
     named_by_row,
@@ -161,7 +161,10 @@ def numeric_answer(asked: str, result: LookupResult, index: DeckIndex, trace: Tr
     # A cell OCR read unsure that a sentence of its page states as well ("+/-1.5" under
     # "Wave III", "+/- 1.5 percent ... for wave III") is read; the sentence's unit says
     # what the bare number counts.
-    confirmed = {fact.fact_id: _stated_too(fact, index) for fact in result.facts}
+    unsure_ids = index.manifest.unsure_facts
+    confirmed = {
+        fact.fact_id: _stated_too(fact, index) if fact.fact_id in unsure_ids else None for fact in result.facts
+    }
     result = dataclasses.replace(
         result,
         facts=[
@@ -171,9 +174,7 @@ def numeric_answer(asked: str, result: LookupResult, index: DeckIndex, trace: Tr
             for fact in result.facts
         ],
     )
-    unsure = [
-        fact for fact in result.facts if fact.fact_id in index.manifest.unsure_facts and not confirmed[fact.fact_id]
-    ]
+    unsure = [fact for fact in result.facts if fact.fact_id in unsure_ids and not confirmed[fact.fact_id]]
     if unsure:
         # OCR read this figure, its row or its column with low confidence: the page is
         # shown, the figure is not stated.
@@ -546,7 +547,7 @@ def _label_phrase(fact: Fact, index: DeckIndex | None = None) -> str:
     if index is not None and fact.table_id and fact.row.strip().isdigit():
         # A ranked row ("1") is named by its cells of words ("1 (<the artist>)").
         table = index.table(fact.table_id)
-        names = named_by_row(fact, {fact.table_id: table}) if table is not None else []
+        names = named_by_row(fact, table) if table is not None else []
         label = label.replace(fact.row, f"{fact.row} ({', '.join(names)})", 1) if names else label
     if fact.table_id and fact.heading and _terse(label):
         label = f"{fact.heading.split(' > ')[-1]} {label}"
@@ -565,17 +566,12 @@ def _label_phrase(fact: Fact, index: DeckIndex | None = None) -> str:
 
 
 def _caption_below(fact: Fact, index: DeckIndex) -> str:
-    """The line of a few words without a figure right below the fact's passage on its
-    page, or ""."""
+    """The caption right below the fact's passage on its page (`figures.lookup.caption`),
+    or ""."""
     passage = fact.fact_id.rsplit("-f", 1)[0]
     chunks = index.chunks
     at = next((i for i, chunk in enumerate(chunks) if chunk.chunk_id == passage), None)
-    if at is None or at + 1 >= len(chunks):
-        return ""
-    below = chunks[at + 1]
-    if below.slide != fact.slide or len(below.text.split()) > LINE_ABOVE_WORDS or find_figures(below.text):
-        return ""
-    return below.text
+    return caption(chunks[at], chunks[at + 1]) if at is not None and at + 1 < len(chunks) else ""
 
 
 def _context(fact: Fact, index: DeckIndex) -> str:

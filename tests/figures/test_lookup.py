@@ -284,25 +284,37 @@ def test_a_column_named_with_another_roman_numeral_is_not_the_one_asked() -> Non
     assert not _other_numeral(cell("Wave II"), "How many fieldwork personnel in all?")  # none asked
 
 
-def test_a_total_row_totals_what_every_other_row_names(settings, tmp_path) -> None:
-    from tests.small_deck import deck_of, ruled_table, titled_page
+def _table_page(title: str, size: float, rows: list[tuple[str, ...]], widths: tuple[float, ...]):
+    """A page titled `title` over a table of `rows` ruled round every cell."""
+    from tests.small_deck import ruled_table, titled_page
 
-    pdf = titled_page("Cost for capacity improvements", 24, 50, 12)
+    pdf = titled_page(title, size, 50, 12)
+    ruled_table(pdf, rows, widths, left=60.0, top=90.0, height=24.0)
+    return pdf
+
+
+def _read(pdf, folder, settings) -> DeckQA:
+    from tests.small_deck import deck_of
+
+    path = folder / "deck.pdf"
+    pdf.output(str(path))
+    return deck_of(path, folder, settings)
+
+
+def test_a_total_row_totals_what_every_other_row_names(settings, tmp_path) -> None:
     rows = [
         ("Program (in millions)", "Program Need", "Committed", "Gap"),
         ("Skyline Phase 1", "$1,762", "$1,456", "$306"),
         ("Skyline Phase 2", "$624", "$0", "$624"),
         ("Total", "$2,386", "$1,456", "$930"),
     ]
-    ruled_table(pdf, rows, (200.0, 110.0, 110.0, 110.0), left=60.0, top=90.0, height=24.0)
+    pdf = _table_page("Cost for capacity improvements", 24, rows, (200.0, 110.0, 110.0, 110.0))
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 24)
     pdf.text(30, 50, "Funding sources")
     pdf.set_font("Helvetica", "", 14)
     pdf.text(30, 90, "Skyline is funded by the state, the region and local partners.")
-    path = tmp_path / "funding.pdf"
-    pdf.output(str(path))
-    deck = deck_of(path, tmp_path, settings)
+    deck = _read(pdf, tmp_path, settings)
     answer = deck.ask("What is the total funding gap for the Skyline program?")
     assert answer.value is not None and answer.value.number == 930, answer.answer
     # A phase is still its own row.
@@ -313,19 +325,14 @@ def test_a_total_row_totals_what_every_other_row_names(settings, tmp_path) -> No
 def test_a_row_is_named_by_its_cells_of_words_and_a_year_among_names_is_a_name(settings, tmp_path) -> None:
     # A chart ranks its rows in the first column; the artist and the album (one titled
     # with a year) name the row in others.
-    from tests.small_deck import deck_of, ruled_table, titled_page
-
-    pdf = titled_page("The top albums achieve success in different ways", 20, 50, 12)
     rows = [
         ("Rank", "Artist", "Title", "Total Volume"),
         ("1", "Aria Stone", "1989", "1,608"),
         ("2", "Ben Fold", "Pinkprint", "1,178"),
         ("3", "Cara Lee", "Blue Skies", "699"),
     ]
-    ruled_table(pdf, rows, (60.0, 160.0, 160.0, 120.0), left=60.0, top=90.0, height=24.0)
-    path = tmp_path / "albums.pdf"
-    pdf.output(str(path))
-    deck = deck_of(path, tmp_path, settings)
+    pdf = _table_page("The top albums achieve success in different ways", 20, rows, (60.0, 160.0, 160.0, 120.0))
+    deck = _read(pdf, tmp_path, settings)
     answer = deck.ask("What was the total volume of Aria Stone's 1989?")
     assert answer.value is not None and answer.value.number == 1608, answer.answer
     assert "1 (Aria Stone)" in answer.answer  # the ranked row read by its name
